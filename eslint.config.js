@@ -1,0 +1,33 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Money is exact: binary-float helpers are banned outside the money module.
+    files: ['src/**/*.ts'],
+    ignores: ['src/money/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='parseFloat']", message: 'Money is exact: use src/money.' },
+        { selector: "CallExpression[callee.property.name='toFixed']", message: 'Money is exact: use src/money.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='round']", message: 'Use src/money rounding.' },
+      ],
+    },
+  },
+  {
+    // Only the CLI layer talks to the console.
+    files: ['src/engine/**/*.ts', 'src/campaign/**/*.ts', 'src/money/**/*.ts', 'src/input/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+);

@@ -1,0 +1,112 @@
+/** Rate cards: SKU -> rate, inline in the campaign or in a CSV beside it. */
+import { parse } from 'csv-parse/sync';
+import type { Diagnostic } from '../diagnostics.js';
+import { Decimal, DECIMAL_RE } from '../money/index.js';
+
+export interface RateEntry {
+  sku: string;
+  rate: Decimal;
+  service?: string;
+  description?: string;
+  file: string;
+  line: number;
+}
+
+export type RateCard = Map<string, RateEntry>;
+
+const FORMULA_RE = /^[=+\-@\t\r]/;
+
+/** Parses a rate-card CSV (`sku,rate` plus optional `service,description`). Pure. */
+export function parseRateCard(text: string, file: string): { card: RateCard; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const card: RateCard = new Map();
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  } catch (e) {
+    const err = e as { message: string; lines?: number };
+    diagnostics.push({
+      code: 'RATE_CARD_CSV',
+      severity: 'error',
+      file,
+      line: err.lines,
+      message: `not a readable CSV: ${err.message}`,
+    });
+    return { card, diagnostics };
+  }
+  const header = (records[0] ?? []).map((h) => h.trim());
+  const iSku = header.indexOf('sku');
+  const iRate = header.indexOf('rate');
+  const iService = header.indexOf('service');
+  const iDesc = header.indexOf('description');
+  if (iSku < 0 || iRate < 0) {
+    diagnostics.push({
+      code: 'RATE_CARD_HEADER',
+      severity: 'error',
+      file,
+      line: 1,
+      column: 1,
+      message: 'a rate card needs the columns sku and rate',
+      expected: 'sku,rate[,service,description]',
+      found: header.join(',') || '(empty file)',
+    });
+    return { card, diagnostics };
+  }
+  for (let r = 1; r < records.length; r++) {
+    const rec = records[r]!;
+    const line = r + 1;
+    const sku = (rec[iSku] ?? '').trim();
+    const rateText = (rec[iRate] ?? '').trim();
+    if (!sku) {
+      diagnostics.push({ code: 'RATE_CARD_SKU', severity: 'error', file, line, field: 'sku', message: 'empty SKU', expected: 'a SKU id', found: '(empty)' });
+      continue;
+    }
+    if (FORMULA_RE.test(sku)) {
+      diagnostics.push({
+        code: 'RATE_CARD_FORMULA',
+        severity: 'error',
+        file,
+        line,
+        field: 'sku',
+        message: 'a SKU that starts like a spreadsheet formula is refused',
+        expected: 'a SKU id',
+        found: sku,
+      });
+      continue;
+    }
+    if (!DECIMAL_RE.test(rateText)) {
+      diagnostics.push({ code: 'RATE_NOT_NUMERIC', severity: 'error', file, line, field: 'rate', message: 'the rate is not a number', expected: 'a decimal number such as 73 or 12.50', found: rateText || '(empty)' });
+      continue;
+    }
+    const rate = new Decimal(rateText);
+    if (rate.isNegative()) {
+      diagnostics.push({ code: 'RATE_NEGATIVE', severity: 'error', file, line, field: 'rate', message: 'a rate cannot be negative', expected: 'a rate >= 0', found: rateText });
+      continue;
+    }
+    const prior = card.get(sku);
+    if (prior) {
+      diagnostics.push({
+        code: 'RATE_CARD_DUPLICATE_SKU',
+        severity: 'error',
+        file,
+        line,
+        field: 'sku',
+        message: `SKU ${sku} is listed twice (first on line ${prior.line})`,
+        expected: 'each SKU once',
+        found: sku,
+      });
+      continue;
+    }
+    const service = iService >= 0 ? (rec[iService] ?? '').trim() || undefined : undefined;
+    const description = iDesc >= 0 ? (rec[iDesc] ?? '').trim() || undefined : undefined;
+    card.set(sku, { sku, rate, service, description, file, line });
+  }
+  return { card, diagnostics };
+}
+
+/** Builds a rate card from an inline YAML map. */
+export function inlineRateCard(map: Record<string, Decimal>, file: string, line: number): RateCard {
+  const card: RateCard = new Map();
+  for (const [sku, rate] of Object.entries(map)) card.set(sku, { sku, rate, file, line });
+  return card;
+}

@@ -1,0 +1,68 @@
+/** Raw (schema-validated) campaign + loaded rate cards -> the engine's Campaign. */
+import type { Decimal } from '../money/index.js';
+import { EARNING_KEYS, EARNING_METHODS, type EarningMethod } from '../engine/earn/index.js';
+import type { CampaignRaw, ServiceRaw } from './schema.js';
+import type { Campaign, ServiceDef, Threshold } from './model.js';
+import type { RateCard } from './rate-card.js';
+
+export function earningOf(s: ServiceRaw): { key: string; method: EarningMethod<unknown, unknown>; raw: unknown } {
+  for (const key of EARNING_KEYS) {
+    const raw = s[key];
+    if (raw !== undefined) return { key, method: EARNING_METHODS[key] as EarningMethod<unknown, unknown>, raw };
+  }
+  throw new Error('service without an earning method passed the schema');
+}
+
+function threshold(t: { at_least?: number; more_than?: number } | undefined): Threshold | undefined {
+  return t ? { atLeast: t.at_least, moreThan: t.more_than } : undefined;
+}
+
+export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: ReadonlyMap<string, RateCard>): Campaign {
+  const services: ServiceDef[] = Object.entries(raw.services).map(([name, s]) => {
+    const { method, raw: cfgRaw } = earningOf(s);
+    const config = method.resolve(cfgRaw, rateCards.get(name));
+    return {
+      name,
+      method,
+      config,
+      skus: method.skus(config),
+      qualify: s.qualify
+        ? {
+            customers: threshold(s.qualify.customers),
+            unitsPerCustomer: s.qualify.units_per_customer?.at_least,
+            revenuePerCustomer: s.qualify.revenue_per_customer?.at_least,
+            netNew: s.qualify.net_new,
+          }
+        : undefined,
+      cap: s.cap,
+      maxRate: s.max_rate,
+    };
+  });
+  const mp = raw.minimum_payout;
+  const minimumPayout =
+    mp === undefined ? undefined : isDecimalLike(mp) ? { amount: mp, below: 'forfeit' as const } : { amount: mp.amount, below: mp.below };
+  return {
+    id: raw.id,
+    name: raw.name ?? raw.id,
+    file,
+    currency: raw.currency,
+    period: raw.period,
+    asOf: raw.as_of,
+    rounding: raw.rounding,
+    credit: raw.credit,
+    registration: raw.requires?.registration
+      ? { deadline: raw.requires.registration.deadline, statuses: new Set(raw.requires.registration.statuses) }
+      : undefined,
+    partnerRoles: raw.requires?.partner_roles ? new Set(raw.requires.partner_roles) : undefined,
+    licensePrograms: raw.eligible?.license_programs ? new Set(raw.eligible.license_programs) : undefined,
+    subscriptionTypes: raw.eligible?.subscription_types ? new Set(raw.eligible.subscription_types) : undefined,
+    fixedFx: new Map(Object.entries(raw.fx?.fixed ?? {})),
+    services,
+    cap: raw.cap,
+    minimumPayout,
+  };
+}
+
+function isDecimalLike(v: unknown): v is Decimal {
+  return typeof v === 'object' && v !== null && 'toFixed' in v && 'plus' in v;
+}

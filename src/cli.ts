@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+/** commander wiring and exit codes; the only place that prints. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { InvalidInputError, type Diagnostic } from './diagnostics.js';
+import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
+import { writeAtomic } from './report/write.js';
+import { calc, type CalcFormat } from './commands/calc.js';
+import { validate, type ValidateFormat } from './commands/validate.js';
+import { renderSchema } from './commands/schema.js';
+import type { RunOptions } from './commands/inputs.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const EXIT_OK = 0;
+const EXIT_INVALID = 1;
+const EXIT_USAGE = 2;
+
+const stderrWarnings = (quiet: boolean) => ({
+  warn(d: Diagnostic) {
+    if (!quiet) process.stderr.write(formatDiagnostic(d) + '\n');
+  },
+});
+
+function emit(content: string, out: string | undefined): void {
+  if (out) writeAtomic(out, content);
+  else process.stdout.write(content);
+}
+
+function addInputOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)')
+    .option('-d, --data <dir>', 'folder with transactions.csv, partners.csv, registrations.csv, fx.csv')
+    .option('--transactions <file>', 'transactions CSV (overrides --data)')
+    .option('--partners <file>', 'partners CSV (overrides --data)')
+    .option('--registrations <file>', 'registrations CSV (overrides --data)')
+    .option('--fx <file>', 'exchange rates CSV (overrides --data)')
+    .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)")
+    .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)')
+    .option('-c, --campaign <id...>', 'only these campaign ids')
+    .option('-q, --quiet', 'no warnings or progress on stderr');
+}
+
+function runOptions(o: Record<string, unknown>): RunOptions {
+  return {
+    rules: o.rules as string[],
+    data: o.data as string | undefined,
+    transactions: o.transactions as string | undefined,
+    partners: o.partners as string | undefined,
+    registrations: o.registrations as string | undefined,
+    fx: o.fx as string | undefined,
+    asOf: o.asOf as string | undefined,
+    payoutDate: o.payoutDate as string | undefined,
+    campaign: o.campaign as string[] | undefined,
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('incent')
+    .description('Compute what Microsoft cloud partners are owed by incentive campaigns.')
+    .version(pkg.version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  addInputOptions(
+    program
+      .command('calc')
+      .description('compute payouts per campaign and partner')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'),
+  )
+    .addHelpText('after', '\nExample:\n  $ incent calc --rules rules --data fixtures/demo\n  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json --out payouts.json')
+    .action(async (o: Record<string, unknown>) => {
+      const output = await calc({ ...runOptions(o), format: o.format as CalcFormat }, stderrWarnings(Boolean(o.quiet)));
+      emit(output, o.out as string | undefined);
+    });
+
+  program
+    .command('validate')
+    .description('check campaign files and rate cards (for CI)')
+    .argument('<paths...>', 'campaign files or folders')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--strict', 'fail on warnings too')
+    .addHelpText('after', '\nExample:\n  $ incent validate rules\n  $ incent validate rules --format github --strict')
+    .action((paths: string[], o: Record<string, unknown>) => {
+      const r = validate(paths, o.format as ValidateFormat, Boolean(o.strict));
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of a campaign file, for editors')
+    .option('-o, --out <file>', 'write it to FILE')
+    .addHelpText('after', '\nExample:\n  $ incent schema --out schema/campaign.schema.json')
+    .action((o: Record<string, unknown>) => emit(renderSchema(), o.out as string | undefined));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (e instanceof InvalidInputError) {
+      process.stderr.write(formatDiagnosticsText(e.diagnostics));
+      return EXIT_INVALID;
+    }
+    throw e;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`incent: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = EXIT_USAGE;
+  },
+);

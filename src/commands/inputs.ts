@@ -1,0 +1,111 @@
+/**
+ * Reading everything a run needs: campaigns, the small tables, then the transactions
+ * streamed into the engine. Shared by calc and the commands built on it.
+ */
+import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
+import { loadCampaigns } from '../campaign/load.js';
+import type { Campaign } from '../campaign/model.js';
+import { isIsoDate } from '../dates.js';
+import { Evaluator } from '../engine/evaluate.js';
+import { FxNeededError } from '../engine/accumulate.js';
+import { PayoutFxNeededError } from '../engine/payout.js';
+import type { CalcResult } from '../engine/types.js';
+import { FxMissingError, FxTable } from '../money/index.js';
+import { CsvReadError, readCsv } from '../input/csv.js';
+import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
+import { RowProblems } from '../input/row-errors.js';
+import { readFx, readPartners, readRegistrations } from '../input/tables.js';
+import { TransactionReader } from '../input/transactions.js';
+
+export interface RunOptions extends InputFlags {
+  rules: string[];
+  asOf?: string;
+  payoutDate?: string;
+  campaign?: string[];
+}
+
+export interface Warnings {
+  warn(d: Diagnostic): void;
+}
+
+function checkDateFlag(name: string, v: string | undefined): void {
+  if (v !== undefined && !isIsoDate(v)) {
+    throw new InvalidInputError([{ code: 'BAD_DATE_FLAG', severity: 'error', file: `--${name}`, message: `--${name} is not a calendar date`, expected: 'YYYY-MM-DD', found: v }]);
+  }
+}
+
+export function selectCampaigns(opts: RunOptions, warnings: Warnings): Campaign[] {
+  const { campaigns, diagnostics } = loadCampaigns(opts.rules);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new InvalidInputError(errors);
+  for (const d of diagnostics) warnings.warn(d);
+  if (!opts.campaign?.length) return campaigns;
+  const chosen = campaigns.filter((c) => opts.campaign!.includes(c.id));
+  const unknown = opts.campaign.filter((id) => !campaigns.some((c) => c.id === id));
+  if (unknown.length) {
+    throw new InvalidInputError([
+      {
+        code: 'UNKNOWN_CAMPAIGN',
+        severity: 'error',
+        file: opts.rules.join(', '),
+        message: `no campaign with id ${unknown.join(', ')}`,
+        expected: `one of ${campaigns.map((c) => c.id).join(', ')}`,
+        found: unknown.join(', '),
+      },
+    ]);
+  }
+  return chosen;
+}
+
+/** Loads campaigns and inputs, streams the transactions through the engine. */
+export async function computeResult(opts: RunOptions, warnings: Warnings): Promise<CalcResult> {
+  checkDateFlag('as-of', opts.asOf);
+  checkDateFlag('payout-date', opts.payoutDate);
+  const campaigns = selectCampaigns(opts, warnings);
+  const paths = resolveInputs(opts);
+  const missing = missingInputs(campaigns, paths, opts);
+  if (missing.length) throw new InvalidInputError(missing);
+
+  const problems = new RowProblems();
+  try {
+    const partners = paths.partners ? await readPartners(paths.partners, problems) : undefined;
+    const registrations = paths.registrations ? await readRegistrations(paths.registrations, problems) : undefined;
+    const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems)) : undefined;
+    if (problems.count) throw new InvalidInputError(problems.all());
+
+    const ev = new Evaluator(campaigns, { partners, registrations, fx, asOf: opts.asOf, payoutDate: opts.payoutDate });
+    const file = paths.transactions!;
+    let reader: TransactionReader | undefined;
+    await readCsv(
+      file,
+      (h) => {
+        reader = new TransactionReader(file, h.index, problems);
+        if (!reader.ok) throw new InvalidInputError(problems.all());
+      },
+      (rec, line) => {
+        const row = reader!.toRow(rec, line);
+        // After the first problem the engine is no longer fed: the run will fail, and
+        // every further problem is still listed.
+        if (row && problems.count === 0) ev.add(row);
+      },
+    );
+    if (problems.count) throw new InvalidInputError(problems.all());
+    return ev.finish();
+  } catch (e) {
+    throw toInputError(e, paths.fx);
+  }
+}
+
+/** Turns the engine's and readers' input errors into diagnostics; anything else is re-thrown. */
+function toInputError(e: unknown, fxFile: string | undefined): unknown {
+  if (e instanceof CsvReadError) return new InvalidInputError([e.diagnostic]);
+  if (e instanceof FxMissingError) {
+    return new InvalidInputError([
+      { code: 'FX_RATE_MISSING', severity: 'error', file: fxFile ?? 'fx.csv', message: e.message, expected: `a ${e.from}->${e.to} (or ${e.to}->${e.from}) rate dated on or before ${e.day}`, found: 'none' },
+    ]);
+  }
+  if (e instanceof FxNeededError || e instanceof PayoutFxNeededError) {
+    return new InvalidInputError([{ code: 'MISSING_INPUT', severity: 'error', file: 'fx.csv', message: e.message, expected: 'fx.csv', found: 'no file' }]);
+  }
+  return e;
+}

@@ -1,0 +1,13 @@
+/** The registry of earning methods: one file each, keyed by their YAML key. */
+import { perUnit } from './per-unit.js';
+import { percentOfRevenue } from './percent-of-revenue.js';
+import type { EarningMethod } from './types.js';
+
+export const EARNING_METHODS = {
+  per_unit: perUnit,
+  percent_of_revenue: percentOfRevenue,
+} satisfies Record<string, EarningMethod<never, never> | EarningMethod<any, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type EarningKey = keyof typeof EARNING_METHODS;
+export const EARNING_KEYS = Object.keys(EARNING_METHODS) as EarningKey[];
+export type { EarningMethod, CustomerMeasure, Earning, EarnLine } from './types.js';

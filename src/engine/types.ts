@@ -1,0 +1,101 @@
+import type { Decimal } from '../money/index.js';
+import type { Reason } from './reasons.js';
+
+/** One canonical transactions.csv row, validated. */
+export interface TxRow {
+  id: string;
+  line: number;
+  date: string;
+  partnerId: string;
+  resellerId: string;
+  customerId: string;
+  country: string;
+  sku: string;
+  service: string;
+  licenseProgram: string;
+  subscriptionId: string;
+  subscriptionType: string;
+  quantity: number | null;
+  /** The amount's decimal text, exactly as given. */
+  amount: string | null;
+  /** The amount in micro-units when that is exact; undefined: use `amount` as a Decimal. */
+  amountMicros?: number;
+  currency: string;
+  netNew: boolean | null;
+  flags: string[] | null;
+}
+
+export interface PartnerInfo {
+  partnerId: string;
+  name: string;
+  country: string;
+  role: string;
+  payoutCurrency: string;
+  line: number;
+}
+
+export interface Registration {
+  partnerId: string;
+  campaignId: string;
+  registeredOn: string;
+  status: string;
+  line: number;
+}
+
+export type PartnerStatus = 'payable' | 'below_minimum' | 'not_qualified' | 'ineligible';
+
+export interface ServiceResult {
+  service: string;
+  qualified: boolean;
+  /** Qualifying customers (passed every customer gate). */
+  customers: number;
+  /** Customers the partner gate needs (at_least N, or more_than N as N+1). */
+  customersNeeded: number;
+  units: number;
+  revenue: Decimal;
+  earned: Decimal;
+  amount: Decimal;
+  cap?: Decimal;
+}
+
+export interface RowCounts {
+  read: number;
+  used: number;
+  excluded: Partial<Record<Reason, number>>;
+}
+
+export interface PartnerResult {
+  partnerId: string;
+  name?: string;
+  status: PartnerStatus;
+  /** Why the partner is ineligible (a partner gate's reason and detail). */
+  reason?: { code: Reason; detail: string };
+  services: ServiceResult[];
+  /** Sum of service amounts before the campaign cap. */
+  subtotal: Decimal;
+  /** After the campaign cap, in the campaign currency. */
+  total: Decimal;
+  /** What is paid, in payoutCurrency (0 below the minimum). */
+  payout: Decimal;
+  payoutCurrency: string;
+  /** Campaign currency -> payout currency rate used, when they differ. */
+  payoutFx?: { rate: Decimal; date: string; source: string };
+  /** Amount carried forward (minimum_payout with below: carry_forward). */
+  carriedForward?: Decimal;
+  rows: RowCounts;
+}
+
+export interface CampaignResult {
+  id: string;
+  name: string;
+  currency: string;
+  asOf: string;
+  period: { start: string; end: string };
+  partners: PartnerResult[];
+  rows: RowCounts;
+}
+
+export interface CalcResult {
+  asOf: string;
+  campaigns: CampaignResult[];
+}

@@ -1,0 +1,102 @@
+/**
+ * The one CSV adapter: streams a file through csv-parse as arrays (no object per
+ * row), hands each record and its line to a callback, and keeps memory flat.
+ */
+import { createReadStream } from 'node:fs';
+import { parse, type Options } from 'csv-parse';
+import type { Diagnostic } from '../diagnostics.js';
+
+export interface CsvHeader {
+  file: string;
+  names: string[];
+  /** Column index by trimmed name. */
+  index: Map<string, number>;
+}
+
+export type RecordHandler = (record: string[], line: number) => void;
+
+/** Options incent uses for every CSV: the benchmark's bare read uses the same. */
+export const CSV_OPTIONS: Options = {
+  bom: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+};
+
+export class CsvReadError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(`${diagnostic.file}:${diagnostic.line ?? 0}: ${diagnostic.message}`);
+  }
+}
+
+/**
+ * Reads `file`, calling `onHeader` once with the header and `onRecord` for each data
+ * record. Records are handled inside csv-parse's on_record hook and never queued.
+ */
+export async function readCsv(
+  file: string,
+  onHeader: (h: CsvHeader) => void,
+  onRecord: RecordHandler,
+  onBytes?: (bytes: number) => void,
+): Promise<{ records: number }> {
+  let header: CsvHeader | undefined;
+  let records = 0;
+  let handlerError: unknown;
+  const parser = parse({
+    ...CSV_OPTIONS,
+    on_record: (record: string[], context) => {
+      if (handlerError) return null;
+      try {
+        if (!header) {
+          const names = record.map((h) => h.trim());
+          header = { file, names, index: new Map(names.map((n, i) => [n, i])) };
+          onHeader(header);
+        } else {
+          records++;
+          onRecord(record, context.lines);
+        }
+      } catch (e) {
+        handlerError = e;
+      }
+      return null;
+    },
+  });
+  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
+  await new Promise<void>((resolve, reject) => {
+    input.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new CsvReadError({ code: 'FILE_UNREADABLE', severity: 'error', file, message: e.code === 'ENOENT' ? 'no such file' : e.message })),
+    );
+    parser.on('error', (e: Error & { lines?: number; code?: string }) =>
+      reject(
+        new CsvReadError({
+          code: 'CSV_SYNTAX',
+          severity: 'error',
+          file,
+          line: e.lines,
+          message: `not valid CSV: ${e.message}`,
+          expected: 'RFC 4180 CSV',
+        }),
+      ),
+    );
+    parser.on('end', () => resolve());
+    parser.resume();
+    input.pipe(parser);
+  });
+  if (handlerError) throw handlerError;
+  if (!header) {
+    throw new CsvReadError({ code: 'CSV_EMPTY', severity: 'error', file, line: 1, message: 'the file is empty: expected a header row' });
+  }
+  return { records };
+}
+
+/** Reads a small CSV (partners, registrations, fx...) into header + records with lines. */
+export async function readSmallCsv(file: string): Promise<{ header: CsvHeader; rows: { record: string[]; line: number }[] }> {
+  let header: CsvHeader | undefined;
+  const rows: { record: string[]; line: number }[] = [];
+  await readCsv(
+    file,
+    (h) => (header = h),
+    (record, line) => rows.push({ record, line }),
+  );
+  return { header: header!, rows };
+}

@@ -1,0 +1,54 @@
+/** Which input files a run reads: `--data DIR` by their names, or one flag per file. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import { requiredInputs, type Campaign, type InputName } from '../campaign/model.js';
+
+export interface InputFlags {
+  data?: string;
+  transactions?: string;
+  partners?: string;
+  registrations?: string;
+  fx?: string;
+}
+
+export const INPUT_FILES: Record<InputName, string> = {
+  transactions: 'transactions.csv',
+  partners: 'partners.csv',
+  registrations: 'registrations.csv',
+  fx: 'fx.csv',
+};
+
+export type InputPaths = Partial<Record<InputName, string>>;
+
+export function resolveInputs(flags: InputFlags): InputPaths {
+  const out: InputPaths = {};
+  for (const name of Object.keys(INPUT_FILES) as InputName[]) {
+    const explicit = flags[name];
+    if (explicit) out[name] = explicit;
+    else if (flags.data) {
+      const p = join(flags.data, INPUT_FILES[name]);
+      if (existsSync(p)) out[name] = p;
+    }
+  }
+  return out;
+}
+
+/** A campaign that needs a file that was not given is an error naming the file. */
+export function missingInputs(campaigns: readonly Campaign[], paths: InputPaths, flags: InputFlags): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const needed = new Map<InputName, string[]>();
+  for (const c of campaigns) for (const n of requiredInputs(c)) if (!paths[n]) needed.set(n, [...(needed.get(n) ?? []), c.id]);
+  for (const [name, ids] of needed) {
+    const where = flags.data ? `not found in ${flags.data}` : 'not given';
+    out.push({
+      code: 'MISSING_INPUT',
+      severity: 'error',
+      file: flags.data ? join(flags.data, INPUT_FILES[name]) : INPUT_FILES[name],
+      message: `${INPUT_FILES[name]} is needed by ${ids.join(', ')} but was ${where}: pass --${name} FILE or put it in --data DIR`,
+      expected: INPUT_FILES[name],
+      found: 'no file',
+    });
+  }
+  return out;
+}

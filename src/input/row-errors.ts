@@ -1,0 +1,54 @@
+import type { Diagnostic } from '../diagnostics.js';
+
+/** Collects problems found in input rows, keeping the first `limit` and counting the rest. */
+export class RowProblems {
+  readonly list: Diagnostic[] = [];
+  count = 0;
+  constructor(private readonly limit = 200) {}
+
+  add(file: string, line: number, field: string, message: string, expected: string, found: string): void {
+    this.count++;
+    if (this.list.length < this.limit) {
+      this.list.push({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
+    }
+  }
+
+  addDiagnostic(d: Diagnostic): void {
+    this.count++;
+    if (this.list.length < this.limit) this.list.push(d);
+  }
+
+  /** The diagnostics, with a closing one that says how many more were not listed. */
+  all(): Diagnostic[] {
+    const hidden = this.count - this.list.length;
+    if (hidden <= 0) return this.list;
+    const last = this.list[this.list.length - 1];
+    return [...this.list, { code: 'MORE_PROBLEMS', severity: 'error', file: last?.file ?? '', message: `... and ${hidden} more problems` }];
+  }
+}
+
+/** Checks that a header has the required columns; reports the missing ones at line 1. */
+export function requireColumns(
+  file: string,
+  index: ReadonlyMap<string, number>,
+  required: readonly string[],
+  problems: RowProblems,
+): boolean {
+  const missing = required.filter((c) => !index.has(c));
+  if (missing.length === 0) return true;
+  problems.addDiagnostic({
+    code: 'MISSING_COLUMN',
+    severity: 'error',
+    file,
+    line: 1,
+    field: missing.join(', '),
+    message: `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+    expected: `columns ${required.join(', ')}`,
+    found: [...index.keys()].join(', ') || '(no columns)',
+  });
+  return false;
+}
+
+export function show(v: string): string {
+  return v === '' ? '(empty)' : JSON.stringify(v);
+}

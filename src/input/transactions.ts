@@ -1,0 +1,127 @@
+/**
+ * transactions.csv: header binding and row validation. Turns a CSV record into a
+ * TxRow or reports every problem of the row (file, line, column, expected, found).
+ */
+import { isCurrency, parseMicros } from '../money/index.js';
+import { isIsoDate } from '../dates.js';
+import type { TxRow } from '../engine/types.js';
+import { RowProblems, requireColumns, show } from './row-errors.js';
+
+export const TX_REQUIRED = ['transaction_id', 'date', 'partner_id', 'customer_id', 'sku', 'license_program'] as const;
+export const TX_OPTIONAL = [
+  'reseller_id',
+  'customer_country',
+  'service',
+  'subscription_id',
+  'subscription_type',
+  'quantity',
+  'amount',
+  'currency',
+  'net_new',
+  'customer_flags',
+] as const;
+
+type Col = (typeof TX_REQUIRED)[number] | (typeof TX_OPTIONAL)[number];
+const SUBSCRIPTION_TYPES = new Set(['paid', 'trial', 'beta']);
+const FLAGS = new Set(['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned']);
+const INT_RE = /^[+-]?\d+$/;
+
+/** Binds a header once; `toRow` then validates records by column position. */
+export class TransactionReader {
+  private readonly at: Record<Col, number>;
+  private readonly seen = new Set<string>();
+  readonly ok: boolean;
+
+  constructor(
+    readonly file: string,
+    index: ReadonlyMap<string, number>,
+    private readonly problems: RowProblems,
+  ) {
+    this.ok = requireColumns(file, index, TX_REQUIRED, problems);
+    const at = {} as Record<Col, number>;
+    for (const c of [...TX_REQUIRED, ...TX_OPTIONAL]) at[c] = index.get(c) ?? -1;
+    this.at = at;
+  }
+
+  /** The row, or undefined when it has problems (already reported). */
+  toRow(rec: string[], line: number): TxRow | undefined {
+    const at = this.at;
+    const file = this.file;
+    const before = this.problems.count;
+    const get = (i: number): string => (i < 0 ? '' : (rec[i] ?? '').trim());
+    const req = (c: Col): string => {
+      const v = get(at[c]);
+      if (v === '') this.problems.add(file, line, c, `${c} is required`, `a value for ${c}`, '(empty)');
+      return v;
+    };
+    const id = req('transaction_id');
+    const date = req('date');
+    const partnerId = req('partner_id');
+    const customerId = req('customer_id');
+    const sku = req('sku');
+    const licenseProgram = req('license_program');
+    if (date !== '' && !isIsoDate(date)) {
+      this.problems.add(file, line, 'date', 'not a calendar date', 'a date YYYY-MM-DD that exists', show(date));
+    }
+    const qText = get(at.quantity);
+    let quantity: number | null = null;
+    if (qText !== '') {
+      if (!INT_RE.test(qText)) this.problems.add(file, line, 'quantity', 'quantity is not a whole number of seats', 'a signed whole number such as 5 or -2', show(qText));
+      else {
+        quantity = Number(qText);
+        if (!Number.isSafeInteger(quantity)) this.problems.add(file, line, 'quantity', 'quantity is too large', 'a whole number below 2^53', show(qText));
+      }
+    }
+    const aText = get(at.amount);
+    let amountMicros: number | undefined | null = null;
+    if (aText !== '') {
+      amountMicros = parseMicros(aText);
+      if (amountMicros === null) this.problems.add(file, line, 'amount', 'amount is not a number', 'a decimal amount such as 1234.50 or -20', show(aText));
+    }
+    const currency = get(at.currency);
+    if (aText !== '' && currency === '') this.problems.add(file, line, 'currency', 'an amount needs its currency', 'an ISO 4217 code such as USD', '(empty)');
+    else if (currency !== '' && !isCurrency(currency)) {
+      this.problems.add(file, line, 'currency', 'unknown currency code', 'an ISO 4217 code such as USD, EUR, GBP', show(currency));
+    }
+    const subType = get(at.subscription_type) || 'paid';
+    if (!SUBSCRIPTION_TYPES.has(subType)) {
+      this.problems.add(file, line, 'subscription_type', 'unknown subscription type', 'paid, trial or beta', show(subType));
+    }
+    const nn = get(at.net_new).toLowerCase();
+    let netNew: boolean | null = null;
+    if (nn === 'true') netNew = true;
+    else if (nn === 'false') netNew = false;
+    else if (nn !== '') this.problems.add(file, line, 'net_new', 'net_new is not a boolean', 'true, false or empty', show(nn));
+    const flagsText = get(at.customer_flags);
+    let flags: string[] | null = null;
+    if (flagsText !== '') {
+      flags = flagsText.split(';').map((f) => f.trim()).filter((f) => f !== '');
+      for (const f of flags) if (!FLAGS.has(f)) this.problems.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
+    }
+    if (id !== '') {
+      if (this.seen.has(id)) this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated`, 'a transaction_id used once', show(id));
+      else this.seen.add(id);
+    }
+    if (this.problems.count !== before) return undefined;
+    return {
+      id,
+      line,
+      date,
+      partnerId,
+      resellerId: get(at.reseller_id),
+      customerId,
+      country: get(at.customer_country),
+      sku,
+      service: get(at.service),
+      licenseProgram,
+      subscriptionId: get(at.subscription_id),
+      subscriptionType: subType,
+      quantity,
+      amount: aText === '' ? null : aText,
+      amountMicros: amountMicros ?? undefined,
+      currency,
+      netNew,
+      flags,
+    };
+  }
+}

@@ -1,0 +1,39 @@
+/** calc --format table: one table per campaign, for people at a terminal. */
+import { formatMoney } from '../money/index.js';
+import type { CalcResult } from '../engine/types.js';
+import { REASON_TEXT, type Reason } from '../engine/reasons.js';
+import { renderTable, type Column } from './text-table.js';
+
+export function renderCalcTable(r: CalcResult): string {
+  const out: string[] = [];
+  for (const c of r.campaigns) {
+    out.push(`${c.name} (${c.id}) · ${c.period.start} .. ${c.period.end} · as of ${c.asOf} · ${c.currency}`);
+    const services = c.partners[0]?.services.map((s) => s.service) ?? [];
+    const columns: Column[] = [
+      { title: 'Partner' },
+      { title: 'Status' },
+      ...services.map((s) => ({ title: s, align: 'right' as const })),
+      { title: 'Total', align: 'right' },
+      { title: 'Payout', align: 'right' },
+    ];
+    const rows = c.partners.map((p) => [
+      p.name ? `${p.partnerId} ${p.name}` : p.partnerId,
+      p.status + (p.reason ? ` (${p.reason.code})` : ''),
+      ...p.services.map((s) =>
+        s.qualified
+          ? `${formatMoney(s.amount, c.currency)}${s.amount.lt(s.earned) ? '*' : ''}`
+          : `- ${s.customers}/${s.customersNeeded} cust`,
+      ),
+      formatMoney(p.total, c.currency) + (p.total.lt(p.subtotal) ? '*' : ''),
+      `${formatMoney(p.payout, p.payoutCurrency)} ${p.payoutCurrency}`,
+    ]);
+    out.push(renderTable(columns, rows).trimEnd());
+    out.push('  * capped   - not qualified: qualifying customers / needed');
+    const ex = Object.entries(c.rows.excluded).filter(([, n]) => n && n > 0) as [Reason, number][];
+    const excludedTotal = ex.reduce((a, [, n]) => a + n, 0);
+    out.push(`  rows: ${c.rows.read} read, ${c.rows.used} used, ${excludedTotal} excluded`);
+    for (const [code, n] of ex.sort((a, b) => b[1] - a[1])) out.push(`    ${String(n).padStart(7)}  ${code.padEnd(26)} ${REASON_TEXT[code]}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
