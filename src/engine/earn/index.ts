@@ -6,7 +6,7 @@ import type { EarningMethod } from './types.js';
 export const EARNING_METHODS = {
   per_unit: perUnit,
   percent_of_revenue: percentOfRevenue,
-} satisfies Record<string, EarningMethod<never, never> | EarningMethod<any, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+} satisfies Record<string, EarningMethod<unknown, unknown>>;
 
 export type EarningKey = keyof typeof EARNING_METHODS;
 export const EARNING_KEYS = Object.keys(EARNING_METHODS) as EarningKey[];

@@ -1,0 +1,77 @@
+/** Bad input: every problem listed as file:line: column: message, exit 1, nothing written. */
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './helpers.js';
+
+const HEADER = 'transaction_id,date,partner_id,customer_id,sku,service,license_program,quantity,amount,currency';
+
+function dataWith(transactions: string): string {
+  const dir = tempDir();
+  cpSync('fixtures/demo', dir, { recursive: true });
+  writeFileSync(join(dir, 'transactions.csv'), transactions);
+  return dir;
+}
+
+function calc(dir: string) {
+  const out = join(dir, 'out.json');
+  const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', dir, '--format', 'json', '--out', out]);
+  return { ...r, wrote: existsSync(out) };
+}
+
+describe('invalid transaction rows', () => {
+  const cases: [string, string, string][] = [
+    ['impossible date', 'T1,2017-02-30,1000001,C1,CFQ7TTC0LF8Q:0001,O365,CSP,5,,', ':2: date: '],
+    ['non-integer quantity', 'T1,2017-02-03,1000001,C1,CFQ7TTC0LF8Q:0001,O365,CSP,2.5,,', ':2: quantity: '],
+    ['non-numeric amount', 'T1,2017-02-03,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,12abc,USD', ':2: amount: '],
+    ['unknown currency', 'T1,2017-02-03,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,12.00,XYZ', ':2: currency: '],
+    ['empty required value', 'T1,2017-02-03,,C1,CFQ7TTC0LF8Q:0001,O365,CSP,5,,', ':2: partner_id: '],
+  ];
+  it.each(cases)('%s stops the run with file:line: column', (_name, row, where) => {
+    const dir = dataWith(`${HEADER}\n${row}\n`);
+    const r = calc(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(join(dir, 'transactions.csv') + where);
+    expect(r.stderr).toMatch(/expected .*found/);
+    expect(r.wrote).toBe(false);
+  });
+
+  it('lists every problem, with the found value', () => {
+    const dir = dataWith(
+      `${HEADER}\nT1,2017-02-30,1000001,C1,CFQ7TTC0LF8Q:0001,O365,CSP,5,,\nT2,2017-02-03,1000001,C1,CFQ7TTC0LF8Q:0001,O365,CSP,x,,\nT1,2017-02-04,1000001,C1,CFQ7TTC0LF8Q:0001,O365,CSP,5,,\n`,
+    );
+    const r = calc(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(':2: date: error INVALID_ROW: not a calendar date (expected a date YYYY-MM-DD that exists, found "2017-02-30")');
+    expect(r.stderr).toContain(':3: quantity:');
+    expect(r.stderr).toContain(':4: transaction_id: error INVALID_ROW: transaction_id T1 is repeated');
+  });
+
+  it('a header missing a required column names it', () => {
+    const dir = dataWith('transaction_id,date,partner_id,sku,license_program\nT1,2017-02-03,1000001,X,CSP\n');
+    const r = calc(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('lacks the required column customer_id');
+  });
+
+  it('a campaign that needs a file that was not given names it', () => {
+    const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--transactions', 'fixtures/demo/transactions.csv']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('partners.csv is needed by csp-power-up-2017');
+    expect(r.stderr).toContain('registrations.csv is needed by csp-power-up-2017');
+  });
+
+  it('a missing FX rate names the pair and the day', () => {
+    const dir = dataWith(`${HEADER}\nT1,2017-01-15,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,100.00,EUR\nT2,2017-02-15,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,100.00,CHF\n`);
+    const r = calc(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no exchange rate CHF->USD for 2017-02-15');
+    expect(r.wrote).toBe(false);
+  });
+
+  it('a wrong command line exits 2', () => {
+    expect(runCli(['calc', '--rules', 'rules', '--format', 'xml']).code).toBe(2);
+    expect(runCli(['frobnicate']).code).toBe(2);
+    expect(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--as-of', '2017-13-01']).code).toBe(1);
+  });
+});

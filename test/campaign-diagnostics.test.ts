@@ -1,0 +1,76 @@
+/** Invalid campaigns: one small YAML each, with the diagnostic code, line and column expected. */
+import { describe, expect, it } from 'vitest';
+import { parseCampaign } from '../src/campaign/parse.js';
+import { runChecks } from '../src/campaign/checks.js';
+import { parseRateCard } from '../src/campaign/rate-card.js';
+
+const VALID = `id: t
+currency: USD
+period: { start: 2017-02-01, end: 2017-06-30 }
+as_of: 2017-09-15
+services:
+  O365:
+    per_unit: { rates: { E3: 73 } }
+    cap: 25000
+cap: 50000
+minimum_payout: 500
+`;
+
+function diagnose(yaml: string) {
+  const parsed = parseCampaign(yaml, 'c.yaml');
+  if (!parsed.raw) return parsed.diagnostics;
+  return runChecks(parsed, parsed.raw, new Map());
+}
+
+describe('campaign diagnostics', () => {
+  it('a valid campaign has none', () => {
+    expect(diagnose(VALID)).toEqual([]);
+  });
+
+  const cases: { name: string; yaml: string; code: string; line: number; column: number; text?: RegExp }[] = [
+    { name: 'unknown key with a suggestion', yaml: VALID.replace('cap: 50000', 'capp: 50000'), code: 'UNKNOWN_KEY', line: 9, column: 1, text: /did you mean "cap"/ },
+    { name: 'nested unknown key', yaml: VALID.replace('cap: 25000', 'cpa: 25000'), code: 'UNKNOWN_KEY', line: 8, column: 5, text: /did you mean "cap"/ },
+    { name: 'wrong type', yaml: VALID.replace('cap: 50000', 'cap: lots'), code: 'SCHEMA_INVALID', line: 9, column: 6, text: /decimal number/ },
+    { name: 'missing field', yaml: VALID.replace('currency: USD\n', ''), code: 'MISSING_KEY', line: 1, column: 1, text: /currency/ },
+    { name: 'impossible date', yaml: VALID.replace('2017-06-30', '2017-02-30'), code: 'SCHEMA_INVALID', line: 3, column: 35, text: /calendar date/ },
+    { name: 'unknown currency', yaml: VALID.replace('USD', 'USX'), code: 'SCHEMA_INVALID', line: 2, column: 11, text: /ISO 4217/ },
+    { name: 'percent above 100', yaml: VALID.replace('per_unit: { rates: { E3: 73 } }', 'percent_of_revenue: { percent: 120 }'), code: 'SCHEMA_INVALID', line: 7, column: 36 },
+    { name: 'two earning methods', yaml: VALID.replace('    cap: 25000', '    percent_of_revenue: { percent: 20 }\n    cap: 25000'), code: 'SCHEMA_INVALID', line: 7, column: 5, text: /exactly one earning method/ },
+    { name: 'period end before start', yaml: VALID.replace('end: 2017-06-30', 'end: 2017-01-30'), code: 'PERIOD_END_BEFORE_START', line: 3, column: 35 },
+    { name: 'minimum at the cap', yaml: VALID.replace('minimum_payout: 500', 'minimum_payout: 50000'), code: 'MINIMUM_NOT_BELOW_CAP', line: 10, column: 17 },
+    { name: 'YAML syntax error', yaml: VALID.replace('period: {', 'period: {{'), code: 'YAML_SYNTAX', line: 4, column: 1 }, // the unclosed flow map is noticed where the next key starts
+    { name: 'duplicate key', yaml: VALID + 'cap: 1\n', code: 'YAML_DUPLICATE_KEY', line: 11, column: 1 },
+    { name: '__proto__ key', yaml: VALID + '__proto__: { polluted: true }\n', code: 'FORBIDDEN_KEY', line: 11, column: 1 },
+  ];
+
+  it.each(cases)('$name -> $code at $line:$column', ({ yaml, code, line, column, text }) => {
+    const ds = diagnose(yaml);
+    const d = ds.find((x) => x.code === code);
+    expect(d, JSON.stringify(ds)).toBeDefined();
+    expect([d!.line, d!.column]).toEqual([line, column]);
+    if (text) expect(d!.message).toMatch(text);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a warning for as_of before the period end', () => {
+    const ds = diagnose(VALID.replace('as_of: 2017-09-15', 'as_of: 2017-06-01'));
+    expect(ds).toMatchObject([{ code: 'AS_OF_BEFORE_PERIOD_END', severity: 'warning', line: 4, column: 8 }]);
+  });
+
+  it('keeps decimals exact (no binary float)', () => {
+    const parsed = parseCampaign(VALID.replace('as_of: 2017-09-15', 'as_of: 2017-09-15\nfx: { fixed: { GBP: 1.2400000000000000001 } }'), 'c.yaml');
+    expect(parsed.raw!.fx!.fixed!.GBP!.toString()).toBe('1.2400000000000000001');
+  });
+});
+
+describe('rate-card diagnostics', () => {
+  it('repeated SKU, negative and non-numeric rate, formula SKU', () => {
+    const { diagnostics } = parseRateCard('sku,rate\nA,10\nA,11\nB,-1\nC,ten\n"=HYPERLINK(""x"")",5\n', 'card.csv');
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ['RATE_CARD_DUPLICATE_SKU', 3],
+      ['RATE_NEGATIVE', 4],
+      ['RATE_NOT_NUMERIC', 5],
+      ['RATE_CARD_FORMULA', 6],
+    ]);
+  });
+});

@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCampaign } from '../src/campaign/parse.js';
+import { resolveCampaign } from '../src/campaign/resolve.js';
+import { inlineRateCard, type RateCard } from '../src/campaign/rate-card.js';
+import { runChecks } from '../src/campaign/checks.js';
+import type { Campaign } from '../src/campaign/model.js';
+import type { TxRow } from '../src/engine/types.js';
+import { parseMicros } from '../src/money/index.js';
+import { formatDiagnosticsText } from '../src/report/diagnostics.js';
+
+/** A campaign from YAML text with inline rate cards only. */
+export function campaignFromYaml(yaml: string, file = 'test.yaml'): Campaign {
+  const parsed = parseCampaign(yaml, file);
+  if (!parsed.raw) throw new Error(formatDiagnosticsText(parsed.diagnostics));
+  const cards = new Map<string, RateCard>();
+  for (const [name, s] of Object.entries(parsed.raw.services)) {
+    const rates = s.per_unit?.rates;
+    if (rates && typeof rates !== 'string') cards.set(name, inlineRateCard(rates, file, 1));
+  }
+  const errors = runChecks(parsed, parsed.raw, cards).filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(formatDiagnosticsText(errors));
+  return resolveCampaign(parsed.raw, file, cards);
+}
+
+let seq = 0;
+/** A canonical transaction row with defaults: paid CSP, today's campaign partner P1. */
+export function tx(p: Partial<TxRow> & { amount?: string | null }): TxRow {
+  seq++;
+  const amount = p.amount ?? null;
+  return {
+    id: p.id ?? `T${String(seq).padStart(6, '0')}`,
+    line: p.line ?? seq + 1,
+    date: '2017-03-01',
+    partnerId: 'P1',
+    resellerId: '',
+    customerId: 'C1',
+    country: 'US',
+    sku: 'E3',
+    service: '',
+    licenseProgram: 'CSP',
+    subscriptionId: '',
+    subscriptionType: 'paid',
+    quantity: null,
+    currency: amount === null ? '' : 'USD',
+    netNew: null,
+    flags: null,
+    ...p,
+    amount,
+    amountMicros: amount === null ? undefined : (parseMicros(amount) ?? undefined),
+  };
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], {
+    cwd: opts.cwd ?? process.cwd(),
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'incent-test-'));
+}
