@@ -8,6 +8,7 @@ import { writeAtomic } from './report/write.js';
 import { calc, type CalcFormat } from './commands/calc.js';
 import { validate, type ValidateFormat } from './commands/validate.js';
 import { renderSchema } from './commands/schema.js';
+import { runCases } from './commands/test-cases.js';
 import type { RunOptions } from './commands/inputs.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -94,6 +95,17 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write it to FILE')
     .addHelpText('after', '\nExample:\n  $ incent schema --out schema/campaign.schema.json')
     .action((o: Record<string, unknown>) => emit(renderSchema(), o.out as string | undefined));
+
+  program
+    .command('test')
+    .description("run a campaign's example cases (<campaign>.cases/<case>/expected.yaml) and diff the amounts")
+    .argument('<paths...>', 'campaign files or folders')
+    .addHelpText('after', '\nExample:\n  $ incent test rules\n\nA case is a folder of input CSVs plus expected.yaml; see docs/campaign-cases.md.')
+    .action(async (paths: string[]) => {
+      const r = await runCases(paths);
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
 
   return program;
 }
