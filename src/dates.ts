@@ -5,14 +5,18 @@
 import { addDays, differenceInCalendarDays } from 'date-fns';
 import { UTCDate } from '@date-fns/utc';
 
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -100_000;
+}
 
+/** True for an existing calendar date written YYYY-MM-DD (hot path: no regex, no Date). */
 export function isIsoDate(s: string): boolean {
-  const m = ISO_RE.exec(s);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+  const mo = digit(s, 5) * 10 + digit(s, 6);
+  const d = digit(s, 8) * 10 + digit(s, 9);
+  if (y < 0) return false;
   if (mo < 1 || mo > 12 || d < 1) return false;
   return d <= daysInMonth(y, mo);
 }

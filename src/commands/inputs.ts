@@ -15,7 +15,7 @@ import { CsvReadError, readCsv } from '../input/csv.js';
 import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
 import { RowProblems } from '../input/row-errors.js';
 import { readFx, readPartners, readRegistrations } from '../input/tables.js';
-import { TransactionReader } from '../input/transactions.js';
+import { TransactionReader, confirmRepeats } from '../input/transactions.js';
 
 export interface RunOptions extends InputFlags {
   rules: string[];
@@ -89,6 +89,7 @@ export async function computeResult(opts: RunOptions, warnings: Warnings): Promi
         if (row && problems.count === 0) ev.add(row);
       },
     );
+    if (reader) await confirmRepeats(file, reader.ids.suspects, problems);
     if (problems.count) throw new InvalidInputError(problems.all());
     return ev.finish();
   } catch (e) {

@@ -3,33 +3,61 @@ import { Decimal, ScaledSum, ZERO, type FxTable } from '../money/index.js';
 import type { Campaign, ServiceDef } from '../campaign/model.js';
 import type { TxRow } from './types.js';
 
+const NO_UNITS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * One customer of one partner and service. Kept small, since there is one per
+ * (partner, service, customer): maps are made only when a second SKU or a foreign
+ * currency turns up.
+ */
 export class CustomerAcc {
   rows = 0;
   units = 0;
-  readonly unitsBySku = new Map<string, number>();
-  /** Revenue by `currency` (campaign or fixed-rate currency) or `currency|date` (fx.csv rate of that day). */
-  readonly revenue = new Map<string, ScaledSum>();
+  private sku: string | null = null;
+  private skuUnits = 0;
+  private bySku: Map<string, number> | null = null;
+  /** Revenue in the campaign currency itself. */
+  private home: ScaledSum | null = null;
+  /** Other revenue by `currency` (fixed-rate currency) or `currency|date` (fx.csv rate of that day). */
+  private foreign: Map<string, ScaledSum> | null = null;
 
   constructor(readonly customerId: string) {}
 
   addUnits(sku: string, units: number): void {
     this.units += units;
-    this.unitsBySku.set(sku, (this.unitsBySku.get(sku) ?? 0) + units);
+    if (this.bySku) this.bySku.set(sku, (this.bySku.get(sku) ?? 0) + units);
+    else if (this.sku === null || this.sku === sku) {
+      this.sku = sku;
+      this.skuUnits += units;
+    } else {
+      this.bySku = new Map([[this.sku, this.skuUnits]]);
+      this.bySku.set(sku, (this.bySku.get(sku) ?? 0) + units);
+    }
+  }
+
+  get unitsBySku(): ReadonlyMap<string, number> {
+    if (this.bySku) return this.bySku;
+    return this.sku === null ? NO_UNITS : new Map([[this.sku, this.skuUnits]]);
   }
 
   addRevenue(c: Campaign, r: TxRow): void {
     const cur = r.currency;
-    const key = cur === c.currency || c.fixedFx.has(cur) ? cur : `${cur}|${r.date}`;
-    let sum = this.revenue.get(key);
-    if (!sum) this.revenue.set(key, (sum = new ScaledSum()));
+    let sum: ScaledSum | undefined;
+    if (cur === c.currency) sum = this.home ??= new ScaledSum();
+    else {
+      const key = c.fixedFx.has(cur) ? cur : `${cur}|${r.date}`;
+      this.foreign ??= new Map();
+      sum = this.foreign.get(key);
+      if (!sum) this.foreign.set(key, (sum = new ScaledSum()));
+    }
     if (r.amountMicros !== undefined) sum.addMicros(r.amountMicros);
     else if (r.amount !== null) sum.addDecimal(new Decimal(r.amount));
   }
 
   /** Revenue in the campaign currency, exact: each currency-day sum at its own rate. */
   revenueIn(c: Campaign, fx: FxTable | undefined): Decimal {
-    let total = ZERO;
-    for (const [key, sum] of this.revenue) {
+    let total = this.home ? this.home.toDecimal() : ZERO;
+    for (const [key, sum] of this.foreign ?? []) {
       const [cur, date] = key.split('|') as [string, string | undefined];
       total = total.plus(sum.toDecimal().times(rateToCampaign(c, cur, date, fx)));
     }

@@ -7,11 +7,11 @@ import { ZERO, type FxTable } from '../money/index.js';
 import type { Campaign, ServiceDef } from '../campaign/model.js';
 import { PartnerAcc } from './accumulate.js';
 import { creditRow } from './credit.js';
-import { customerGate, customersNeeded, isNetNew, type NetNewEvidence } from './customer-gates.js';
+import { customerGate, customersNeeded, isNetNew } from './customer-gates.js';
 import { dateReason, programReason, serviceOf, skuIndexOf } from './filter.js';
 import { partnerGate, type GateFailure, type PartnerDirectory } from './partner-gates.js';
 import { capService, settle } from './payout.js';
-import type { Reason } from './reasons.js';
+import { REASONS, type Reason } from './reasons.js';
 import type { CustomerMeasure } from './earn/index.js';
 import type { CalcResult, CampaignResult, PartnerInfo, PartnerResult, Registration, RowCounts, ServiceResult, TxRow } from './types.js';
 
@@ -26,12 +26,34 @@ export interface EvaluateOptions {
   payoutDate?: string;
 }
 
-function bump(counts: RowCounts, reason: Reason, n = 1): void {
-  counts.excluded[reason] = (counts.excluded[reason] ?? 0) + n;
+function isPositiveAmount(r: TxRow): boolean {
+  if (r.amountMicros !== undefined) return r.amountMicros > 0;
+  return r.amount !== null && !r.amount.startsWith('-') && /[1-9]/.test(r.amount);
 }
 
-function newCounts(): RowCounts {
-  return { read: 0, used: 0, excluded: {} };
+const REASON_INDEX = new Map<Reason, number>(REASONS.map((r, i) => [r, i]));
+
+/** Row counts kept as an array per reason on the hot path; RowCounts at the end. */
+class Tally {
+  read = 0;
+  used = 0;
+  readonly excluded = new Array<number>(REASONS.length).fill(0);
+
+  toCounts(): RowCounts {
+    const excluded: RowCounts['excluded'] = {};
+    REASONS.forEach((r, i) => {
+      if (this.excluded[i]! > 0) excluded[r] = this.excluded[i];
+    });
+    return { read: this.read, used: this.used, excluded };
+  }
+}
+
+function bump(t: Tally, reason: Reason, n = 1): void {
+  t.excluded[REASON_INDEX.get(reason)!]! += n;
+}
+
+function newCounts(): Tally {
+  return new Tally();
 }
 
 /** The evaluation of one campaign, fed rows one by one. */
@@ -39,11 +61,13 @@ class CampaignRun {
   readonly asOf: string;
   readonly counts = newCounts();
   readonly partners = new Map<string, PartnerAcc>();
-  private readonly partnerCounts = new Map<string, RowCounts>();
+  private readonly partnerCounts = new Map<string, Tally>();
   private readonly gates = new Map<string, GateFailure | null>();
   private readonly skuIndex: Map<string, ServiceDef>;
   /** Net-new evidence by service, then customer: from every row, whoever it is credited to. */
-  private readonly history = new Map<ServiceDef, Map<string, NetNewEvidence>>();
+  private readonly history = new Map<ServiceDef, Map<string, string>>();
+  /** Explicit net_new values by service, then customer (false wins). */
+  private readonly explicitNetNew = new Map<ServiceDef, Map<string, boolean>>();
 
   constructor(
     readonly c: Campaign,
@@ -51,7 +75,10 @@ class CampaignRun {
   ) {
     this.asOf = opts.asOf ?? c.asOf;
     this.skuIndex = skuIndexOf(c);
-    for (const s of c.services) this.history.set(s, new Map());
+    for (const s of c.services) {
+      this.history.set(s, new Map());
+      this.explicitNetNew.set(s, new Map());
+    }
   }
 
   private gate(partnerId: string): GateFailure | null {
@@ -63,7 +90,7 @@ class CampaignRun {
     return g;
   }
 
-  private exclude(pc: RowCounts | undefined, reason: Reason): void {
+  private exclude(pc: Tally | undefined, reason: Reason): void {
     bump(this.counts, reason);
     if (pc) bump(pc, reason);
   }
@@ -103,20 +130,18 @@ class CampaignRun {
    * then id, so row order never matters).
    */
   private noteHistory(def: ServiceDef, r: TxRow): void {
-    const byCustomer = this.history.get(def)!;
-    let e = byCustomer.get(r.customerId);
+    if (r.netNew === null && r.date >= this.c.period.start) return;
     if (r.netNew !== null) {
-      if (!e) byCustomer.set(r.customerId, (e = {}));
-      e.explicit = e.explicit === false ? false : r.netNew;
+      const explicit = this.explicitNetNew.get(def)!;
+      explicit.set(r.customerId, explicit.get(r.customerId) === false ? false : r.netNew);
     }
     if (r.date >= this.c.period.start || r.subscriptionType !== 'paid') return;
-    const positive = (r.quantity !== null && r.quantity > 0) || (r.amount !== null && !r.amount.startsWith('-') && /[1-9]/.test(r.amount));
+    const positive = (r.quantity !== null && r.quantity > 0) || (r.amount !== null && isPositiveAmount(r));
     if (!positive) return;
-    if (!e) byCustomer.set(r.customerId, (e = {}));
-    if (e.date === undefined || r.date < e.date || (r.date === e.date && r.id < e.rowId!)) {
-      e.date = r.date;
-      e.rowId = r.id;
-    }
+    const byCustomer = this.history.get(def)!;
+    const key = `${r.date}\u0000${r.id}`;
+    const prior = byCustomer.get(r.customerId);
+    if (prior === undefined || key < prior) byCustomer.set(r.customerId, key);
   }
 
   finish(): CampaignResult {
@@ -131,23 +156,24 @@ class CampaignRun {
       asOf: this.asOf,
       period: c.period,
       partners,
-      rows: this.counts,
+      rows: this.counts.toCounts(),
     };
   }
 
-  private finishPartner(p: PartnerAcc, pc: RowCounts): PartnerResult {
+  private finishPartner(p: PartnerAcc, pc: Tally): PartnerResult {
     const c = this.c;
     const gate = this.gate(p.partnerId);
     const services: ServiceResult[] = c.services.map((def) => {
       const customers = p.services.get(def) ?? new Map();
       const history = this.history.get(def)!;
+      const explicit = this.explicitNetNew.get(def)!;
       const measures: CustomerMeasure[] = [];
       let units = 0;
       let revenue = ZERO;
       const qualifyingRows: number[] = [];
       for (const acc of customers.values()) {
         const rev = def.method.measure === 'revenue' ? acc.revenueIn(c, this.opts.fx) : ZERO;
-        const reason = customerGate(def, isNetNew(history.get(acc.customerId)), acc.units, rev);
+        const reason = customerGate(def, isNetNew(history.get(acc.customerId), explicit.get(acc.customerId)), acc.units, rev);
         if (reason) {
           bump(this.counts, reason, acc.rows);
           bump(pc, reason, acc.rows);
@@ -196,7 +222,7 @@ class CampaignRun {
       payoutCurrency: t.payoutCurrency,
       payoutFx: t.payoutFx,
       carriedForward: t.carriedForward,
-      rows: pc,
+      rows: pc.toCounts(),
     };
   }
 }

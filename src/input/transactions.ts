@@ -6,6 +6,8 @@ import { isCurrency, parseMicros } from '../money/index.js';
 import { isIsoDate } from '../dates.js';
 import type { TxRow } from '../engine/types.js';
 import { RowProblems, requireColumns, show } from './row-errors.js';
+import { IdFilter } from './id-filter.js';
+import { readCsv } from './csv.js';
 
 export const TX_REQUIRED = ['transaction_id', 'date', 'partner_id', 'customer_id', 'sku', 'license_program'] as const;
 export const TX_OPTIONAL = [
@@ -26,10 +28,18 @@ const SUBSCRIPTION_TYPES = new Set(['paid', 'trial', 'beta']);
 const FLAGS = new Set(['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned']);
 const INT_RE = /^[+-]?\d+$/;
 
+/** A cell, trimmed only when it has surrounding white space (the common case has none). */
+function cell(rec: string[], i: number): string {
+  if (i < 0) return '';
+  const v = rec[i];
+  if (v === undefined || v === '') return '';
+  return v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32 ? v.trim() : v;
+}
+
 /** Binds a header once; `toRow` then validates records by column position. */
 export class TransactionReader {
   private readonly at: Record<Col, number>;
-  private readonly seen = new Set<string>();
+  readonly ids = new IdFilter();
   readonly ok: boolean;
 
   constructor(
@@ -48,18 +58,16 @@ export class TransactionReader {
     const at = this.at;
     const file = this.file;
     const before = this.problems.count;
-    const get = (i: number): string => (i < 0 ? '' : (rec[i] ?? '').trim());
-    const req = (c: Col): string => {
-      const v = get(at[c]);
-      if (v === '') this.problems.add(file, line, c, `${c} is required`, `a value for ${c}`, '(empty)');
-      return v;
-    };
-    const id = req('transaction_id');
-    const date = req('date');
-    const partnerId = req('partner_id');
-    const customerId = req('customer_id');
-    const sku = req('sku');
-    const licenseProgram = req('license_program');
+    const get = (i: number): string => cell(rec, i);
+    const id = get(at.transaction_id);
+    const date = get(at.date);
+    const partnerId = get(at.partner_id);
+    const customerId = get(at.customer_id);
+    const sku = get(at.sku);
+    const licenseProgram = get(at.license_program);
+    if (id === '' || date === '' || partnerId === '' || customerId === '' || sku === '' || licenseProgram === '') {
+      for (const c of TX_REQUIRED) if (get(at[c]) === '') this.problems.add(file, line, c, `${c} is required`, `a value for ${c}`, '(empty)');
+    }
     if (date !== '' && !isIsoDate(date)) {
       this.problems.add(file, line, 'date', 'not a calendar date', 'a date YYYY-MM-DD that exists', show(date));
     }
@@ -98,9 +106,8 @@ export class TransactionReader {
       flags = flagsText.split(';').map((f) => f.trim()).filter((f) => f !== '');
       for (const f of flags) if (!FLAGS.has(f)) this.problems.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
     }
-    if (id !== '') {
-      if (this.seen.has(id)) this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated`, 'a transaction_id used once', show(id));
-      else this.seen.add(id);
+    if (id !== '' && this.ids.add(id)) {
+      this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated`, 'a transaction_id used once', show(id));
     }
     if (this.problems.count !== before) return undefined;
     return {
@@ -124,4 +131,25 @@ export class TransactionReader {
       flags,
     };
   }
+}
+
+/**
+ * The second, exact look at ids the filter flagged: reads the file again and reports
+ * each id that truly repeats, with the line it first appeared on.
+ */
+export async function confirmRepeats(file: string, suspects: ReadonlySet<string>, problems: RowProblems): Promise<void> {
+  if (suspects.size === 0) return;
+  const first = new Map<string, number>();
+  let at = -1;
+  await readCsv(
+    file,
+    (h) => (at = h.index.get('transaction_id') ?? -1),
+    (rec, line) => {
+      const id = cell(rec, at);
+      if (!suspects.has(id)) return;
+      const seen = first.get(id);
+      if (seen === undefined) first.set(id, line);
+      else problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on line ${seen})`, 'a transaction_id used once', show(id));
+    },
+  );
 }

@@ -1,0 +1,128 @@
+// Seeded generator of canonical inputs shaped like a distributor's year.
+// Same seed, same bytes, every time. Usage: node bench/generate.mjs ROWS DIR
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PARTNERS = 5000;
+const CUSTOMERS = 200_000;
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const RATE_CARD_SKUS = {
+  O365: ['CFQ7TTC0LF8S:0001', 'CFQ7TTC0LF8Q:0001', 'CFQ7TTC0LF8R:0001', 'CFQ7TTC0LCHC:0002', 'CFQ7TTC0LH1G:0001'],
+  D365: ['CFQ7TTC0LHSL:0001', 'CFQ7TTC0LH18:0001', 'CFQ7TTC0LHXN:0001'],
+  EMS: ['CFQ7TTC0LFK3:0001', 'CFQ7TTC0LFK5:0001'],
+  Azure: ['DZH318Z0BPS6:0001'],
+};
+const SERVICES = ['O365', 'O365', 'O365', 'D365', 'EMS', 'Azure'];
+
+function skuPool() {
+  const pool = {};
+  for (const [svc, skus] of Object.entries(RATE_CARD_SKUS)) {
+    pool[svc] = [...skus];
+    const n = svc === 'Azure' ? 9 : svc === 'O365' ? 95 : 43;
+    for (let i = 0; i < n; i++) pool[svc].push(`GEN${svc}${String(i).padStart(4, '0')}:0001`);
+  }
+  return pool; // 100 + 46 + 44 + 10 = 200 SKUs
+}
+
+class Out {
+  constructor(file) {
+    this.fd = openSync(file, 'w');
+    this.buf = [];
+    this.size = 0;
+  }
+  line(s) {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush() {
+    writeSync(this.fd, this.buf.join('\n') + '\n');
+    this.buf = [];
+    this.size = 0;
+  }
+  close() {
+    if (this.buf.length) this.flush();
+    closeSync(this.fd);
+  }
+}
+
+function pad2(n) {
+  return n < 10 ? `0${n}` : String(n);
+}
+const DAYS = [];
+for (let t = Date.UTC(2016, 6, 1); t <= Date.UTC(2017, 11, 31); t += 86400000) DAYS.push(new Date(t).toISOString().slice(0, 10));
+
+export function generate(rows, dir, seed = 20170201) {
+  mkdirSync(dir, { recursive: true });
+  const rnd = mulberry32(seed);
+  const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
+  const pool = skuPool();
+
+  const partners = new Out(join(dir, 'partners.csv'));
+  partners.line('partner_id,name,country,role,payout_currency');
+  const regs = new Out(join(dir, 'registrations.csv'));
+  regs.line('partner_id,campaign_id,registered_on,status');
+  for (let p = 0; p < PARTNERS; p++) {
+    const id = 1000001 + p;
+    const role = p % 10 === 0 ? 'indirect_provider' : p % 10 === 1 ? 'indirect_reseller' : 'direct';
+    const cur = p % 7 === 0 ? 'GBP' : p % 11 === 0 ? 'EUR' : '';
+    partners.line(`${id},Partner ${id},${cur === 'GBP' ? 'GB' : cur === 'EUR' ? 'DE' : 'US'},${role},${cur}`);
+    if (rnd() < 0.7) regs.line(`${id},csp-power-up-2017,${pick(DAYS.slice(200, 360))},approved`);
+  }
+  partners.close();
+  regs.close();
+
+  const fx = new Out(join(dir, 'fx.csv'));
+  fx.line('date,from,to,rate');
+  for (let m = 0; m < 24; m++) {
+    const date = `${2016 + Math.floor((m + 6) / 12)}-${pad2(((m + 6) % 12) + 1)}-01`;
+    fx.line(`${date},EUR,USD,1.${String(500 + Math.floor(rnd() * 1000)).padStart(4, '0')}`.replace('1.1', '1.0'));
+    fx.line(`${date},GBP,USD,1.${String(2000 + Math.floor(rnd() * 1500)).padStart(4, '0')}`);
+  }
+  fx.close();
+
+  const tx = new Out(join(dir, 'transactions.csv'));
+  tx.line('transaction_id,date,partner_id,reseller_id,customer_id,customer_country,sku,service,license_program,subscription_id,subscription_type,quantity,amount,currency');
+  for (let i = 0; i < rows; i++) {
+    const c = Math.floor(rnd() * CUSTOMERS);
+    const p = 1000001 + (c % PARTNERS);
+    const reseller = p % 10 === 0 ? String(2000001 + (c % 997)) : '';
+    const svc = pick(SERVICES);
+    const sku = rnd() < 0.6 ? pick(RATE_CARD_SKUS[svc]) : pick(pool[svc]);
+    const r = rnd();
+    const program = r < 0.85 ? 'CSP' : r < 0.9 ? 'Open' : r < 0.95 ? 'EA' : 'Advisor';
+    const subType = rnd() < 0.03 ? 'trial' : 'paid';
+    const date = pick(DAYS);
+    const country = c % 13 === 0 ? 'GB' : c % 17 === 0 ? 'DE' : 'US';
+    let qty = '';
+    let amount = '';
+    let currency = '';
+    if (svc === 'Azure') {
+      const cents = Math.floor(rnd() * 200000) - (rnd() < 0.05 ? 150000 : 0);
+      amount = `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${pad2(Math.abs(cents) % 100)}`;
+      currency = country === 'GB' ? 'GBP' : country === 'DE' ? 'EUR' : 'USD';
+    } else {
+      qty = String(rnd() < 0.08 ? -1 - Math.floor(rnd() * 5) : 1 + Math.floor(rnd() * 25));
+    }
+    tx.line(`T${i + 1},${date},${p},${reseller},C${c},${country},${sku},${svc},${program},S${c}-${svc},${subType},${qty},${amount},${currency}`);
+  }
+  tx.close();
+}
+
+if (process.argv[1] && process.argv[1].endsWith('generate.mjs')) {
+  const rows = Number(process.argv[2] ?? 100000);
+  const dir = process.argv[3] ?? join('bench', 'data', String(rows));
+  if (!existsSync(join(dir, 'transactions.csv')) || process.argv.includes('--force')) generate(rows, dir);
+  console.log(dir);
+}
