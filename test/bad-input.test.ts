@@ -75,3 +75,15 @@ describe('invalid transaction rows', () => {
     expect(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--as-of', '2017-13-01']).code).toBe(1);
   });
 });
+
+describe('repeated ids in a large file', () => {
+  it('are confirmed exactly and reported with the first line', () => {
+    const rows = [HEADER];
+    for (let i = 0; i < 120_000; i++) rows.push(`T${i},2017-03-01,1000001,C${i % 50},CFQ7TTC0LF8Q:0001,O365,CSP,1,,`);
+    rows.push('T100,2017-03-02,1000001,C1,CFQ7TTC0LF8Q:0001,O365,CSP,1,,');
+    const r = calc(dataWith(rows.join('\n') + '\n'));
+    expect(r.code).toBe(1);
+    // T100 is on line 102 (header is line 1); the repeat is the last line, 120,002
+    expect(r.stderr).toContain(':120002: transaction_id: error INVALID_ROW: transaction_id T100 is repeated (first on line 102)');
+  });
+});

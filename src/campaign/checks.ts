@@ -120,6 +120,7 @@ const skuInOneService: Check = ({ rateCards, raw, report }) => {
     const skus = [...(rateCards.get(name)?.keys() ?? [])];
     const s = raw.services[name]!;
     if (s.percent_of_revenue?.skus) skus.push(...s.percent_of_revenue.skus);
+    if (s.tiers?.skus) skus.push(...s.tiers.skus);
     for (const sku of skus) {
       const first = owner.get(sku);
       if (first && first !== name) {
@@ -140,7 +141,26 @@ const skuInOneService: Check = ({ rateCards, raw, report }) => {
   }
 };
 
+const tiersAscending: Check = ({ raw, report }) => {
+  for (const [name, s] of Object.entries(raw.services)) {
+    const table = s.tiers?.table ?? [];
+    for (let i = 1; i < table.length; i++) {
+      if (table[i]!.at_least <= table[i - 1]!.at_least) {
+        report({
+          code: 'TIERS_NOT_ASCENDING',
+          severity: 'error',
+          path: ['services', name, 'tiers', 'table', i, 'at_least'],
+          message: `${name} tier ${i + 1} starts at ${table[i]!.at_least}, not above tier ${i} (${table[i - 1]!.at_least})`,
+          expected: `at_least above ${table[i - 1]!.at_least}`,
+          found: String(table[i]!.at_least),
+        });
+      }
+    }
+  }
+};
+
 export const CHECKS: Record<string, Check> = {
+  tiersAscending,
   endNotBeforeStart,
   deadlineNotAfterPeriod,
   asOfNotBeforePeriodEnd,

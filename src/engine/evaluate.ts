@@ -121,7 +121,7 @@ class CampaignRun {
     if (def!.method.measure === 'units') {
       const q = r.quantity ?? 0;
       acc.addUnits(r.sku, def!.method.rowUnits ? def!.method.rowUnits(def!.config, q) : q);
-    } else acc.addRevenue(c, r);
+    } else if (def!.method.measure === 'revenue') acc.addRevenue(c, r);
   }
 
   /**
@@ -179,7 +179,7 @@ class CampaignRun {
           bump(pc, reason, acc.rows);
           continue;
         }
-        measures.push({ customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev });
+        measures.push({ customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows });
         qualifyingRows.push(acc.rows);
         units += acc.units;
         revenue = revenue.plus(rev);

@@ -1,11 +1,13 @@
 /** The registry of earning methods: one file each, keyed by their YAML key. */
 import { perUnit } from './per-unit.js';
 import { percentOfRevenue } from './percent-of-revenue.js';
+import { tiers } from './tiers.js';
 import type { EarningMethod } from './types.js';
 
 export const EARNING_METHODS = {
   per_unit: perUnit,
   percent_of_revenue: percentOfRevenue,
+  tiers,
 } satisfies Record<string, EarningMethod<unknown, unknown>>;
 
 export type EarningKey = keyof typeof EARNING_METHODS;

@@ -9,6 +9,8 @@ export interface CustomerMeasure {
   unitsBySku: ReadonlyMap<string, number>;
   /** Billed revenue in the campaign currency, exact. */
   revenue: Decimal;
+  /** Rows (transactions) of the customer that passed every filter. */
+  transactions: number;
 }
 
 export interface EarnLine {
@@ -35,8 +37,8 @@ export interface EarningMethod<Raw, Resolved> {
   key: string;
   description: string;
   schema: z.ZodType<Raw, unknown>;
-  /** What a row must carry for this method: seat quantities or billed amounts. */
-  measure: 'units' | 'revenue';
+  /** What a row must carry for this method: seat quantities, billed amounts, or nothing (counted). */
+  measure: 'units' | 'revenue' | 'count';
   /** Turns the parsed config into the engine's form; rate cards are already loaded. */
   resolve(raw: Raw, rateCard: RateCard | undefined): Resolved;
   /** The rate-card reference in the raw config, if any (a CSV path or an inline map). */
