@@ -3,7 +3,7 @@
  * diagnostics. Run by calc (errors stop the run) and by validate.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import type { Decimal } from '../money/index.js';
+import { Decimal } from '../money/index.js';
 import type { ParsedCampaign } from './parse.js';
 import type { CampaignRaw } from './schema.js';
 import type { RateCard } from './rate-card.js';
@@ -60,7 +60,7 @@ const asOfNotBeforePeriodEnd: Check = ({ raw, report }) => {
 function minimumAmount(raw: CampaignRaw): Decimal | undefined {
   const mp = raw.minimum_payout;
   if (mp === undefined) return undefined;
-  return 'amount' in mp && typeof mp.amount === 'object' && !('toFixed' in mp) ? mp.amount : (mp as Decimal);
+  return Decimal.isDecimal(mp) ? mp : mp.amount;
 }
 
 const minimumBelowCap: Check = ({ raw, report }) => {

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
-import { parseCampaign, MAX_CAMPAIGN_BYTES } from './parse.js';
+import { parseCampaign, tooLarge, MAX_CAMPAIGN_BYTES } from './parse.js';
 import { earningOf, resolveCampaign } from './resolve.js';
 import { inlineRateCard, parseRateCard, type RateCard } from './rate-card.js';
 import { runChecks } from './checks.js';
@@ -33,20 +33,7 @@ function readText(file: string, maxBytes: number): { text?: string; diagnostic?:
   } catch {
     return { diagnostic: { code: 'FILE_NOT_FOUND', severity: 'error', file, message: 'no such file' } };
   }
-  if (st.size > maxBytes) {
-    return {
-      diagnostic: {
-        code: 'CAMPAIGN_TOO_LARGE',
-        severity: 'error',
-        file,
-        line: 1,
-        column: 1,
-        message: 'the file is too large to be a campaign',
-        expected: `at most ${maxBytes} bytes`,
-        found: `${st.size} bytes`,
-      },
-    };
-  }
+  if (st.size > maxBytes) return { diagnostic: tooLarge(file, st.size) };
   const buf = readFileSync(file);
   const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(buf);
   return { text };

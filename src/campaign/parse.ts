@@ -11,6 +11,20 @@ import { closest } from './suggest.js';
 export const MAX_CAMPAIGN_BYTES = 2 * 1024 * 1024;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** A campaign file over MAX_CAMPAIGN_BYTES is refused before it is parsed. */
+export function tooLarge(file: string, size: number): Diagnostic {
+  return {
+    code: 'CAMPAIGN_TOO_LARGE',
+    severity: 'error',
+    file,
+    line: 1,
+    column: 1,
+    message: 'the file is too large to be a campaign',
+    expected: `at most ${MAX_CAMPAIGN_BYTES} bytes`,
+    found: `${size} bytes`,
+  };
+}
+
 export interface ParsedCampaign {
   file: string;
   raw?: CampaignRaw;
@@ -25,16 +39,7 @@ export function parseCampaign(text: string, file: string): ParsedCampaign {
   const none: ParsedCampaign = { file, diagnostics, locate: () => undefined };
 
   if (text.length > MAX_CAMPAIGN_BYTES) {
-    diagnostics.push({
-      code: 'CAMPAIGN_TOO_LARGE',
-      severity: 'error',
-      file,
-      line: 1,
-      column: 1,
-      message: 'the campaign file is too large to be a campaign',
-      expected: `at most ${MAX_CAMPAIGN_BYTES} bytes`,
-      found: `${text.length} bytes`,
-    });
+    diagnostics.push(tooLarge(file, text.length));
     return none;
   }
   if (text.includes('\u0000') || text.includes('\uFFFD')) {

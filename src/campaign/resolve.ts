@@ -1,5 +1,5 @@
 /** Raw (schema-validated) campaign + loaded rate cards -> the engine's Campaign. */
-import type { Decimal } from '../money/index.js';
+import { Decimal } from '../money/index.js';
 import { EARNING_KEYS, EARNING_METHODS, type EarningMethod } from '../engine/earn/index.js';
 import type { CampaignRaw, ServiceRaw } from './schema.js';
 import type { Campaign, ServiceDef, Threshold } from './model.js';
@@ -40,7 +40,7 @@ export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: Reado
   });
   const mp = raw.minimum_payout;
   const minimumPayout =
-    mp === undefined ? undefined : isDecimalLike(mp) ? { amount: mp, below: 'forfeit' as const } : { amount: mp.amount, below: mp.below };
+    mp === undefined ? undefined : Decimal.isDecimal(mp) ? { amount: mp, below: 'forfeit' as const } : { amount: mp.amount, below: mp.below };
   return {
     id: raw.id,
     name: raw.name ?? raw.id,
@@ -61,8 +61,4 @@ export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: Reado
     cap: raw.cap,
     minimumPayout,
   };
-}
-
-function isDecimalLike(v: unknown): v is Decimal {
-  return typeof v === 'object' && v !== null && 'toFixed' in v && 'plus' in v;
 }
