@@ -74,3 +74,10 @@ describe('rate-card diagnostics', () => {
     ]);
   });
 });
+
+describe('credit rules not yet computed', () => {
+  it('claiming_partner is refused with a diagnostic, not a crash', () => {
+    const yaml = VALID.replace('as_of: 2017-09-15', 'as_of: 2017-09-15\ncredit: claiming_partner');
+    expect(diagnose(yaml)).toMatchObject([{ code: 'CREDIT_NOT_SUPPORTED', line: 5, column: 9 }]);
+  });
+});

@@ -159,7 +159,21 @@ const tiersAscending: Check = ({ raw, report }) => {
   }
 };
 
+const creditSupported: Check = ({ raw, report }) => {
+  if (raw.credit === 'claiming_partner' || raw.credit === 'pal') {
+    report({
+      code: 'CREDIT_NOT_SUPPORTED',
+      severity: 'error',
+      path: ['credit'],
+      message: `credit: ${raw.credit} needs claims.csv, which this version of incent does not read yet`,
+      expected: 'transacting_partner or reseller',
+      found: raw.credit,
+    });
+  }
+};
+
 export const CHECKS: Record<string, Check> = {
+  creditSupported,
   tiersAscending,
   endNotBeforeStart,
   deadlineNotAfterPeriod,
