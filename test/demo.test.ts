@@ -3,7 +3,7 @@
  * worked out by hand from rules/csp-power-up-2017.yaml and the rate cards:
  * O365 E5 73, E3 48, E1 20, Business Premium 30; D365 CE 75, Sales 60; EMS E5 35, E3 20.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers.js';
@@ -117,6 +117,8 @@ describe('demo: CSP Power Up 2017', () => {
     expect(lines).toContain('csp-power-up-2017,1000006,payable,EMS,true,3,18,0.00,630.00,630.00,USD,630.00,466.67,GBP');
     const table = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo']);
     expect(table.stdout).toContain('26878.40');
-    expect(existsSync(join(dir, 'nothing.json'))).toBe(false);
+    // written via a temporary file and a rename: only the output itself is left in the folder
+    expect(readdirSync(dir)).toEqual(['payouts.csv']);
+    expect(existsSync(join(dir, `.payouts.csv.${process.pid}.tmp`))).toBe(false);
   });
 });
