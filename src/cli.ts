@@ -31,11 +31,14 @@ function emit(content: string, out: string | undefined): void {
 function addInputOptions(cmd: Command): Command {
   return cmd
     .requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)')
-    .option('-d, --data <dir>', 'folder with transactions.csv, partners.csv, registrations.csv, fx.csv')
+    .option('-d, --data <dir>', 'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv')
     .option('--transactions <file>', 'transactions CSV (overrides --data)')
     .option('--partners <file>', 'partners CSV (overrides --data)')
     .option('--registrations <file>', 'registrations CSV (overrides --data)')
     .option('--fx <file>', 'exchange rates CSV (overrides --data)')
+    .option('--usage <file>', 'usage CSV, events or counts (overrides --data)')
+    .option('--claims <file>', 'partner-of-record claims CSV (overrides --data)')
+    .option('--eligibility <file>', 'partner requirements over time CSV (overrides --data)')
     .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)")
     .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)')
     .option('-c, --campaign <id...>', 'only these campaign ids')
@@ -50,6 +53,9 @@ function runOptions(o: Record<string, unknown>): RunOptions {
     partners: o.partners as string | undefined,
     registrations: o.registrations as string | undefined,
     fx: o.fx as string | undefined,
+    usage: o.usage as string | undefined,
+    claims: o.claims as string | undefined,
+    eligibility: o.eligibility as string | undefined,
     asOf: o.asOf as string | undefined,
     payoutDate: o.payoutDate as string | undefined,
     campaign: o.campaign as string[] | undefined,

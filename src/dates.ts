@@ -49,3 +49,28 @@ export function daysBetween(a: string, b: string): number {
 export function todayIso(): string {
   return new Date().toISOString().slice(0, 10);
 }
+
+export type PeriodUnit = 'day' | 'month' | 'semester';
+
+/**
+ * The calendar span of `unit` that holds `iso`, both ends included. Semesters follow
+ * Microsoft's July-June fiscal year: H1 = July-December, H2 = January-June.
+ */
+export function unitSpan(iso: string, unit: PeriodUnit): { start: string; end: string } {
+  if (unit === 'day') return { start: iso, end: iso };
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (unit === 'month') return { start: `${iso.slice(0, 7)}-01`, end: `${iso.slice(0, 7)}-${pad(daysInMonth(year, month))}` };
+  return month >= 7 ? { start: `${year}-07-01`, end: `${year}-12-31` } : { start: `${year}-01-01`, end: `${year}-06-30` };
+}
+
+/** A readable name for the unit's span: `2017-03-14`, `2017-03`, `FY18 H1 (2017-07-01..2017-12-31)`. */
+export function unitName(span: { start: string; end: string }, unit: PeriodUnit): string {
+  if (unit === 'day') return span.start;
+  if (unit === 'month') return span.start.slice(0, 7);
+  const year = Number(span.start.slice(0, 4));
+  const h1 = span.start.slice(5, 7) === '07';
+  const fy = (h1 ? year + 1 : year) % 100;
+  return `FY${String(fy).padStart(2, '0')} ${h1 ? 'H1' : 'H2'} (${span.start}..${span.end})`;
+}

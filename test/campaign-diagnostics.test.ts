@@ -75,9 +75,9 @@ describe('rate-card diagnostics', () => {
   });
 });
 
-describe('credit rules not yet computed', () => {
-  it('claiming_partner is refused with a diagnostic, not a crash', () => {
-    const yaml = VALID.replace('as_of: 2017-09-15', 'as_of: 2017-09-15\ncredit: claiming_partner');
-    expect(diagnose(yaml)).toMatchObject([{ code: 'CREDIT_NOT_SUPPORTED', line: 5, column: 9 }]);
+describe('claims settings', () => {
+  it('a claims block without claim credit is a warning at its key', () => {
+    const yaml = VALID.replace('as_of: 2017-09-15', 'as_of: 2017-09-15\nclaims: { min_paid_seats: 300 }');
+    expect(diagnose(yaml)).toMatchObject([{ code: 'CLAIMS_WITHOUT_CLAIM_CREDIT', severity: 'warning', line: 5, column: 1 }]);
   });
 });

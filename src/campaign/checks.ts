@@ -6,7 +6,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import { Decimal } from '../money/index.js';
 import type { ParsedCampaign } from './parse.js';
 import type { CampaignRaw } from './schema.js';
-import type { RateCard } from './rate-card.js';
+import { cardSkus, type RateCard } from './rate-card.js';
+import { plusDays } from '../dates.js';
 
 export interface CheckContext {
   raw: CampaignRaw;
@@ -117,8 +118,10 @@ const ratesWithinMaxRate: Check = ({ raw, rateCards, report }) => {
 const skuInOneService: Check = ({ rateCards, raw, report }) => {
   const owner = new Map<string, string>();
   for (const name of Object.keys(raw.services)) {
-    const skus = [...(rateCards.get(name)?.keys() ?? [])];
     const s = raw.services[name]!;
+    // Usage services share SKUs by design (EMS pays Intune and AADP); workloads must not overlap instead.
+    if (s.per_active_user) continue;
+    const skus = [...cardSkus(rateCards.get(name) ?? new Map())];
     if (s.percent_of_revenue?.skus) skus.push(...s.percent_of_revenue.skus);
     if (s.tiers?.skus) skus.push(...s.tiers.skus);
     for (const sku of skus) {
@@ -159,21 +162,84 @@ const tiersAscending: Check = ({ raw, report }) => {
   }
 };
 
-const creditSupported: Check = ({ raw, report }) => {
-  if (raw.credit === 'claiming_partner' || raw.credit === 'pal') {
+const workloadInOneService: Check = ({ raw, report }) => {
+  const owner = new Map<string, string>();
+  for (const [name, s] of Object.entries(raw.services)) {
+    (s.per_active_user?.workloads ?? []).forEach((w, i) => {
+      const first = owner.get(w);
+      if (first && first !== name) {
+        report({
+          code: 'WORKLOAD_IN_TWO_SERVICES',
+          severity: 'error',
+          path: ['services', name, 'per_active_user', 'workloads', i],
+          message: `workload ${w} is paid by both ${first} and ${name}`,
+          expected: 'each workload in one service',
+          found: w,
+        });
+      } else owner.set(w, name);
+    });
+  }
+};
+
+/** Usage is measured in the window that ends on as_of; a window reaching outside the period loses usage silently. */
+const usageWindowInPeriod: Check = ({ raw, report }) => {
+  for (const [name, s] of Object.entries(raw.services)) {
+    const u = s.per_active_user;
+    if (!u) continue;
+    const start = plusDays(raw.as_of, 1 - u.window_days);
+    if (start < raw.period.start || raw.as_of > raw.period.end) {
+      report({
+        code: 'USAGE_WINDOW_OUTSIDE_PERIOD',
+        severity: 'warning',
+        path: ['as_of'],
+        message: `${name} measures usage from ${start} to ${raw.as_of} (window_days ${u.window_days}), which reaches outside the period ${raw.period.start}..${raw.period.end}: usage there is OUTSIDE_PERIOD`,
+        expected: `as_of between ${plusDays(raw.period.start, u.window_days - 1)} and ${raw.period.end}`,
+        found: raw.as_of,
+      });
+    }
+  }
+};
+
+/** Per-workload rates only mean something to per_active_user. */
+const workloadRatesOnlyForUsage: Check = ({ raw, rateCards, report }) => {
+  for (const [name, s] of Object.entries(raw.services)) {
+    if (s.per_active_user) continue;
+    const e = [...(rateCards.get(name)?.values() ?? [])].find((x) => x.workload);
+    if (e) {
+      report({
+        code: 'RATE_CARD_WORKLOAD',
+        severity: 'error',
+        file: e.file,
+        line: e.line,
+        path: ['services', name],
+        message: `${name} is not paid on usage, but its rate card gives ${e.sku} a workload (${e.workload})`,
+        expected: 'a workload column only in per_active_user rate cards',
+        found: e.workload,
+      });
+    }
+  }
+};
+
+/** A claims block does nothing unless rows are credited by claims. */
+const claimsNeedClaimCredit: Check = ({ raw, report }) => {
+  if (raw.claims && raw.credit !== 'claiming_partner' && raw.credit !== 'pal') {
     report({
-      code: 'CREDIT_NOT_SUPPORTED',
-      severity: 'error',
-      path: ['credit'],
-      message: `credit: ${raw.credit} needs claims.csv, which this version of incent does not read yet`,
-      expected: 'transacting_partner or reseller',
+      code: 'CLAIMS_WITHOUT_CLAIM_CREDIT',
+      severity: 'warning',
+      path: ['claims'],
+      onKey: true,
+      message: `claims settings have no effect with credit: ${raw.credit}`,
+      expected: 'credit: claiming_partner or pal',
       found: raw.credit,
     });
   }
 };
 
 export const CHECKS: Record<string, Check> = {
-  creditSupported,
+  workloadInOneService,
+  usageWindowInPeriod,
+  workloadRatesOnlyForUsage,
+  claimsNeedClaimCredit,
   tiersAscending,
   endNotBeforeStart,
   deadlineNotAfterPeriod,

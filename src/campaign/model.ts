@@ -1,5 +1,6 @@
 /** The campaign as the engine sees it: parsed, rate cards loaded, defaults applied. */
 import type { Decimal, RoundingMode } from '../money/index.js';
+import type { PeriodUnit } from '../dates.js';
 import type { EarningMethod } from '../engine/earn/index.js';
 import type { CampaignRaw } from './schema.js';
 
@@ -38,18 +39,37 @@ export interface Campaign {
   partnerRoles?: ReadonlySet<string>;
   licensePrograms?: ReadonlySet<string>;
   subscriptionTypes?: ReadonlySet<string>;
+  /** Requirements from eligibility.csv, and the period a gap loses. */
+  eligibility?: { requirements: readonly string[]; period: PeriodUnit };
+  exclude?: {
+    flags: ReadonlySet<string>;
+    publicSectorCountries: ReadonlySet<string>;
+    countries: ReadonlySet<string>;
+    licensePrograms: ReadonlySet<string>;
+    subscriptionTypes: ReadonlySet<string>;
+  };
+  /** Claim types that credit rows (credit: claiming_partner or pal), and the paid-seat minimum per claimed customer. */
+  claims?: { types: ReadonlySet<string>; minPaidSeats?: number };
   fixedFx: ReadonlyMap<string, Decimal>;
   services: ServiceDef[];
   cap?: Decimal;
   minimumPayout?: { amount: Decimal; below: 'forfeit' | 'carry_forward' };
 }
 
-export type InputName = 'transactions' | 'partners' | 'registrations' | 'fx';
+export type InputName = 'transactions' | 'partners' | 'registrations' | 'fx' | 'usage' | 'claims' | 'eligibility';
+
+/** True when a service pays on usage.csv activity (per_active_user). */
+export function isUsageService(s: ServiceDef): boolean {
+  return s.method.measure === 'usage';
+}
 
 /** Which input files a campaign cannot be computed without (beyond transactions.csv). */
 export function requiredInputs(c: Campaign): InputName[] {
   const need: InputName[] = ['transactions'];
   if (c.partnerRoles) need.push('partners');
   if (c.registration) need.push('registrations');
+  if (c.services.some(isUsageService)) need.push('usage');
+  if (c.claims) need.push('claims');
+  if (c.eligibility) need.push('eligibility');
   return need;
 }

@@ -5,6 +5,8 @@ import { Decimal, DECIMAL_RE } from '../money/index.js';
 
 export interface RateEntry {
   sku: string;
+  /** Set when the rate applies to one usage workload only (per_active_user cards). */
+  workload?: string;
   rate: Decimal;
   service?: string;
   description?: string;
@@ -12,11 +14,26 @@ export interface RateEntry {
   line: number;
 }
 
+/** Keyed by SKU, or by rateKey(sku, workload) for a workload's own rate. */
 export type RateCard = Map<string, RateEntry>;
+
+export function rateKey(sku: string, workload?: string): string {
+  return workload ? `${sku}\u0000${workload}` : sku;
+}
+
+/** The SKU's rate for a workload: the workload's own rate, else the SKU's rate. */
+export function rateFor(card: RateCard, sku: string, workload?: string): RateEntry | undefined {
+  return (workload ? card.get(rateKey(sku, workload)) : undefined) ?? card.get(sku);
+}
+
+/** The SKUs a card names (whatever their workloads). */
+export function cardSkus(card: RateCard): Set<string> {
+  return new Set([...card.values()].map((e) => e.sku));
+}
 
 const FORMULA_RE = /^[=+\-@\t\r]/;
 
-/** Parses a rate-card CSV (`sku,rate` plus optional `service,description`). Pure. */
+/** Parses a rate-card CSV (`sku,rate` plus optional `service,description,workload`). Pure. */
 export function parseRateCard(text: string, file: string): { card: RateCard; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const card: RateCard = new Map();
@@ -39,6 +56,7 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
   const iRate = header.indexOf('rate');
   const iService = header.indexOf('service');
   const iDesc = header.indexOf('description');
+  const iWorkload = header.indexOf('workload');
   if (iSku < 0 || iRate < 0) {
     diagnostics.push({
       code: 'RATE_CARD_HEADER',
@@ -83,7 +101,9 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
       diagnostics.push({ code: 'RATE_NEGATIVE', severity: 'error', file, line, field: 'rate', message: 'a rate cannot be negative', expected: 'a rate >= 0', found: rateText });
       continue;
     }
-    const prior = card.get(sku);
+    const workload = iWorkload >= 0 ? (rec[iWorkload] ?? '').trim() || undefined : undefined;
+    const key = rateKey(sku, workload);
+    const prior = card.get(key);
     if (prior) {
       diagnostics.push({
         code: 'RATE_CARD_DUPLICATE_SKU',
@@ -91,22 +111,28 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
         file,
         line,
         field: 'sku',
-        message: `SKU ${sku} is listed twice (first on line ${prior.line})`,
-        expected: 'each SKU once',
+        message: `SKU ${sku}${workload ? ` (workload ${workload})` : ''} is listed twice (first on line ${prior.line})`,
+        expected: 'each SKU (and workload) once',
         found: sku,
       });
       continue;
     }
     const service = iService >= 0 ? (rec[iService] ?? '').trim() || undefined : undefined;
     const description = iDesc >= 0 ? (rec[iDesc] ?? '').trim() || undefined : undefined;
-    card.set(sku, { sku, rate, service, description, file, line });
+    card.set(key, { sku, workload, rate, service, description, file, line });
   }
   return { card, diagnostics };
 }
 
+/** An inline YAML rate card: `SKU: rate`, or `SKU: { Workload: rate, ... }` for per-workload rates. */
+export type InlineRates = Record<string, Decimal | Record<string, Decimal>>;
+
 /** Builds a rate card from an inline YAML map. */
-export function inlineRateCard(map: Record<string, Decimal>, file: string, line: number): RateCard {
+export function inlineRateCard(map: InlineRates, file: string, line: number): RateCard {
   const card: RateCard = new Map();
-  for (const [sku, rate] of Object.entries(map)) card.set(sku, { sku, rate, file, line });
+  for (const [sku, v] of Object.entries(map)) {
+    if (Decimal.isDecimal(v)) card.set(sku, { sku, rate: v, file, line });
+    else for (const [workload, rate] of Object.entries(v)) card.set(rateKey(sku, workload), { sku, workload, rate, file, line });
+  }
   return card;
 }

@@ -31,7 +31,8 @@ export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: Reado
             customers: threshold(s.qualify.customers),
             unitsPerCustomer: s.qualify.units_per_customer?.at_least,
             revenuePerCustomer: s.qualify.revenue_per_customer?.at_least,
-            netNew: s.qualify.net_new,
+            // Net new is about seats and billing before the period: usage services do not ask it unless told to.
+            netNew: s.qualify.net_new ?? method.measure !== 'usage',
           }
         : undefined,
       cap: s.cap,
@@ -56,6 +57,20 @@ export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: Reado
     partnerRoles: raw.requires?.partner_roles ? new Set(raw.requires.partner_roles) : undefined,
     licensePrograms: raw.eligible?.license_programs ? new Set(raw.eligible.license_programs) : undefined,
     subscriptionTypes: raw.eligible?.subscription_types ? new Set(raw.eligible.subscription_types) : undefined,
+    eligibility: raw.requires?.eligibility ? { requirements: raw.requires.eligibility, period: raw.requires.eligibility_period } : undefined,
+    exclude: raw.exclude
+      ? {
+          flags: new Set(raw.exclude.customer_flags ?? []),
+          publicSectorCountries: new Set(raw.exclude.public_sector_countries ?? []),
+          countries: new Set(raw.exclude.countries),
+          licensePrograms: new Set(raw.exclude.license_programs ?? []),
+          subscriptionTypes: new Set(raw.exclude.subscription_types ?? []),
+        }
+      : undefined,
+    claims:
+      raw.credit === 'claiming_partner' || raw.credit === 'pal'
+        ? { types: new Set(raw.claims?.types ?? [raw.credit === 'pal' ? 'PAL' : 'CPOR']), minPaidSeats: raw.claims?.min_paid_seats }
+        : undefined,
     fixedFx: new Map(Object.entries(raw.fx?.fixed ?? {})),
     services,
     cap: raw.cap,

@@ -12,6 +12,12 @@ export const PARTNER_ROLES = ['direct', 'indirect_provider', 'indirect_reseller'
 export const REGISTRATION_STATUSES = ['approved', 'pending', 'rejected'] as const;
 export const SUBSCRIPTION_TYPES = ['paid', 'trial', 'beta'] as const;
 export const CREDIT_RULES = ['transacting_partner', 'reseller', 'claiming_partner', 'pal'] as const;
+export const CLAIM_TYPES = ['CPOR', 'PAL', 'DPOR'] as const;
+export const CUSTOMER_FLAGS = ['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned'] as const;
+export const ELIGIBILITY_PERIODS = ['day', 'month', 'semester'] as const;
+/** The requirements seed 004 names; a campaign may add its own names. */
+export const KNOWN_REQUIREMENTS = ['partner_membership', 'distributor_agreement', 'incentive_tool_onboarding', 'bank_tax_profile'] as const;
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as US or CN');
 
 const threshold = z
   .strictObject({
@@ -27,7 +33,10 @@ const qualify = z
     customers: threshold.optional().meta({ description: 'Partner gate: qualifying customers needed in this service' }),
     units_per_customer: z.strictObject({ at_least: count }).optional().meta({ description: 'Customer gate: net seats of eligible SKUs at as_of' }),
     revenue_per_customer: z.strictObject({ at_least: money }).optional().meta({ description: 'Customer gate: billed revenue in the campaign currency' }),
-    net_new: z.boolean().default(true).meta({ description: 'Customer gate: only customers with no paid seats/billing of the service before the period (default true)' }),
+    net_new: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Customer gate: only customers with no paid seats/billing of the service before the period (default true; false for per_active_user)' }),
   })
   .meta({ description: 'Customer gates, then the partner gate, for one service' });
 
@@ -84,8 +93,36 @@ export const campaignSchema = z
           .optional()
           .meta({ description: 'Needs registrations.csv' }),
         partner_roles: z.array(z.enum(PARTNER_ROLES)).min(1).optional().meta({ description: 'Needs partners.csv' }),
+        eligibility: z
+          .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a requirement name such as partner_membership'))
+          .min(1)
+          .optional()
+          .meta({
+            description: `Requirements every credited partner must meet over time, from eligibility.csv (${KNOWN_REQUIREMENTS.join(', ')}, or the campaign's own names)`,
+          }),
+        eligibility_period: z
+          .enum(ELIGIBILITY_PERIODS)
+          .default('semester')
+          .meta({ description: 'A requirement unmet on any day of this period loses the earnings of the whole period: day, month or semester (H1 Jul-Dec, H2 Jan-Jun); default semester' }),
       })
       .optional(),
+    exclude: z
+      .strictObject({
+        customer_flags: z.array(z.enum(CUSTOMER_FLAGS)).optional().meta({ description: 'Customers carrying one of these customer_flags are excluded (CUSTOMER_EXCLUDED)' }),
+        public_sector_countries: z.array(countryCode).optional().meta({ description: 'Public-sector customers in these countries are excluded' }),
+        countries: z.array(countryCode).default(['CN']).meta({ description: 'Customer countries where the services are not sold (default [CN])' }),
+        license_programs: z.array(z.string().min(1)).optional().meta({ description: 'Licence programs excluded (e.g. Open); LICENSE_PROGRAM' }),
+        subscription_types: z.array(z.enum(SUBSCRIPTION_TYPES)).optional().meta({ description: 'Subscription types excluded (e.g. trial, beta); SUBSCRIPTION_TYPE' }),
+      })
+      .optional()
+      .meta({ description: 'Customers and subscriptions the campaign never pays for; applies to transactions and usage rows' }),
+    claims: z
+      .strictObject({
+        types: z.array(z.enum(CLAIM_TYPES)).min(1).optional().meta({ description: 'Claim types that credit (default: CPOR for claiming_partner, PAL for pal)' }),
+        min_paid_seats: count.optional().meta({ description: 'A claimed customer needs this many net paid seats (transactions.csv, any partner, up to as_of) for the claim to count, e.g. 300' }),
+      })
+      .optional()
+      .meta({ description: 'How claims.csv credits rows (credit: claiming_partner or pal)' }),
     eligible: z
       .strictObject({
         license_programs: z.array(z.string().min(1)).optional(),
@@ -93,7 +130,10 @@ export const campaignSchema = z
       })
       .optional()
       .meta({ description: 'Row filters; a row failing one is excluded with a reason' }),
-    credit: z.enum(CREDIT_RULES).default('transacting_partner'),
+    credit: z
+      .enum(CREDIT_RULES)
+      .default('transacting_partner')
+      .meta({ description: 'Who a row is credited to: the transacting partner, the reseller on the row, or the partner of record from claims.csv (claiming_partner = CPOR, pal = PAL)' }),
     fx: z
       .strictObject({
         fixed: z.record(currencyCode, positiveDecimal).optional().meta({ description: '1 unit of the key currency = this many campaign-currency units' }),

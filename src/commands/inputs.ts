@@ -7,15 +7,20 @@ import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
 import { isIsoDate } from '../dates.js';
 import { Evaluator } from '../engine/evaluate.js';
-import { FxNeededError } from '../engine/accumulate.js';
+import { DuplicateCountError, FxNeededError } from '../engine/accumulate.js';
+import { ClaimBook } from '../engine/claims.js';
+import { EligibilityBook } from '../engine/eligibility.js';
+import type { PerActiveUser } from '../engine/earn/per-active-user.js';
+import { isUsageService } from '../campaign/model.js';
 import { PayoutFxNeededError } from '../engine/payout.js';
 import type { CalcResult } from '../engine/types.js';
 import { FxMissingError, FxTable } from '../money/index.js';
 import { CsvReadError, readCsv } from '../input/csv.js';
 import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
 import { RowProblems } from '../input/row-errors.js';
-import { readFx, readPartners, readRegistrations } from '../input/tables.js';
+import { readClaims, readEligibility, readFx, readPartners, readRegistrations } from '../input/tables.js';
 import { TransactionReader, confirmRepeats } from '../input/transactions.js';
+import { KNOWN_METRICS, KNOWN_WORKLOADS, UsageReader } from '../input/usage.js';
 
 export interface RunOptions extends InputFlags {
   rules: string[];
@@ -71,9 +76,12 @@ export async function computeResult(opts: RunOptions, warnings: Warnings): Promi
     const partners = paths.partners ? await readPartners(paths.partners, problems) : undefined;
     const registrations = paths.registrations ? await readRegistrations(paths.registrations, problems) : undefined;
     const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems)) : undefined;
+    const needs = (name: 'claims' | 'eligibility') => campaigns.some((c) => (name === 'claims' ? c.claims : c.eligibility));
+    const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems)) : undefined;
+    const eligibility = paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems)) : undefined;
     if (problems.count) throw new InvalidInputError(problems.all());
 
-    const ev = new Evaluator(campaigns, { partners, registrations, fx, asOf: opts.asOf, payoutDate: opts.payoutDate });
+    const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate });
     const file = paths.transactions!;
     let reader: TransactionReader | undefined;
     await readCsv(
@@ -91,15 +99,56 @@ export async function computeResult(opts: RunOptions, warnings: Warnings): Promi
     );
     if (reader) await confirmRepeats(file, reader.ids.suspects, problems);
     if (problems.count) throw new InvalidInputError(problems.all());
+    if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, ev, problems);
     return ev.finish();
   } catch (e) {
-    throw toInputError(e, paths.fx);
+    throw toInputError(e, paths.fx, paths.usage);
   }
 }
 
+/** usage.csv, after every transactions row is in (usage is credited through them). */
+async function streamUsage(file: string, campaigns: readonly Campaign[], ev: Evaluator, problems: RowProblems): Promise<void> {
+  const workloads = new Set<string>(KNOWN_WORKLOADS);
+  const metrics = new Set<string>(KNOWN_METRICS);
+  for (const c of campaigns) {
+    for (const s of c.services.filter(isUsageService)) {
+      const cfg = s.config as PerActiveUser;
+      for (const w of cfg.workloads) workloads.add(w);
+      for (const m of cfg.metrics ?? []) metrics.add(m);
+    }
+  }
+  let reader: UsageReader | undefined;
+  await readCsv(
+    file,
+    (h) => {
+      reader = new UsageReader(file, h.index, problems, workloads, metrics);
+      if (!reader.ok) throw new InvalidInputError(problems.all());
+    },
+    (rec, line) => {
+      const row = reader!.toRow(rec, line);
+      if (row && problems.count === 0) ev.addUsage(row);
+    },
+  );
+  if (problems.count) throw new InvalidInputError(problems.all());
+}
+
 /** Turns the engine's and readers' input errors into diagnostics; anything else is re-thrown. */
-function toInputError(e: unknown, fxFile: string | undefined): unknown {
+function toInputError(e: unknown, fxFile: string | undefined, usageFile: string | undefined): unknown {
   if (e instanceof CsvReadError) return new InvalidInputError([e.diagnostic]);
+  if (e instanceof DuplicateCountError) {
+    return new InvalidInputError([
+      {
+        code: 'INVALID_ROW',
+        severity: 'error',
+        file: usageFile ?? 'usage.csv',
+        line: e.second.line,
+        field: 'metric',
+        message: `${e.message}: which one stands?`,
+        expected: `one ${e.metric} count per customer, workload, SKU and day`,
+        found: `${e.first.value} on line ${e.first.line} and ${e.second.value} on line ${e.second.line}`,
+      },
+    ]);
+  }
   if (e instanceof FxMissingError) {
     return new InvalidInputError([
       { code: 'FX_RATE_MISSING', severity: 'error', file: fxFile ?? 'fx.csv', message: e.message, expected: `a ${e.from}->${e.to} (or ${e.to}->${e.from}) rate dated on or before ${e.day}`, found: 'none' },

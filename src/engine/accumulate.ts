@@ -21,7 +21,52 @@ export class CustomerAcc {
   /** Other revenue by `currency` (fixed-rate currency) or `currency|date` (fx.csv rate of that day). */
   private foreign: Map<string, ScaledSum> | null = null;
 
+  /** Usage, events shape: distinct users by usageKey(sku, workload). */
+  private users: Map<string, Set<string>> | null = null;
+  /** Usage, counts shape: the latest report per usageKey and metric. */
+  private counts: Map<string, Map<string, MetricReport>> | null = null;
+
   constructor(readonly customerId: string) {}
+
+  addUser(key: string, userId: string): void {
+    this.users ??= new Map();
+    let set = this.users.get(key);
+    if (!set) this.users.set(key, (set = new Set()));
+    set.add(userId);
+  }
+
+  /**
+   * Keeps the latest report of a metric. Returns true when the new report replaces an
+   * earlier one or is itself older (one row is superseded); two reports on one day
+   * are an input error naming both lines.
+   */
+  addCount(key: string, metric: string, report: MetricReport): boolean {
+    this.counts ??= new Map();
+    let byMetric = this.counts.get(key);
+    if (!byMetric) this.counts.set(key, (byMetric = new Map()));
+    const prior = byMetric.get(metric);
+    if (!prior) {
+      byMetric.set(metric, report);
+      return false;
+    }
+    if (prior.date === report.date) throw new DuplicateCountError(this.customerId, key, metric, prior, report);
+    if (report.date > prior.date) byMetric.set(metric, report);
+    return true;
+  }
+
+  /** Active users (or the paying metric: the largest of `metrics`) by usageKey. */
+  active(metrics: readonly string[] | null): Map<string, number> {
+    const out = new Map<string, number>();
+    if (metrics === null) for (const [key, set] of this.users ?? []) out.set(key, set.size);
+    else {
+      for (const [key, byMetric] of this.counts ?? []) {
+        let best = 0;
+        for (const m of metrics) best = Math.max(best, byMetric.get(m)?.value ?? 0);
+        out.set(key, best);
+      }
+    }
+    return out;
+  }
 
   addUnits(sku: string, units: number): void {
     this.units += units;
@@ -62,6 +107,25 @@ export class CustomerAcc {
       total = total.plus(sum.toDecimal().times(rateToCampaign(c, cur, date, fx)));
     }
     return total;
+  }
+}
+
+export interface MetricReport {
+  date: string;
+  value: number;
+  line: number;
+}
+
+export class DuplicateCountError extends Error {
+  constructor(
+    readonly customerId: string,
+    readonly key: string,
+    readonly metric: string,
+    readonly first: MetricReport,
+    readonly second: MetricReport,
+  ) {
+    const [sku, workload] = key.split('\u0000');
+    super(`customer ${customerId} has two ${metric} counts for ${workload} (${sku}) on ${second.date}: lines ${first.line} and ${second.line}`);
   }
 }
 

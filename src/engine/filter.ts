@@ -1,6 +1,6 @@
 /** Step 2: row filters. Each returns the reason a row is excluded, or null. */
-import type { Campaign, ServiceDef } from '../campaign/model.js';
-import type { Reason } from './reasons.js';
+import { isUsageService, type Campaign, type ServiceDef } from '../campaign/model.js';
+import type { CustomerExclusion, Reason } from './reasons.js';
 import type { TxRow } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ import type { TxRow } from './types.js';
  */
 export function serviceOf(c: Campaign, skuIndex: ReadonlyMap<string, ServiceDef>, r: TxRow): { def?: ServiceDef; eligible: boolean } {
   if (r.service !== '') {
-    const def = c.services.find((s) => s.name === r.service);
+    const def = c.services.find((s) => s.name === r.service && !isUsageService(s));
     if (!def) return { eligible: false };
     return { def, eligible: def.skus === null || def.skus.has(r.sku) };
   }
@@ -20,7 +20,7 @@ export function serviceOf(c: Campaign, skuIndex: ReadonlyMap<string, ServiceDef>
 
 export function skuIndexOf(c: Campaign): Map<string, ServiceDef> {
   const m = new Map<string, ServiceDef>();
-  for (const s of c.services) for (const sku of s.skus ?? []) if (!m.has(sku)) m.set(sku, s);
+  for (const s of c.services) if (!isUsageService(s)) for (const sku of s.skus ?? []) if (!m.has(sku)) m.set(sku, s);
   return m;
 }
 
@@ -38,8 +38,37 @@ export function dateReason(c: Campaign, asOf: string, r: TxRow, def: ServiceDef 
   return null;
 }
 
-export function programReason(c: Campaign, r: TxRow): Reason | null {
+/**
+ * Licence program and subscription type: `eligible` lists what may earn, `exclude`
+ * what never does. An empty value (a usage row whose subscription is unknown) only
+ * fails an `eligible` list.
+ */
+export function programReason(c: Campaign, r: { licenseProgram: string; subscriptionType: string }): Reason | null {
   if (c.licensePrograms && !c.licensePrograms.has(r.licenseProgram)) return 'LICENSE_PROGRAM';
   if (c.subscriptionTypes && !c.subscriptionTypes.has(r.subscriptionType)) return 'SUBSCRIPTION_TYPE';
+  if (c.exclude?.licensePrograms.has(r.licenseProgram)) return 'LICENSE_PROGRAM';
+  if (c.exclude?.subscriptionTypes.has(r.subscriptionType)) return 'SUBSCRIPTION_TYPE';
+  return null;
+}
+
+/**
+ * Why the campaign's `exclude` block excludes a customer (CUSTOMER_EXCLUDED), or null.
+ * A customer whose id is the credited partner's own counts as partner owned.
+ */
+export function customerExclusion(
+  c: Campaign,
+  customerId: string,
+  partnerId: string,
+  country: string,
+  flags: Iterable<string> | null,
+): CustomerExclusion | null {
+  const x = c.exclude;
+  if (!x) return null;
+  if (country && x.countries.has(country)) return 'country_not_served';
+  for (const f of flags ?? []) {
+    if (x.flags.has(f)) return f as CustomerExclusion;
+    if (f === 'public_sector' && country && x.publicSectorCountries.has(country)) return 'public_sector';
+  }
+  if (x.flags.has('partner_owned') && customerId === partnerId) return 'partner_owned';
   return null;
 }

@@ -15,6 +15,10 @@ export const REASONS = [
   'PARTNER_INELIGIBLE',
   'SERVICE_NOT_QUALIFIED',
   'NOT_CREDITED',
+  'WORKLOAD_NOT_ELIGIBLE',
+  'OUTSIDE_WINDOW',
+  'METRIC_NOT_PAID',
+  'SUPERSEDED',
 ] as const;
 
 export type Reason = (typeof REASONS)[number];
@@ -35,4 +39,12 @@ export const REASON_TEXT: Record<Reason, string> = {
   PARTNER_INELIGIBLE: 'partner not eligible',
   SERVICE_NOT_QUALIFIED: 'partner did not reach the customers a service needs',
   NOT_CREDITED: 'no partner is credited with the row',
+  WORKLOAD_NOT_ELIGIBLE: 'usage of a workload no service of the campaign pays for',
+  OUTSIDE_WINDOW: 'usage dated before the window that ends on as_of',
+  METRIC_NOT_PAID: 'usage of a shape or metric the service does not pay on',
+  SUPERSEDED: 'a later count of the same metric in the window replaces it',
 };
+
+/** Why a customer is excluded (detail of CUSTOMER_EXCLUDED). */
+export const CUSTOMER_EXCLUSIONS = ['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned', 'country_not_served'] as const;
+export type CustomerExclusion = (typeof CUSTOMER_EXCLUSIONS)[number];

@@ -1,5 +1,6 @@
 import type { Decimal } from '../money/index.js';
 import type { Reason } from './reasons.js';
+import type { TierStanding } from './earn/index.js';
 
 /** One canonical transactions.csv row, validated. */
 export interface TxRow {
@@ -23,6 +24,50 @@ export interface TxRow {
   currency: string;
   netNew: boolean | null;
   flags: string[] | null;
+}
+
+/** One usage.csv row: an event (user_id) or a count (metric, value). */
+export interface UsageRow {
+  line: number;
+  date: string;
+  customerId: string;
+  workload: string;
+  /** Empty when the row does not say; the subscription or the customer's SKUs decide. */
+  sku: string;
+  subscriptionId: string;
+  /** Events shape: the user who acted. Empty for counts. */
+  userId: string;
+  /** Counts shape: the metric and its whole-number value. Empty / null for events. */
+  metric: string;
+  value: number | null;
+  /** Optional customer facts on the row itself; transactions.csv fills what is missing. */
+  country: string;
+  flags: string[] | null;
+  subscriptionType: string;
+  licenseProgram: string;
+}
+
+/** One claims.csv row: a partner-of-record claim on a customer (or one subscription / workload). */
+export interface Claim {
+  partnerId: string;
+  customerId: string;
+  subscriptionId: string;
+  workload: string;
+  type: string;
+  from: string;
+  /** Null: still open. */
+  to: string | null;
+  line: number;
+}
+
+/** One eligibility.csv row: a span in which a partner met a requirement. */
+export interface EligibilitySpan {
+  partnerId: string;
+  requirement: string;
+  from: string;
+  /** Null: still met. */
+  to: string | null;
+  line: number;
 }
 
 export interface PartnerInfo {
@@ -56,12 +101,16 @@ export interface ServiceResult {
   earned: Decimal;
   amount: Decimal;
   cap?: Decimal;
+  /** Tiers method: the count, the tier reached and what the next one needs. */
+  tier?: TierStanding;
 }
 
 export interface RowCounts {
   read: number;
   used: number;
   excluded: Partial<Record<Reason, number>>;
+  /** Sub-reasons of some codes, e.g. CUSTOMER_EXCLUDED: { dedicated: 2 }. */
+  excludedDetail?: Partial<Record<Reason, Record<string, number>>>;
 }
 
 export interface PartnerResult {

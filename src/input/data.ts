@@ -10,6 +10,9 @@ export interface InputFlags {
   partners?: string;
   registrations?: string;
   fx?: string;
+  usage?: string;
+  claims?: string;
+  eligibility?: string;
 }
 
 export const INPUT_FILES: Record<InputName, string> = {
@@ -17,6 +20,9 @@ export const INPUT_FILES: Record<InputName, string> = {
   partners: 'partners.csv',
   registrations: 'registrations.csv',
   fx: 'fx.csv',
+  usage: 'usage.csv',
+  claims: 'claims.csv',
+  eligibility: 'eligibility.csv',
 };
 
 export type InputPaths = Partial<Record<InputName, string>>;

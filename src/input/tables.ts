@@ -1,7 +1,8 @@
-/** partners.csv, registrations.csv, fx.csv: small tables read whole and validated. */
+/** partners.csv, registrations.csv, fx.csv, claims.csv, eligibility.csv: small tables read whole and validated. */
 import { Decimal, DECIMAL_RE, isCurrency, type FxQuote } from '../money/index.js';
 import { isIsoDate } from '../dates.js';
-import type { PartnerInfo, Registration } from '../engine/types.js';
+import type { Claim, EligibilitySpan, PartnerInfo, Registration } from '../engine/types.js';
+import { overlappingClaims } from '../engine/claims.js';
 import { registrationKey } from '../engine/partner-gates.js';
 import { readSmallCsv } from './csv.js';
 import { RowProblems, requireColumns, show } from './row-errors.js';
@@ -75,6 +76,78 @@ export async function readFx(file: string, problems: RowProblems): Promise<FxQuo
     if (seen.has(key)) problems.add(file, line, 'date', `a second ${from}->${to} rate for ${date} (first on line ${seen.get(key)})`, 'one rate per pair and day', show(date));
     seen.set(key, line);
     if (problems.count === before) out.push({ date, from, to, rate: new Decimal(rate), source: { file, line } });
+  }
+  return out;
+}
+
+const CLAIM_TYPES = new Set(['CPOR', 'PAL', 'DPOR']);
+
+/** claims.csv: partner-of-record claims. Overlapping claims of one type on one target are an error naming both rows. */
+export async function readClaims(file: string, problems: RowProblems): Promise<Claim[]> {
+  const { header, rows } = await readSmallCsv(file);
+  const out: Claim[] = [];
+  if (!requireColumns(file, header.index, ['partner_id', 'customer_id', 'type', 'from'], problems)) return out;
+  const ix = (n: string) => header.index.get(n);
+  for (const { record, line } of rows) {
+    const before = problems.count;
+    const partnerId = cell(record, ix('partner_id'));
+    const customerId = cell(record, ix('customer_id'));
+    const type = cell(record, ix('type'));
+    const from = cell(record, ix('from'));
+    const to = cell(record, ix('to'));
+    if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
+    if (!customerId) problems.add(file, line, 'customer_id', 'customer_id is required', 'a customer id', '(empty)');
+    if (!CLAIM_TYPES.has(type)) problems.add(file, line, 'type', 'unknown claim type', 'CPOR, PAL or DPOR', show(type));
+    checkSpan(file, line, from, to, problems);
+    if (problems.count !== before) continue;
+    out.push({
+      partnerId,
+      customerId,
+      subscriptionId: cell(record, ix('subscription_id')),
+      workload: cell(record, ix('workload')),
+      type,
+      from,
+      to: to || null,
+      line,
+    });
+  }
+  for (const [a, b] of overlappingClaims(out)) {
+    const target = b.subscriptionId ? `subscription ${b.subscriptionId}` : b.workload ? `workload ${b.workload}` : 'the whole customer';
+    problems.add(
+      file,
+      b.line,
+      'from',
+      `${b.type} claim by ${b.partnerId} on ${target} of customer ${b.customerId} overlaps the ${a.type} claim by ${a.partnerId} on line ${a.line} (${a.from}..${a.to ?? 'open'})`,
+      `one ${b.type} claim at a time: start after ${a.to ?? 'the open claim is closed'}`,
+      `${b.from}..${b.to ?? 'open'}`,
+    );
+  }
+  return out;
+}
+
+/** A from/to span: from a date, to empty (open) or a date on or after from. */
+function checkSpan(file: string, line: number, from: string, to: string, problems: RowProblems): void {
+  if (!isIsoDate(from)) problems.add(file, line, 'from', 'not a calendar date', 'a date YYYY-MM-DD', show(from));
+  if (to && !isIsoDate(to)) problems.add(file, line, 'to', 'not a calendar date', 'a date YYYY-MM-DD, or empty for open', show(to));
+  else if (to && isIsoDate(from) && to < from) problems.add(file, line, 'to', `the span ends (${to}) before it starts (${from})`, `a date on or after ${from}, or empty`, to);
+}
+
+/** eligibility.csv: spans in which a partner met a requirement. */
+export async function readEligibility(file: string, problems: RowProblems): Promise<EligibilitySpan[]> {
+  const { header, rows } = await readSmallCsv(file);
+  const out: EligibilitySpan[] = [];
+  if (!requireColumns(file, header.index, ['partner_id', 'requirement', 'from'], problems)) return out;
+  const ix = (n: string) => header.index.get(n);
+  for (const { record, line } of rows) {
+    const before = problems.count;
+    const partnerId = cell(record, ix('partner_id'));
+    const requirement = cell(record, ix('requirement'));
+    const from = cell(record, ix('from'));
+    const to = cell(record, ix('to'));
+    if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
+    if (!requirement) problems.add(file, line, 'requirement', 'requirement is required', 'partner_membership, distributor_agreement, incentive_tool_onboarding, bank_tax_profile or a campaign\'s own name', '(empty)');
+    checkSpan(file, line, from, to, problems);
+    if (problems.count === before) out.push({ partnerId, requirement, from, to: to || null, line });
   }
   return out;
 }

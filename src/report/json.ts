@@ -18,6 +18,7 @@ export function partnerToJson(p: PartnerResult, currency: string) {
       earned: formatMoney(s.earned, currency),
       amount: formatMoney(s.amount, currency),
       ...(s.cap ? { cap: formatMoney(s.cap, currency) } : {}),
+      ...(s.tier ? { tier: s.tier } : {}),
     })),
     subtotal: formatMoney(p.subtotal, currency),
     total: formatMoney(p.total, currency),

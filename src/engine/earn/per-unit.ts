@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Decimal, ZERO } from '../../money/index.js';
 import { count, nonNegativeDecimal } from '../../campaign/fields.js';
-import type { RateCard } from '../../campaign/rate-card.js';
+import { cardSkus, type RateCard } from '../../campaign/rate-card.js';
 import type { EarnLine, EarningMethod } from './types.js';
 
 const schema = z
@@ -43,7 +43,7 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
     maxUnits: raw.max_units,
     per: raw.per,
   }),
-  skus: (cfg) => new Set(cfg.rates.keys()),
+  skus: (cfg) => cardSkus(cfg.rates),
   rowUnits: (cfg, quantity) => {
     // Per-transaction limits apply to additions; a removal always nets in full.
     if (cfg.per !== 'transaction' || quantity < 0) return quantity;

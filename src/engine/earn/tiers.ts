@@ -33,12 +33,25 @@ export const tiers: EarningMethod<Raw, Tiers> = {
   earn(cfg, customers) {
     const counted = cfg.count === 'customers' ? customers.length : customers.reduce((a, c) => a + c.transactions, 0);
     let reached: (typeof cfg.table)[number] | undefined;
-    for (const t of cfg.table) if (counted >= t.at_least && (!reached || t.at_least >= reached.at_least)) reached = t;
-    if (!reached) return { earned: ZERO, lines: [] };
+    let next: (typeof cfg.table)[number] | undefined;
+    for (const t of cfg.table) {
+      if (counted >= t.at_least) {
+        if (!reached || t.at_least >= reached.at_least) reached = t;
+      } else if (!next || t.at_least < next.at_least) next = t;
+    }
+    const tier = {
+      counted,
+      counts: cfg.count,
+      reached: reached?.at_least,
+      next: next?.at_least,
+      toNext: next ? next.at_least - counted : undefined,
+    };
+    if (!reached) return { earned: ZERO, lines: [], tier };
     const amount = reached.pay ?? reached.per_item!.times(counted);
     return {
       earned: amount,
       lines: [{ customerId: '*', units: counted, amount, note: `tier at_least ${reached.at_least} reached with ${counted} ${cfg.count}` }],
+      tier,
     };
   },
 };

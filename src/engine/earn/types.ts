@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Decimal } from '../../money/index.js';
-import type { RateCard } from '../../campaign/rate-card.js';
+import type { InlineRates, RateCard } from '../../campaign/rate-card.js';
 
 /** What the engine knows about one qualifying customer of one service when it earns. */
 export interface CustomerMeasure {
@@ -11,6 +11,8 @@ export interface CustomerMeasure {
   revenue: Decimal;
   /** Rows (transactions) of the customer that passed every filter. */
   transactions: number;
+  /** Usage: active users (or the paying metric) by usageKey(sku, workload). */
+  active?: ReadonlyMap<string, number>;
 }
 
 export interface EarnLine {
@@ -23,10 +25,22 @@ export interface EarnLine {
   note?: string;
 }
 
+/** Where a partner stands in a tier table (tiers method). */
+export interface TierStanding {
+  counted: number;
+  counts: 'transactions' | 'customers';
+  /** The highest tier reached (its at_least), if any. */
+  reached?: number;
+  /** The next tier's at_least, and how many more counted items it needs. */
+  next?: number;
+  toNext?: number;
+}
+
 export interface Earning {
   /** Exact, unrounded, in the campaign currency. */
   earned: Decimal;
   lines: EarnLine[];
+  tier?: TierStanding;
 }
 
 /**
@@ -37,12 +51,15 @@ export interface EarningMethod<Raw, Resolved> {
   key: string;
   description: string;
   schema: z.ZodType<Raw, unknown>;
-  /** What a row must carry for this method: seat quantities, billed amounts, or nothing (counted). */
-  measure: 'units' | 'revenue' | 'count';
+  /**
+   * What the method is paid on: transactions.csv seat quantities, billed amounts or
+   * counted rows, or usage.csv activity.
+   */
+  measure: 'units' | 'revenue' | 'count' | 'usage';
   /** Turns the parsed config into the engine's form; rate cards are already loaded. */
   resolve(raw: Raw, rateCard: RateCard | undefined): Resolved;
   /** The rate-card reference in the raw config, if any (a CSV path or an inline map). */
-  rateCardRef(raw: Raw): string | Record<string, Decimal> | undefined;
+  rateCardRef(raw: Raw): string | InlineRates | undefined;
   /** SKUs this method pays for; null means every SKU of the service. */
   skus(cfg: Resolved): ReadonlySet<string> | null;
   /** Units a single row counts for (per-transaction limits); identity by default. */
