@@ -7,7 +7,7 @@ import { resolveCampaign } from '../src/campaign/resolve.js';
 import { inlineRateCard, type RateCard } from '../src/campaign/rate-card.js';
 import { runChecks } from '../src/campaign/checks.js';
 import type { Campaign } from '../src/campaign/model.js';
-import type { TxRow } from '../src/engine/types.js';
+import type { TxRow, UsageRow } from '../src/engine/types.js';
 import { parseMicros } from '../src/money/index.js';
 import { formatDiagnosticsText } from '../src/report/diagnostics.js';
 
@@ -17,7 +17,7 @@ export function campaignFromYaml(yaml: string, file = 'test.yaml'): Campaign {
   if (!parsed.raw) throw new Error(formatDiagnosticsText(parsed.diagnostics));
   const cards = new Map<string, RateCard>();
   for (const [name, s] of Object.entries(parsed.raw.services)) {
-    const rates = s.per_unit?.rates;
+    const rates = s.per_unit?.rates ?? s.per_active_user?.rates;
     if (rates && typeof rates !== 'string') cards.set(name, inlineRateCard(rates, file, 1));
   }
   const errors = runChecks(parsed, parsed.raw, cards).filter((d) => d.severity === 'error');
@@ -50,6 +50,28 @@ export function tx(p: Partial<TxRow> & { amount?: string | null }): TxRow {
     ...p,
     amount,
     amountMicros: amount === null ? undefined : (parseMicros(amount) ?? undefined),
+  };
+}
+
+let useq = 0;
+/** A usage.csv row with defaults: an ExO event of user U1 of customer C1 on 2018-06-20. */
+export function use(p: Partial<UsageRow>): UsageRow {
+  useq++;
+  return {
+    line: useq + 1,
+    date: '2018-06-20',
+    customerId: 'C1',
+    workload: 'ExO',
+    sku: '',
+    subscriptionId: '',
+    userId: p.metric ? '' : 'U1',
+    metric: '',
+    value: null,
+    country: '',
+    flags: null,
+    subscriptionType: '',
+    licenseProgram: '',
+    ...p,
   };
 }
 
