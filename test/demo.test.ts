@@ -32,7 +32,8 @@ describe('demo: CSP Power Up 2017', () => {
     expect(result.asOf).toBe('2017-09-15');
     expect(c.id).toBe('csp-power-up-2017');
     expect(c.currency).toBe('USD');
-    expect(c.partners.map((p) => p.partnerId)).toEqual(['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008']);
+    // 2000002 and 2000003 transact only in FY18 (the other shipped campaigns' rows): listed, with nothing.
+    expect(c.partners.map((p) => p.partnerId)).toEqual(['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008', '2000002', '2000003']);
   });
 
   it('1000001 Contoso: O365, capped D365, unqualified EMS, Azure in three currencies', () => {
@@ -80,11 +81,12 @@ describe('demo: CSP Power Up 2017', () => {
 
   it('accounts for every row', () => {
     const excluded = Object.values(c.rows.excluded).reduce((a, b) => a + b, 0);
-    expect(c.rows.read).toBe(47);
+    // 47 Power Up rows + 22 rows of the other shipped campaigns (TI*, TC*, TF*, TU*)
+    expect(c.rows.read).toBe(69);
     expect(c.rows.read).toBe(c.rows.used + excluded);
     expect(c.rows.excluded).toEqual({
-      OUTSIDE_PERIOD: 3, // T1008 (Jan), T1010 (Jul 1), T1044 (Azure in Jul)
-      AFTER_AS_OF: 1, // T1007
+      OUTSIDE_PERIOD: 5, // T1008 (Jan), T1010 (Jul 1), T1044 (Azure in Jul), TI01 (Aug), TI03 (Sep 1)
+      AFTER_AS_OF: 21, // T1007; TI02, TI04, TC01-TC06, TF01-TF08, TU01-TU04 (2018)
       LICENSE_PROGRAM: 2, // T1011 Open, T1012 Advisor
       SUBSCRIPTION_TYPE: 1, // T1013 trial
       SKU_NOT_ELIGIBLE: 1, // T1014
@@ -113,12 +115,73 @@ describe('demo: CSP Power Up 2017', () => {
     const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'csv', '--out', out]);
     expect(r.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('campaign_id,partner_id,status,service,qualified,customers,units,revenue,earned,amount,currency,total,payout,payout_currency');
-    expect(lines).toContain('csp-power-up-2017,1000006,payable,EMS,true,3,18,0.00,630.00,630.00,USD,630.00,466.67,GBP');
+    expect(lines[0]).toBe('campaign_id,partner_id,status,service,qualified,customers,units,revenue,earned,amount,currency,total,payout,payout_currency,carried_forward');
+    expect(lines).toContain('csp-power-up-2017,1000006,payable,EMS,true,3,18,0.00,630.00,630.00,USD,630.00,466.67,GBP,');
     const table = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo']);
     expect(table.stdout).toContain('26878.40');
     // written via a temporary file and a rename: only the output itself is left in the folder
     expect(readdirSync(dir)).toEqual(['payouts.csv']);
     expect(existsSync(join(dir, `.payouts.csv.${process.pid}.tmp`))).toBe(false);
+  });
+});
+
+/** The other four shipped campaigns on the same demo folder; their rates are examples. */
+describe('demo: the other shipped campaigns', () => {
+  const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json']);
+  type Partner = Omit<JsonPartner, 'services'> & { carriedForward?: string; reason?: string; services: (JsonService & { tier?: Record<string, unknown> })[] };
+  const all = JSON.parse(r.stdout) as { campaigns: (Omit<JsonResult['campaigns'][number], 'partners'> & { partners: Partner[] })[] };
+  const campaign = (id: string) => all.campaigns.find((c) => c.id === id)!;
+  const partner = (id: string, p: string) => campaign(id).partners.find((x) => x.partnerId === p)!;
+
+  it('runs every campaign in rules/ without a warning', () => {
+    expect(r.stderr).toBe('');
+    expect(all.campaigns.map((c) => c.id)).toEqual(['ca-dollar-per-sku-2018q1', 'ca-frequency-2018q2', 'csp-indirect-provider-fy18', 'csp-power-up-2017', 'online-services-usage-fy18q4']);
+    for (const c of all.campaigns) expect(c.rows.read).toBe(c.rows.used + Object.values(c.rows.excluded).reduce((a, b) => a + b, 0));
+  });
+
+  it('Canada dollar per SKU: min and max units per transaction, carry-forward, registration status', () => {
+    // 3000001: TC01 20 x 12 = 240; TC02 3 units < min 5 = 0; TC03 300 units > max 250 -> 250 x 12 = 3000;
+    //          TC06 is CSP, not Open. 240 + 0 + 3000 = 3240.00
+    expect(partner('ca-dollar-per-sku-2018q1', '3000001')).toMatchObject({ status: 'payable', total: '3240.00', payout: '3240.00', payoutCurrency: 'CAD' });
+    // 3000002: TC04 10 x 8 = 80.00 < 100 -> carried forward
+    expect(partner('ca-dollar-per-sku-2018q1', '3000002')).toMatchObject({ status: 'below_minimum', payout: '0.00', carriedForward: '80.00' });
+    // 3000003's registration is pending
+    expect(partner('ca-dollar-per-sku-2018q1', '3000003')).toMatchObject({ status: 'ineligible', reason: 'REGISTRATION_NOT_APPROVED' });
+  });
+
+  it('Canada frequency: 4 distinct customers reach the 3-customer tier, 1 short of the next', () => {
+    // 3000001: CF01 (twice), CF02, CF03, CF04 = 4 customers x 50 = 200.00; TF08 is in July
+    const p = partner('ca-frequency-2018q2', '3000001');
+    expect(p).toMatchObject({ status: 'payable', total: '200.00' });
+    expect(p.services[0]!.tier).toEqual({ counted: 4, counts: 'customers', reached: 3, next: 5, toNext: 1 });
+    // 3000002: CF21, CF22 = 2 customers, no tier
+    expect(partner('ca-frequency-2018q2', '3000002')).toMatchObject({ status: 'not_qualified', total: '0.00' });
+  });
+
+  it('Online Services Usage: CPOR from the claim date, the 300-seat minimum, counts and the largest AADP metric', () => {
+    // O365: OS01 ExO {u1, u2} 2 x 1.50 = 3.00, SpO {u1} 1 x 1.00 = 1.00 (u1's 06-05 ExO action predates the claim)
+    // Intune: OS03 latest deployed_licenses 390 x 0.25 = 97.50; AADP: max(120, 300, 250) = 300 x 0.40 = 120.00
+    // 4.00 + 97.50 + 120.00 = 221.50
+    const p = partner('online-services-usage-fy18q4', '4000001');
+    expect(p).toMatchObject({ status: 'payable', total: '221.50' });
+    expect(p.services.map((s) => [s.service, s.amount])).toEqual([
+      ['O365', '4.00'],
+      ['Intune', '97.50'],
+      ['AADP', '120.00'],
+    ]);
+    expect(campaign('online-services-usage-fy18q4').rows).toEqual({
+      read: 12,
+      used: 7,
+      excluded: { NOT_CREDITED: 1, OUTSIDE_WINDOW: 1, SUPERSEDED: 1, CUSTOMER_EXCLUDED: 1, CUSTOMER_BELOW_MINIMUM: 1 },
+      excludedDetail: { CUSTOMER_EXCLUDED: { dedicated: 1 } },
+    });
+  });
+
+  it('CSP indirect provider: a bank-profile gap in October 2017 loses FY18 H1 for Wingtip', () => {
+    // Tailspin: TI01 40 x 4 + TI02 25 x 6 = 160 + 150 = 310.00
+    expect(partner('csp-indirect-provider-fy18', '1000004')).toMatchObject({ status: 'payable', total: '310.00' });
+    // Wingtip: TI03 (2017-09-01, H1) lost; TI04 30 x 4 = 120.00
+    expect(partner('csp-indirect-provider-fy18', '2000002')).toMatchObject({ status: 'payable', total: '120.00', reason: 'PARTNER_INELIGIBLE' });
+    expect(campaign('csp-indirect-provider-fy18').rows.excluded.PARTNER_INELIGIBLE).toBe(1);
   });
 });

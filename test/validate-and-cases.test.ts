@@ -20,7 +20,7 @@ describe('incent validate', () => {
   it('passes the shipped campaigns', () => {
     const r = runCli(['validate', 'rules']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('1 campaign valid, 0 errors');
+    expect(r.stdout).toContain('5 campaigns valid, 0 errors, 0 warnings');
   });
 
   it('reports a misspelt key as text, json and GitHub annotations with line and column', () => {
@@ -95,7 +95,7 @@ describe('incent test', () => {
     const r = runCli(['test', 'rules']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/PASS {2}csp-power-up-2017\.yaml › three-net-new-customers/);
-    expect(r.stdout.trim().split('\n').pop()).toBe('3 passed, 0 failed');
+    expect(r.stdout.trim().split('\n').pop()).toBe('7 passed, 0 failed');
   });
 
   it('reports a failing case with the differing amounts', () => {
@@ -107,6 +107,6 @@ describe('incent test', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAIL  csp-power-up-2017.yaml › below-minimum');
     expect(r.stdout).toContain('partner 1000001 total: expected 310.00, got 300.00');
-    expect(r.stdout).toContain('2 passed, 1 failed');
+    expect(r.stdout).toContain('6 passed, 1 failed');
   });
 });

@@ -331,7 +331,11 @@ class CampaignRun {
         revenue = revenue.plus(rev);
       }
       const needed = customersNeeded(def.qualify?.customers);
-      const qualified = gate === null && measures.length >= needed && (needed > 0 || measures.length > 0);
+      // Tiers always report where the partner stands, even when it earns nothing; a
+      // partner that reaches no tier does not qualify for the service.
+      const tierOnly = def.method.key === 'tiers' ? def.method.earn(def.config, measures).tier : undefined;
+      const qualified =
+        gate === null && measures.length >= needed && (needed > 0 || measures.length > 0) && (tierOnly === undefined || tierOnly.reached !== undefined);
       const rows = qualifyingRows.reduce((a, b) => a + b, 0);
       if (!qualified) {
         bump(this.counts, 'SERVICE_NOT_QUALIFIED', rows);
@@ -340,10 +344,9 @@ class CampaignRun {
         this.counts.used += rows;
         pc.used += rows;
       }
-      // Tiers always report where the partner stands, even when it earns nothing.
-      const earning = qualified || def.method.key === 'tiers' ? def.method.earn(def.config, measures) : { earned: ZERO, lines: [] };
-      const { earned, amount } = capService(c, qualified ? earning.earned : ZERO, def.cap);
-      const tier: TierStanding | undefined = earning.tier;
+      const earning = qualified ? def.method.earn(def.config, measures) : { earned: ZERO, lines: [] };
+      const { earned, amount } = capService(c, earning.earned, def.cap);
+      const tier: TierStanding | undefined = tierOnly;
       return {
         service: def.name,
         qualified,

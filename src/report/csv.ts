@@ -28,6 +28,7 @@ export const CALC_CSV_HEADER = [
   'total',
   'payout',
   'payout_currency',
+  'carried_forward',
 ];
 
 export function renderCalcCsv(r: CalcResult): string {
@@ -50,6 +51,7 @@ export function renderCalcCsv(r: CalcResult): string {
           formatMoney(p.total, c.currency),
           formatMoney(p.payout, p.payoutCurrency),
           p.payoutCurrency,
+          p.carriedForward ? formatMoney(p.carriedForward, c.currency) : '',
         ]);
       }
     }
