@@ -120,6 +120,50 @@ export function generate(rows, dir, seed = 20170201) {
   tx.close();
 }
 
+const USAGE_CUSTOMERS = 20_000;
+const USAGE_IN_WINDOW = 300_000;
+const WORKLOADS = ['ExO', 'SpO', 'SfB', 'ProPlus'];
+// The Online Services Usage campaign's window: 2018-06-03 .. 2018-06-30; older days cost only their parse.
+const USAGE_DAYS_IN = [];
+const USAGE_DAYS_OUT = [];
+for (let t = Date.UTC(2017, 6, 1); t <= Date.UTC(2018, 5, 30); t += 86400000) {
+  const d = new Date(t).toISOString().slice(0, 10);
+  (d >= '2018-06-03' ? USAGE_DAYS_IN : USAGE_DAYS_OUT).push(d);
+}
+
+/**
+ * usage.csv events for rules/online-services-usage.yaml: `rows` events of which a fixed
+ * 300,000 fall in the 28-day window, whatever `rows` is; the rest are older. So memory
+ * should stay flat as rows grow: it follows the distinct (customer, workload, user) in
+ * the window. Also a small transactions.csv (one 300-seat subscription per customer)
+ * and claims.csv (one CPOR claim per customer).
+ */
+export function generateUsage(rows, dir, seed = 20180630) {
+  mkdirSync(dir, { recursive: true });
+  const rnd = mulberry32(seed);
+  const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
+  const tx = new Out(join(dir, 'transactions.csv'));
+  tx.line('transaction_id,date,partner_id,customer_id,sku,license_program,subscription_id,quantity');
+  const claims = new Out(join(dir, 'claims.csv'));
+  claims.line('partner_id,customer_id,subscription_id,workload,type,from,to');
+  for (let c = 0; c < USAGE_CUSTOMERS; c++) {
+    tx.line(`T${c},2018-01-05,${1000001 + (c % 500)},K${c},CFQ7TTC0LF8R:0001,CSP,S${c},300`);
+    claims.line(`${4000001 + (c % 200)},K${c},,,CPOR,2018-01-01,`);
+  }
+  tx.close();
+  claims.close();
+  const usage = new Out(join(dir, 'usage.csv'));
+  usage.line('date,customer_id,user_id,workload,sku');
+  const pIn = Math.min(1, USAGE_IN_WINDOW / rows);
+  for (let i = 0; i < rows; i++) {
+    const c = Math.floor(rnd() * USAGE_CUSTOMERS);
+    const user = Math.floor(rnd() * 40);
+    const date = rnd() < pIn ? pick(USAGE_DAYS_IN) : pick(USAGE_DAYS_OUT);
+    usage.line(`${date},K${c},u${user}@k${c}.example,${pick(WORKLOADS)},CFQ7TTC0LF8R:0001`);
+  }
+  usage.close();
+}
+
 if (process.argv[1] && process.argv[1].endsWith('generate.mjs')) {
   const rows = Number(process.argv[2] ?? 100000);
   const dir = process.argv[3] ?? join('bench', 'data', String(rows));

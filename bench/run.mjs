@@ -5,9 +5,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { generate } from './generate.mjs';
+import { generate, generateUsage } from './generate.mjs';
 
-const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,5000000').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,5000000').split(',').filter(Boolean).map(Number);
+const usageSizes = (process.env.BENCH_USAGE_SIZES ?? '1000000,5000000').split(',').filter(Boolean).map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const hasGnuTime = existsSync('/usr/bin/time');
 
@@ -45,7 +46,24 @@ for (const n of sizes) {
   );
 }
 
+const usageRows = [];
+for (const n of usageSizes) {
+  const dir = join('bench', 'data', `usage-${n}`);
+  if (!existsSync(join(dir, 'usage.csv'))) generateUsage(n, dir);
+  const file = join(dir, 'usage.csv');
+  const mb = statSync(file).size / 1e6;
+  const bare = measure(['bench/bare-read.mjs', file]);
+  const calc = measure(['dist/cli.js', 'calc', '--rules', 'rules/online-services-usage.yaml', '--data', dir, '--format', 'json', '--out', join(dir, 'out.json')]);
+  const row = { n, mb, bare, calc, ratio: calc.seconds / bare.seconds };
+  usageRows.push(row);
+  console.log(
+    `usage ${n} events, ${mb.toFixed(0)} MB: bare ${bare.seconds.toFixed(2)} s (${bare.rssMb.toFixed(0)} MB), calc ${calc.seconds.toFixed(2)} s (${calc.rssMb.toFixed(0)} MB), ratio ${row.ratio.toFixed(2)}`,
+  );
+}
+
 const fmt = (x, d = 2) => x.toFixed(d);
+const tableRow = (r) =>
+  `| ${r.n.toLocaleString('en-US')} | ${fmt(r.mb, 0)} | ${fmt(r.bare.seconds)} | ${fmt(r.n / r.bare.seconds / 1e3, 0)}k | ${fmt(r.mb / r.bare.seconds, 1)} | ${fmt(r.bare.rssMb, 0)} | ${fmt(r.calc.seconds)} | ${fmt(r.n / r.calc.seconds / 1e3, 0)}k | ${fmt(r.mb / r.calc.seconds, 1)} | ${fmt(r.calc.rssMb, 0)} | ${fmt(r.ratio)} |`;
 const lines = [
   '# Benchmarks',
   '',
@@ -55,13 +73,20 @@ const lines = [
   '',
   '| rows | MB | csv-parse bare read (s) | rows/s | MB/s | RSS (MB) | incent calc (s) | rows/s | MB/s | RSS (MB) | calc / bare |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map(
-    (r) =>
-      `| ${r.n.toLocaleString('en-US')} | ${fmt(r.mb, 0)} | ${fmt(r.bare.seconds)} | ${fmt(r.n / r.bare.seconds / 1e3, 0)}k | ${fmt(r.mb / r.bare.seconds, 1)} | ${fmt(r.bare.rssMb, 0)} | ${fmt(r.calc.seconds)} | ${fmt(r.n / r.calc.seconds / 1e3, 0)}k | ${fmt(r.mb / r.calc.seconds, 1)} | ${fmt(r.calc.rssMb, 0)} | ${fmt(r.ratio)} |`,
-  ),
+  ...rows.map(tableRow),
   '',
   'Targets (issue 7): calc at most 1.5× the bare read at 1M rows; peak RSS at most 300 MB at 1M and',
   'within 10% of that at 5M.',
+  '',
+  '## Usage events (per_active_user)',
+  '',
+  '`rules/online-services-usage.yaml` on `bench/generate.mjs`\'s `generateUsage`: 20,000 customers, 40 users each,',
+  '4 workloads; a fixed 300,000 events fall in the 28-day window whatever the file size, the rest are older.',
+  'Memory should follow the distinct (customer, workload, user) in the window, so RSS should not grow with rows.',
+  '',
+  '| events | MB | csv-parse bare read (s) | rows/s | MB/s | RSS (MB) | incent calc (s) | rows/s | MB/s | RSS (MB) | calc / bare |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...usageRows.map(tableRow),
   '',
 ];
 writeFileSync('docs/benchmarks.md', lines.join('\n'));

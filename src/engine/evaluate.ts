@@ -100,6 +100,8 @@ class CampaignRun {
   private readonly paidSeats: Map<string, number> | null;
   private readonly eligibilityGaps = new Map<string, EligibilityGap | null>();
   private readonly bounds: { start: string; end: string };
+  /** First day of each usage service's window (as_of - window_days + 1). */
+  private readonly windowStart = new Map<ServiceDef, string>();
 
   constructor(
     readonly c: Campaign,
@@ -111,7 +113,11 @@ class CampaignRun {
     for (const s of c.services) {
       this.history.set(s, new Map());
       this.explicitNetNew.set(s, new Map());
-      if (isUsageService(s)) for (const w of (s.config as PerActiveUser).workloads) if (!this.workloadIndex.has(w)) this.workloadIndex.set(w, s);
+      if (isUsageService(s)) {
+        const cfg = s.config as PerActiveUser;
+        this.windowStart.set(s, plusDays(this.asOf, 1 - cfg.windowDays));
+        for (const w of cfg.workloads) if (!this.workloadIndex.has(w)) this.workloadIndex.set(w, s);
+      }
     }
     this.paysOnTransactions = c.services.some((s) => !isUsageService(s));
     this.paidSeats = c.claims?.minPaidSeats !== undefined ? new Map() : null;
@@ -210,21 +216,27 @@ class CampaignRun {
     pc.note('CUSTOMER_EXCLUDED', why);
   }
 
-  /** A usage.csv row: credit, filter, then count the user (events) or keep the report (counts). */
+  /**
+   * A usage.csv row: filter by date, credit, filter the rest, then count the user
+   * (events) or keep the report (counts). The date comes first so rows outside the
+   * window cost only their parse; they are counted for the campaign, not a partner.
+   */
   addUsage(u: UsageRow): void {
     if (!this.paysOnUsage) return;
     const c = this.c;
     const dir = this.directory!;
     this.counts.read++;
+    const def = this.workloadIndex.get(u.workload);
+    if (def) {
+      const early = u.date > this.asOf ? 'AFTER_AS_OF' : u.date < this.windowStart.get(def)! ? 'OUTSIDE_WINDOW' : null;
+      if (early) return this.exclude(undefined, early);
+    }
     const partnerId = creditUsage(c, u, this.opts.claims, dir);
     if (partnerId === null) return this.exclude(undefined, 'NOT_CREDITED');
     const { p, pc } = this.partner(partnerId);
 
-    const def = this.workloadIndex.get(u.workload);
     if (!def) return this.exclude(pc, 'WORKLOAD_NOT_ELIGIBLE');
     const cfg = def.config as PerActiveUser;
-    if (u.date > this.asOf) return this.exclude(pc, 'AFTER_AS_OF');
-    if (u.date < plusDays(this.asOf, 1 - cfg.windowDays)) return this.exclude(pc, 'OUTSIDE_WINDOW');
     if (u.date < c.period.start || u.date > c.period.end) return this.exclude(pc, 'OUTSIDE_PERIOD');
     if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) return this.exclude(pc, 'METRIC_NOT_PAID');
 
