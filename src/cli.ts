@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** commander wiring and exit codes; the only place that prints. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { InvalidInputError, type Diagnostic } from './diagnostics.js';
 import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
@@ -10,6 +10,9 @@ import { validate, type ValidateFormat } from './commands/validate.js';
 import { renderSchema } from './commands/schema.js';
 import { runCases } from './commands/test-cases.js';
 import type { RunOptions } from './commands/inputs.js';
+import { resolveInputs } from './input/data.js';
+import { PRESET_NAMES } from './input/presets/index.js';
+import { ProgressBar } from './report/progress.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -32,13 +35,18 @@ function addInputOptions(cmd: Command): Command {
   return cmd
     .requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)')
     .option('-d, --data <dir>', 'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv')
-    .option('--transactions <file>', 'transactions CSV (overrides --data)')
+    .option('--transactions <files...>', 'transactions CSV(s) or globs, canonical or a Partner Center export (overrides --data)')
     .option('--partners <file>', 'partners CSV (overrides --data)')
     .option('--registrations <file>', 'registrations CSV (overrides --data)')
     .option('--fx <file>', 'exchange rates CSV (overrides --data)')
     .option('--usage <file>', 'usage CSV, events or counts (overrides --data)')
     .option('--claims <file>', 'partner-of-record claims CSV (overrides --data)')
     .option('--eligibility <file>', 'partner requirements over time CSV (overrides --data)')
+    .addOption(new Option('--preset <name>', 'layout of the transactions files (default: detected from the header)').choices([...PRESET_NAMES]))
+    .option('--columns <file>', 'YAML mapping of another export onto the canonical columns')
+    .option('--charge-types <file>', 'YAML map of extra Partner Center ChargeType values: positive | negative | ignore')
+    .addOption(new Option('--on-invalid <mode>', 'strict: an invalid row stops the run; skip: set it aside').choices(['strict', 'skip']).default('strict'))
+    .option('--rejects <file>', 'with --on-invalid skip: write the rows set aside here, with line and reason')
     .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)")
     .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)')
     .option('-c, --campaign <id...>', 'only these campaign ids')
@@ -49,7 +57,12 @@ function runOptions(o: Record<string, unknown>): RunOptions {
   return {
     rules: o.rules as string[],
     data: o.data as string | undefined,
-    transactions: o.transactions as string | undefined,
+    transactions: o.transactions as string[] | undefined,
+    preset: o.preset as string | undefined,
+    columns: o.columns as string | undefined,
+    chargeTypes: o.chargeTypes as string | undefined,
+    onInvalid: o.onInvalid as 'strict' | 'skip',
+    rejectsFile: o.rejects as string | undefined,
     partners: o.partners as string | undefined,
     registrations: o.registrations as string | undefined,
     fx: o.fx as string | undefined,
@@ -60,6 +73,22 @@ function runOptions(o: Record<string, unknown>): RunOptions {
     payoutDate: o.payoutDate as string | undefined,
     campaign: o.campaign as string[] | undefined,
   };
+}
+
+/** A progress bar on stderr for large inputs, when stderr is a terminal. */
+function withProgress(opts: RunOptions, quiet: boolean): { opts: RunOptions; bar?: ProgressBar } {
+  const files = resolveInputs(opts).transactionFiles ?? [];
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += statSync(f).size;
+    } catch {
+      // a missing file is reported by the run itself
+    }
+  }
+  if (!ProgressBar.wanted(process.stderr, quiet, bytes)) return { opts };
+  const bar = new ProgressBar(bytes, process.stderr);
+  return { opts: { ...opts, onBytes: (n) => bar.add(n) }, bar };
 }
 
 export function buildProgram(): Command {
@@ -76,10 +105,20 @@ export function buildProgram(): Command {
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'),
   )
-    .addHelpText('after', '\nExample:\n  $ incent calc --rules rules --data fixtures/demo\n  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json --out payouts.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent calc --rules rules --data fixtures/demo\n  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json --out payouts.json\n' +
+        '  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --transactions exports/2017-*.csv   # Partner Center files, detected\n' +
+        '  $ incent calc --rules rules --data fixtures/demo --on-invalid skip --rejects rejects.csv',
+    )
     .action(async (o: Record<string, unknown>) => {
-      const output = await calc({ ...runOptions(o), format: o.format as CalcFormat }, stderrWarnings(Boolean(o.quiet)));
-      emit(output, o.out as string | undefined);
+      const run = withProgress(runOptions(o), Boolean(o.quiet));
+      try {
+        const output = await calc({ ...run.opts, format: o.format as CalcFormat }, stderrWarnings(Boolean(o.quiet)));
+        emit(output, o.out as string | undefined);
+      } finally {
+        run.bar?.done();
+      }
     });
 
   program

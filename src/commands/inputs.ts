@@ -19,11 +19,26 @@ import { CsvReadError, readCsv } from '../input/csv.js';
 import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
 import { RowProblems } from '../input/row-errors.js';
 import { readClaims, readEligibility, readFx, readPartners, readRegistrations } from '../input/tables.js';
-import { TransactionReader, confirmRepeats } from '../input/transactions.js';
+import { streamTransactions } from '../input/source.js';
+import { RejectsFile } from '../input/rejects.js';
+import { loadMapping, type Mapping } from '../input/presets/mapping.js';
+import { loadChargeTypes, type ChargeClass } from '../input/presets/charge-types.js';
 import { KNOWN_METRICS, KNOWN_WORKLOADS, UsageReader } from '../input/usage.js';
 
 export interface RunOptions extends InputFlags {
   rules: string[];
+  /** --preset NAME (default: detected from each file's header). */
+  preset?: string;
+  /** --columns mapping.yaml. */
+  columns?: string;
+  /** --charge-types FILE.yaml. */
+  chargeTypes?: string;
+  /** --on-invalid strict (default) | skip. */
+  onInvalid?: 'strict' | 'skip';
+  /** --rejects FILE: where skipped rows go. */
+  rejectsFile?: string;
+  /** Bytes of transactions read so far (progress bar). */
+  onBytes?: (bytes: number) => void;
   asOf?: string;
   payoutDate?: string;
   campaign?: string[];
@@ -72,6 +87,10 @@ export async function computeResult(opts: RunOptions, warnings: Warnings): Promi
   if (missing.length) throw new InvalidInputError(missing);
 
   const problems = new RowProblems();
+  if (opts.rejectsFile && opts.onInvalid !== 'skip') {
+    throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '--rejects', message: '--rejects needs --on-invalid skip', expected: '--on-invalid skip --rejects FILE', found: `--on-invalid ${opts.onInvalid ?? 'strict'}` }]);
+  }
+  const rejects = opts.onInvalid === 'skip' ? new RejectsFile(opts.rejectsFile) : undefined;
   try {
     const partners = paths.partners ? await readPartners(paths.partners, problems) : undefined;
     const registrations = paths.registrations ? await readRegistrations(paths.registrations, problems) : undefined;
@@ -82,28 +101,36 @@ export async function computeResult(opts: RunOptions, warnings: Warnings): Promi
     if (problems.count) throw new InvalidInputError(problems.all());
 
     const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate });
-    const file = paths.transactions!;
-    let reader: TransactionReader | undefined;
-    await readCsv(
-      file,
-      (h) => {
-        reader = new TransactionReader(file, h.index, problems);
-        if (!reader.ok) throw new InvalidInputError(problems.all());
-      },
-      (rec, line) => {
-        const row = reader!.toRow(rec, line);
-        // After the first problem the engine is no longer fed: the run will fail, and
-        // every further problem is still listed.
-        if (row && problems.count === 0) ev.add(row);
-      },
-    );
-    if (reader) await confirmRepeats(file, reader.ids.suspects, problems);
+    const files = paths.transactionFiles!;
+    const layouts = await streamTransactions(files, { ...sourceOptions(opts), rejects, onBytes: opts.onBytes }, problems, (row) => ev.add(row));
     if (problems.count) throw new InvalidInputError(problems.all());
     if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, ev, problems);
-    return ev.finish();
+    const result = ev.finish();
+    rejects?.commit();
+    return {
+      ...result,
+      inputs: { transactions: layouts },
+      ...(rejects ? { rejected: rejects.summary() } : {}),
+    };
   } catch (e) {
+    rejects?.abort();
     throw toInputError(e, paths.fx, paths.usage);
   }
+}
+
+/** --preset, --columns and --charge-types, loaded; their problems are the run's. */
+function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; chargeTypes: Map<string, ChargeClass> } {
+  const errors: Diagnostic[] = [];
+  let mapping: Mapping | undefined;
+  if (opts.columns) {
+    const m = loadMapping(opts.columns);
+    errors.push(...m.diagnostics);
+    mapping = m.mapping;
+  }
+  const ct = loadChargeTypes(opts.chargeTypes);
+  errors.push(...ct.diagnostics);
+  if (errors.length) throw new InvalidInputError(errors);
+  return { preset: opts.preset, mapping, chargeTypes: ct.map };
 }
 
 /** usage.csv, after every transactions row is in (usage is credited through them). */

@@ -147,4 +147,8 @@ export interface CampaignResult {
 export interface CalcResult {
   asOf: string;
   campaigns: CampaignResult[];
+  /** How each transactions file was read (canonical, or a preset's name). */
+  inputs?: { transactions: Record<string, string> };
+  /** Rows set aside by --on-invalid skip: how many, why, and where. */
+  rejected?: { rows: number; file?: string; reasons: Record<string, number> };
 }

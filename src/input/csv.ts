@@ -2,15 +2,19 @@
  * The one CSV adapter: streams a file through csv-parse as arrays (no object per
  * row), hands each record and its line to a callback, and keeps memory flat.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { Transform } from 'node:stream';
 import { parse, type Options } from 'csv-parse';
 import type { Diagnostic } from '../diagnostics.js';
+import { sniffFile, type Sniffed } from './sniff.js';
 
 export interface CsvHeader {
   file: string;
   names: string[];
   /** Column index by trimmed name. */
   index: Map<string, number>;
+  /** How the file was read. */
+  format: Sniffed;
 }
 
 export type RecordHandler = (record: string[], line: number) => void;
@@ -28,9 +32,23 @@ export class CsvReadError extends Error {
   }
 }
 
+/** Decodes UTF-16 (LE or BE, BOM dropped) into text for csv-parse, chunk by chunk. */
+function utf16Decoder(encoding: 'utf16le' | 'utf16be'): Transform {
+  const decoder = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'utf-16be');
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder.decode());
+    },
+  });
+}
+
 /**
  * Reads `file`, calling `onHeader` once with the header and `onRecord` for each data
  * record. Records are handled inside csv-parse's on_record hook and never queued.
+ * The encoding (UTF-8 or UTF-16) and delimiter (, ; or tab) are sniffed from the file.
  */
 export async function readCsv(
   file: string,
@@ -41,14 +59,23 @@ export async function readCsv(
   let header: CsvHeader | undefined;
   let records = 0;
   let handlerError: unknown;
+  let format: Sniffed;
+  try {
+    if (!statSync(file).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    format = sniffFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CsvReadError({ code: 'FILE_UNREADABLE', severity: 'error', file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : (e as Error).message });
+  }
   const parser = parse({
     ...CSV_OPTIONS,
+    delimiter: format.delimiter,
     on_record: (record: string[], context) => {
       if (handlerError) return null;
       try {
         if (!header) {
           const names = record.map((h) => h.trim());
-          header = { file, names, index: new Map(names.map((n, i) => [n, i])) };
+          header = { file, names, index: new Map(names.map((n, i) => [n, i])), format };
           onHeader(header);
         } else {
           records++;
@@ -80,7 +107,8 @@ export async function readCsv(
     );
     parser.on('end', () => resolve());
     parser.resume();
-    input.pipe(parser);
+    if (format.encoding === 'utf8') input.pipe(parser);
+    else input.pipe(utf16Decoder(format.encoding)).pipe(parser);
   });
   if (handlerError) throw handlerError;
   if (!header) {

@@ -1,12 +1,13 @@
 /** Which input files a run reads: `--data DIR` by their names, or one flag per file. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { requiredInputs, type Campaign, type InputName } from '../campaign/model.js';
 
 export interface InputFlags {
   data?: string;
-  transactions?: string;
+  /** One or more files or globs (`exports/*.csv`). */
+  transactions?: string[];
   partners?: string;
   registrations?: string;
   fx?: string;
@@ -25,19 +26,41 @@ export const INPUT_FILES: Record<InputName, string> = {
   eligibility: 'eligibility.csv',
 };
 
-export type InputPaths = Partial<Record<InputName, string>>;
+export type InputPaths = Partial<Record<InputName, string>> & { transactionFiles?: string[] };
 
 export function resolveInputs(flags: InputFlags): InputPaths {
   const out: InputPaths = {};
   for (const name of Object.keys(INPUT_FILES) as InputName[]) {
-    const explicit = flags[name];
+    const explicit = name === 'transactions' ? flags.transactions?.[0] : flags[name];
     if (explicit) out[name] = explicit;
     else if (flags.data) {
       const p = join(flags.data, INPUT_FILES[name]);
       if (existsSync(p)) out[name] = p;
     }
   }
+  if (flags.transactions?.length) out.transactionFiles = flags.transactions.flatMap(expandGlob);
+  else if (out.transactions) out.transactionFiles = [out.transactions];
   return out;
+}
+
+/**
+ * A file name with `*` or `?` in its last part matches the files of its folder (sorted),
+ * for shells that pass the pattern through; no match keeps the pattern, so reading it
+ * reports "no such file".
+ */
+export function expandGlob(pattern: string): string[] {
+  const base = basename(pattern);
+  if (!/[*?]/.test(base)) return [pattern];
+  const dir = dirname(pattern);
+  const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [pattern];
+  }
+  const matched = names.filter((n) => re.test(n)).sort().map((n) => join(dir, n));
+  return matched.length ? matched : [pattern];
 }
 
 /** A campaign that needs a file that was not given is an error naming the file. */

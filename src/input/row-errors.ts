@@ -4,18 +4,33 @@ import type { Diagnostic } from '../diagnostics.js';
 export class RowProblems {
   readonly list: Diagnostic[] = [];
   count = 0;
+  /**
+   * While set, row problems go here instead (--on-invalid skip: the caller sets the
+   * row aside with them) and do not count as failures of the run.
+   */
+  capture: Diagnostic[] | null = null;
   constructor(private readonly limit = 200) {}
 
   add(file: string, line: number, field: string, message: string, expected: string, found: string): void {
-    this.count++;
-    if (this.list.length < this.limit) {
-      this.list.push({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
-    }
+    this.addDiagnostic({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
   }
 
   addDiagnostic(d: Diagnostic): void {
+    if (this.capture) {
+      this.capture.push(d);
+      return;
+    }
     this.count++;
     if (this.list.length < this.limit) this.list.push(d);
+  }
+
+  /** A view that renames fields in messages (a preset's source column names). */
+  relabel(label: (field: string) => string): RowProblems {
+    const base = this as RowProblems;
+    const view = Object.create(base) as RowProblems;
+    view.addDiagnostic = (d: Diagnostic) => base.addDiagnostic(d.field ? { ...d, field: label(d.field) } : d);
+    view.add = (file, line, field, message, expected, found) => view.addDiagnostic({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
+    return view;
   }
 
   /** The diagnostics, with a closing one that says how many more were not listed. */

@@ -36,21 +36,38 @@ function cell(rec: string[], i: number): string {
   return v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32 ? v.trim() : v;
 }
 
+export const TX_COLUMNS: readonly Col[] = [...TX_REQUIRED, ...TX_OPTIONAL];
+/** The index of a record built in TX_COLUMNS order (preset rows). */
+export const CANONICAL_INDEX: ReadonlyMap<string, number> = new Map(TX_COLUMNS.map((c, i) => [c, i]));
+
 /** Binds a header once; `toRow` then validates records by column position. */
 export class TransactionReader {
   private readonly at: Record<Col, number>;
-  readonly ids = new IdFilter();
   readonly ok: boolean;
+  private readonly problems: RowProblems;
 
   constructor(
     readonly file: string,
     index: ReadonlyMap<string, number>,
-    private readonly problems: RowProblems,
+    problems: RowProblems,
+    /** Shared across files, so an id repeated in two files is found too. */
+    readonly ids: IdFilter = new IdFilter(),
+    /** Source column names for messages, when a preset maps another layout. */
+    labels?: Partial<Record<Col, string>>,
   ) {
+    this.problems = labels ? problems.relabel((c) => (labels[c as Col] ? `${labels[c as Col]} (${c})` : c)) : problems;
     this.ok = requireColumns(file, index, TX_REQUIRED, problems);
     const at = {} as Record<Col, number>;
-    for (const c of [...TX_REQUIRED, ...TX_OPTIONAL]) at[c] = index.get(c) ?? -1;
+    for (const c of TX_COLUMNS) at[c] = index.get(c) ?? -1;
     this.at = at;
+  }
+
+  /** Preset rows are named file:line, unique by construction: no need to check them. */
+  noIdCheck = false;
+
+  /** Where the transaction_id is in a record. */
+  get idColumn(): number {
+    return this.at.transaction_id;
   }
 
   /** The row, or undefined when it has problems (already reported). */
@@ -106,7 +123,7 @@ export class TransactionReader {
       flags = flagsText.split(';').map((f) => f.trim()).filter((f) => f !== '');
       for (const f of flags) if (!FLAGS.has(f)) this.problems.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
     }
-    if (id !== '' && this.ids.add(id)) {
+    if (id !== '' && !this.noIdCheck && this.ids.add(id)) {
       this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated`, 'a transaction_id used once', show(id));
     }
     if (this.problems.count !== before) return undefined;
@@ -137,19 +154,28 @@ export class TransactionReader {
  * The second, exact look at ids the filter flagged: reads the file again and reports
  * each id that truly repeats, with the line it first appeared on.
  */
-export async function confirmRepeats(file: string, suspects: ReadonlySet<string>, problems: RowProblems): Promise<void> {
-  if (suspects.size === 0) return;
-  const first = new Map<string, number>();
-  let at = -1;
-  await readCsv(
-    file,
-    (h) => (at = h.index.get('transaction_id') ?? -1),
-    (rec, line) => {
-      const id = cell(rec, at);
-      if (!suspects.has(id)) return;
-      const seen = first.get(id);
-      if (seen === undefined) first.set(id, line);
-      else problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on line ${seen})`, 'a transaction_id used once', show(id));
-    },
-  );
+export async function confirmRepeats(files: readonly string[], suspects: ReadonlySet<string>, problems: RowProblems): Promise<Map<string, Set<number>>> {
+  const repeats = new Map<string, Set<number>>();
+  if (suspects.size === 0) return repeats;
+  const first = new Map<string, string>();
+  for (const file of files) {
+    let at = -1;
+    await readCsv(
+      file,
+      (h) => (at = h.index.get('transaction_id') ?? -1),
+      (rec, line) => {
+        const id = cell(rec, at);
+        if (!suspects.has(id)) return;
+        const seen = first.get(id);
+        if (seen === undefined) first.set(id, files.length > 1 ? `${file}:${line}` : `line ${line}`);
+        else {
+          problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on ${seen})`, 'a transaction_id used once', show(id));
+          let lines = repeats.get(file);
+          if (!lines) repeats.set(file, (lines = new Set()));
+          lines.add(line);
+        }
+      },
+    );
+  }
+  return repeats;
 }

@@ -43,7 +43,12 @@ export function campaignToJson(c: CampaignResult) {
 }
 
 export function resultToJson(r: CalcResult) {
-  return { asOf: r.asOf, campaigns: r.campaigns.map(campaignToJson) };
+  return {
+    asOf: r.asOf,
+    campaigns: r.campaigns.map(campaignToJson),
+    ...(r.inputs ? { inputs: r.inputs } : {}),
+    ...(r.rejected ? { rejected: r.rejected } : {}),
+  };
 }
 
 export function renderJson(r: CalcResult): string {

@@ -35,6 +35,11 @@ export function renderCalcTable(r: CalcResult): string {
     for (const [code, n] of ex.sort((a, b) => b[1] - a[1])) out.push(`    ${String(n).padStart(7)}  ${code.padEnd(26)} ${REASON_TEXT[code]}`);
     out.push('');
   }
+  if (r.rejected) {
+    out.push(`${r.rejected.rows} invalid row${r.rejected.rows === 1 ? '' : 's'} set aside (--on-invalid skip)${r.rejected.file ? ` into ${r.rejected.file}` : ''}, in no campaign's counts:`);
+    for (const [why, n] of Object.entries(r.rejected.reasons)) out.push(`    ${String(n).padStart(7)}  ${why}`);
+    out.push('');
+  }
   return out.join('\n');
 }
 

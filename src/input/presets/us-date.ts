@@ -1,0 +1,30 @@
+/**
+ * Dates as exports write them: Partner Center's US `M/D/YYYY` (the legacy file adds
+ * ` 0:00` or ` 23:59`, some add seconds or AM/PM), and the formats a custom mapping may
+ * name. The result is `YYYY-MM-DD`, or the text unchanged so validation reports it.
+ */
+export const DATE_FORMATS = ['YYYY-MM-DD', 'M/D/YYYY', 'D/M/YYYY', 'D.M.YYYY', 'YYYYMMDD'] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+const pad = (s: string) => (s.length === 1 ? `0${s}` : s);
+
+export function toIsoDate(text: string, format: DateFormat): string {
+  const v = text.trim();
+  // The time part, if any, is dropped: a billing date is a calendar date.
+  const day = v.split(/[ T]/)[0] ?? '';
+  let m: RegExpExecArray | null;
+  switch (format) {
+    case 'YYYY-MM-DD':
+      return day;
+    case 'YYYYMMDD':
+      return /^\d{8}$/.test(day) ? `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}` : v;
+    case 'M/D/YYYY':
+      if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(day))) return `${m[3]}-${pad(m[1]!)}-${pad(m[2]!)}`;
+      // Some exports already write ISO dates; accept them rather than guess anything else.
+      return /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : v;
+    case 'D/M/YYYY':
+      return (m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(day)) ? `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}` : v;
+    case 'D.M.YYYY':
+      return (m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(day)) ? `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}` : v;
+  }
+}

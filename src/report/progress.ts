@@ -1,0 +1,40 @@
+/**
+ * A progress line on stderr while large files are read: MB read, rate and ETA.
+ * Only when stderr is a terminal and the input is large; never with --quiet.
+ */
+export class ProgressBar {
+  private read = 0;
+  private lastDraw = 0;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly total: number,
+    private readonly out: NodeJS.WriteStream,
+  ) {}
+
+  /** Whether a run of `bytes` should show one. */
+  static wanted(out: NodeJS.WriteStream, quiet: boolean, bytes: number): boolean {
+    return Boolean(out.isTTY) && !quiet && bytes >= 20 * 1024 * 1024;
+  }
+
+  add(bytes: number): void {
+    this.read += bytes;
+    const now = Date.now();
+    if (now - this.lastDraw < 250) return;
+    this.lastDraw = now;
+    const secs = (now - this.started) / 1000;
+    const mb = this.read / 1e6;
+    const rate = secs > 0 ? mb / secs : 0;
+    const frac = Math.min(1, this.read / Math.max(1, this.total));
+    const left = rate > 0 ? Math.max(0, (this.total - this.read) / 1e6 / rate) : 0;
+    const width = 24;
+    const filled = Math.round(frac * width);
+    this.out.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(frac * 100)).padStart(3)}%  ${mb.toFixed(0)}/${(this.total / 1e6).toFixed(0)} MB  ${rate.toFixed(1)} MB/s  ETA ${Math.ceil(left)} s `,
+    );
+  }
+
+  done(): void {
+    if (this.lastDraw > 0) this.out.write('\r\x1b[K');
+  }
+}
