@@ -164,6 +164,51 @@ export function generateUsage(rows, dir, seed = 20180630) {
   usage.close();
 }
 
+const DAILY_HEADER =
+  'PartnerId,PartnerName,CustomerId,CustomerName,CustomerDomainName,CustomerCountry,MpnId,Tier2MpnId,InvoiceNumber,ProductId,SkuId,AvailabilityId,SkuName,ProductName,PublisherName,PublisherId,SubscriptionDescription,SubscriptionId,ChargeStartDate,ChargeEndDate,UsageDate,MeterType,MeterCategory,MeterId,MeterSubCategory,MeterName,MeterRegion,Unit,ResourceLocation,ConsumedService,ResourceGroup,ResourceURI,ChargeType,UnitPrice,Quantity,UnitType,BillingPreTaxTotal,BillingCurrency,PricingPreTaxTotal,PricingCurrency,ServiceInfo1,ServiceInfo2,Tags,AdditionalInfo,EffectiveUnitPrice,PCToBCExchangeRate,PCToBCExchangeRateDate,EntitlementId,EntitlementDescription,PartnerEarnedCreditPercentage,CreditPercentage,CreditType,BenefitOrderId,BenefitId,BenefitType';
+
+/**
+ * A Partner Center new-commerce daily-rated usage file (Azure plan) of about `mb`
+ * megabytes, ~700 bytes a line as real ones are, plus partners.csv and registrations.csv.
+ */
+export function generateDailyUsage(mb, dir, seed = 20170301) {
+  mkdirSync(dir, { recursive: true });
+  const rnd = mulberry32(seed);
+  const partners = new Out(join(dir, 'partners.csv'));
+  partners.line('partner_id,name,country,role,payout_currency');
+  const regs = new Out(join(dir, 'registrations.csv'));
+  regs.line('partner_id,campaign_id,registered_on,status');
+  for (let p = 0; p < 500; p++) {
+    partners.line(`${1000001 + p},Partner ${p},US,direct,`);
+    regs.line(`${1000001 + p},csp-power-up-2017,2017-03-01,approved`);
+  }
+  partners.close();
+  regs.close();
+  const out = new Out(join(dir, 'pc-azure-daily.csv'));
+  out.line(DAILY_HEADER);
+  let bytes = DAILY_HEADER.length;
+  const meters = ['Virtual Machines', 'Storage', 'Bandwidth', 'SQL Database', 'App Service'];
+  for (let i = 0; bytes < mb * 1e6; i++) {
+    const c = Math.floor(rnd() * 5_000);
+    const p = 1000001 + (c % 500);
+    const day = 1 + Math.floor(rnd() * 28);
+    const month = 2 + Math.floor(rnd() * 5);
+    const cents = Math.floor(rnd() * 500_000);
+    const total = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}${String(Math.floor(rnd() * 1e4)).padStart(4, '0')}`;
+    const cust = `c0ffee00-0000-4000-8000-${String(c).padStart(12, '0')}`;
+    const line = [
+      '3b6e9b2c-0000-4000-8000-00000000a001', `Partner ${p}`, cust, `Customer ${c}`, `customer${c}.onmicrosoft.com`, 'US', p, c % 7 === 0 ? String(2000001 + (c % 50)) : '-1', `G00${i % 9999}`,
+      'DZH318Z0BPS6', '0001', 'DZH318Z0BPS6:0001', 'Microsoft Azure plan', 'Azure plan', 'Microsoft', '', 'Azure plan', `az-${c}`, `${month}/1/2017`, `${month}/28/2017`,
+      `${month}/${day}/2017`, '1 Compute Hour', meters[i % meters.length], `3e3c8a47-a6b1-4c2a-b3a4-${String(i % 1e6).padStart(12, '0')}`, 'Dv3/DSv3 Series', 'D2 v3/D2s v3', 'US East', '1 Hour',
+      'eastus', 'Microsoft.Compute', `rg-${c % 100}`, `/subscriptions/az-${c}/resourceGroups/rg-${c % 100}/providers/Microsoft.Compute/virtualMachines/vm${i % 1000}`,
+      'new', '0.096', '24', '1 Hour', total, 'USD', total, 'USD', '', '', '', '', '0.096', '1', `${month}/1/2017`, `az-${c}`, 'Azure plan', '0', '0', '', '', '', '',
+    ].join(',');
+    out.line(line);
+    bytes += line.length + 1;
+  }
+  out.close();
+}
+
 if (process.argv[1] && process.argv[1].endsWith('generate.mjs')) {
   const rows = Number(process.argv[2] ?? 100000);
   const dir = process.argv[3] ?? join('bench', 'data', String(rows));
