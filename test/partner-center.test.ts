@@ -251,3 +251,37 @@ describe('--columns: a custom mapping', () => {
     expect(r.json!.inputs.transactions[join(dir, 'erp.csv')]).toBe('erp-de');
   });
 });
+
+describe('--preset and the progress bar', () => {
+  it('a named preset that does not fit the file lists the columns it needs', () => {
+    const r = calc(['fixtures/demo/transactions.csv'], ['--preset', 'pc-nce-invoice']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the pc-nce-invoice preset needs the columns mpnid, customerid, productid');
+  });
+
+  it('a named preset reads a file whose signature columns were renamed', () => {
+    const dir = tempDir();
+    const text = readFileSync(join(PC, 'pc-azure-daily-usd.csv'), 'utf8').replace('MeterId', 'Meter');
+    writeFileSync(join(dir, 'daily.csv'), text);
+    expect(calc([join(dir, 'daily.csv')]).code).toBe(1); // no longer detected
+    const named = calc([join(dir, 'daily.csv')], ['--preset', 'pc-nce-daily-usage']);
+    expect(named.code).toBe(0);
+    expect(named.json!.campaigns[0]!.rows.read).toBe(3);
+  });
+
+  it('draws only on a terminal and for large inputs, and clears its line', async () => {
+    const { ProgressBar } = await import('../src/report/progress.js');
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const pipe = { isTTY: false } as unknown as NodeJS.WriteStream;
+    expect(ProgressBar.wanted(pipe, false, 1e9)).toBe(false);
+    expect(ProgressBar.wanted(tty, true, 1e9)).toBe(false);
+    expect(ProgressBar.wanted(tty, false, 1e6)).toBe(false);
+    expect(ProgressBar.wanted(tty, false, 1e9)).toBe(true);
+    const bar = new ProgressBar(100e6, tty);
+    bar.add(50e6);
+    expect(written[0]).toMatch(/^\r\[#{12}\.{12}\]  50%  50\/100 MB/);
+    bar.done();
+    expect(written[1]).toBe('\r\x1b[K');
+  });
+});
