@@ -280,7 +280,7 @@ describe('--preset and the progress bar', () => {
     expect(ProgressBar.wanted(tty, false, 1e9)).toBe(true);
     const bar = new ProgressBar(100e6, tty);
     bar.add(50e6);
-    expect(written[0]).toMatch(/^\r\[#{12}\.{12}\]  50%  50\/100 MB/);
+    expect(written[0]).toMatch(/^\r\[#{12}\.{12}\] {2}50% {2}50\/100 MB/);
     bar.done();
     expect(written[1]).toBe('\r\x1b[K');
   });

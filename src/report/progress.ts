@@ -28,9 +28,11 @@ export class ProgressBar {
     const frac = Math.min(1, this.read / Math.max(1, this.total));
     const left = rate > 0 ? Math.max(0, (this.total - this.read) / 1e6 / rate) : 0;
     const width = 24;
-    const filled = Math.round(frac * width);
+    const filled = Math.floor(frac * width);
+    // Display figures only (not money): whole MB, one decimal of MB/s.
+    const tenths = Math.floor(rate * 10);
     this.out.write(
-      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(frac * 100)).padStart(3)}%  ${mb.toFixed(0)}/${(this.total / 1e6).toFixed(0)} MB  ${rate.toFixed(1)} MB/s  ETA ${Math.ceil(left)} s `,
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}%  ${Math.floor(mb)}/${Math.floor(this.total / 1e6)} MB  ${Math.floor(tenths / 10)}.${tenths % 10} MB/s  ETA ${Math.ceil(left)} s `,
     );
   }
 

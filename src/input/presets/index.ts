@@ -57,7 +57,7 @@ export function detect(file: string, names: readonly string[], named?: string): 
     .filter((x) => x.have > 0)
     .sort((a, b) => b.have - a.have)
     .slice(0, 2)
-    .map((x) => `${x.p.name} (${Math.round(x.have * 100)}% of its columns)`);
+    .map((x) => `${x.p.name} (${Math.floor(x.have * 100)}% of its columns)`);
   return missingDiagnostic(
     file,
     names,

@@ -12,19 +12,20 @@ export function toIsoDate(text: string, format: DateFormat): string {
   const v = text.trim();
   // The time part, if any, is dropped: a billing date is a calendar date.
   const day = v.split(/[ T]/)[0] ?? '';
-  let m: RegExpExecArray | null;
+  const slash = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(day);
+  const dot = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(day);
   switch (format) {
     case 'YYYY-MM-DD':
       return day;
     case 'YYYYMMDD':
       return /^\d{8}$/.test(day) ? `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}` : v;
     case 'M/D/YYYY':
-      if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(day))) return `${m[3]}-${pad(m[1]!)}-${pad(m[2]!)}`;
+      if (slash) return `${slash[3]}-${pad(slash[1]!)}-${pad(slash[2]!)}`;
       // Some exports already write ISO dates; accept them rather than guess anything else.
       return /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : v;
     case 'D/M/YYYY':
-      return (m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(day)) ? `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}` : v;
+      return slash ? `${slash[3]}-${pad(slash[2]!)}-${pad(slash[1]!)}` : v;
     case 'D.M.YYYY':
-      return (m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(day)) ? `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}` : v;
+      return dot ? `${dot[3]}-${pad(dot[2]!)}-${pad(dot[1]!)}` : v;
   }
 }
