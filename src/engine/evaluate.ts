@@ -168,36 +168,84 @@ class CampaignRun {
   }
 
   add(r: TxRow): void {
-    const c = this.c;
     if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
       this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
     }
     // A campaign that pays only on usage reads transactions.csv as its directory of
     // customers and subscriptions; its rows are usage.csv's.
     if (!this.paysOnTransactions) return;
-    this.counts.read++;
-    const { def, eligible } = serviceOf(c, this.skuIndex, r);
-    if (def) this.noteHistory(def, r);
-
-    const partnerId = creditRow(c, r, this.opts.claims);
-    if (partnerId === null) return this.exclude(undefined, 'NOT_CREDITED');
-    const { p, pc } = this.partner(partnerId);
-
-    const reason = dateReason(c, this.asOf, r, def) ?? programReason(c, r) ?? (def && eligible ? null : 'SKU_NOT_ELIGIBLE');
-    if (reason) return this.exclude(pc, reason);
-    const excluded = customerExclusion(c, r.customerId, partnerId, r.country, r.flags);
-    if (excluded) return this.excludeCustomer(pc, excluded);
-    const gate = this.gate(partnerId);
-    if (gate) return this.exclude(pc, gate.code);
-    // A removal always nets in: losing it to an eligibility gap would add seats.
-    if (c.eligibility && !(r.quantity !== null && r.quantity < 0) && this.eligibilityGap(partnerId, r.date)) return this.loseToEligibility(pc, partnerId, r.date);
-
-    const acc = p.customer(def!, r.customerId);
+    const v = this.classifyTx(r, false);
+    if (v.def && v.historyDef) this.noteHistory(v.historyDef, r);
+    if (!this.apply(v, r.date)) return;
+    const acc = this.partners.get(v.partnerId!)!.customer(v.def!, r.customerId);
     acc.rows++;
-    if (def!.method.measure === 'units') {
-      const q = r.quantity ?? 0;
-      acc.addUnits(r.sku, def!.method.rowUnits ? def!.method.rowUnits(def!.config, q) : q);
-    } else if (def!.method.measure === 'revenue') acc.addRevenue(c, r);
+    if (v.def!.method.measure === 'units') acc.addUnits(r.sku, v.units!);
+    else if (v.def!.method.measure === 'revenue') acc.addRevenue(this.c, r);
+  }
+
+  /** Counts a row's verdict; true when the row goes on to accumulate. */
+  private apply(v: RowVerdict, date: string): boolean {
+    this.counts.read++;
+    if (v.partnerId === null) {
+      this.exclude(undefined, v.reason!);
+      return false;
+    }
+    const { pc } = this.partner(v.partnerId);
+    if (!v.reason) return true;
+    if (v.reason === 'CUSTOMER_EXCLUDED') this.excludeCustomer(pc, v.sub!);
+    else if (v.reason === 'PARTNER_INELIGIBLE') this.loseToEligibility(pc, v.partnerId, date);
+    else this.exclude(pc, v.reason);
+    return false;
+  }
+
+  /**
+   * Steps 1-3 for a transactions row: credit, row filters, customer exclusions,
+   * partner gates, eligibility. The same code decides calc and explain; `explain`
+   * also writes down the values compared.
+   */
+  classifyTx(r: TxRow, explain: boolean): RowVerdict {
+    const c = this.c;
+    const { def, eligible } = serviceOf(c, this.skuIndex, r);
+    const partnerId = creditRow(c, r, this.opts.claims);
+    const base = { def, historyDef: def };
+    if (partnerId === null) return { ...base, partnerId, reason: 'NOT_CREDITED', detail: explain ? this.notCreditedTx(r) : undefined };
+    const dateR = dateReason(c, this.asOf, r, def);
+    if (dateR) {
+      return { ...base, partnerId, reason: dateR, detail: explain ? (dateR === 'AFTER_AS_OF' ? `dated ${r.date}, after as_of ${this.asOf}` : `dated ${r.date}, outside ${c.period.start}..${c.period.end}`) : undefined };
+    }
+    const prog = programReason(c, r);
+    if (prog) {
+      return { ...base, partnerId, reason: prog, detail: explain ? (prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`) : undefined };
+    }
+    if (!def || !eligible) {
+      return { ...base, partnerId, reason: 'SKU_NOT_ELIGIBLE', detail: explain ? `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}` : undefined };
+    }
+    const excluded = customerExclusion(c, r.customerId, partnerId, r.country, r.flags);
+    if (excluded) return { ...base, partnerId, reason: 'CUSTOMER_EXCLUDED', sub: excluded, detail: explain ? `customer ${r.customerId}: ${excluded.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}` : undefined };
+    const gate = this.gate(partnerId);
+    if (gate) return { ...base, partnerId, reason: gate.code, detail: gate.detail };
+    // A removal always nets in: losing it to an eligibility gap would add seats.
+    if (c.eligibility && !(r.quantity !== null && r.quantity < 0)) {
+      const g = this.eligibilityGap(partnerId, r.date);
+      if (g) return { ...base, partnerId, reason: 'PARTNER_INELIGIBLE', detail: `${g.requirement} not met on ${g.day}: ${g.period} is lost` };
+    }
+    const q = r.quantity ?? 0;
+    const units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
+    return { ...base, partnerId, units };
+  }
+
+  private notCreditedTx(r: TxRow): string {
+    const c = this.c;
+    if (c.credit === 'transacting_partner') return 'the row has no partner_id';
+    if (c.credit === 'reseller') return `no reseller on the row (reseller_id ${r.resellerId || 'empty'})`;
+    return this.noClaim(r.customerId, r.date);
+  }
+
+  private noClaim(customerId: string, date: string): string {
+    const types = this.c.claims?.types ?? new Set<string>();
+    const claims = this.opts.claims?.onCustomer(types, customerId) ?? [];
+    if (claims.length === 0) return `no ${[...types].join('/')} claim on customer ${customerId} in claims.csv`;
+    return `no ${[...types].join('/')} claim covers customer ${customerId} on ${date} (claims: ${claims.map((x) => `${x.partnerId} ${x.from}..${x.to ?? 'open'}`).join(', ')})`;
   }
 
   /** The first period each partner lost to an eligibility gap, for the report. */
@@ -223,49 +271,61 @@ class CampaignRun {
    */
   addUsage(u: UsageRow): void {
     if (!this.paysOnUsage) return;
+    const v = this.classifyUsage(u, false);
+    if (!this.apply(v, u.date)) return;
+    const acc = this.partners.get(v.partnerId!)!.customer(v.def!, u.customerId);
+    acc.rows++;
+    const cfg = v.def!.config as PerActiveUser;
+    if (cfg.metrics === null) acc.addUser(v.usageKey!, u.userId);
+    else if (acc.addCount(v.usageKey!, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
+      acc.rows--;
+      this.exclude(this.partnerCounts.get(v.partnerId!)!, 'SUPERSEDED');
+    }
+  }
+
+  classifyUsage(u: UsageRow, explain: boolean): RowVerdict {
     const c = this.c;
     const dir = this.directory!;
-    this.counts.read++;
     const def = this.workloadIndex.get(u.workload);
     if (def) {
-      const early = u.date > this.asOf ? 'AFTER_AS_OF' : u.date < this.windowStart.get(def)! ? 'OUTSIDE_WINDOW' : null;
-      if (early) return this.exclude(undefined, early);
+      if (u.date > this.asOf) return { partnerId: null, def, reason: 'AFTER_AS_OF', detail: explain ? `dated ${u.date}, after as_of ${this.asOf}` : undefined };
+      const start = this.windowStart.get(def)!;
+      if (u.date < start) return { partnerId: null, def, reason: 'OUTSIDE_WINDOW', detail: explain ? `dated ${u.date}, before the window ${start}..${this.asOf}` : undefined };
     }
     const partnerId = creditUsage(c, u, this.opts.claims, dir);
-    if (partnerId === null) return this.exclude(undefined, 'NOT_CREDITED');
-    const { p, pc } = this.partner(partnerId);
-
-    if (!def) return this.exclude(pc, 'WORKLOAD_NOT_ELIGIBLE');
+    if (partnerId === null) {
+      const why = c.credit === 'claiming_partner' || c.credit === 'pal' ? this.noClaim(u.customerId, u.date) : `no partner transacts ${u.subscriptionId ? `subscription ${u.subscriptionId}` : `customer ${u.customerId}`} unambiguously in transactions.csv`;
+      return { partnerId, def, reason: 'NOT_CREDITED', detail: explain ? why : undefined };
+    }
+    if (!def) return { partnerId, reason: 'WORKLOAD_NOT_ELIGIBLE', detail: explain ? `workload ${u.workload} is paid by no service of ${c.id}` : undefined };
     const cfg = def.config as PerActiveUser;
-    if (u.date < c.period.start || u.date > c.period.end) return this.exclude(pc, 'OUTSIDE_PERIOD');
-    if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) return this.exclude(pc, 'METRIC_NOT_PAID');
-
+    if (u.date < c.period.start || u.date > c.period.end) return { partnerId, def, reason: 'OUTSIDE_PERIOD', detail: explain ? `dated ${u.date}, outside ${c.period.start}..${c.period.end}` : undefined };
+    if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) {
+      return { partnerId, def, reason: 'METRIC_NOT_PAID', detail: explain ? `${def.name} pays on ${cfg.metrics ? cfg.metrics.join(' / ') : 'user events'}; the row is ${u.metric || 'an event'}` : undefined };
+    }
     const sub = u.subscriptionId ? dir.subscriptions.get(u.subscriptionId) : undefined;
     const cust = dir.customers.get(u.customerId);
     const sku = u.sku || sub?.sku || this.onlySku(def, u.workload, cust?.subscriptionBySku);
     const subId = u.subscriptionId || (sku ? cust?.subscriptionBySku.get(sku) : undefined);
     const facts = subId ? dir.subscriptions.get(subId) : undefined;
-    const program = programReason(c, {
-      licenseProgram: u.licenseProgram || facts?.program || '',
-      subscriptionType: u.subscriptionType || facts?.type || 'paid',
-    });
-    if (program) return this.exclude(pc, program);
+    const licenseProgram = u.licenseProgram || facts?.program || '';
+    const subscriptionType = u.subscriptionType || facts?.type || 'paid';
+    const program = programReason(c, { licenseProgram, subscriptionType });
+    if (program) return { partnerId, def, reason: program, detail: explain ? (program === 'LICENSE_PROGRAM' ? `licence program ${licenseProgram || '(none)'}` : `subscription type ${subscriptionType}`) : undefined };
     const flags = u.flags ?? (cust?.flags ? [...cust.flags] : null);
-    const excluded = customerExclusion(c, u.customerId, partnerId, u.country || cust?.country || '', flags);
-    if (excluded) return this.excludeCustomer(pc, excluded);
-    if (!sku || !rateFor(cfg.rates, sku, u.workload)) return this.exclude(pc, 'SKU_NOT_ELIGIBLE');
-    const gate = this.gate(partnerId);
-    if (gate) return this.exclude(pc, gate.code);
-    if (c.eligibility && this.eligibilityGap(partnerId, u.date)) return this.loseToEligibility(pc, partnerId, u.date);
-
-    const acc = p.customer(def, u.customerId);
-    acc.rows++;
-    const key = usageKey(sku, u.workload);
-    if (cfg.metrics === null) acc.addUser(key, u.userId);
-    else if (acc.addCount(key, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
-      acc.rows--;
-      this.exclude(pc, 'SUPERSEDED');
+    const country = u.country || cust?.country || '';
+    const excluded = customerExclusion(c, u.customerId, partnerId, country, flags);
+    if (excluded) return { partnerId, def, reason: 'CUSTOMER_EXCLUDED', sub: excluded, detail: explain ? `customer ${u.customerId}: ${excluded.replace(/_/g, ' ')}${country ? ` (${country})` : ''}` : undefined };
+    if (!sku || !rateFor(cfg.rates, sku, u.workload)) {
+      return { partnerId, def, reason: 'SKU_NOT_ELIGIBLE', detail: explain ? (sku ? `SKU ${sku} has no ${u.workload} rate in ${def.name}'s rate card` : `no SKU: the row names none and customer ${u.customerId} has no single rated subscription`) : undefined };
     }
+    const gate = this.gate(partnerId);
+    if (gate) return { partnerId, def, reason: gate.code, detail: gate.detail };
+    if (c.eligibility) {
+      const g = this.eligibilityGap(partnerId, u.date);
+      if (g) return { partnerId, def, reason: 'PARTNER_INELIGIBLE', detail: `${g.requirement} not met on ${g.day}: ${g.period} is lost` };
+    }
+    return { partnerId, def, usageKey: usageKey(sku, u.workload), sku };
   }
 
   /** The customer's one SKU that the service rates for the workload, when the usage row names none. */
@@ -400,6 +460,24 @@ class CampaignRun {
       rows: pc.toCounts(),
     };
   }
+}
+
+/** What steps 1-3 decided for one row. */
+export interface RowVerdict {
+  /** The credited partner; null: nobody (NOT_CREDITED), or a usage row dropped before credit. */
+  partnerId: string | null;
+  def?: ServiceDef;
+  /** The service whose net-new history the row feeds (transactions rows). */
+  historyDef?: ServiceDef;
+  reason?: Reason;
+  /** A sub-reason (CUSTOMER_EXCLUDED: which flag or country). */
+  sub?: string;
+  /** The values compared, in words (explain only). */
+  detail?: string;
+  /** Units the row counts for (after per-transaction limits). */
+  units?: number;
+  usageKey?: string;
+  sku?: string;
 }
 
 /** Evaluates rows against campaigns as they stream in; `finish` gives the result. */
