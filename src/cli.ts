@@ -6,6 +6,7 @@ import { InvalidInputError, type Diagnostic } from './diagnostics.js';
 import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
 import { writeAtomic } from './report/write.js';
 import { calc, type CalcFormat } from './commands/calc.js';
+import { explain, type ExplainFormat } from './commands/explain.js';
 import { validate, type ValidateFormat } from './commands/validate.js';
 import { renderSchema } from './commands/schema.js';
 import { runCases } from './commands/test-cases.js';
@@ -119,6 +120,24 @@ export function buildProgram(): Command {
       } finally {
         run.bar?.done();
       }
+    });
+
+  addInputOptions(
+    program
+      .command('explain')
+      .description("one partner's story: every row credited, excluded (why, with the values compared) or earning (rate, FX, amount, cap trim)")
+      .requiredOption('-p, --partner <id>', 'the partner to explain')
+      .option('--customer <id>', "only this customer's rows")
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'),
+  )
+    .addHelpText('after', '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
+    .action(async (o: Record<string, unknown>) => {
+      const output = await explain(
+        { ...runOptions(o), partner: o.partner as string, customer: o.customer as string | undefined, format: o.format as ExplainFormat },
+        stderrWarnings(Boolean(o.quiet)),
+      );
+      emit(output, o.out as string | undefined);
     });
 
   program

@@ -13,7 +13,7 @@ import { EligibilityBook } from '../engine/eligibility.js';
 import type { PerActiveUser } from '../engine/earn/per-active-user.js';
 import { isUsageService } from '../campaign/model.js';
 import { PayoutFxNeededError } from '../engine/payout.js';
-import type { CalcResult } from '../engine/types.js';
+import type { CalcResult, TxRow, UsageRow } from '../engine/types.js';
 import { FxMissingError, FxTable } from '../money/index.js';
 import { CsvReadError, readCsv } from '../input/csv.js';
 import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
@@ -79,6 +79,19 @@ export function selectCampaigns(opts: RunOptions, warnings: Warnings): Campaign[
 
 /** Loads campaigns and inputs, streams the transactions through the engine. */
 export async function computeResult(opts: RunOptions, warnings: Warnings): Promise<CalcResult> {
+  return (await computeRun(opts, warnings)).result;
+}
+
+/** A finished run: the result, and the evaluator with its verdicts for a second look at the rows. */
+export interface Run {
+  result: CalcResult;
+  ev: Evaluator;
+  campaigns: Campaign[];
+  /** Streams the same rows again (explain, --explain): transactions, then usage. */
+  replay(onTx: (row: TxRow, file: string) => void, onUsage: (row: UsageRow, file: string) => void): Promise<void>;
+}
+
+export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdicts = false): Promise<Run> {
   checkDateFlag('as-of', opts.asOf);
   checkDateFlag('payout-date', opts.payoutDate);
   const campaigns = selectCampaigns(opts, warnings);
@@ -100,18 +113,31 @@ export async function computeResult(opts: RunOptions, warnings: Warnings): Promi
     const eligibility = paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems)) : undefined;
     if (problems.count) throw new InvalidInputError(problems.all());
 
-    const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate });
+    const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });
     const files = paths.transactionFiles!;
-    const layouts = await streamTransactions(files, { ...sourceOptions(opts), rejects, onBytes: opts.onBytes }, problems, (row) => ev.add(row));
+    const source = sourceOptions(opts);
+    const layouts = await streamTransactions(files, { ...source, rejects, onBytes: opts.onBytes }, problems, (row) => ev.add(row));
     if (problems.count) throw new InvalidInputError(problems.all());
-    if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, ev, problems);
-    const result = ev.finish();
+    if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems);
+    const finished = ev.finish();
     rejects?.commit();
-    return {
-      ...result,
+    const result: CalcResult = {
+      ...finished,
       inputs: { transactions: layouts },
       ...(rejects ? { rejected: rejects.summary() } : {}),
     };
+    const replay = async (onTx: (row: TxRow, file: string) => void, onUsage: (row: UsageRow, file: string) => void) => {
+      // Rows set aside the first time are set aside again, into nowhere.
+      const again = new RowProblems();
+      const skip = rejects ? new RejectsFile(undefined) : undefined;
+      try {
+        await streamTransactions(files, { ...source, rejects: skip }, again, onTx);
+        if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), again);
+      } catch (e) {
+        throw toInputError(e, paths.fx, paths.usage);
+      }
+    };
+    return { result, ev, campaigns, replay };
   } catch (e) {
     rejects?.abort();
     throw toInputError(e, paths.fx, paths.usage);
@@ -134,7 +160,7 @@ function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; 
 }
 
 /** usage.csv, after every transactions row is in (usage is credited through them). */
-async function streamUsage(file: string, campaigns: readonly Campaign[], ev: Evaluator, problems: RowProblems): Promise<void> {
+async function streamUsage(file: string, campaigns: readonly Campaign[], onRow: (row: UsageRow) => void, problems: RowProblems): Promise<void> {
   const workloads = new Set<string>(KNOWN_WORKLOADS);
   const metrics = new Set<string>(KNOWN_METRICS);
   for (const c of campaigns) {
@@ -153,7 +179,7 @@ async function streamUsage(file: string, campaigns: readonly Campaign[], ev: Eva
     },
     (rec, line) => {
       const row = reader!.toRow(rec, line);
-      if (row && problems.count === 0) ev.addUsage(row);
+      if (row && problems.count === 0) onRow(row);
     },
   );
   if (problems.count) throw new InvalidInputError(problems.all());

@@ -3,7 +3,7 @@
  * earn -> round -> caps -> minimum -> payout currency. No file or console I/O: rows
  * come in as plain objects, one at a time (Evaluator.add) or as an iterable.
  */
-import { ZERO, type FxTable } from '../money/index.js';
+import { Decimal, formatMoney, ZERO, type FxTable } from '../money/index.js';
 import { isUsageService, type Campaign, type ServiceDef } from '../campaign/model.js';
 import { plusDays } from '../dates.js';
 import { PartnerAcc } from './accumulate.js';
@@ -17,7 +17,8 @@ import { partnerGate, type GateFailure, type PartnerDirectory } from './partner-
 import { capService, settle } from './payout.js';
 import { REASONS, type Reason } from './reasons.js';
 import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
-import { rateFor } from '../campaign/rate-card.js';
+import { rateFor, type RateCard } from '../campaign/rate-card.js';
+import type { TraceEvent } from './trace.js';
 import type { CustomerMeasure, TierStanding } from './earn/index.js';
 import type { CalcResult, CampaignResult, PartnerInfo, PartnerResult, Registration, RowCounts, ServiceResult, TxRow, UsageRow } from './types.js';
 
@@ -34,6 +35,31 @@ export interface EvaluateOptions {
   asOf?: string;
   /** Date of the payout-currency conversion; default each campaign's as_of. */
   payoutDate?: string;
+  /** Keep each customer's and service's verdict after finish (explain, progress). */
+  keepVerdicts?: boolean;
+}
+
+/** Why a customer of a service qualified or not, with its figures. */
+export interface CustomerVerdict {
+  customerId: string;
+  reason: Reason | null;
+  detail: string;
+  units: number;
+  revenue: Decimal;
+  measure: CustomerMeasure;
+}
+
+export interface ServiceVerdict {
+  def: ServiceDef;
+  result: ServiceResult;
+  customers: Map<string, CustomerVerdict>;
+  /** Why the service did not qualify, in words. */
+  notQualified?: string;
+}
+
+export interface PartnerVerdict {
+  result: PartnerResult;
+  services: Map<ServiceDef, ServiceVerdict>;
 }
 
 function isPositiveAmount(r: TxRow): boolean {
@@ -81,7 +107,7 @@ function newCounts(): Tally {
 }
 
 /** The evaluation of one campaign, fed rows one by one. */
-class CampaignRun {
+export class CampaignRun {
   readonly asOf: string;
   readonly counts = newCounts();
   readonly partners = new Map<string, PartnerAcc>();
@@ -371,10 +397,16 @@ class CampaignRun {
     };
   }
 
+  /** Per partner, after finish, when keepVerdicts is set. */
+  readonly verdicts = new Map<string, PartnerVerdict>();
+
   private finishPartner(p: PartnerAcc, pc: Tally): PartnerResult {
     const c = this.c;
     const gate = this.gate(p.partnerId);
+    const keep = this.opts.keepVerdicts === true;
+    const serviceVerdicts = new Map<ServiceDef, ServiceVerdict>();
     const services: ServiceResult[] = c.services.map((def) => {
+      const customerVerdicts = new Map<string, CustomerVerdict>();
       const customers = p.services.get(def) ?? new Map();
       const history = this.history.get(def)!;
       const explicit = this.explicitNetNew.get(def)!;
@@ -392,12 +424,23 @@ class CampaignRun {
         const reason =
           (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ??
           customerGate(def, isNetNew(history.get(acc.customerId), explicit.get(acc.customerId)), customerUnits, rev);
+        const measure: CustomerMeasure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
+        if (keep) {
+          customerVerdicts.set(acc.customerId, {
+            customerId: acc.customerId,
+            reason,
+            detail: reason ? this.customerDetail(def, acc.customerId, reason, customerUnits, rev, history.get(acc.customerId), explicit.get(acc.customerId)) : '',
+            units: customerUnits,
+            revenue: rev,
+            measure,
+          });
+        }
         if (reason) {
           bump(this.counts, reason, acc.rows);
           bump(pc, reason, acc.rows);
           continue;
         }
-        measures.push({ customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active });
+        measures.push(measure);
         qualifyingRows.push(acc.rows);
         units += customerUnits;
         revenue = revenue.plus(rev);
@@ -419,7 +462,7 @@ class CampaignRun {
       const earning = qualified ? def.method.earn(def.config, measures) : { earned: ZERO, lines: [] };
       const { earned, amount } = capService(c, earning.earned, def.cap);
       const tier: TierStanding | undefined = tierOnly;
-      return {
+      const result: ServiceResult = {
         service: def.name,
         qualified,
         customers: measures.length,
@@ -431,6 +474,17 @@ class CampaignRun {
         cap: def.cap,
         ...(tier ? { tier } : {}),
       };
+      if (keep) {
+        const notQualified = qualified
+          ? undefined
+          : gate
+            ? `partner is ${gate.code}: ${gate.detail}`
+            : tierOnly && tierOnly.reached === undefined
+              ? `no tier reached: ${tierOnly.counted} ${tierOnly.counts}; the first tier needs ${tierOnly.next}`
+              : `${measures.length} qualifying customer${measures.length === 1 ? '' : 's'}; ${def.name} needs ${needed || 1}`;
+        serviceVerdicts.set(def, { def, result, customers: customerVerdicts, notQualified });
+      }
+      return result;
     });
     const info = this.opts.partners?.get(p.partnerId);
     // A partner that lost every row it would have earned on to eligibility gaps is ineligible.
@@ -445,7 +499,7 @@ class CampaignRun {
           }
         : null);
     const t = settle(c, services, gate !== null || lostAll, info, this.opts.fx, this.opts.payoutDate ?? this.asOf);
-    return {
+    const partnerResult: PartnerResult = {
       partnerId: p.partnerId,
       name: info?.name,
       status: t.status,
@@ -459,6 +513,132 @@ class CampaignRun {
       carriedForward: t.carriedForward,
       rows: pc.toCounts(),
     };
+    if (keep) this.verdicts.set(p.partnerId, { result: partnerResult, services: serviceVerdicts });
+    return partnerResult;
+  }
+
+  private event(partnerId: string | null, p: Partial<TraceEvent> & { status: TraceEvent['status']; detail: string }): TraceEvent {
+    return { kind: 'row', campaign: this.c.id, partner: partnerId ?? '', amount: ZERO, trimmed: ZERO, paid: ZERO, ...p };
+  }
+
+  /** After finish: a transactions row's story (null when this campaign does not count it). */
+  explainTx(r: TxRow, file?: string): TraceEvent | null {
+    if (!this.paysOnTransactions) return null;
+    const c = this.c;
+    const v = this.classifyTx(r, true);
+    const base = { transactionId: r.id, file, line: r.line, date: r.date, customer: r.customerId, sku: r.sku, service: v.def?.name };
+    if (v.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason });
+    const sv = this.verdicts.get(v.partnerId!)!.services.get(v.def!)!;
+    const cv = sv.customers.get(r.customerId);
+    if (cv?.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
+    if (!sv.result.qualified) return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
+    const def = v.def!;
+    if (def.method.key === 'per_unit') {
+      const rate = rateFor((def.config as { rates: RateCard }).rates, r.sku)?.rate ?? ZERO;
+      const units = v.units ?? 0;
+      const amount = rate.times(units);
+      const limited = r.quantity !== null && units !== r.quantity ? ` (${r.quantity} on the row; the per-transaction limits count ${units})` : '';
+      return this.event(v.partnerId, { ...base, status: 'earned', units, rate, amount, paid: amount, detail: `${units} x ${rate.toString()} = ${amount.toString()} ${c.currency}${limited}` });
+    }
+    if (def.method.key === 'percent_of_revenue' && r.amount !== null) {
+      const fx = this.fxFor(r.currency, r.date);
+      const pct = (def.config as { percent: Decimal }).percent;
+      const converted = new Decimal(r.amount).times(fx.rate);
+      const amount = converted.times(pct).div(100);
+      const fxText = r.currency === c.currency ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
+      return this.event(v.partnerId, {
+        ...base,
+        status: 'earned',
+        fx: r.currency === c.currency ? undefined : fx,
+        rate: pct,
+        amount,
+        paid: amount,
+        detail: `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`,
+      });
+    }
+    return this.event(v.partnerId, { ...base, status: 'counted', units: v.units, detail: `counted by ${def.name} (${def.method.key}); its pay is on the service line` });
+  }
+
+  /** After finish: a usage row's story. */
+  explainUsage(u: UsageRow, file?: string): TraceEvent | null {
+    if (!this.paysOnUsage) return null;
+    const v = this.classifyUsage(u, true);
+    const base = { file, line: u.line, date: u.date, customer: u.customerId, sku: v.sku, service: v.def?.name };
+    if (v.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason });
+    const sv = this.verdicts.get(v.partnerId!)!.services.get(v.def!)!;
+    const cv = sv.customers.get(u.customerId);
+    if (cv?.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
+    if (!sv.result.qualified) return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
+    const what = u.userId ? `user ${u.userId} active in ${u.workload}` : `${u.metric} = ${u.value} in ${u.workload}`;
+    return this.event(v.partnerId, { ...base, status: 'counted', detail: `${what}; the customer's pay is on its customer line` });
+  }
+
+  private fxFor(cur: string, date: string): { rate: Decimal; source: string } {
+    const c = this.c;
+    if (cur === c.currency) return { rate: new Decimal(1), source: 'same currency' };
+    const fixed = c.fixedFx.get(cur);
+    if (fixed) return { rate: fixed, source: `campaign fx.fixed ${cur}` };
+    const q = this.opts.fx!.rate(cur, c.currency, date);
+    return { rate: q.rate, source: `fx.csv ${q.source === 'table-inverse' ? 'inverse of ' : ''}${q.quoteDate ?? ''}${q.quoteLine ? ` (line ${q.quoteLine})` : ''}` };
+  }
+
+  /**
+   * After finish: the lines that carry pay rows cannot: a customer's netting or
+   * limits (per_unit), a customer's active users (per_active_user), a tier's pay.
+   */
+  summaryItems(partnerId: string): TraceEvent[] {
+    const pv = this.verdicts.get(partnerId);
+    if (!pv) return [];
+    const c = this.c;
+    const out: TraceEvent[] = [];
+    for (const sv of pv.services.values()) {
+      if (!sv.result.qualified) continue;
+      const def = sv.def;
+      const qualifying = [...sv.customers.values()].filter((x) => x.reason === null).sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+      if (def.method.key === 'per_unit') {
+        const rates = (def.config as { rates: RateCard }).rates;
+        for (const cv of qualifying) {
+          const earned = def.method.earn(def.config, [cv.measure]).earned;
+          let fromRows = ZERO;
+          for (const [sku, units] of cv.measure.unitsBySku) fromRows = fromRows.plus((rateFor(rates, sku)?.rate ?? ZERO).times(units));
+          const diff = earned.minus(fromRows);
+          if (diff.isZero()) continue;
+          out.push({ ...this.event(partnerId, { status: 'adjustment', detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but seats netting below zero or per-customer limits pay ${earned.toString()}` }), kind: 'customer', service: def.name, customer: cv.customerId, amount: diff, paid: diff });
+        }
+      } else if (def.method.key === 'per_active_user') {
+        for (const cv of qualifying) {
+          const e = def.method.earn(def.config, [cv.measure]);
+          const detail = e.lines.map((l) => `${l.units} x ${l.rate?.toString()} (${l.sku}, ${l.note})`).join(' + ') || 'no rated activity';
+          out.push({ ...this.event(partnerId, { status: 'earned', detail: `customer ${cv.customerId}: ${detail} = ${e.earned.toString()} ${c.currency}` }), kind: 'customer', service: def.name, customer: cv.customerId, units: cv.units, amount: e.earned, paid: e.earned });
+        }
+      } else if (def.method.key === 'tiers') {
+        const e = def.method.earn(def.config, qualifying.map((x) => x.measure));
+        out.push({ ...this.event(partnerId, { status: 'earned', detail: `${def.name}: ${e.lines[0]?.note ?? 'no tier'} = ${e.earned.toString()} ${c.currency}` }), kind: 'service', service: def.name, amount: e.earned, paid: e.earned });
+      }
+    }
+    return out;
+  }
+
+  /** A failed customer gate in words, with the values compared. */
+  private customerDetail(def: ServiceDef, customerId: string, reason: Reason, units: number, revenue: Decimal, earliest: string | undefined, explicit: boolean | undefined): string {
+    const c = this.c;
+    if (reason === 'CUSTOMER_NOT_NET_NEW') {
+      if (explicit === false) return `customer ${customerId} is marked net_new=false for ${def.name}`;
+      const [date, id] = (earliest ?? '').split('\u0000');
+      return `customer ${customerId} already had ${def.name}: row ${id} on ${date}, before the period starts ${c.period.start}`;
+    }
+    if (this.paidSeats !== null && (this.paidSeats.get(customerId) ?? 0) < c.claims!.minPaidSeats!) {
+      return `customer ${customerId} has ${this.paidSeats.get(customerId) ?? 0} net paid seats on ${this.asOf}; a claimed customer needs at least ${c.claims!.minPaidSeats}`;
+    }
+    const q = def.qualify;
+    if (q?.unitsPerCustomer !== undefined && units < q.unitsPerCustomer) {
+      const what = isUsageService(def) ? 'active users' : 'net seats';
+      return `customer ${customerId} has ${units} ${what} on ${this.asOf}; needs at least ${q.unitsPerCustomer} (${q.unitsPerCustomer - units} more)`;
+    }
+    if (q?.revenuePerCustomer !== undefined) {
+      return `customer ${customerId} billed ${formatMoney(revenue, c.currency)} ${c.currency} of ${def.name}; needs at least ${formatMoney(q.revenuePerCustomer, c.currency)}`;
+    }
+    return reason;
   }
 }
 
@@ -502,6 +682,30 @@ export class Evaluator {
   add(row: TxRow): void {
     this.directory?.add(row);
     for (const run of this.runs) run.add(row);
+  }
+
+  /** After finish (keepVerdicts): each campaign's story of one transactions row. */
+  explainTx(row: TxRow, file?: string): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (const run of this.runs) {
+      const e = run.explainTx(row, file);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  explainUsage(row: UsageRow, file?: string): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (const run of this.runs) {
+      const e = run.explainUsage(row, file);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  /** The campaign runs, for explain and progress (after finish). */
+  get campaignRuns(): readonly CampaignRun[] {
+    return this.runs;
   }
 
   /** A usage.csv row; give every transactions row first, since usage is credited through them. */

@@ -101,7 +101,7 @@ interface Cycle {
  * Streams every transaction row of `files` into `onRow`. In strict mode problems go
  * to `problems` (the caller fails the run); with a reject sink, bad rows are set aside.
  */
-export async function streamTransactions(files: readonly string[], opts: SourceOptions, problems: RowProblems, onRow: (r: TxRow) => void): Promise<Record<string, string>> {
+export async function streamTransactions(files: readonly string[], opts: SourceOptions, problems: RowProblems, onRow: (r: TxRow, file: string) => void): Promise<Record<string, string>> {
   const plans = planFiles(files, opts);
   const layouts: Record<string, string> = {};
   for (const p of plans) layouts[p.file] = p.layout.kind === 'canonical' ? 'canonical' : p.layout.bound.name;
@@ -112,14 +112,16 @@ export async function streamTransactions(files: readonly string[], opts: SourceO
   let repeated: Map<string, Set<number>> | undefined;
   if (opts.rejects && canonicalFiles.length) repeated = await findRepeats(canonicalFiles);
 
+  let current = '';
   const feed = (row: TxRow | undefined) => {
-    if (row && problems.count === 0) onRow(row);
+    if (row && problems.count === 0) onRow(row, current);
   };
 
   // Streaming layouts: canonical files, daily-rated usage, custom mappings.
   for (const plan of plans) {
     if (plan.layout.kind === 'bound' && plan.layout.bound.billing) continue;
     const bound = plan.layout.kind === 'bound' ? plan.layout.bound : undefined;
+    current = plan.file;
     let reader: TransactionReader | undefined;
     await readCsv(
       plan.file,
@@ -211,6 +213,7 @@ export async function streamTransactions(files: readonly string[], opts: SourceO
   for (const [fi, plan] of billing.entries()) {
     const bound = (plan.layout as { bound: BoundPreset }).bound;
     const reader = presetReader(plan.file, bound, problems, ids);
+    current = plan.file;
     await readCsv(
       plan.file,
       () => undefined,

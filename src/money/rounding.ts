@@ -14,3 +14,8 @@ export function formatMoney(value: Decimal, currency: string): string {
   const s = value.toFixed(minorUnits(currency));
   return s === '-0' || /^-0\.0+$/.test(s) ? s.slice(1) : s;
 }
+
+/** An exact decimal as plain text (no exponent, no rounding), for traces. */
+export function exactText(value: Decimal): string {
+  return value.toFixed();
+}

@@ -1,0 +1,68 @@
+/** Trace events as CSV rows or JSON objects (calc --explain, explain --format csv|json). */
+import type { TraceEvent } from '../engine/trace.js';
+import { exactText } from '../money/index.js';
+import { csvLine } from './csv.js';
+
+export const TRACE_CSV_HEADER = [
+  'campaign_id',
+  'partner_id',
+  'kind',
+  'status',
+  'reason',
+  'service',
+  'customer_id',
+  'transaction_id',
+  'file',
+  'line',
+  'date',
+  'sku',
+  'units',
+  'rate',
+  'fx_rate',
+  'fx_source',
+  'amount',
+  'trimmed',
+  'paid',
+  'detail',
+];
+
+/** Exact decimals as text: no rounding, no exponent. */
+const exact = (d: Parameters<typeof exactText>[0] | undefined) => (d === undefined ? '' : exactText(d));
+
+export function traceCsvLine(e: TraceEvent): string {
+  return csvLine([
+    e.campaign,
+    e.partner,
+    e.kind,
+    e.status,
+    e.reason ?? '',
+    e.service ?? '',
+    e.customer ?? '',
+    e.transactionId ?? '',
+    e.file ?? '',
+    e.line ?? '',
+    e.date ?? '',
+    e.sku ?? '',
+    e.units ?? '',
+    exact(e.rate),
+    exact(e.fx?.rate),
+    e.fx?.source ?? '',
+    exact(e.amount),
+    exact(e.trimmed),
+    exact(e.paid),
+    e.detail,
+  ]);
+}
+
+export function traceJson(e: TraceEvent): Record<string, unknown> {
+  const o: Record<string, unknown> = { campaign: e.campaign, partner: e.partner, kind: e.kind, status: e.status };
+  if (e.reason) o.reason = e.reason;
+  for (const k of ['service', 'customer', 'transactionId', 'file', 'line', 'date', 'sku', 'units'] as const) if (e[k] !== undefined && e[k] !== '') o[k] = e[k];
+  if (e.rate) o.rate = exact(e.rate);
+  if (e.fx) o.fx = { rate: exact(e.fx.rate), source: e.fx.source };
+  o.amount = exact(e.amount);
+  o.trimmed = exact(e.trimmed);
+  o.paid = exact(e.paid);
+  o.detail = e.detail;
+  return o;
+}
