@@ -7,6 +7,7 @@ import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js
 import { writeAtomic } from './report/write.js';
 import { calc, type CalcFormat } from './commands/calc.js';
 import { explain, type ExplainFormat } from './commands/explain.js';
+import { progress, type ProgressFormat } from './commands/progress.js';
 import { validate, type ValidateFormat } from './commands/validate.js';
 import { renderSchema } from './commands/schema.js';
 import { runCases } from './commands/test-cases.js';
@@ -104,7 +105,8 @@ export function buildProgram(): Command {
       .command('calc')
       .description('compute payouts per campaign and partner')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'),
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout')
+      .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl'),
   )
     .addHelpText(
       'after',
@@ -115,7 +117,7 @@ export function buildProgram(): Command {
     .action(async (o: Record<string, unknown>) => {
       const run = withProgress(runOptions(o), Boolean(o.quiet));
       try {
-        const output = await calc({ ...run.opts, format: o.format as CalcFormat }, stderrWarnings(Boolean(o.quiet)));
+        const output = await calc({ ...run.opts, format: o.format as CalcFormat, explain: o.explain as string | undefined }, stderrWarnings(Boolean(o.quiet)));
         emit(output, o.out as string | undefined);
       } finally {
         run.bar?.done();
@@ -137,6 +139,20 @@ export function buildProgram(): Command {
         { ...runOptions(o), partner: o.partner as string, customer: o.customer as string | undefined, format: o.format as ExplainFormat },
         stderrWarnings(Boolean(o.quiet)),
       );
+      emit(output, o.out as string | undefined);
+    });
+
+  addInputOptions(
+    program
+      .command('progress')
+      .description('per partner and service, what stands between the partner and more money; closest to a threshold first')
+      .option('-p, --partner <id>', 'only this partner')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'),
+  )
+    .addHelpText('after', '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
+    .action(async (o: Record<string, unknown>) => {
+      const output = await progress({ ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat }, stderrWarnings(Boolean(o.quiet)));
       emit(output, o.out as string | undefined);
     });
 

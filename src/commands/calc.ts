@@ -3,12 +3,15 @@ import type { CalcResult } from '../engine/types.js';
 import { renderCalcCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderCalcTable } from '../report/table.js';
-import { computeResult, type RunOptions, type Warnings } from './inputs.js';
+import { computeRun, type RunOptions, type Warnings } from './inputs.js';
+import { writeTrace } from './trace-file.js';
 
 export type CalcFormat = 'table' | 'json' | 'csv';
 
 export interface CalcOptions extends RunOptions {
   format: CalcFormat;
+  /** --explain FILE: the trace of every row, CSV or JSON Lines by extension. */
+  explain?: string;
 }
 
 export function renderCalc(result: CalcResult, format: CalcFormat): string {
@@ -23,6 +26,7 @@ export function renderCalc(result: CalcResult, format: CalcFormat): string {
 }
 
 export async function calc(opts: CalcOptions, warnings: Warnings): Promise<string> {
-  const result = await computeResult(opts, warnings);
-  return renderCalc(result, opts.format);
+  const run = await computeRun(opts, warnings, Boolean(opts.explain));
+  if (opts.explain) await writeTrace(run, opts.explain);
+  return renderCalc(run.result, opts.format);
 }

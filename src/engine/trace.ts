@@ -66,7 +66,14 @@ function trimLatest(items: TraceEvent[], excess: Decimal): void {
  * partner's result, and returns the summary lines that make the items add up to it:
  * per service rounding, and the minimum payout. Items are mutated in place.
  */
-export function allocate(campaign: string, currency: string, result: PartnerResult, items: TraceEvent[]): TraceEvent[] {
+export function allocate(
+  campaign: string,
+  currency: string,
+  result: PartnerResult,
+  items: TraceEvent[],
+  /** Per service, what items already written in full (no cap touched them) paid. */
+  paidBefore: ReadonlyMap<string, Decimal> = new Map(),
+): TraceEvent[] {
   const lines: TraceEvent[] = [];
   const line = (p: Partial<TraceEvent> & { status: TraceStatus; detail: string; paid: Decimal }): TraceEvent => ({
     kind: 'service',
@@ -86,7 +93,7 @@ export function allocate(campaign: string, currency: string, result: PartnerResu
     const exact = mine.reduce((a, e) => a.plus(e.amount), ZERO);
     const capAt = s.cap && exact.gt(s.cap) ? s.cap : undefined;
     if (capAt) trimLatest(mine, exact.minus(capAt));
-    const sum = mine.reduce((a, e) => a.plus(e.paid), ZERO);
+    const sum = mine.reduce((a, e) => a.plus(e.paid), paidBefore.get(s.service) ?? ZERO);
     const diff = s.amount.minus(sum);
     if (!diff.isZero()) {
       const r = line({ service: s.service, status: 'rounding', detail: `${s.service}: ${sum.toString()} rounds to ${formatMoney(s.amount, currency)} ${currency}`, paid: diff });
