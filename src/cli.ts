@@ -104,7 +104,7 @@ export function buildProgram(): Command {
     program
       .command('calc')
       .description('compute payouts per campaign and partner')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .addOption(new Option('-f, --format <format>', 'output format (html: one self-contained page)').choices(['table', 'json', 'csv', 'html']).default('table'))
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout')
       .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl'),
   )

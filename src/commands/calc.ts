@@ -3,10 +3,11 @@ import type { CalcResult } from '../engine/types.js';
 import { renderCalcCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderCalcTable } from '../report/table.js';
+import { renderHtml } from '../report/html.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 import { writeTrace } from './trace-file.js';
 
-export type CalcFormat = 'table' | 'json' | 'csv';
+export type CalcFormat = 'table' | 'json' | 'csv' | 'html';
 
 export interface CalcOptions extends RunOptions {
   format: CalcFormat;
@@ -22,6 +23,8 @@ export function renderCalc(result: CalcResult, format: CalcFormat): string {
       return renderCalcCsv(result);
     case 'table':
       return renderCalcTable(result);
+    case 'html':
+      return renderHtml(result);
   }
 }
 

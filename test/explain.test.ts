@@ -1,0 +1,229 @@
+/**
+ * incent explain, calc --explain, incent progress and the HTML page on the demo data,
+ * with the traces worked out by hand from rules/csp-power-up-2017.yaml; and a property:
+ * a partner's explained items always add up to what calc pays it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Evaluator } from '../src/engine/evaluate.js';
+import { allocate } from '../src/engine/trace.js';
+import type { TxRow } from '../src/engine/types.js';
+import { Decimal, ZERO } from '../src/money/index.js';
+import { campaignFromYaml, runCli, tempDir, tx } from './helpers.js';
+
+const DEMO = ['--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo'];
+
+interface Ev { transactionId?: string; reason?: string; detail: string; amount: string; trimmed: string; paid: string; status: string; kind: string; service?: string }
+interface Story {
+  id: string;
+  status: string;
+  total: string;
+  paidByItems: string;
+  services: { service: string; qualified: boolean; gate: { customersNeeded: number; customersReached: number; why?: string }; customers: { customerId: string; qualified: boolean; reason?: string; detail?: string }[] }[];
+  earned: Ev[];
+  excluded: Record<string, Ev[]>;
+  lines: Ev[];
+}
+
+function explainJson(partner: string, extra: string[] = []): Story {
+  const r = runCli(['explain', '--partner', partner, ...DEMO, '--format', 'json', ...extra]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { campaigns: Story[] }).campaigns[0]!;
+}
+
+describe('incent explain on the demo', () => {
+  it('a row trimmed by a cap shows the trimmed amount and the paid remainder (1000007)', () => {
+    const s = explainJson('1000007');
+    const row = (id: string) => s.earned.find((e) => e.transactionId === id)!;
+    // O365 earns 14600 + 7300 + 4800 = 26700 > cap 25000: the latest row, T7003 (2017-02-12), gives up 1700.
+    expect(row('T7003')).toMatchObject({ amount: '4800', trimmed: '-1700', paid: '3100' });
+    expect(row('T7001')).toMatchObject({ amount: '14600', trimmed: '0', paid: '14600' });
+    // D365 earns 11250 + 11250 + 6000 = 28500 > 25000: T7012 (2017-03-12) gives up 3500 and keeps 2500.
+    expect(row('T7012')).toMatchObject({ amount: '6000', trimmed: '-3500', paid: '2500' });
+    // Campaign cap: 25000 + 25000 + 600 = 50600 > 50000; the latest rows are Azure's three 200s (2017-04-30).
+    for (const id of ['T7020', 'T7021', 'T7022']) expect(row(id)).toMatchObject({ amount: '200', trimmed: '-200', paid: '0' });
+    expect(s.paidByItems).toBe('50000.00');
+    expect(s.total).toBe('50000.00');
+  });
+
+  it("a not-net-new customer's row names the earlier row that made it so (1000001, C106)", () => {
+    const s = explainJson('1000001');
+    const t1009 = s.excluded.CUSTOMER_NOT_NET_NEW!.find((e) => e.transactionId === 'T1009')!;
+    expect(t1009.detail).toBe('customer C106 already had O365: row T1008 on 2017-01-20, before the period starts 2017-02-01');
+  });
+
+  it('an earning row shows its arithmetic, FX rate and source (1000001)', () => {
+    const s = explainJson('1000001');
+    const e = (id: string) => s.earned.find((x) => x.transactionId === id)!;
+    // T1003: 5 E1 seats x 20
+    expect(e('T1003').detail).toBe('5 x 20 = 100 USD');
+    // C102's Azure is £800 at the campaign's fixed 1.24 = $992 x 20% = 198.4
+    const gbp = s.earned.find((x) => x.detail.startsWith('800.00 GBP'))!;
+    expect(gbp.detail).toBe('800.00 GBP x 1.24 (campaign fx.fixed GBP) = 992 USD x 20% = 198.4');
+    // 1162 + 25000 + 716.40
+    expect(s.paidByItems).toBe('26878.40');
+  });
+
+  it('says which gate failed and by how much (1000002)', () => {
+    const s = explainJson('1000002');
+    const o365 = s.services.find((x) => x.service === 'O365')!;
+    expect(o365).toMatchObject({ qualified: false, gate: { customersNeeded: 3, customersReached: 2 } });
+    expect(o365.customers.find((c) => c.customerId === 'C203')).toMatchObject({
+      qualified: false,
+      reason: 'CUSTOMER_BELOW_MINIMUM',
+      detail: 'customer C203 has 4 net seats on 2017-09-15; needs at least 5 (1 more)',
+    });
+    expect(s.excluded.SERVICE_NOT_QUALIFIED!.map((e) => e.transactionId)).toEqual(['T2001', 'T2002']);
+  });
+
+  it('--customer narrows the rows; csv lists every event; an unknown partner is an error', () => {
+    const s = explainJson('1000002', ['--customer', 'C203']);
+    expect(Object.values(s.excluded).flat().map((e) => e.transactionId)).toEqual(['T2003']);
+    const csv = runCli(['explain', '--partner', '1000008', ...DEMO, '--format', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('campaign_id,partner_id,kind,status,reason,service,customer_id,transaction_id,file,line,date,sku,units,rate,fx_rate,fx_source,amount,trimmed,paid,detail');
+    // Proseware: 3 rows of 5 EMS E3 at 20 = 300 < 500: three earned rows and the minimum line taking 300 back
+    expect(csv.stdout).toContain('partner,minimum,,,,,,,,,,,,,-300,0,-300,300.00 USD is below the minimum payout: forfeited');
+    const unknown = runCli(['explain', '--partner', '9999999', ...DEMO]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('UNKNOWN_PARTNER');
+  });
+});
+
+describe('calc --explain FILE', () => {
+  it('writes one event per row per campaign, and the paid items add up to every payout', () => {
+    const dir = tempDir();
+    const trace = join(dir, 'trace.csv');
+    const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json', '--explain', trace]);
+    expect(r.code).toBe(0);
+    const calc = JSON.parse(r.stdout) as { campaigns: { id: string; rows: { read: number }; partners: { partnerId: string; status: string; total: string }[] }[] };
+    const lines = readFileSync(trace, 'utf8').trim().split('\n').slice(1);
+    const cells = lines.map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '')));
+    for (const c of calc.campaigns) {
+      const mine = cells.filter((x) => x[0] === c.id);
+      expect(mine.filter((x) => x[2] === 'row')).toHaveLength(c.rows.read);
+      for (const p of c.partners) {
+        const paid = mine.filter((x) => x[1] === p.partnerId).reduce((a, x) => a.plus(new Decimal(x[18]!)), ZERO);
+        expect(paid.toFixed(2)).toBe(p.status === 'payable' ? p.total : '0.00');
+      }
+    }
+  });
+
+  it('writes JSON Lines for .jsonl', () => {
+    const trace = join(tempDir(), 'trace.jsonl');
+    expect(runCli(['calc', ...DEMO, '--explain', trace]).code).toBe(0);
+    const events = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { campaign: string; transactionId?: string; paid: string; detail: string });
+    // 69 rows, plus summary lines
+    expect(events.filter((e) => e.transactionId)).toHaveLength(69);
+    // T1001: C101 10 E3 seats x 48 (the removal T1006 nets on its own row)
+    expect(events.find((e) => e.transactionId === 'T1001')).toMatchObject({ campaign: 'csp-power-up-2017', paid: '480', detail: '10 x 48 = 480 USD' });
+  });
+});
+
+describe('incent progress', () => {
+  it('says exactly how many seats or customers are missing, closest first', () => {
+    const r = runCli(['progress', ...DEMO, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const { partners } = JSON.parse(r.stdout) as { partners: { partnerId: string; nudges: { text: string; distance: number }[]; minimumGap?: string; services: { service: string; capRoom?: string }[] }[] };
+    const fabrikam = partners.find((p) => p.partnerId === '1000002')!;
+    expect(fabrikam.nudges.map((n) => n.text).slice(0, 2)).toEqual(['O365: customer C203 has 4 seats, 1 more qualifies it', 'O365: 1 more qualifying customer (2 of 3)']);
+    // Proseware: 300 of a 500 minimum
+    expect(partners.find((p) => p.partnerId === '1000008')!.minimumGap).toBe('200.00');
+    // Contoso: O365 1162 of 25000 leaves 23838.00
+    expect(partners.find((p) => p.partnerId === '1000001')!.services.find((s) => s.service === 'O365')!.capRoom).toBe('23838.00');
+    // closest first: C105 / C203 need 1 seat of 5 (0.2) before anything further away
+    expect(partners[0]!.nudges[0]!.distance).toBe(0.2);
+    const distances = partners.map((p) => p.nudges[0]?.distance ?? Infinity);
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+  });
+});
+
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+describe('calc --format html', () => {
+  const out = join(tempDir(), 'report.html');
+  const r = runCli(['calc', ...DEMO, '--format', 'html', '--out', out]);
+  const html = readFileSync(out, 'utf8');
+
+  it('is one self-contained page: no script, no external resource', () => {
+    expect(r.code).toBe(0);
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\//i);
+  });
+
+  it.skipIf(!chromium)('renders in headless Chromium with the totals, bars against caps and excluded rows', () => {
+    const dom = execFileSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${out}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const row = (id: string) => dom.match(new RegExp(`<tr data-partner="${id}">([\\s\\S]*?)</tr>`))![1]!;
+    expect(row('1000001')).toContain('26878.40');
+    expect(row('1000006')).toContain('466.67 GBP');
+    // Woodgrove's O365 is at its cap: a full bar, 100% of 25000.00
+    expect(row('1000007')).toMatch(/data-service="O365"><span class="amount">25000.00<\/span> <span class="capped"[^>]*>capped<\/span><div class="bar"[^>]*><div style="width: ?100%;?"><\/div><\/div><small>100% of 25000.00/);
+    expect(dom).toMatch(/<tr data-reason="AFTER_AS_OF"><th scope="row"><code>AFTER_AS_OF<\/code><\/th><td class="num">21<\/td>/);
+  });
+
+  it('still carries the numbers without a browser', () => {
+    expect(html).toContain('<td class="num total">26878.40</td>');
+    expect(spawnSync('true').status).toBe(0);
+  });
+});
+
+const campaign = campaignFromYaml(`
+id: prop
+currency: USD
+period: { start: 2017-02-01, end: 2017-06-30 }
+as_of: 2017-09-15
+fx: { fixed: { EUR: 1.0837 } }
+services:
+  O365:
+    per_unit: { rates: { E3: 73, E1: 20.5 }, max_units: 40, per: customer }
+    qualify: { customers: { at_least: 2 }, units_per_customer: { at_least: 5 } }
+    cap: 2500
+  Azure:
+    percent_of_revenue: { percent: 17.5, skus: [AZ] }
+    qualify: { customers: { at_least: 1 }, revenue_per_customer: { at_least: 50 } }
+    cap: 900
+cap: 3000
+minimum_payout: 100
+`);
+
+const rowArb = fc
+  .record({
+    partner: fc.constantFrom('P1', 'P2'),
+    customer: fc.constantFrom('C1', 'C2', 'C3', 'C4'),
+    date: fc.constantFrom('2017-01-31', '2017-02-01', '2017-04-15', '2017-06-30', '2017-08-20'),
+    kind: fc.constantFrom('E3', 'E1', 'AZ'),
+    quantity: fc.integer({ min: -10, max: 60 }),
+    cents: fc.integer({ min: -5_000, max: 300_000 }),
+    eur: fc.boolean(),
+  })
+  .map((r): TxRow => {
+    const amount = `${r.cents < 0 ? '-' : ''}${Math.floor(Math.abs(r.cents) / 100)}.${String(Math.abs(r.cents) % 100).padStart(2, '0')}`;
+    return r.kind === 'AZ'
+      ? { ...tx({ partnerId: r.partner, customerId: r.customer, date: r.date, sku: 'AZ', amount }), currency: r.eur ? 'EUR' : 'USD' }
+      : tx({ partnerId: r.partner, customerId: r.customer, date: r.date, sku: r.kind, quantity: r.quantity });
+  });
+
+describe('property: explain adds up to calc', () => {
+  it("a partner's explained items sum to its payout, whatever the rows", () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 50 }), (rows) => {
+        const ev = new Evaluator([campaign], { keepVerdicts: true });
+        for (const r of rows) ev.add(r);
+        const result = ev.finish().campaigns[0]!;
+        const run = ev.campaignRuns[0]!;
+        for (const p of result.partners) {
+          const rowEvents = rows.flatMap((r) => ev.explainTx(r)).filter((e) => e.partner === p.partnerId);
+          const summary = run.summaryItems(p.partnerId);
+          const items = [...rowEvents, ...summary].filter((e) => !e.amount.isZero());
+          const lines = allocate('prop', 'USD', p, items);
+          const paid = [...rowEvents, ...summary, ...lines].reduce((a, e) => a.plus(e.paid), ZERO);
+          expect(paid.toFixed(2)).toBe(p.status === 'payable' ? p.payout.toFixed(2) : '0.00');
+          for (const e of items) expect(e.paid.lte(e.amount.isNegative() ? e.paid : e.amount)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
