@@ -112,6 +112,23 @@ describe('calc --explain FILE', () => {
     }
   });
 
+  it('gives every row the same paid share as explain, capped partners included', () => {
+    const trace = join(tempDir(), 'trace.csv');
+    expect(runCli(['calc', ...DEMO, '--explain', trace]).code).toBe(0);
+    const fromFile = new Map(
+      readFileSync(trace, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .filter((c) => c[7])
+        .map((c) => [c[7]!, `${c[17]} ${c[18]}`]),
+    );
+    for (const partner of ['1000001', '1000006', '1000007', '1000008']) {
+      for (const e of explainJson(partner).earned) expect(fromFile.get(e.transactionId!)).toBe(`${e.trimmed} ${e.paid}`);
+    }
+  });
+
   it('writes JSON Lines for .jsonl', () => {
     const trace = join(tempDir(), 'trace.jsonl');
     expect(runCli(['calc', ...DEMO, '--explain', trace]).code).toBe(0);

@@ -36,9 +36,10 @@ export async function partnerStories(run: Run, partner: string): Promise<Campaig
     if (!list) byCampaign.set(e.campaign, (list = []));
     list.push(e);
   };
+  const only = (_c: string, p: string) => p === partner;
   await run.replay(
-    (row, file) => run.ev.explainTx(row, file).forEach(push),
-    (row, file) => run.ev.explainUsage(row, file).forEach(push),
+    (row, file) => run.ev.explainTx(row, file, only).forEach(push),
+    (row, file) => run.ev.explainUsage(row, file, only).forEach(push),
   );
   const stories: CampaignStory[] = [];
   for (const cr of run.ev.campaignRuns) {

@@ -1,13 +1,17 @@
 /**
  * calc --explain FILE: the trace of every row of every partner, streamed to FILE as CSV
- * or JSON Lines (by extension) during a second read of the inputs. Rows are written as
- * they come; only the earning rows of a partner whose pay a cap trimmed wait in memory
- * (caps trim in date/id order, which needs them all), and summary lines come last.
+ * or JSON Lines (by extension). Rows are written as they are read again. For a partner
+ * whose pay a cap trimmed (caps trim by date, then transaction id, latest first), the
+ * trims are worked out from per-month sums, then per-day sums inside the months a cap
+ * cuts partway, and its rows are written on a later read; only the rows of a day a cap
+ * cuts partway wait in memory, to be ordered by id. Memory follows partners, services
+ * and months, not rows.
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ZERO, type Decimal } from '../money/index.js';
-import { allocate, type TraceEvent } from '../engine/trace.js';
+import { allocate, order, trimLatest, type TraceEvent } from '../engine/trace.js';
+import type { CampaignRun } from '../engine/evaluate.js';
 import { csvLine } from '../report/csv.js';
 import { TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
@@ -19,7 +23,7 @@ class Out {
   write(s: string): void {
     this.buf.push(s);
     this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
+    if (this.size > 1 << 16) this.flush();
   }
   flush(): void {
     if (this.buf.length) writeSync(this.fd, this.buf.join(''));
@@ -27,6 +31,87 @@ class Out {
     this.size = 0;
   }
 }
+
+/** A bucket's positive items, and what each cap takes from them. */
+interface Cut {
+  positive: Decimal;
+  serviceTrim: Decimal;
+  campaignTrim: Decimal;
+}
+
+/**
+ * What a capped partner's trims are before its rows are written: per service and month
+ * first (few buckets), then per day inside the months a cap cuts partway; only the rows
+ * of a day cut partway wait in memory, to be ordered by id.
+ */
+interface CapPlan {
+  months: Map<string, Map<string, Cut>>;
+  days: Map<string, Map<string, Cut>>;
+  /** Summary items and the lines (rounding, minimum) with their trims already set. */
+  tail: TraceEvent[];
+  held: TraceEvent[];
+}
+
+/** Total over services of a bucket's campaign trim, and of what the service caps leave of it. */
+function across(buckets: Map<string, Map<string, Cut>>, b: string): { campaignTrim: Decimal; remaining: Decimal } {
+  let campaignTrim = ZERO;
+  let remaining = ZERO;
+  for (const m of buckets.values()) {
+    const c = m.get(b);
+    if (!c) continue;
+    campaignTrim = campaignTrim.plus(c.campaignTrim);
+    remaining = remaining.plus(c.positive.minus(c.serviceTrim));
+  }
+  return { campaignTrim, remaining };
+}
+
+/** untouched, gone (every item loses all), or partial (items must be looked at one by one). */
+function fate(buckets: Map<string, Map<string, Cut>>, service: string, b: string): 'untouched' | 'gone' | 'partial' {
+  const c = buckets.get(service)?.get(b);
+  if (!c) return 'untouched';
+  const all = across(buckets, b);
+  if (c.serviceTrim.isZero() && all.campaignTrim.isZero()) return 'untouched';
+  if (c.serviceTrim.eq(c.positive) && all.campaignTrim.isZero()) return 'gone';
+  if (!all.campaignTrim.isZero() && all.campaignTrim.eq(all.remaining)) return 'gone';
+  return 'partial';
+}
+
+/** Spreads a month's trims over its days, latest day first: the service cap's, then the campaign cap's. */
+function spreadToDays(plan: CapPlan, month: string): void {
+  for (const [service, days] of plan.days) {
+    const cut = plan.months.get(service)?.get(month);
+    let left = cut?.serviceTrim ?? ZERO;
+    for (const day of [...days.keys()].filter((d) => d.startsWith(month)).sort().reverse()) {
+      const c = days.get(day)!;
+      const take = c.positive.lt(left) ? c.positive : left;
+      c.serviceTrim = take;
+      left = left.minus(take);
+    }
+  }
+  let left = across(plan.months, month).campaignTrim;
+  const allDays = new Set<string>();
+  for (const days of plan.days.values()) for (const d of days.keys()) if (d.startsWith(month)) allDays.add(d);
+  for (const day of [...allDays].sort().reverse()) {
+    // Within a day the campaign cap takes from the services by id later; here only its total matters.
+    let dayLeft = ZERO;
+    for (const days of plan.days.values()) {
+      const c = days.get(day);
+      if (c) dayLeft = dayLeft.plus(c.positive.minus(c.serviceTrim));
+    }
+    let take = dayLeft.lt(left) ? dayLeft : left;
+    left = left.minus(take);
+    for (const days of plan.days.values()) {
+      const c = days.get(day);
+      if (!c) continue;
+      const room = c.positive.minus(c.serviceTrim);
+      const t = room.lt(take) ? room : take;
+      c.campaignTrim = t;
+      take = take.minus(t);
+    }
+  }
+}
+
+const key = (c: string, p: string) => `${c}\u0000${p}`;
 
 export async function writeTrace(run: Run, file: string): Promise<number> {
   const json = /\.jsonl?$/i.test(file);
@@ -40,48 +125,144 @@ export async function writeTrace(run: Run, file: string): Promise<number> {
   };
   try {
     if (!json) out.write(csvLine(TRACE_CSV_HEADER));
-    const key = (c: string, p: string) => `${c}\u0000${p}`;
+    const runs = new Map<string, CampaignRun>(run.ev.campaignRuns.map((cr) => [cr.c.id, cr]));
     const capped = new Set<string>();
-    for (const cr of run.ev.campaignRuns) {
+    for (const cr of runs.values()) {
       for (const [partner, v] of cr.verdicts) {
         if (v.result.total.lt(v.result.subtotal) || v.result.services.some((s) => s.amount.lt(s.earned))) capped.add(key(cr.c.id, partner));
       }
     }
-    const held = new Map<string, TraceEvent[]>();
-    const paidBefore = new Map<string, Map<string, Decimal>>();
-    const take = (e: TraceEvent) => {
+    const sums = new Map<string, Map<string, Decimal>>();
+    const monthSums = new Map<string, Map<string, Map<string, Decimal>>>();
+    const events = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) =>
+      run.replay(
+        (row, src) => run.ev.explainTx(row, src, only).forEach(f),
+        (row, src) => run.ev.explainUsage(row, src, only).forEach(f),
+      );
+    const cappedOnly = (c: string, p: string) => capped.has(key(c, p));
+    const add = (store: Map<string, Map<string, Map<string, Decimal>>>, k: string, service: string, bucket: string, amount: Decimal) => {
+      let byService = store.get(k);
+      if (!byService) store.set(k, (byService = new Map()));
+      let m = byService.get(service);
+      if (!m) byService.set(service, (m = new Map()));
+      m.set(bucket, (m.get(bucket) ?? ZERO).plus(amount));
+    };
+
+    // Read 2: write every row of uncapped partners; sum capped partners' rows per month.
+    await events((e) => {
       if (e.amount.isZero() || e.partner === '') return emit(e);
       const k = key(e.campaign, e.partner);
-      if (capped.has(k)) {
-        let list = held.get(k);
-        if (!list) held.set(k, (list = []));
-        list.push(e);
-        return;
+      if (!capped.has(k)) {
+        let m = sums.get(k);
+        if (!m) sums.set(k, (m = new Map()));
+        m.set(e.service!, (m.get(e.service!) ?? ZERO).plus(e.paid));
+        return emit(e);
       }
-      let sums = paidBefore.get(k);
-      if (!sums) paidBefore.set(k, (sums = new Map()));
-      sums.set(e.service!, (sums.get(e.service!) ?? ZERO).plus(e.paid));
-      emit(e);
-    };
-    await run.replay(
-      (row, f) => run.ev.explainTx(row, f).forEach(take),
-      (row, f) => run.ev.explainUsage(row, f).forEach(take),
-    );
-    for (const cr of run.ev.campaignRuns) {
+      // Negative items are never trimmed: they sum on one undated key.
+      add(monthSums, k, e.service!, e.amount.isNegative() ? '' : e.date!.slice(0, 7), e.amount);
+    });
+
+    // Uncapped partners: their summary items and lines, after what was written.
+    for (const cr of runs.values()) {
       for (const [partner, v] of cr.verdicts) {
         const k = key(cr.c.id, partner);
-        const items = [...(held.get(k) ?? []), ...cr.summaryItems(partner).filter((e) => !e.amount.isZero())];
-        const lines = allocate(cr.c.id, cr.c.currency, v.result, items, capped.has(k) ? new Map() : (paidBefore.get(k) ?? new Map()));
-        for (const e of [...items, ...lines]) emit(e);
+        if (capped.has(k)) continue;
+        const items = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
+        for (const e of [...items, ...allocate(cr.c.id, cr.c.currency, v.result, items, sums.get(k) ?? new Map())]) emit(e);
       }
     }
-    out.flush();
-    closeSync(fd);
-    renameSync(tmp, file);
+    if (capped.size === 0) return finish();
+
+    // Capped partners: explain's allocation, on one item per service and month.
+    const plans = new Map<string, CapPlan>();
+    for (const k of capped) {
+      const [campaign, partner] = k.split('\u0000') as [string, string];
+      const cr = runs.get(campaign)!;
+      const v = cr.verdicts.get(partner)!;
+      const synthetic: TraceEvent[] = [];
+      for (const [service, byMonth] of monthSums.get(k) ?? []) {
+        for (const [month, amount] of byMonth) {
+          synthetic.push({ kind: 'row', campaign, partner, service, date: month || undefined, transactionId: month ? '' : undefined, status: 'earned', detail: '', amount, trimmed: ZERO, paid: amount });
+        }
+      }
+      const summary = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
+      const lines = allocate(campaign, cr.c.currency, v.result, [...synthetic, ...summary]);
+      const months = new Map<string, Map<string, Cut>>();
+      for (const m of synthetic) {
+        if (!m.date) continue;
+        let byMonth = months.get(m.service!);
+        if (!byMonth) months.set(m.service!, (byMonth = new Map()));
+        const serviceTrim = (m.serviceTrimmed ?? ZERO).negated();
+        byMonth.set(m.date, { positive: m.amount, serviceTrim, campaignTrim: m.trimmed.negated().minus(serviceTrim) });
+      }
+      plans.set(k, { months, days: new Map(), tail: [...summary, ...lines], held: [] });
+    }
+
+    // Read 3: day sums, only inside the months a cap cuts partway.
+    await events((e) => {
+      if (e.amount.isZero() || e.partner === '' || e.amount.isNegative()) return;
+      const plan = plans.get(key(e.campaign, e.partner));
+      if (!plan || fate(plan.months, e.service!, e.date!.slice(0, 7)) !== 'partial') return;
+      let byDay = plan.days.get(e.service!);
+      if (!byDay) plan.days.set(e.service!, (byDay = new Map()));
+      const c = byDay.get(e.date!) ?? { positive: ZERO, serviceTrim: ZERO, campaignTrim: ZERO };
+      c.positive = c.positive.plus(e.amount);
+      byDay.set(e.date!, c);
+    }, cappedOnly);
+    for (const plan of plans.values()) {
+      const partial = new Set<string>();
+      for (const [service, byMonth] of plan.months) for (const m of byMonth.keys()) if (fate(plan.months, service, m) === 'partial') partial.add(m);
+      for (const m of partial) spreadToDays(plan, m);
+    }
+
+    // Read 4: capped partners' rows; whole months and days at once, a day cut partway waits.
+    await events((e) => {
+      if (e.amount.isZero() || e.partner === '') return;
+      const plan = plans.get(key(e.campaign, e.partner));
+      if (!plan) return;
+      if (e.amount.isNegative()) return emit(e);
+      let f = fate(plan.months, e.service!, e.date!.slice(0, 7));
+      if (f === 'partial') f = fate(plan.days, e.service!, e.date!);
+      if (f === 'untouched') return emit(e);
+      if (f === 'gone') return emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
+      plan.held.push(e);
+    }, cappedOnly);
+    for (const plan of plans.values()) {
+      // Within a day, the latest id gives first: the service cap, then the campaign cap.
+      const byDay = new Map<string, TraceEvent[]>();
+      for (const e of plan.held) byDay.set(e.date!, [...(byDay.get(e.date!) ?? []), e]);
+      for (const [day, list] of byDay) {
+        list.sort(order);
+        for (const e of list) {
+          e.trimmed = ZERO;
+          e.paid = e.amount;
+        }
+        for (const [service, days] of plan.days) {
+          const t = days.get(day)?.serviceTrim;
+          if (t && !t.isZero()) trimLatest(list.filter((e) => e.service === service), t);
+        }
+        const c = across(plan.days, day).campaignTrim;
+        if (!c.isZero()) trimLatest(list, c);
+        list.forEach(emit);
+      }
+      plan.tail.forEach(emit);
+    }
+    return finish();
+
+    function finish(): number {
+      out.flush();
+      closeSync(fd);
+      renameSync(tmp, file);
+      return written;
+    }
   } catch (e) {
-    closeSync(fd);
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
     rmSync(tmp, { force: true });
     throw e;
   }
-  return written;
 }
+

@@ -522,9 +522,14 @@ export class CampaignRun {
   }
 
   /** After finish: a transactions row's story (null when this campaign does not count it). */
-  explainTx(r: TxRow, file?: string): TraceEvent | null {
+  explainTx(r: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent | null {
     if (!this.paysOnTransactions) return null;
     const c = this.c;
+    if (only) {
+      // Rows of other partners are skipped before any words are written.
+      const quick = this.classifyTx(r, false);
+      if (quick.partnerId === null || !only(c.id, quick.partnerId)) return null;
+    }
     const v = this.classifyTx(r, true);
     const base = { transactionId: r.id, file, line: r.line, date: r.date, customer: r.customerId, sku: r.sku, service: v.def?.name };
     if (v.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason });
@@ -560,8 +565,12 @@ export class CampaignRun {
   }
 
   /** After finish: a usage row's story. */
-  explainUsage(u: UsageRow, file?: string): TraceEvent | null {
+  explainUsage(u: UsageRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent | null {
     if (!this.paysOnUsage) return null;
+    if (only) {
+      const quick = this.classifyUsage(u, false);
+      if (quick.partnerId === null || !only(this.c.id, quick.partnerId)) return null;
+    }
     const v = this.classifyUsage(u, true);
     const base = { file, line: u.line, date: u.date, customer: u.customerId, sku: v.sku, service: v.def?.name };
     if (v.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason });
@@ -685,19 +694,19 @@ export class Evaluator {
   }
 
   /** After finish (keepVerdicts): each campaign's story of one transactions row. */
-  explainTx(row: TxRow, file?: string): TraceEvent[] {
+  explainTx(row: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
     const out: TraceEvent[] = [];
     for (const run of this.runs) {
-      const e = run.explainTx(row, file);
+      const e = run.explainTx(row, file, only);
       if (e) out.push(e);
     }
     return out;
   }
 
-  explainUsage(row: UsageRow, file?: string): TraceEvent[] {
+  explainUsage(row: UsageRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
     const out: TraceEvent[] = [];
     for (const run of this.runs) {
-      const e = run.explainUsage(row, file);
+      const e = run.explainUsage(row, file, only);
       if (e) out.push(e);
     }
     return out;

@@ -36,10 +36,12 @@ export interface TraceEvent {
   trimmed: Decimal;
   /** amount + trimmed: this item's share of what is paid. */
   paid: Decimal;
+  /** Of `trimmed`, what the service cap took (the rest is the campaign cap's). Set by allocate. */
+  serviceTrimmed?: Decimal;
 }
 
 /** The (date, id) order caps trim in; summary lines (no date) come last. */
-function order(a: TraceEvent, b: TraceEvent): number {
+export function order(a: TraceEvent, b: TraceEvent): number {
   const da = a.date ?? '\uffff';
   const db = b.date ?? '\uffff';
   if (da !== db) return da < db ? -1 : 1;
@@ -49,7 +51,7 @@ function order(a: TraceEvent, b: TraceEvent): number {
 }
 
 /** Takes `excess` from the latest positive items first. */
-function trimLatest(items: TraceEvent[], excess: Decimal): void {
+export function trimLatest(items: TraceEvent[], excess: Decimal): void {
   let left = excess;
   for (let i = items.length - 1; i >= 0 && left.gt(0); i--) {
     const it = items[i]!;
@@ -93,6 +95,7 @@ export function allocate(
     const exact = mine.reduce((a, e) => a.plus(e.amount), ZERO);
     const capAt = s.cap && exact.gt(s.cap) ? s.cap : undefined;
     if (capAt) trimLatest(mine, exact.minus(capAt));
+    for (const e of mine) e.serviceTrimmed = e.trimmed;
     const sum = mine.reduce((a, e) => a.plus(e.paid), paidBefore.get(s.service) ?? ZERO);
     const diff = s.amount.minus(sum);
     if (!diff.isZero()) {
