@@ -8,6 +8,7 @@ import { writeAtomic } from './report/write.js';
 import { calc, type CalcFormat } from './commands/calc.js';
 import { explain, type ExplainFormat } from './commands/explain.js';
 import { progress, type ProgressFormat } from './commands/progress.js';
+import { payoutExport, payoutList, payoutRun, payoutShow, payoutStatement, payoutVerify } from './commands/payout.js';
 import { validate, type ValidateFormat } from './commands/validate.js';
 import { renderSchema } from './commands/schema.js';
 import { runCases } from './commands/test-cases.js';
@@ -155,6 +156,74 @@ export function buildProgram(): Command {
       const output = await progress({ ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat }, stderrWarnings(Boolean(o.quiet)));
       emit(output, o.out as string | undefined);
     });
+
+  const payout = program.command('payout').description('monthly payout runs recorded in a SQLite ledger: pay each amount exactly once');
+  const ledgerOption = () => new Option('--ledger <path>', 'the ledger file').default('./incent-ledger.db');
+  addInputOptions(
+    payout
+      .command('run')
+      .description('compute earnings to date, subtract what the ledger says was paid, record and print what this run pays')
+      .requiredOption('--period <YYYY-MM>', 'the month this run pays for (as_of defaults to its last day)')
+      .addOption(ledgerOption())
+      .option('--supersede', 'replace the recorded run of this period with a correction run')
+      .option('--reason <text>', 'why a correction run replaces the recorded one (with --supersede)')
+      .option('--busy-timeout <ms>', 'how long to wait for another run holding the ledger', '5000'),
+  )
+    .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db')
+    .action(async (o: Record<string, unknown>) => {
+      const r = await payoutRun(
+        { ...runOptions(o), period: o.period as string, ledger: o.ledger as string, supersede: Boolean(o.supersede), reason: o.reason as string | undefined, busyTimeoutMs: Number(o.busyTimeout) },
+        stderrWarnings(Boolean(o.quiet)),
+      );
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
+  payout
+    .command('list')
+    .description('the runs in the ledger')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action((o: Record<string, unknown>) => {
+      process.stdout.write(payoutList(o.ledger as string, o.format as 'table' | 'json'));
+    });
+  payout
+    .command('show')
+    .description('one run: its inputs (sha256) and its lines')
+    .argument('<run>', 'run id')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action((id: string, o: Record<string, unknown>) => {
+      process.stdout.write(payoutShow(o.ledger as string, id, o.format as 'table' | 'json'));
+    });
+  payout
+    .command('export')
+    .description('the payment file of a run (CSV cells safe to open in a spreadsheet)')
+    .argument('<run>', 'run id')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .option('-o, --out <file>', 'write it to FILE (atomically)')
+    .addHelpText('after', '\nExample:\n  $ incent payout export 3 --format csv --out payments-2018-01.csv')
+    .action((id: string, o: Record<string, unknown>) => emit(payoutExport(o.ledger as string, id, o.format as 'csv' | 'json'), o.out as string | undefined));
+  addInputOptions(
+    payout
+      .command('verify')
+      .description('recompute a recorded run from its inputs (given again): every amount and input hash must match')
+      .argument('<run>', 'run id')
+      .addOption(ledgerOption()),
+  ).action(async (id: string, o: Record<string, unknown>) => {
+    const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger as string, run: id }, stderrWarnings(Boolean(o.quiet)));
+    process.stdout.write(r.output);
+    process.exitCode = r.exitCode;
+  });
+  payout
+    .command('statement')
+    .description('what a partner is paid by a run and why')
+    .argument('<run>', 'run id')
+    .requiredOption('-p, --partner <id>', 'the partner')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'html']).default('text'))
+    .option('-o, --out <file>', 'write it to FILE (atomically)')
+    .action((id: string, o: Record<string, unknown>) => emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined));
 
   program
     .command('validate')

@@ -87,6 +87,9 @@ export interface Run {
   result: CalcResult;
   ev: Evaluator;
   campaigns: Campaign[];
+  /** The files read, by role (for a ledger's input hashes). */
+  files: { role: string; path: string }[];
+  fx?: FxTable;
   /** Streams the same rows again (explain, --explain): transactions, then usage. */
   replay(onTx: (row: TxRow, file: string) => void, onUsage: (row: UsageRow, file: string) => void): Promise<void>;
 }
@@ -137,7 +140,12 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
         throw toInputError(e, paths.fx, paths.usage);
       }
     };
-    return { result, ev, campaigns, replay };
+    const read: { role: string; path: string }[] = files.map((f) => ({ role: 'transactions', path: f }));
+    for (const role of ['partners', 'registrations', 'fx'] as const) if (paths[role]) read.push({ role, path: paths[role] });
+    if (ev.needsUsage) read.push({ role: 'usage', path: paths.usage! });
+    if (claims) read.push({ role: 'claims', path: paths.claims! });
+    if (eligibility) read.push({ role: 'eligibility', path: paths.eligibility! });
+    return { result, ev, campaigns, replay, files: read, fx };
   } catch (e) {
     rejects?.abort();
     throw toInputError(e, paths.fx, paths.usage);
