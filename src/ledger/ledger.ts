@@ -119,12 +119,12 @@ export function recordedRun(db: Db, period: string): RunRow | undefined {
   return db.prepare("SELECT * FROM runs WHERE period = ? AND status = 'recorded'").get(period) as RunRow | undefined;
 }
 
-/** What recorded runs other than `exceptPeriod` paid each (campaign, partner): exact decimal text. */
+/** What recorded runs of earlier periods than `period` paid each (campaign, partner): exact decimal text. */
 export function paidSoFar(db: Db, exceptPeriod: string): { campaign_id: string; partner_id: string; currency: string; payout_currency: string; amounts: string[] }[] {
   const rows = db
     .prepare(
       `SELECT l.campaign_id, l.partner_id, l.currency, l.payout_currency, l.amount FROM run_lines l JOIN runs r ON r.id = l.run_id
-       WHERE r.status = 'recorded' AND r.period <> ? ORDER BY r.id`,
+       WHERE r.status = 'recorded' AND r.period < ? ORDER BY r.id`,
     )
     .all(exceptPeriod) as { campaign_id: string; partner_id: string; currency: string; payout_currency: string; amount: string }[];
   const by = new Map<string, { campaign_id: string; partner_id: string; currency: string; payout_currency: string; amounts: string[] }>();

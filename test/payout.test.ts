@@ -1,0 +1,174 @@
+/**
+ * incent payout: month-by-month runs against a real SQLite ledger, worked out by hand
+ * from a campaign paying $10 per E3 seat with a $200 minimum that carries forward.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './helpers.js';
+
+const CAMPAIGN = `id: monthly
+currency: USD
+period: { start: 2018-01-01, end: 2018-12-31 }
+as_of: 2018-12-31
+services:
+  O365: { per_unit: { rates: { E3: 10 } } }
+minimum_payout: { amount: 200, below: carry_forward }
+`;
+const HEADER = 'transaction_id,date,partner_id,customer_id,sku,license_program,quantity\n';
+const JAN = 'T1,2018-01-10,P1,C1,E3,CSP,15\n'; // 15 x 10 = 150
+const FEB = 'T2,2018-02-05,P1,C2,E3,CSP,10\n'; // +100 = 250
+const MAR = 'T3,2018-03-03,P1,C2,E3,CSP,-5\n'; // -50 = 200
+
+function world() {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'monthly.yaml'), CAMPAIGN);
+  const month = (name: string, rows: string) => {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'transactions.csv'), HEADER + rows);
+    return join(dir, name);
+  };
+  const data = { jan: month('jan', JAN), feb: month('feb', JAN + FEB), mar: month('mar', JAN + FEB + MAR) };
+  const ledger = join(dir, 'ledger.db');
+  const args = (period: string, data: string, extra: string[] = []) => ['payout', 'run', '--period', period, '--rules', join(dir, 'monthly.yaml'), '--data', data, '--ledger', ledger, ...extra];
+  const show = (id: number) => JSON.parse(runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json']).stdout) as { run: { id: number; status: string; supersedes: number | null; reason: string | null }; lines: { partner_id: string; status: string; earned_to_date: string; paid_before: string; amount: string; carried_forward: string; delta: string | null }[] };
+  const runs = () => (JSON.parse(runCli(['payout', 'list', '--ledger', ledger, '--format', 'json']).stdout) as { runs: { id: number; period: string; status: string }[] }).runs;
+  return { dir, data, ledger, args, show, runs };
+}
+
+describe('monthly payout runs', () => {
+  const w = world();
+  const jan = runCli(w.args('2018-01', w.data.jan));
+  const feb = runCli(w.args('2018-02', w.data.feb));
+  const mar = runCli(w.args('2018-03', w.data.mar));
+
+  it('month 1 is below the minimum: carried forward, nothing paid', () => {
+    expect(jan.code).toBe(0);
+    // 15 x 10 = 150.00 < 200
+    expect(w.show(1).lines[0]).toMatchObject({ status: 'below_minimum:carried_forward', earned_to_date: '150.00', paid_before: '0.00', amount: '0.00', carried_forward: '150.00' });
+  });
+
+  it('month 2 crosses it and pays the sum', () => {
+    expect(feb.code).toBe(0);
+    // (15 + 10) x 10 = 250.00 earned, nothing paid before: pay 250.00
+    expect(w.show(2).lines[0]).toMatchObject({ status: 'payable:pay', earned_to_date: '250.00', paid_before: '0.00', amount: '250.00', carried_forward: '0.00' });
+  });
+
+  it('month 3 claws back a cancellation', () => {
+    expect(mar.code).toBe(0);
+    // 5 seats cancelled: (25 - 5) x 10 = 200.00 earned, 250.00 paid: -50.00
+    expect(w.show(3).lines[0]).toMatchObject({ status: 'payable:claw_back', earned_to_date: '200.00', paid_before: '250.00', amount: '-50.00' });
+  });
+
+  it('an identical re-run changes nothing and says so', () => {
+    const again = runCli(w.args('2018-03', w.data.mar));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('period 2018-03 is already recorded by run 3 from identical inputs: nothing changed');
+    expect(w.runs()).toHaveLength(3);
+  });
+
+  it('a re-run with other inputs is refused, then recorded as a correction with --supersede', () => {
+    writeFileSync(join(w.data.mar, 'transactions.csv'), HEADER + JAN + FEB + 'T3,2018-03-03,P1,C2,E3,CSP,-8\n');
+    const refused = runCli(w.args('2018-03', w.data.mar));
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('period 2018-03 is already recorded by run 3 from other inputs');
+    expect(refused.stdout).toMatch(/changed transactions .*mar\/transactions\.csv: sha256 [0-9a-f]{12} -> [0-9a-f]{12}/);
+    expect(w.runs()).toHaveLength(3);
+    const fixed = runCli(w.args('2018-03', w.data.mar, ['--supersede', '--reason', 'distributor resent March']));
+    expect(fixed.code).toBe(0);
+    // (25 - 8) x 10 = 170.00 earned, 250.00 paid: -80.00, which is -30.00 more than run 3's -50.00
+    const run4 = w.show(4);
+    expect(run4.run).toMatchObject({ status: 'recorded', supersedes: 3, reason: 'distributor resent March' });
+    expect(run4.lines[0]).toMatchObject({ amount: '-80.00', delta: '-30.00' });
+    expect(w.show(3).run.status).toBe('superseded');
+  });
+
+  it('verify recomputes a run and names a changed input by its hash', () => {
+    expect(runCli(['payout', 'verify', '2', '--rules', join(w.dir, 'monthly.yaml'), '--data', w.data.feb, '--ledger', w.ledger]).stdout).toContain('run 2 verified');
+    writeFileSync(join(w.data.feb, 'transactions.csv'), HEADER + JAN + 'T2,2018-02-05,P1,C2,E3,CSP,11\n');
+    const bad = runCli(['payout', 'verify', '2', '--rules', join(w.dir, 'monthly.yaml'), '--data', w.data.feb, '--ledger', w.ledger]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/changed transactions .*feb\/transactions\.csv: sha256/);
+    // 26 x 10 = 260.00 now, 250.00 recorded
+    expect(bad.stdout).toContain('monthly P1 earned_to_date: recorded 250.00, recomputed 260.00');
+  });
+
+  it('a statement says what the partner is paid and why', () => {
+    const s = runCli(['payout', 'statement', '2', '--partner', 'P1', '--ledger', w.ledger]);
+    expect(s.stdout).toContain('monthly (USD): this run pays 250.00 USD; payout 250.00 USD');
+    expect(s.stdout).toMatch(/paid before\s+0\.00/);
+  });
+});
+
+describe('the payment file', () => {
+  it('neutralises spreadsheet formulas and keeps exact digits', () => {
+    const w = world();
+    writeFileSync(join(w.data.jan, 'transactions.csv'), HEADER + 'T1,2018-01-10,"=HYPERLINK(""http://x"")",C1,E3,CSP,25\nT2,2018-01-10,@SUM(A1),C1,E3,CSP,30\n');
+    expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
+    const out = join(w.dir, 'pay.csv');
+    expect(runCli(['payout', 'export', '1', '--ledger', w.ledger, '--format', 'csv', '--out', out]).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('run_id,period,campaign_id,partner_id,status,earned_to_date,paid_before,amount,carried_forward,currency,payout_amount,payout_currency,delta');
+    // 25 x 10 = 250.00 and 30 x 10 = 300.00, each paid in full
+    expect(lines).toContain(`1,2018-01,monthly,"'=HYPERLINK(""http://x"")",pay,250.00,0.00,250.00,0.00,USD,250.00,USD,`);
+    expect(lines).toContain("1,2018-01,monthly,'@SUM(A1),pay,300.00,0.00,300.00,0.00,USD,300.00,USD,");
+  });
+});
+
+/** Runs the CLI as a child process we can kill, resolving when `until` appears on stderr. */
+function start(args: string[], env: NodeJS.ProcessEnv = {}, until?: string) {
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const seen = new Promise<void>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (until && stderr.includes(until)) resolve();
+    });
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, seen, done };
+}
+
+describe('crashes and races', () => {
+  it('kill -9 inside the write transaction leaves the ledger as it was', async () => {
+    const w = world();
+    expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
+    const p = start(w.args('2018-02', w.data.feb), { INCENT_TEST_PAUSE_IN_TX_MS: '20000' }, 'holding the ledger transaction');
+    await p.seen;
+    p.child.kill('SIGKILL');
+    expect((await p.done).signal).toBe('SIGKILL');
+    expect(w.runs().map((r) => r.period)).toEqual(['2018-01']);
+    // and the next attempt records February normally
+    expect(runCli(w.args('2018-02', w.data.feb)).code).toBe(0);
+    expect(w.show(2).lines[0]).toMatchObject({ amount: '250.00' });
+  }, 60_000);
+
+  it('two runs of one period at once: the second waits, then finds the first and records nothing', async () => {
+    const w = world();
+    const a = start(w.args('2018-01', w.data.jan), { INCENT_TEST_PAUSE_IN_TX_MS: '1500' }, 'holding the ledger transaction');
+    await a.seen;
+    const b = start(w.args('2018-01', w.data.jan, ['--busy-timeout', '20000']));
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect(ra.code).toBe(0);
+    expect(rb.code).toBe(0);
+    expect(rb.stdout).toContain('already recorded by run 1 from identical inputs');
+    expect(w.runs()).toHaveLength(1);
+  }, 60_000);
+
+  it('a run that cannot wait long enough fails clearly and records nothing', async () => {
+    const w = world();
+    const a = start(w.args('2018-01', w.data.jan), { INCENT_TEST_PAUSE_IN_TX_MS: '3000' }, 'holding the ledger transaction');
+    await a.seen;
+    const b = start(w.args('2018-01', w.data.jan, ['--busy-timeout', '100']));
+    const rb = await b.done;
+    await a.done;
+    expect(rb.code).toBe(1);
+    expect(rb.stdout).toContain('is busy: another payout run holds it');
+    expect(w.runs()).toHaveLength(1);
+  }, 60_000);
+});
