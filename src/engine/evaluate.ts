@@ -695,21 +695,11 @@ export class Evaluator {
 
   /** After finish (keepVerdicts): each campaign's story of one transactions row. */
   explainTx(row: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
-    const out: TraceEvent[] = [];
-    for (const run of this.runs) {
-      const e = run.explainTx(row, file, only);
-      if (e) out.push(e);
-    }
-    return out;
+    return this.runs.flatMap((run) => run.explainTx(row, file, only) ?? []);
   }
 
   explainUsage(row: UsageRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
-    const out: TraceEvent[] = [];
-    for (const run of this.runs) {
-      const e = run.explainUsage(row, file, only);
-      if (e) out.push(e);
-    }
-    return out;
+    return this.runs.flatMap((run) => run.explainUsage(row, file, only) ?? []);
   }
 
   /** The campaign runs, for explain and progress (after finish). */

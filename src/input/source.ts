@@ -17,7 +17,7 @@ import { readCsv, CsvReadError, type CsvHeader } from './csv.js';
 import { IdFilter } from './id-filter.js';
 import { RowProblems, show } from './row-errors.js';
 import { sniffFile } from './sniff.js';
-import { CANONICAL_INDEX, TX_COLUMNS, TransactionReader, confirmRepeats } from './transactions.js';
+import { CANONICAL_INDEX, TX_COLUMNS, TransactionReader, confirmRepeats, eachId } from './transactions.js';
 import { detect, headerLookup, type BoundPreset } from './presets/index.js';
 import { bindMapping, mappingMissing, type Mapping } from './presets/mapping.js';
 import type { ChargeClass } from './presets/charge-types.js';
@@ -296,22 +296,12 @@ function billingProblems(f: { cycleStart: string; quantity: string; amount: stri
 async function findRepeats(files: readonly string[]): Promise<Map<string, Set<number>>> {
   const ids = new IdFilter();
   const exact = new Map<string, Set<number>>();
-  for (const file of files) {
-    let at = -1;
-    await readCsv(
-      file,
-      (h) => (at = h.index.get('transaction_id') ?? -1),
-      (rec, line) => {
-        const id = (rec[at] ?? '').trim();
-        if (id === '') return;
-        if (ids.add(id)) {
-          let s = exact.get(file);
-          if (!s) exact.set(file, (s = new Set()));
-          s.add(line);
-        }
-      },
-    );
-  }
+  await eachId(files, (id, file, line) => {
+    if (id === '' || !ids.add(id)) return;
+    let s = exact.get(file);
+    if (!s) exact.set(file, (s = new Set()));
+    s.add(line);
+  });
   if (ids.suspects.size) {
     const confirmed = await confirmRepeats(files, ids.suspects, new RowProblems());
     for (const [file, lines] of confirmed) {

@@ -154,28 +154,32 @@ export class TransactionReader {
  * The second, exact look at ids the filter flagged: reads the file again and reports
  * each id that truly repeats, with the line it first appeared on.
  */
-export async function confirmRepeats(files: readonly string[], suspects: ReadonlySet<string>, problems: RowProblems): Promise<Map<string, Set<number>>> {
-  const repeats = new Map<string, Set<number>>();
-  if (suspects.size === 0) return repeats;
-  const first = new Map<string, string>();
+/** Calls `f` with every transaction_id of `files`, file by file, line by line. */
+export async function eachId(files: readonly string[], f: (id: string, file: string, line: number) => void): Promise<void> {
   for (const file of files) {
     let at = -1;
     await readCsv(
       file,
       (h) => (at = h.index.get('transaction_id') ?? -1),
-      (rec, line) => {
-        const id = cell(rec, at);
-        if (!suspects.has(id)) return;
-        const seen = first.get(id);
-        if (seen === undefined) first.set(id, files.length > 1 ? `${file}:${line}` : `line ${line}`);
-        else {
-          problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on ${seen})`, 'a transaction_id used once', show(id));
-          let lines = repeats.get(file);
-          if (!lines) repeats.set(file, (lines = new Set()));
-          lines.add(line);
-        }
-      },
+      (rec, line) => f(cell(rec, at), file, line),
     );
   }
+}
+
+export async function confirmRepeats(files: readonly string[], suspects: ReadonlySet<string>, problems: RowProblems): Promise<Map<string, Set<number>>> {
+  const repeats = new Map<string, Set<number>>();
+  if (suspects.size === 0) return repeats;
+  const first = new Map<string, string>();
+  await eachId(files, (id, file, line) => {
+    if (!suspects.has(id)) return;
+    const seen = first.get(id);
+    if (seen === undefined) first.set(id, files.length > 1 ? `${file}:${line}` : `line ${line}`);
+    else {
+      problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on ${seen})`, 'a transaction_id used once', show(id));
+      let lines = repeats.get(file);
+      if (!lines) repeats.set(file, (lines = new Set()));
+      lines.add(line);
+    }
+  });
   return repeats;
 }
