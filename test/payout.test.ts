@@ -98,6 +98,9 @@ describe('monthly payout runs', () => {
     const s = runCli(['payout', 'statement', '2', '--partner', 'P1', '--ledger', w.ledger]);
     expect(s.stdout).toContain('monthly (USD): this run pays 250.00 USD; payout 250.00 USD');
     expect(s.stdout).toMatch(/paid before\s+0\.00/);
+    const html = runCli(['payout', 'statement', '2', '--partner', 'P1', '--ledger', w.ledger, '--format', 'html']).stdout;
+    expect(html).toContain('<h1>Statement for P1</h1>');
+    expect(html).toContain('<tr><th>This run</th><td class="num">250.00</td></tr>');
   });
 });
 
