@@ -110,8 +110,8 @@ function newCounts(): Tally {
 export class CampaignRun {
   readonly asOf: string;
   readonly counts = newCounts();
-  readonly partners = new Map<string, PartnerAcc>();
-  private readonly partnerCounts = new Map<string, Tally>();
+  /** Per credited partner: its accumulators and its row counts, in one lookup. */
+  private readonly slots = new Map<string, { p: PartnerAcc; pc: Tally }>();
   private readonly gates = new Map<string, GateFailure | null>();
   private readonly skuIndex: Map<string, ServiceDef>;
   /** Net-new evidence by service, then customer: from every row, whoever it is credited to. */
@@ -125,6 +125,8 @@ export class CampaignRun {
   /** Net paid seats per customer up to as_of, any partner (claims.min_paid_seats). */
   private readonly paidSeats: Map<string, number> | null;
   private readonly eligibilityGaps = new Map<string, EligibilityGap | null>();
+  /** The verdict calc refills for every transactions row (no object per row). */
+  private readonly scratch: RowVerdict = { partnerId: null };
   private readonly bounds: { start: string; end: string };
   /** First day of each usage service's window (as_of - window_days + 1). */
   private readonly windowStart = new Map<ServiceDef, string>();
@@ -183,14 +185,10 @@ export class CampaignRun {
   }
 
   private partner(partnerId: string): { p: PartnerAcc; pc: Tally } {
-    let p = this.partners.get(partnerId);
-    let pc = this.partnerCounts.get(partnerId);
-    if (!p || !pc) {
-      this.partners.set(partnerId, (p = new PartnerAcc(partnerId)));
-      this.partnerCounts.set(partnerId, (pc = newCounts()));
-    }
-    pc.read++;
-    return { p, pc };
+    let slot = this.slots.get(partnerId);
+    if (!slot) this.slots.set(partnerId, (slot = { p: new PartnerAcc(partnerId), pc: newCounts() }));
+    slot.pc.read++;
+    return slot;
   }
 
   add(r: TxRow): void {
@@ -200,28 +198,29 @@ export class CampaignRun {
     // A campaign that pays only on usage reads transactions.csv as its directory of
     // customers and subscriptions; its rows are usage.csv's.
     if (!this.paysOnTransactions) return;
-    const v = this.classifyTx(r, false);
+    const v = this.classifyTx(r, false, this.scratch);
     if (v.def && v.historyDef) this.noteHistory(v.historyDef, r);
-    if (!this.apply(v, r.date)) return;
-    const acc = this.partners.get(v.partnerId!)!.customer(v.def!, r.customerId);
+    const slot = this.apply(v, r.date);
+    if (!slot) return;
+    const acc = slot.p.customer(v.def!, r.customerId);
     acc.rows++;
     if (v.def!.method.measure === 'units') acc.addUnits(r.sku, v.units!);
     else if (v.def!.method.measure === 'revenue') acc.addRevenue(this.c, r);
   }
 
-  /** Counts a row's verdict; true when the row goes on to accumulate. */
-  private apply(v: RowVerdict, date: string): boolean {
+  /** Counts a row's verdict; the partner's slot when the row goes on to accumulate. */
+  private apply(v: RowVerdict, date: string): { p: PartnerAcc; pc: Tally } | null {
     this.counts.read++;
     if (v.partnerId === null) {
       this.exclude(undefined, v.reason!);
-      return false;
+      return null;
     }
-    const { pc } = this.partner(v.partnerId);
-    if (!v.reason) return true;
-    if (v.reason === 'CUSTOMER_EXCLUDED') this.excludeCustomer(pc, v.sub!);
-    else if (v.reason === 'PARTNER_INELIGIBLE') this.loseToEligibility(pc, v.partnerId, date);
-    else this.exclude(pc, v.reason);
-    return false;
+    const slot = this.partner(v.partnerId);
+    if (!v.reason) return slot;
+    if (v.reason === 'CUSTOMER_EXCLUDED') this.excludeCustomer(slot.pc, v.sub!);
+    else if (v.reason === 'PARTNER_INELIGIBLE') this.loseToEligibility(slot.pc, v.partnerId, date);
+    else this.exclude(slot.pc, v.reason);
+    return null;
   }
 
   /**
@@ -229,35 +228,65 @@ export class CampaignRun {
    * partner gates, eligibility. The same code decides calc and explain; `explain`
    * also writes down the values compared.
    */
-  classifyTx(r: TxRow, explain: boolean): RowVerdict {
+  classifyTx(r: TxRow, explain: boolean, v: RowVerdict = { partnerId: null }): RowVerdict {
     const c = this.c;
     const { def, eligible } = serviceOf(c, this.skuIndex, r);
     const partnerId = creditRow(c, r, this.opts.claims);
-    const base = { def, historyDef: def };
-    if (partnerId === null) return { ...base, partnerId, reason: 'NOT_CREDITED', detail: explain ? this.notCreditedTx(r) : undefined };
+    // One object per call, filled in place: calc passes the same scratch verdict for every row.
+    v.partnerId = partnerId;
+    v.def = def;
+    v.historyDef = def;
+    v.reason = undefined;
+    v.sub = undefined;
+    v.detail = undefined;
+    v.units = 0;
+    if (partnerId === null) {
+      v.reason = 'NOT_CREDITED';
+      if (explain) v.detail = this.notCreditedTx(r);
+      return v;
+    }
     const dateR = dateReason(c, this.asOf, r, def);
     if (dateR) {
-      return { ...base, partnerId, reason: dateR, detail: explain ? (dateR === 'AFTER_AS_OF' ? `dated ${r.date}, after as_of ${this.asOf}` : `dated ${r.date}, outside ${c.period.start}..${c.period.end}`) : undefined };
+      v.reason = dateR;
+      if (explain) v.detail = dateR === 'AFTER_AS_OF' ? `dated ${r.date}, after as_of ${this.asOf}` : `dated ${r.date}, outside ${c.period.start}..${c.period.end}`;
+      return v;
     }
     const prog = programReason(c, r);
     if (prog) {
-      return { ...base, partnerId, reason: prog, detail: explain ? (prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`) : undefined };
+      v.reason = prog;
+      if (explain) v.detail = prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`;
+      return v;
     }
     if (!def || !eligible) {
-      return { ...base, partnerId, reason: 'SKU_NOT_ELIGIBLE', detail: explain ? `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}` : undefined };
+      v.reason = 'SKU_NOT_ELIGIBLE';
+      if (explain) v.detail = `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`;
+      return v;
     }
-    const excluded = customerExclusion(c, r.customerId, partnerId, r.country, r.flags);
-    if (excluded) return { ...base, partnerId, reason: 'CUSTOMER_EXCLUDED', sub: excluded, detail: explain ? `customer ${r.customerId}: ${excluded.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}` : undefined };
+    const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
+    if (excluded) {
+      v.reason = 'CUSTOMER_EXCLUDED';
+      v.sub = excluded;
+      if (explain) v.detail = `customer ${r.customerId}: ${excluded.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}`;
+      return v;
+    }
     const gate = this.gate(partnerId);
-    if (gate) return { ...base, partnerId, reason: gate.code, detail: gate.detail };
+    if (gate) {
+      v.reason = gate.code;
+      v.detail = gate.detail;
+      return v;
+    }
     // A removal always nets in: losing it to an eligibility gap would add seats.
     if (c.eligibility && !(r.quantity !== null && r.quantity < 0)) {
       const g = this.eligibilityGap(partnerId, r.date);
-      if (g) return { ...base, partnerId, reason: 'PARTNER_INELIGIBLE', detail: `${g.requirement} not met on ${g.day}: ${g.period} is lost` };
+      if (g) {
+        v.reason = 'PARTNER_INELIGIBLE';
+        v.detail = `${g.requirement} not met on ${g.day}: ${g.period} is lost`;
+        return v;
+      }
     }
     const q = r.quantity ?? 0;
-    const units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
-    return { ...base, partnerId, units };
+    v.units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
+    return v;
   }
 
   private notCreditedTx(r: TxRow): string {
@@ -298,14 +327,15 @@ export class CampaignRun {
   addUsage(u: UsageRow): void {
     if (!this.paysOnUsage) return;
     const v = this.classifyUsage(u, false);
-    if (!this.apply(v, u.date)) return;
-    const acc = this.partners.get(v.partnerId!)!.customer(v.def!, u.customerId);
+    const slot = this.apply(v, u.date);
+    if (!slot) return;
+    const acc = slot.p.customer(v.def!, u.customerId);
     acc.rows++;
     const cfg = v.def!.config as PerActiveUser;
     if (cfg.metrics === null) acc.addUser(v.usageKey!, u.userId);
     else if (acc.addCount(v.usageKey!, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
       acc.rows--;
-      this.exclude(this.partnerCounts.get(v.partnerId!)!, 'SUPERSEDED');
+      this.exclude(slot.pc, 'SUPERSEDED');
     }
   }
 
@@ -376,16 +406,23 @@ export class CampaignRun {
     const positive = (r.quantity !== null && r.quantity > 0) || (r.amount !== null && isPositiveAmount(r));
     if (!positive) return;
     const byCustomer = this.history.get(def)!;
-    const key = `${r.date}\u0000${r.id}`;
     const prior = byCustomer.get(r.customerId);
-    if (prior === undefined || key < prior) byCustomer.set(r.customerId, key);
+    if (prior !== undefined) {
+      // Keep the earlier of the two, by date then id, without building a key for a later row.
+      const priorDate = prior.slice(0, 10);
+      if (r.date > priorDate || (r.date === priorDate && r.id >= prior.slice(11))) return;
+    }
+    byCustomer.set(r.customerId, `${r.date}\u0000${r.id}`);
   }
 
   finish(): CampaignResult {
     const c = this.c;
     const partners: PartnerResult[] = [];
-    const ids = [...this.partners.keys()].sort();
-    for (const id of ids) partners.push(this.finishPartner(this.partners.get(id)!, this.partnerCounts.get(id)!));
+    const ids = [...this.slots.keys()].sort();
+    for (const id of ids) {
+      const slot = this.slots.get(id)!;
+      partners.push(this.finishPartner(slot.p, slot.pc));
+    }
     return {
       id: c.id,
       name: c.name,
