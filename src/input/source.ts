@@ -127,6 +127,7 @@ export async function streamTransactions(files: readonly string[], opts: SourceO
       plan.file,
       (h: CsvHeader) => {
         reader = bound ? presetReader(plan.file, bound, problems, ids) : new TransactionReader(plan.file, h.index, problems, ids);
+        reader.reuse = true;
         if (opts.rejects) reader.noIdCheck = true;
         if (!reader.ok) throw new InvalidInputError(problems.all());
       },

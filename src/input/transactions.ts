@@ -127,27 +127,33 @@ export class TransactionReader {
       this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated`, 'a transaction_id used once', show(id));
     }
     if (this.problems.count !== before) return undefined;
-    return {
-      id,
-      line,
-      date,
-      partnerId,
-      resellerId: get(at.reseller_id),
-      customerId,
-      country: get(at.customer_country),
-      sku,
-      service: get(at.service),
-      licenseProgram,
-      subscriptionId: get(at.subscription_id),
-      subscriptionType: subType,
-      quantity,
-      amount: aText === '' ? null : aText,
-      amountMicros: amountMicros ?? undefined,
-      currency,
-      netNew,
-      flags,
-    };
+    // One row object refilled for every record when streaming: the engine keeps values, never the row.
+    const o = this.reuse && this.scratchRow ? this.scratchRow : ({} as TxRow);
+    o.id = id;
+    o.line = line;
+    o.date = date;
+    o.partnerId = partnerId;
+    o.resellerId = get(at.reseller_id);
+    o.customerId = customerId;
+    o.country = get(at.customer_country);
+    o.sku = sku;
+    o.service = get(at.service);
+    o.licenseProgram = licenseProgram;
+    o.subscriptionId = get(at.subscription_id);
+    o.subscriptionType = subType;
+    o.quantity = quantity;
+    o.amount = aText === '' ? null : aText;
+    o.amountMicros = amountMicros ?? undefined;
+    o.currency = currency;
+    o.netNew = netNew;
+    o.flags = flags;
+    if (this.reuse) this.scratchRow = o;
+    return o;
   }
+
+  /** Hand out one reused row object (streaming into the engine); off by default. */
+  reuse = false;
+  private scratchRow: TxRow | undefined;
 }
 
 /**
