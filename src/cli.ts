@@ -157,7 +157,10 @@ export function buildProgram(): Command {
       emit(output, o.out as string | undefined);
     });
 
-  const payout = program.command('payout').description('monthly payout runs recorded in a SQLite ledger: pay each amount exactly once');
+  const payout = program
+    .command('payout')
+    .description('monthly payout runs recorded in a SQLite ledger: pay each amount exactly once')
+    .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db\n\nSee docs/ledger.md.');
   const ledgerOption = () => new Option('--ledger <path>', 'the ledger file').default('./incent-ledger.db');
   addInputOptions(
     payout
@@ -183,6 +186,7 @@ export function buildProgram(): Command {
     .description('the runs in the ledger')
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExample:\n  $ incent payout list --ledger payouts.db')
     .action((o: Record<string, unknown>) => {
       process.stdout.write(payoutList(o.ledger as string, o.format as 'table' | 'json'));
     });
@@ -192,6 +196,7 @@ export function buildProgram(): Command {
     .argument('<run>', 'run id')
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExample:\n  $ incent payout show 3 --ledger payouts.db --format json')
     .action((id: string, o: Record<string, unknown>) => {
       process.stdout.write(payoutShow(o.ledger as string, id, o.format as 'table' | 'json'));
     });
@@ -210,7 +215,9 @@ export function buildProgram(): Command {
       .description('recompute a recorded run from its inputs (given again): every amount and input hash must match')
       .argument('<run>', 'run id')
       .addOption(ledgerOption()),
-  ).action(async (id: string, o: Record<string, unknown>) => {
+  )
+    .addHelpText('after', '\nExample:\n  $ incent payout verify 3 --rules rules --data exports/2018-01 --ledger payouts.db')
+    .action(async (id: string, o: Record<string, unknown>) => {
     const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger as string, run: id }, stderrWarnings(Boolean(o.quiet)));
     process.stdout.write(r.output);
     process.exitCode = r.exitCode;
@@ -223,6 +230,7 @@ export function buildProgram(): Command {
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'html']).default('text'))
     .option('-o, --out <file>', 'write it to FILE (atomically)')
+    .addHelpText('after', '\nExample:\n  $ incent payout statement 3 --partner 1000001 --format html --out statement.html --ledger payouts.db')
     .action((id: string, o: Record<string, unknown>) => emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined));
 
   program
