@@ -2,7 +2,9 @@
  * Calendar dates as `YYYY-MM-DD` strings: they compare correctly as strings and never
  * shift with the machine's time zone. Arithmetic goes through UTC only.
  */
-import { addDays, differenceInCalendarDays } from 'date-fns';
+// Per-function entry points: the package root loads every function (~80 ms at startup).
+import { addDays } from 'date-fns/addDays';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { UTCDate } from '@date-fns/utc';
 
 function digit(s: string, i: number): number {
