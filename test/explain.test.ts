@@ -93,6 +93,17 @@ describe('incent explain on the demo', () => {
   });
 });
 
+describe('explain on usage', () => {
+  it('a superseded count names the count that replaces it; a customer line carries the pay', () => {
+    const r = runCli(['explain', '--partner', '4000001', '--rules', 'rules/online-services-usage.yaml', '--data', 'fixtures/demo', '--format', 'json']);
+    const s = (JSON.parse(r.stdout) as { campaigns: Story[] }).campaigns[0]!;
+    expect(s.excluded.SUPERSEDED![0]!.detail).toBe('deployed_licenses = 380 on 2018-06-15; the count of 2018-06-29 (line 9, 390) replaces it');
+    // OS03's Intune: 390 x 0.25 = 97.5
+    expect(s.lines.find((l) => l.service === 'Intune')).toMatchObject({ kind: 'customer', amount: '97.5', paid: '97.5' });
+    expect(s.paidByItems).toBe('221.50');
+  });
+});
+
 describe('calc --explain FILE', () => {
   it('writes one event per row per campaign, and the paid items add up to every payout', () => {
     const dir = tempDir();

@@ -137,14 +137,17 @@ function storyText(s: CampaignStory, keep: (e: TraceEvent) => boolean): string {
   for (const sv of verdict.services.values()) {
     const res = sv.result;
     out.push('');
-    out.push(`  ${sv.def.name}: ${res.qualified ? 'qualified' : `not qualified (${sv.notQualified})`}; ${res.customers} qualifying customer${res.customers === 1 ? '' : 's'} of ${res.customersNeeded} needed; earned ${money(res.earned)}${res.cap ? `, cap ${money(res.cap)}` : ''}, amount ${money(res.amount)}`);
+    const gateText = res.customersNeeded > 0 ? `${res.customers} qualifying customer${res.customers === 1 ? '' : 's'} of ${res.customersNeeded} needed` : `${res.customers} qualifying customer${res.customers === 1 ? '' : 's'}`;
+    out.push(`  ${sv.def.name}: ${res.qualified ? 'qualified' : `not qualified (${sv.notQualified})`}; ${gateText}; earned ${money(res.earned)}${res.cap ? `, cap ${money(res.cap)}` : ''}, amount ${money(res.amount)}`);
     for (const c of [...sv.customers.values()].sort((a, b) => (a.customerId < b.customerId ? -1 : 1))) {
       if (opts(keep, c.customerId)) continue;
       out.push(`    ${c.reason === null ? 'ok ' : 'no '} ${c.customerId}: ${c.units} units${c.revenue.isZero() ? '' : `, ${money(c.revenue)} ${cur}`}${c.reason ? ` - ${c.reason}: ${c.detail}` : ''}`);
     }
     for (const e of events.filter((x) => x.service === sv.def.name && (x.status === 'earned' || x.status === 'adjustment' || x.status === 'rounding'))) {
       const trim = e.trimmed.isZero() ? '' : `, cap trims ${e.trimmed.negated().toString()}`;
-      out.push(`      ${[e.transactionId ?? e.kind, e.date, e.customer].filter(Boolean).join(' ')}: ${e.detail}; paid ${e.paid.toString()}${trim}`);
+      // Summary lines (customer, service) say who they are about in their own words.
+      const who = e.kind === 'row' ? `${[e.transactionId, e.date, e.customer].filter(Boolean).join(' ')}: ` : '';
+      out.push(`      ${who}${e.detail}; paid ${e.paid.toString()}${trim}`);
     }
   }
   const excluded = events.filter((e) => e.status === 'excluded');

@@ -54,6 +54,11 @@ export class CustomerAcc {
     return true;
   }
 
+  /** The report of a metric that stands (the latest in the window). */
+  latest(key: string, metric: string): MetricReport | undefined {
+    return this.counts?.get(key)?.get(metric);
+  }
+
   /** Active users (or the paying metric: the largest of `metrics`) by usageKey. */
   active(metrics: readonly string[] | null): Map<string, number> {
     const out = new Map<string, number>();

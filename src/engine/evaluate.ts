@@ -615,6 +615,12 @@ export class CampaignRun {
     const cv = sv.customers.get(u.customerId);
     if (cv?.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
     if (!sv.result.qualified) return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
+    if (!u.userId) {
+      const standing = this.slots.get(v.partnerId!)?.p.services.get(v.def!)?.get(u.customerId)?.latest(v.usageKey!, u.metric);
+      if (standing && standing.line !== u.line) {
+        return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SUPERSEDED', detail: `${u.metric} = ${u.value} on ${u.date}; the count of ${standing.date} (line ${standing.line}, ${standing.value}) replaces it` });
+      }
+    }
     const what = u.userId ? `user ${u.userId} active in ${u.workload}` : `${u.metric} = ${u.value} in ${u.workload}`;
     return this.event(v.partnerId, { ...base, status: 'counted', detail: `${what}; the customer's pay is on its customer line` });
   }
