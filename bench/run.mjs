@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generate, generateDailyUsage, generateUsage } from './generate.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000,5000000').split(',').filter(Boolean).map(Number);
@@ -37,49 +37,39 @@ function measure(args) {
   return { seconds: runs[Math.floor(runs.length / 2)].seconds, rssMb: Math.max(...runs.map((r) => r.rssMb)) };
 }
 
-const rows = [];
-for (const n of sizes) {
+/** One case: csv-parse's bare read of `file` against `incent calc` on it, and optionally the live heap. */
+function benchCase(label, n, file, calcArgs, live) {
+  const mb = statSync(file).size / 1e6;
+  const bare = measure(['bench/bare-read.mjs', file]);
+  const calc = measure(['dist/cli.js', 'calc', ...calcArgs, '--format', 'json', '--out', join(dirname(file), 'out.json')]);
+  const row = { n, mb, bare, calc, ratio: calc.seconds / bare.seconds, ...(live ? { live: live() } : {}) };
+  console.log(
+    `${label} ${n}, ${mb.toFixed(0)} MB: bare ${bare.seconds.toFixed(2)} s (${bare.rssMb.toFixed(0)} MB), calc ${calc.seconds.toFixed(2)} s (${calc.rssMb.toFixed(0)} MB), ratio ${row.ratio.toFixed(2)}`,
+  );
+  return row;
+}
+
+const rows = sizes.map((n) => {
   const dir = join('bench', 'data', String(n));
   if (!existsSync(join(dir, 'transactions.csv'))) generate(n, dir);
-  const file = join(dir, 'transactions.csv');
-  const mb = statSync(file).size / 1e6;
-  const bare = measure(['bench/bare-read.mjs', file]);
-  const calc = measure(['dist/cli.js', 'calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', dir, '--format', 'json', '--out', join(dir, 'out.json')]);
-  const row = { n, mb, bare, calc, ratio: calc.seconds / bare.seconds };
-  rows.push(row);
-  console.log(
-    `${n} rows, ${mb.toFixed(0)} MB: bare ${bare.seconds.toFixed(2)} s (${bare.rssMb.toFixed(0)} MB), calc ${calc.seconds.toFixed(2)} s (${calc.rssMb.toFixed(0)} MB), ratio ${row.ratio.toFixed(2)}`,
-  );
-}
+  return benchCase('rows', n, join(dir, 'transactions.csv'), ['--rules', 'rules/csp-power-up-2017.yaml', '--data', dir]);
+});
 
-const usageRows = [];
-for (const n of usageSizes) {
+const usageRows = usageSizes.map((n) => {
   const dir = join('bench', 'data', `usage-${n}`);
   if (!existsSync(join(dir, 'usage.csv'))) generateUsage(n, dir);
-  const file = join(dir, 'usage.csv');
-  const mb = statSync(file).size / 1e6;
-  const bare = measure(['bench/bare-read.mjs', file]);
-  const calc = measure(['dist/cli.js', 'calc', '--rules', 'rules/online-services-usage.yaml', '--data', dir, '--format', 'json', '--out', join(dir, 'out.json')]);
-  const row = { n, mb, bare, calc, ratio: calc.seconds / bare.seconds, live: liveHeap('rules/online-services-usage.yaml', dir) };
-  usageRows.push(row);
-  console.log(
-    `usage ${n} events, ${mb.toFixed(0)} MB: bare ${bare.seconds.toFixed(2)} s (${bare.rssMb.toFixed(0)} MB), calc ${calc.seconds.toFixed(2)} s (${calc.rssMb.toFixed(0)} MB), ratio ${row.ratio.toFixed(2)}`,
-  );
-}
+  const rules = 'rules/online-services-usage.yaml';
+  return benchCase('usage events', n, join(dir, 'usage.csv'), ['--rules', rules, '--data', dir], () => liveHeap(rules, dir));
+});
 
-const pcRows = [];
-for (const mbWanted of pcSizes) {
+const pcRows = pcSizes.map((mbWanted) => {
   const dir = join('bench', 'data', `pc-daily-${mbWanted}mb`);
-  if (!existsSync(join(dir, 'pc-azure-daily.csv'))) generateDailyUsage(mbWanted, dir);
   const file = join(dir, 'pc-azure-daily.csv');
-  const mb = statSync(file).size / 1e6;
+  if (!existsSync(file)) generateDailyUsage(mbWanted, dir);
   const n = Number(execFileSync('wc', ['-l', file], { encoding: 'utf8' }).trim().split(' ')[0]) - 1;
-  const bare = measure(['bench/bare-read.mjs', file]);
-  const calc = measure(['dist/cli.js', 'calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', dir, '--transactions', file, '--format', 'json', '--out', join(dir, 'out.json')]);
-  const row = { n, mb, bare, calc, ratio: calc.seconds / bare.seconds, live: liveHeap('rules/csp-power-up-2017.yaml', dir, file) };
-  pcRows.push(row);
-  console.log(`partner center ${mb.toFixed(0)} MB (${n} lines): bare ${bare.seconds.toFixed(2)} s (${bare.rssMb.toFixed(0)} MB), calc ${calc.seconds.toFixed(2)} s (${calc.rssMb.toFixed(0)} MB)`);
-}
+  const rules = 'rules/csp-power-up-2017.yaml';
+  return benchCase('partner center lines', n, file, ['--rules', rules, '--data', dir, '--transactions', file], () => liveHeap(rules, dir, file));
+});
 
 const fmt = (x, d = 2) => x.toFixed(d);
 const tableRow = (r) =>

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** commander wiring and exit codes; the only place that prints. */
-import { readFileSync, statSync } from 'node:fs';
+import { VERSION } from './version.js';
+import { statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { InvalidInputError, type Diagnostic } from './diagnostics.js';
 import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
@@ -17,7 +18,7 @@ import { resolveInputs } from './input/data.js';
 import { PRESET_NAMES } from './input/presets/index.js';
 import { ProgressBar } from './report/progress.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 
 const EXIT_OK = 0;
 const EXIT_INVALID = 1;
@@ -97,7 +98,7 @@ function withProgress(opts: RunOptions, quiet: boolean): { opts: RunOptions; bar
 export function buildProgram(): Command {
   const program = new Command('incent')
     .description('Compute what Microsoft cloud partners are owed by incentive campaigns.')
-    .version(pkg.version)
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 

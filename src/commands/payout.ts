@@ -5,8 +5,9 @@
  * sha256 of every input and campaign file. Each period is paid exactly once: the same
  * inputs again change nothing; other inputs are refused unless --supersede.
  */
+import { VERSION } from '../version.js';
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { InvalidInputError } from '../diagnostics.js';
 import { daysInMonth } from '../dates.js';
 import { Decimal, formatMoney, roundMoney, ZERO } from '../money/index.js';
@@ -17,7 +18,7 @@ import { csvLine } from '../report/csv.js';
 import { renderTable } from '../report/text-table.js';
 import { computeRun, type Run, type RunOptions, type Warnings } from './inputs.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 
 export interface PayoutRunOptions extends RunOptions {
   period: string;
@@ -170,7 +171,7 @@ export async function payoutRun(opts: PayoutRunOptions, warnings: Warnings): Pro
         }
         const info = db
           .prepare('INSERT INTO runs (period, as_of, created_at, incent_version, inputs_sha256, supersedes, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(opts.period, asOf, new Date().toISOString(), pkg.version, digest, existing?.id ?? null, opts.reason ?? null);
+          .run(opts.period, asOf, new Date().toISOString(), VERSION, digest, existing?.id ?? null, opts.reason ?? null);
         const id = Number(info.lastInsertRowid);
         const addInput = db.prepare('INSERT INTO run_inputs (run_id, role, path, sha256) VALUES (?, ?, ?, ?)');
         for (const i of inputs) addInput.run(id, i.role, i.path, i.sha256);

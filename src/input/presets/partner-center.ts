@@ -5,7 +5,7 @@
  * documented aliases (MPNID, ResellerMpnId, ResellerMPNID).
  */
 import { toIsoDate } from './us-date.js';
-import type { BoundPreset, Preset } from './types.js';
+import type { BoundPreset, CanonValues, Preset } from './types.js';
 
 /** `-1` and `0` mean no reseller; so does the partner's own id (a direct sale). */
 export function resellerOf(partner: string, reseller: string): string {
@@ -14,6 +14,28 @@ export function resellerOf(partner: string, reseller: string): string {
 }
 
 const at = (rec: string[], i: number): string => (i < 0 ? '' : (rec[i] ?? '').trim());
+
+/**
+ * The columns every Partner Center layout shares, bound once: MpnId is the transacting
+ * partner, Tier2MpnId (or ResellerMpnId) the reseller, CustomerId the tenant; all lines
+ * are CSP. One place for the partner/reseller trap.
+ */
+function parties(cols: (...names: string[]) => number): { labels: BoundPreset['labels']; map(rec: string[]): CanonValues } {
+  const mpn = cols('mpnid');
+  const tier2 = cols('tier2mpnid', 'resellermpnid');
+  const customer = cols('customerid');
+  const country = cols('customercountry');
+  return {
+    labels: { partner_id: 'MpnId', reseller_id: 'Tier2MpnId', customer_id: 'CustomerId', ...(country >= 0 ? { customer_country: 'CustomerCountry' } : {}) },
+    map: (rec) => ({
+      partner_id: at(rec, mpn),
+      reseller_id: resellerOf(at(rec, mpn), at(rec, tier2)),
+      customer_id: at(rec, customer),
+      customer_country: at(rec, country),
+      license_program: 'CSP',
+    }),
+  };
+}
 
 function productKey(rec: string[], product: number, sku: number): string {
   const p = at(rec, product);
@@ -27,9 +49,7 @@ export const legacyLicense: Preset = {
   signature: ['syndicationpartnersubscriptionnumber'],
   required: ['mpnid', 'customerid', 'durableofferid', 'chargestartdate', 'chargetype', 'quantity', 'currency'],
   bind(cols): BoundPreset {
-    const mpn = cols('mpnid');
-    const tier2 = cols('tier2mpnid', 'resellermpnid');
-    const customer = cols('customerid');
+    const who = parties(cols);
     const offer = cols('durableofferid');
     const sub = cols('syndicationpartnersubscriptionnumber');
     const start = cols('chargestartdate');
@@ -41,14 +61,11 @@ export const legacyLicense: Preset = {
     return {
       name: this.name,
       idFromLine: true,
-      labels: { partner_id: 'MpnId', reseller_id: 'Tier2MpnId', customer_id: 'CustomerId', sku: 'DurableOfferId', subscription_id: 'SyndicationPartnerSubscriptionNumber', date: 'ChargeStartDate', amount: subtotal >= 0 ? 'Subtotal' : 'Amount', currency: 'Currency', quantity: 'Quantity' },
+      labels: { ...who.labels, sku: 'DurableOfferId', subscription_id: 'SyndicationPartnerSubscriptionNumber', date: 'ChargeStartDate', amount: subtotal >= 0 ? 'Subtotal' : 'Amount', currency: 'Currency', quantity: 'Quantity' },
       map: (rec) => ({
+        ...who.map(rec),
         date: toIsoDate(at(rec, start), 'M/D/YYYY'),
-        partner_id: at(rec, mpn),
-        reseller_id: resellerOf(at(rec, mpn), at(rec, tier2)),
-        customer_id: at(rec, customer),
         sku: at(rec, offer),
-        license_program: 'CSP',
         subscription_id: at(rec, sub),
         amount: at(rec, amountCol),
         currency: at(rec, currency),
@@ -71,10 +88,7 @@ export const nceInvoice: Preset = {
   signature: ['billablequantity', 'termandbillingcycle'],
   required: ['mpnid', 'customerid', 'productid', 'skuid', 'subscriptionid', 'orderdate', 'chargestartdate', 'chargetype', 'billablequantity', 'subtotal', 'currency'],
   bind(cols): BoundPreset {
-    const mpn = cols('mpnid');
-    const tier2 = cols('tier2mpnid', 'resellermpnid');
-    const customer = cols('customerid');
-    const country = cols('customercountry');
+    const who = parties(cols);
     const product = cols('productid');
     const sku = cols('skuid');
     const sub = cols('subscriptionid');
@@ -87,15 +101,11 @@ export const nceInvoice: Preset = {
     return {
       name: this.name,
       idFromLine: true,
-      labels: { partner_id: 'MpnId', reseller_id: 'Tier2MpnId', customer_id: 'CustomerId', customer_country: 'CustomerCountry', sku: 'ProductId:SkuId', subscription_id: 'SubscriptionId', date: 'OrderDate', amount: 'Subtotal', currency: 'Currency', quantity: 'BillableQuantity' },
+      labels: { ...who.labels, sku: 'ProductId:SkuId', subscription_id: 'SubscriptionId', date: 'OrderDate', amount: 'Subtotal', currency: 'Currency', quantity: 'BillableQuantity' },
       map: (rec) => ({
+        ...who.map(rec),
         date: toIsoDate(at(rec, orderDate), 'M/D/YYYY'),
-        partner_id: at(rec, mpn),
-        reseller_id: resellerOf(at(rec, mpn), at(rec, tier2)),
-        customer_id: at(rec, customer),
-        customer_country: at(rec, country),
         sku: productKey(rec, product, sku),
-        license_program: 'CSP',
         subscription_id: at(rec, sub),
         amount: at(rec, subtotal),
         currency: at(rec, currency),
@@ -118,10 +128,7 @@ export const nceDailyUsage: Preset = {
   signature: ['usagedate', 'meterid'],
   required: ['mpnid', 'customerid', 'productid', 'skuid', 'usagedate', 'billingpretaxtotal', 'billingcurrency'],
   bind(cols): BoundPreset {
-    const mpn = cols('mpnid');
-    const tier2 = cols('tier2mpnid', 'resellermpnid');
-    const customer = cols('customerid');
-    const country = cols('customercountry');
+    const who = parties(cols);
     const product = cols('productid');
     const sku = cols('skuid');
     const sub = cols('subscriptionid', 'entitlementid');
@@ -131,15 +138,11 @@ export const nceDailyUsage: Preset = {
     return {
       name: this.name,
       idFromLine: true,
-      labels: { partner_id: 'MpnId', reseller_id: 'Tier2MpnId', customer_id: 'CustomerId', customer_country: 'CustomerCountry', sku: 'ProductId:SkuId', subscription_id: 'SubscriptionId', date: 'UsageDate', amount: 'BillingPreTaxTotal', currency: 'BillingCurrency' },
+      labels: { ...who.labels, sku: 'ProductId:SkuId', subscription_id: 'SubscriptionId', date: 'UsageDate', amount: 'BillingPreTaxTotal', currency: 'BillingCurrency' },
       map: (rec) => ({
+        ...who.map(rec),
         date: toIsoDate(at(rec, date), 'M/D/YYYY'),
-        partner_id: at(rec, mpn),
-        reseller_id: resellerOf(at(rec, mpn), at(rec, tier2)),
-        customer_id: at(rec, customer),
-        customer_country: at(rec, country),
         sku: productKey(rec, product, sku),
-        license_program: 'CSP',
         subscription_id: at(rec, sub),
         amount: at(rec, total),
         currency: at(rec, currency),
