@@ -17,7 +17,7 @@ import { readCsv, CsvReadError, type CsvHeader } from './csv.js';
 import { IdFilter } from './id-filter.js';
 import { RowProblems, show } from './row-errors.js';
 import { sniffFile } from './sniff.js';
-import { CANONICAL_INDEX, TX_COLUMNS, TransactionReader, confirmRepeats, eachId } from './transactions.js';
+import { CANONICAL_INDEX, TX_COLUMNS, TransactionReader, cell, placeName } from './transactions.js';
 import { detect, headerLookup, type BoundPreset } from './presets/index.js';
 import { bindMapping, mappingMissing, type Mapping } from './presets/mapping.js';
 import type { ChargeClass } from './presets/charge-types.js';
@@ -106,11 +106,24 @@ export async function streamTransactions(files: readonly string[], opts: SourceO
   const layouts: Record<string, string> = {};
   for (const p of plans) layouts[p.file] = p.layout.kind === 'canonical' ? 'canonical' : p.layout.bound.name;
   const ids = new IdFilter();
-  const canonicalFiles = plans.filter((p) => p.layout.kind === 'canonical').map((p) => p.file);
+  try {
+    return await streamPlans(plans, layouts, ids, opts, problems, onRow);
+  } finally {
+    ids.dispose();
+  }
+}
 
+async function streamPlans(
+  plans: readonly Plan[],
+  layouts: Record<string, string>,
+  ids: IdFilter,
+  opts: SourceOptions,
+  problems: RowProblems,
+  onRow: (r: TxRow, file: string) => void,
+): Promise<Record<string, string>> {
   // With rejects, repeated ids must be known before rows reach the engine: a first look.
   let repeated: Map<string, Set<number>> | undefined;
-  if (opts.rejects && canonicalFiles.length) repeated = await findRepeats(canonicalFiles);
+  if (opts.rejects) repeated = await findRepeats(plans.filter(checksIds));
 
   let current = '';
   const feed = (row: TxRow | undefined) => {
@@ -133,7 +146,7 @@ export async function streamTransactions(files: readonly string[], opts: SourceO
       },
       (rec, line) => {
         if (repeated?.get(plan.file)?.has(line)) {
-          const id = (rec[reader!.idColumn] ?? '').trim();
+          const id = (bound ? (bound.map(rec).transaction_id ?? '') : (rec[reader!.idColumn] ?? '')).trim();
           return opts.rejects!.reject([{ code: 'INVALID_ROW', severity: 'error', file: plan.file, line, field: 'transaction_id', message: 'transaction_id is repeated', expected: 'a transaction_id used once', found: show(id) }], rec);
         }
         const canon = bound ? toCanonical(bound, rec, plan.file, line) : rec;
@@ -142,7 +155,7 @@ export async function streamTransactions(files: readonly string[], opts: SourceO
       opts.onBytes,
     );
   }
-  if (!opts.rejects && canonicalFiles.length) await confirmRepeats(canonicalFiles, ids.suspects, problems);
+  if (!opts.rejects) await confirmRepeats(ids, plans, problems);
   if (problems.count) throw new InvalidInputError(problems.all());
 
   // Billing layouts: rebuild seats per subscription and charge cycle, then emit.
@@ -293,25 +306,79 @@ function billingProblems(f: { cycleStart: string; quantity: string; amount: stri
   return out;
 }
 
+/** Whether a file's rows carry their own transaction_id (others are named file:line). */
+function checksIds(plan: Plan): boolean {
+  return plan.layout.kind === 'canonical' || !plan.layout.bound.idFromLine;
+}
+
+/** Calls `f` with the transaction_id of every record of `plan`'s file. */
+async function eachId(plan: Plan, f: (id: string, line: number) => void): Promise<void> {
+  const layout = plan.layout;
+  let at = -1;
+  await readCsv(
+    plan.file,
+    (h) => (at = h.index.get('transaction_id') ?? -1),
+    (rec, line) => f(layout.kind === 'canonical' ? cell(rec, at) : (layout.bound.map(rec).transaction_id ?? '').trim(), line),
+  );
+}
+
+/**
+ * The exact look at the places whose ids share a fingerprint: reads those files once
+ * more, only when there are any, and reports each id that truly repeats with the
+ * place it was first seen. Returns the repeated lines by file.
+ */
+async function confirmRepeats(ids: IdFilter, plans: readonly Plan[], problems: RowProblems): Promise<Map<string, Set<number>>> {
+  const repeats = new Map<string, Set<number>>();
+  const groups = ids.candidates();
+  if (groups.length === 0) return repeats;
+  const wanted = new Map<number, Map<number, string>>();
+  for (const g of groups) for (const at of g) wanted.set(at.file, (wanted.get(at.file) ?? new Map<number, string>()).set(at.line, ''));
+  for (const [fileNo, lines] of wanted) {
+    const plan = plans.find((p) => p.file === ids.files[fileNo]);
+    if (plan) await eachId(plan, (id, line) => lines.has(line) && lines.set(line, id));
+  }
+  for (const g of groups) {
+    const first = new Map<string, (typeof g)[number]>();
+    for (const at of g) {
+      const id = wanted.get(at.file)!.get(at.line)!;
+      const seen = first.get(id);
+      if (!seen) {
+        first.set(id, at);
+        continue;
+      }
+      const file = ids.files[at.file]!;
+      problems.add(file, at.line, 'transaction_id', `transaction_id ${id} is repeated (first on ${placeName(ids, seen, file)})`, 'a transaction_id used once', show(id));
+      let lines = repeats.get(file);
+      if (!lines) repeats.set(file, (lines = new Set()));
+      lines.add(at.line);
+    }
+  }
+  return repeats;
+}
+
 /** Exactly which lines repeat an earlier transaction_id (for --on-invalid skip). */
-async function findRepeats(files: readonly string[]): Promise<Map<string, Set<number>>> {
+async function findRepeats(plans: readonly Plan[]): Promise<Map<string, Set<number>>> {
   const ids = new IdFilter();
-  const exact = new Map<string, Set<number>>();
-  await eachId(files, (id, file, line) => {
-    if (id === '' || !ids.add(id)) return;
-    let s = exact.get(file);
-    if (!s) exact.set(file, (s = new Set()));
-    s.add(line);
-  });
-  if (ids.suspects.size) {
-    const confirmed = await confirmRepeats(files, ids.suspects, new RowProblems());
-    for (const [file, lines] of confirmed) {
+  try {
+    const exact = new Map<string, Set<number>>();
+    for (const plan of plans) {
+      const fileNo = ids.fileIndex(plan.file);
+      await eachId(plan, (id, line) => {
+        if (id === '' || !ids.add(id, fileNo, line)) return;
+        let s = exact.get(plan.file);
+        if (!s) exact.set(plan.file, (s = new Set()));
+        s.add(line);
+      });
+    }
+    for (const [file, lines] of await confirmRepeats(ids, plans, new RowProblems())) {
       let s = exact.get(file);
       if (!s) exact.set(file, (s = new Set()));
       for (const l of lines) s.add(l);
     }
+    return exact;
+  } finally {
+    ids.dispose();
   }
-  return exact;
 }
 
 export { CsvReadError };

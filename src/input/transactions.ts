@@ -6,8 +6,7 @@ import { isCurrency, parseMicros } from '../money/index.js';
 import { isIsoDate } from '../dates.js';
 import type { TxRow } from '../engine/types.js';
 import { RowProblems, requireColumns, show } from './row-errors.js';
-import { IdFilter } from './id-filter.js';
-import { readCsv } from './csv.js';
+import { IdFilter, type IdPlace } from './id-filter.js';
 
 export const TX_REQUIRED = ['transaction_id', 'date', 'partner_id', 'customer_id', 'sku', 'license_program'] as const;
 export const TX_OPTIONAL = [
@@ -29,11 +28,17 @@ const FLAGS = new Set(['dedicated', 'public_sector', 'partner_owned', 'microsoft
 const INT_RE = /^[+-]?\d+$/;
 
 /** A cell, trimmed only when it has surrounding white space (the common case has none). */
-function cell(rec: string[], i: number): string {
+export function cell(rec: string[], i: number): string {
   if (i < 0) return '';
   const v = rec[i];
   if (v === undefined || v === '') return '';
   return v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32 ? v.trim() : v;
+}
+
+/** `line N` in the same file, `file:N` in another. */
+export function placeName(ids: IdFilter, at: IdPlace, file: string): string {
+  const where = ids.files[at.file]!;
+  return where === file ? `line ${at.line}` : `${where}:${at.line}`;
 }
 
 export const TX_COLUMNS: readonly Col[] = [...TX_REQUIRED, ...TX_OPTIONAL];
@@ -45,6 +50,7 @@ export class TransactionReader {
   private readonly at: Record<Col, number>;
   readonly ok: boolean;
   private readonly problems: RowProblems;
+  private readonly fileNo: number;
 
   constructor(
     readonly file: string,
@@ -55,6 +61,7 @@ export class TransactionReader {
     /** Source column names for messages, when a preset maps another layout. */
     labels?: Partial<Record<Col, string>>,
   ) {
+    this.fileNo = ids.fileIndex(file);
     this.problems = labels ? problems.relabel((c) => (labels[c as Col] ? `${labels[c as Col]} (${c})` : c)) : problems;
     this.ok = requireColumns(file, index, TX_REQUIRED, problems);
     const at = {} as Record<Col, number>;
@@ -123,8 +130,9 @@ export class TransactionReader {
       flags = flagsText.split(';').map((f) => f.trim()).filter((f) => f !== '');
       for (const f of flags) if (!FLAGS.has(f)) this.problems.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
     }
-    if (id !== '' && !this.noIdCheck && this.ids.add(id)) {
-      this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated`, 'a transaction_id used once', show(id));
+    if (id !== '' && !this.noIdCheck) {
+      const first = this.ids.add(id, this.fileNo, line);
+      if (first) this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on ${placeName(this.ids, first, file)})`, 'a transaction_id used once', show(id));
     }
     if (this.problems.count !== before) return undefined;
     // One row object refilled for every record when streaming: the engine keeps values, never the row.
@@ -154,38 +162,4 @@ export class TransactionReader {
   /** Hand out one reused row object (streaming into the engine); off by default. */
   reuse = false;
   private scratchRow: TxRow | undefined;
-}
-
-/**
- * The second, exact look at ids the filter flagged: reads the file again and reports
- * each id that truly repeats, with the line it first appeared on.
- */
-/** Calls `f` with every transaction_id of `files`, file by file, line by line. */
-export async function eachId(files: readonly string[], f: (id: string, file: string, line: number) => void): Promise<void> {
-  for (const file of files) {
-    let at = -1;
-    await readCsv(
-      file,
-      (h) => (at = h.index.get('transaction_id') ?? -1),
-      (rec, line) => f(cell(rec, at), file, line),
-    );
-  }
-}
-
-export async function confirmRepeats(files: readonly string[], suspects: ReadonlySet<string>, problems: RowProblems): Promise<Map<string, Set<number>>> {
-  const repeats = new Map<string, Set<number>>();
-  if (suspects.size === 0) return repeats;
-  const first = new Map<string, string>();
-  await eachId(files, (id, file, line) => {
-    if (!suspects.has(id)) return;
-    const seen = first.get(id);
-    if (seen === undefined) first.set(id, files.length > 1 ? `${file}:${line}` : `line ${line}`);
-    else {
-      problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on ${seen})`, 'a transaction_id used once', show(id));
-      let lines = repeats.get(file);
-      if (!lines) repeats.set(file, (lines = new Set()));
-      lines.add(line);
-    }
-  });
-  return repeats;
 }
