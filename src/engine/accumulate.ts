@@ -1,37 +1,166 @@
-/** Per (partner, service, customer) accumulators: memory follows customers, not rows. */
-import { Decimal, ScaledSum, ZERO, type FxTable } from '../money/index.js';
+/**
+ * Per (partner, service, customer) accumulators, kept in columns: memory follows the
+ * customers and partners, not the rows. Customer and partner ids are interned once
+ * per run; a service keeps one slot per (partner, customer) in typed arrays, and
+ * only what few slots need (a SKU outside the service's column set, a foreign
+ * currency, usage users and counts, a sum past 2^53 micro-units) goes in an object.
+ */
+import { Decimal, ScaledSum, ZERO, microsToDecimal, type FxTable } from '../money/index.js';
 import type { Campaign, ServiceDef } from '../campaign/model.js';
 import type { TxRow } from './types.js';
 
 const NO_UNITS: ReadonlyMap<string, number> = new Map();
+/** A service with at most this many named SKUs keeps units by SKU in columns. */
+const SKU_COLUMNS = 16;
+
+/** Strings interned once: the index of each, and each by its index. */
+export class Interner {
+  private readonly map = new Map<string, number>();
+  readonly names: string[] = [];
+
+  of(name: string): number {
+    let i = this.map.get(name);
+    if (i === undefined) {
+      i = this.names.push(name) - 1;
+      this.map.set(name, i);
+    }
+    return i;
+  }
+
+  find(name: string): number | undefined {
+    return this.map.get(name);
+  }
+}
+
+/** What few slots need, made on first use. */
+class SlotExtra {
+  /** Units of SKUs outside the service's columns. */
+  bySku: Map<string, number> | null = null;
+  /** Campaign-currency revenue the exact column cannot hold (past 2^53 micro-units, or more than 6 decimals). */
+  home: ScaledSum | null = null;
+  /** Other revenue by `currency` (fixed-rate currency) or `currency|date` (fx.csv rate of that day). */
+  foreign: Map<string, ScaledSum> | null = null;
+  /** Usage, events shape: distinct users by usageKey(sku, workload). */
+  users: Map<string, Set<string>> | null = null;
+  /** Usage, counts shape: the latest report per usageKey and metric. */
+  counts: Map<string, Map<string, MetricReport>> | null = null;
+}
+
+function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grownFloat(a: Float64Array, size: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
+}
 
 /**
- * One customer of one partner and service. Kept small, since there is one per
- * (partner, service, customer): maps are made only when a second SKU or a foreign
- * currency turns up.
+ * One service's accumulators: a slot per (partner, customer), in columns. A
+ * customer's slots are chained (usually one: the partner it buys through).
  */
-export class CustomerAcc {
-  rows = 0;
-  units = 0;
-  private sku: string | null = null;
-  private skuUnits = 0;
-  private bySku: Map<string, number> | null = null;
-  /** Revenue in the campaign currency itself. */
-  private home: ScaledSum | null = null;
-  /** Other revenue by `currency` (fixed-rate currency) or `currency|date` (fx.csv rate of that day). */
-  private foreign: Map<string, ScaledSum> | null = null;
+export class ServiceTable {
+  size = 0;
+  /** By customer index: its first slot + 1 (0: none yet). */
+  private head = new Int32Array(1024);
+  private next = new Int32Array(1024);
+  private partnerOf = new Int32Array(1024);
+  private customerOf = new Int32Array(1024);
+  private rowsOf = new Int32Array(1024);
+  private unitsOf = new Float64Array(1024);
+  /** Campaign-currency revenue in exact micro-units (safe integers). */
+  private homeOf = new Float64Array(1024);
+  /** Units by SKU column, `skuCount` per slot. */
+  private skuUnits: Float64Array;
+  private readonly extra: (SlotExtra | undefined)[] = [];
+  private readonly skuColumn: Map<string, number> | null;
+  private readonly skuNames: string[];
 
-  /** Usage, events shape: distinct users by usageKey(sku, workload). */
-  private users: Map<string, Set<string>> | null = null;
-  /** Usage, counts shape: the latest report per usageKey and metric. */
-  private counts: Map<string, Map<string, MetricReport>> | null = null;
+  constructor(readonly def: ServiceDef) {
+    const skus = def.skus && def.skus.size <= SKU_COLUMNS ? [...def.skus].sort() : [];
+    this.skuNames = skus;
+    this.skuColumn = skus.length ? new Map(skus.map((s, i) => [s, i])) : null;
+    this.skuUnits = new Float64Array(1024 * skus.length);
+  }
 
-  constructor(readonly customerId: string) {}
+  /** The slot of (partner, customer), made when new. */
+  slot(partner: number, customer: number): number {
+    if (customer >= this.head.length) this.head = grownInt(this.head, customer + 1);
+    for (let s = this.head[customer]! - 1; s >= 0; s = this.next[s]! - 1) if (this.partnerOf[s] === partner) return s;
+    const s = this.size++;
+    if (s === this.next.length) this.grow();
+    this.partnerOf[s] = partner;
+    this.customerOf[s] = customer;
+    this.next[s] = this.head[customer]!;
+    this.head[customer] = s + 1;
+    return s;
+  }
 
-  addUser(key: string, userId: string): void {
-    this.users ??= new Map();
-    let set = this.users.get(key);
-    if (!set) this.users.set(key, (set = new Set()));
+  private grow(): void {
+    const n = this.next.length * 2;
+    this.next = grownInt(this.next, n);
+    this.partnerOf = grownInt(this.partnerOf, n);
+    this.customerOf = grownInt(this.customerOf, n);
+    this.rowsOf = grownInt(this.rowsOf, n);
+    this.unitsOf = grownFloat(this.unitsOf, n);
+    this.homeOf = grownFloat(this.homeOf, n);
+    if (this.skuNames.length) this.skuUnits = grownFloat(this.skuUnits, n * this.skuNames.length);
+  }
+
+  private extraOf(s: number): SlotExtra {
+    let e = this.extra[s];
+    if (e === undefined) {
+      while (this.extra.length < s) this.extra.push(undefined);
+      e = this.extra[s] = new SlotExtra();
+    }
+    return e;
+  }
+
+  addRows(s: number, n: number): void {
+    this.rowsOf[s]! += n;
+  }
+
+  addUnits(s: number, sku: string, units: number): void {
+    this.unitsOf[s]! += units;
+    const k = this.skuColumn?.get(sku);
+    if (k !== undefined) this.skuUnits[s * this.skuNames.length + k]! += units;
+    else {
+      const e = this.extraOf(s);
+      e.bySku ??= new Map();
+      e.bySku.set(sku, (e.bySku.get(sku) ?? 0) + units);
+    }
+  }
+
+  addRevenue(s: number, c: Campaign, r: TxRow): void {
+    const cur = r.currency;
+    if (cur === c.currency && r.amountMicros !== undefined) {
+      const next = this.homeOf[s]! + r.amountMicros;
+      if (Number.isSafeInteger(next)) {
+        this.homeOf[s] = next;
+        return;
+      }
+    }
+    const e = this.extraOf(s);
+    let sum: ScaledSum | undefined;
+    if (cur === c.currency) sum = e.home ??= new ScaledSum();
+    else {
+      const key = c.fixedFx.has(cur) ? cur : `${cur}|${r.date}`;
+      e.foreign ??= new Map();
+      sum = e.foreign.get(key);
+      if (!sum) e.foreign.set(key, (sum = new ScaledSum()));
+    }
+    if (r.amountMicros !== undefined) sum.addMicros(r.amountMicros);
+    else if (r.amount !== null) sum.addDecimal(new Decimal(r.amount));
+  }
+
+  addUser(s: number, key: string, userId: string): void {
+    const e = this.extraOf(s);
+    e.users ??= new Map();
+    let set = e.users.get(key);
+    if (!set) e.users.set(key, (set = new Set()));
     set.add(userId);
   }
 
@@ -40,31 +169,89 @@ export class CustomerAcc {
    * earlier one or is itself older (one row is superseded); two reports on one day
    * are an input error naming both lines.
    */
-  addCount(key: string, metric: string, report: MetricReport): boolean {
-    this.counts ??= new Map();
-    let byMetric = this.counts.get(key);
-    if (!byMetric) this.counts.set(key, (byMetric = new Map()));
+  addCount(s: number, customerId: string, key: string, metric: string, report: MetricReport): boolean {
+    const e = this.extraOf(s);
+    e.counts ??= new Map();
+    let byMetric = e.counts.get(key);
+    if (!byMetric) e.counts.set(key, (byMetric = new Map()));
     const prior = byMetric.get(metric);
     if (!prior) {
       byMetric.set(metric, report);
       return false;
     }
-    if (prior.date === report.date) throw new DuplicateCountError(this.customerId, key, metric, prior, report);
+    if (prior.date === report.date) throw new DuplicateCountError(customerId, key, metric, prior, report);
     if (report.date > prior.date) byMetric.set(metric, report);
     return true;
   }
 
-  /** The report of a metric that stands (the latest in the window). */
-  latest(key: string, metric: string): MetricReport | undefined {
-    return this.counts?.get(key)?.get(metric);
+  /** The slot of (partner, customer) if there is one. */
+  find(partner: number, customer: number): number | undefined {
+    if (customer >= this.head.length) return undefined;
+    for (let s = this.head[customer]! - 1; s >= 0; s = this.next[s]! - 1) if (this.partnerOf[s] === partner) return s;
+    return undefined;
   }
 
-  /** Active users (or the paying metric: the largest of `metrics`) by usageKey. */
-  active(metrics: readonly string[] | null): Map<string, number> {
+  /** Each partner's slots, in the order they were made (the order rows first reached them). */
+  slotsByPartner(): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    for (let s = 0; s < this.size; s++) {
+      const p = this.partnerOf[s]!;
+      let list = out.get(p);
+      if (!list) out.set(p, (list = []));
+      list.push(s);
+    }
+    return out;
+  }
+
+  /** A read-only view of one slot, for finishing and explaining. */
+  view(s: number, customers: Interner): CustomerAcc {
+    return new CustomerAcc(this, s, customers.names[this.customerOf[s]!]!);
+  }
+
+  /** The customer (interned index) of a slot. */
+  customer(s: number): number {
+    return this.customerOf[s]!;
+  }
+
+  rows(s: number): number {
+    return this.rowsOf[s]!;
+  }
+
+  units(s: number): number {
+    return this.unitsOf[s]!;
+  }
+
+  unitsBySku(s: number): ReadonlyMap<string, number> {
+    const k = this.skuNames.length;
+    const extra = this.extra[s]?.bySku;
+    if (k === 0) return extra ?? NO_UNITS;
     const out = new Map<string, number>();
-    if (metrics === null) for (const [key, set] of this.users ?? []) out.set(key, set.size);
+    for (let i = 0; i < k; i++) {
+      const u = this.skuUnits[s * k + i]!;
+      if (u !== 0) out.set(this.skuNames[i]!, u);
+    }
+    for (const [sku, u] of extra ?? []) out.set(sku, u);
+    return out;
+  }
+
+  /** Revenue in the campaign currency, exact: each currency-day sum at its own rate. */
+  revenueIn(s: number, c: Campaign, fx: FxTable | undefined): Decimal {
+    const e = this.extra[s];
+    let total = this.homeOf[s] === 0 ? ZERO : microsToDecimal(this.homeOf[s]!);
+    if (e?.home) total = total.plus(e.home.toDecimal());
+    for (const [key, sum] of e?.foreign ?? []) {
+      const [cur, date] = key.split('|') as [string, string | undefined];
+      total = total.plus(sum.toDecimal().times(rateToCampaign(c, cur, date, fx)));
+    }
+    return total;
+  }
+
+  active(s: number, metrics: readonly string[] | null): Map<string, number> {
+    const e = this.extra[s];
+    const out = new Map<string, number>();
+    if (metrics === null) for (const [key, set] of e?.users ?? []) out.set(key, set.size);
     else {
-      for (const [key, byMetric] of this.counts ?? []) {
+      for (const [key, byMetric] of e?.counts ?? []) {
         let best = 0;
         for (const m of metrics) best = Math.max(best, byMetric.get(m)?.value ?? 0);
         out.set(key, best);
@@ -73,45 +260,43 @@ export class CustomerAcc {
     return out;
   }
 
-  addUnits(sku: string, units: number): void {
-    this.units += units;
-    if (this.bySku) this.bySku.set(sku, (this.bySku.get(sku) ?? 0) + units);
-    else if (this.sku === null || this.sku === sku) {
-      this.sku = sku;
-      this.skuUnits += units;
-    } else {
-      this.bySku = new Map([[this.sku, this.skuUnits]]);
-      this.bySku.set(sku, (this.bySku.get(sku) ?? 0) + units);
-    }
+  latest(s: number, key: string, metric: string): MetricReport | undefined {
+    return this.extra[s]?.counts?.get(key)?.get(metric);
+  }
+}
+
+/** One customer of one partner and service, as finishing and explaining read it. */
+export class CustomerAcc {
+  constructor(
+    private readonly table: ServiceTable,
+    private readonly slot: number,
+    readonly customerId: string,
+  ) {}
+
+  get rows(): number {
+    return this.table.rows(this.slot);
+  }
+
+  get units(): number {
+    return this.table.units(this.slot);
   }
 
   get unitsBySku(): ReadonlyMap<string, number> {
-    if (this.bySku) return this.bySku;
-    return this.sku === null ? NO_UNITS : new Map([[this.sku, this.skuUnits]]);
+    return this.table.unitsBySku(this.slot);
   }
 
-  addRevenue(c: Campaign, r: TxRow): void {
-    const cur = r.currency;
-    let sum: ScaledSum | undefined;
-    if (cur === c.currency) sum = this.home ??= new ScaledSum();
-    else {
-      const key = c.fixedFx.has(cur) ? cur : `${cur}|${r.date}`;
-      this.foreign ??= new Map();
-      sum = this.foreign.get(key);
-      if (!sum) this.foreign.set(key, (sum = new ScaledSum()));
-    }
-    if (r.amountMicros !== undefined) sum.addMicros(r.amountMicros);
-    else if (r.amount !== null) sum.addDecimal(new Decimal(r.amount));
-  }
-
-  /** Revenue in the campaign currency, exact: each currency-day sum at its own rate. */
   revenueIn(c: Campaign, fx: FxTable | undefined): Decimal {
-    let total = this.home ? this.home.toDecimal() : ZERO;
-    for (const [key, sum] of this.foreign ?? []) {
-      const [cur, date] = key.split('|') as [string, string | undefined];
-      total = total.plus(sum.toDecimal().times(rateToCampaign(c, cur, date, fx)));
-    }
-    return total;
+    return this.table.revenueIn(this.slot, c, fx);
+  }
+
+  /** Active users (or the paying metric: the largest of `metrics`) by usageKey. */
+  active(metrics: readonly string[] | null): Map<string, number> {
+    return this.table.active(this.slot, metrics);
+  }
+
+  /** The report of a metric that stands (the latest in the window). */
+  latest(key: string, metric: string): MetricReport | undefined {
+    return this.table.latest(this.slot, key, metric);
   }
 }
 
@@ -151,19 +336,4 @@ export function rateToCampaign(c: Campaign, cur: string, date: string | undefine
   if (!date) throw new Error(`internal: no date for ${cur}`);
   if (!fx) throw new FxNeededError(cur, c.currency, date);
   return fx.rate(cur, c.currency, date).rate;
-}
-
-export class PartnerAcc {
-  rows = 0;
-  readonly services = new Map<ServiceDef, Map<string, CustomerAcc>>();
-
-  constructor(readonly partnerId: string) {}
-
-  customer(def: ServiceDef, customerId: string): CustomerAcc {
-    let byCustomer = this.services.get(def);
-    if (!byCustomer) this.services.set(def, (byCustomer = new Map()));
-    let acc = byCustomer.get(customerId);
-    if (!acc) byCustomer.set(customerId, (acc = new CustomerAcc(customerId)));
-    return acc;
-  }
 }

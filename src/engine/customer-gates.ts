@@ -3,21 +3,6 @@ import type { Decimal } from '../money/index.js';
 import type { ServiceDef, Threshold } from '../campaign/model.js';
 import type { Reason } from './reasons.js';
 
-/**
- * Why a customer is or is not net new for a service: the earliest earlier row that
- * shows it already had the service, as `date\u0000transactionId` (so the smallest
- * string is the earliest row, ties broken by id), and an explicit net_new value.
- */
-export interface NetNewEvidence {
-  earliest: string | undefined;
-  explicit: boolean | undefined;
-}
-
-export function isNetNew(earliest: string | undefined, explicit: boolean | undefined): boolean {
-  if (explicit !== undefined) return explicit;
-  return earliest === undefined;
-}
-
 export function customerGate(def: ServiceDef, netNew: boolean, units: number, revenue: Decimal): Reason | null {
   const q = def.qualify;
   if (!q) return null;

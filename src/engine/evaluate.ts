@@ -6,10 +6,11 @@
 import { Decimal, formatMoney, ZERO, type FxTable } from '../money/index.js';
 import { isUsageService, type Campaign, type ServiceDef } from '../campaign/model.js';
 import { plusDays } from '../dates.js';
-import { PartnerAcc } from './accumulate.js';
+import { Interner, ServiceTable, type CustomerAcc } from './accumulate.js';
+import { NetNewBook } from './net-new.js';
 import type { ClaimBook } from './claims.js';
 import { creditRow, creditUsage } from './credit.js';
-import { customerGate, customersNeeded, isNetNew } from './customer-gates.js';
+import { customerGate, customersNeeded } from './customer-gates.js';
 import { Directory } from './directory.js';
 import type { EligibilityBook, EligibilityGap } from './eligibility.js';
 import { customerExclusion, dateReason, programReason, serviceOf, skuIndexOf } from './filter.js';
@@ -62,11 +63,6 @@ export interface PartnerVerdict {
   services: Map<ServiceDef, ServiceVerdict>;
 }
 
-function isPositiveAmount(r: TxRow): boolean {
-  if (r.amountMicros !== undefined) return r.amountMicros > 0;
-  return r.amount !== null && !r.amount.startsWith('-') && /[1-9]/.test(r.amount);
-}
-
 const REASON_INDEX = new Map<Reason, number>(REASONS.map((r, i) => [r, i]));
 
 /** Row counts kept as an array per reason on the hot path; RowCounts at the end. */
@@ -110,14 +106,14 @@ function newCounts(): Tally {
 export class CampaignRun {
   readonly asOf: string;
   readonly counts = newCounts();
-  /** Per credited partner: its accumulators and its row counts, in one lookup. */
-  private readonly slots = new Map<string, { p: PartnerAcc; pc: Tally }>();
+  /** Per credited partner: its index in the service tables and its row counts, in one lookup. */
+  private readonly slots = new Map<string, PartnerSlot>();
+  /** Per service: a slot per (partner, customer), in columns. */
+  private readonly tables = new Map<ServiceDef, ServiceTable>();
   private readonly gates = new Map<string, GateFailure | null>();
   private readonly skuIndex: Map<string, ServiceDef>;
   /** Net-new evidence by service, then customer: from every row, whoever it is credited to. */
-  private readonly history = new Map<ServiceDef, Map<string, string>>();
-  /** Explicit net_new values by service, then customer (false wins). */
-  private readonly explicitNetNew = new Map<ServiceDef, Map<string, boolean>>();
+  private readonly netNew: NetNewBook;
   /** Whether transactions.csv rows earn here (some service pays on seats, revenue or counts). */
   private readonly paysOnTransactions: boolean;
   /** Usage services by the workloads they pay for. */
@@ -135,12 +131,14 @@ export class CampaignRun {
     readonly c: Campaign,
     private readonly opts: EvaluateOptions,
     private readonly directory: Directory | undefined,
+    /** Customer ids, interned once for every campaign of the run. */
+    private readonly customers: Interner = new Interner(),
   ) {
     this.asOf = opts.asOf ?? c.asOf;
     this.skuIndex = skuIndexOf(c);
+    this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts === true);
     for (const s of c.services) {
-      this.history.set(s, new Map());
-      this.explicitNetNew.set(s, new Map());
+      this.tables.set(s, new ServiceTable(s));
       if (isUsageService(s)) {
         const cfg = s.config as PerActiveUser;
         this.windowStart.set(s, plusDays(this.asOf, 1 - cfg.windowDays));
@@ -184,14 +182,14 @@ export class CampaignRun {
     if (pc) bump(pc, reason);
   }
 
-  private partner(partnerId: string): { p: PartnerAcc; pc: Tally } {
+  private partner(partnerId: string): PartnerSlot {
     let slot = this.slots.get(partnerId);
-    if (!slot) this.slots.set(partnerId, (slot = { p: new PartnerAcc(partnerId), pc: newCounts() }));
+    if (!slot) this.slots.set(partnerId, (slot = { index: this.slots.size, pc: newCounts() }));
     slot.pc.read++;
     return slot;
   }
 
-  add(r: TxRow): void {
+  add(r: TxRow, customer = this.customers.of(r.customerId)): void {
     if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
       this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
     }
@@ -199,17 +197,18 @@ export class CampaignRun {
     // customers and subscriptions; its rows are usage.csv's.
     if (!this.paysOnTransactions) return;
     const v = this.classifyTx(r, false, this.scratch);
-    if (v.def && v.historyDef) this.noteHistory(v.historyDef, r);
+    if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, customer, r);
     const slot = this.apply(v, r.date);
     if (!slot) return;
-    const acc = slot.p.customer(v.def!, r.customerId);
-    acc.rows++;
-    if (v.def!.method.measure === 'units') acc.addUnits(r.sku, v.units!);
-    else if (v.def!.method.measure === 'revenue') acc.addRevenue(this.c, r);
+    const table = this.tables.get(v.def!)!;
+    const s = table.slot(slot.index, customer);
+    table.addRows(s, 1);
+    if (v.def!.method.measure === 'units') table.addUnits(s, r.sku, v.units!);
+    else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
   }
 
   /** Counts a row's verdict; the partner's slot when the row goes on to accumulate. */
-  private apply(v: RowVerdict, date: string): { p: PartnerAcc; pc: Tally } | null {
+  private apply(v: RowVerdict, date: string): PartnerSlot | null {
     this.counts.read++;
     if (v.partnerId === null) {
       this.exclude(undefined, v.reason!);
@@ -329,12 +328,13 @@ export class CampaignRun {
     const v = this.classifyUsage(u, false);
     const slot = this.apply(v, u.date);
     if (!slot) return;
-    const acc = slot.p.customer(v.def!, u.customerId);
-    acc.rows++;
+    const table = this.tables.get(v.def!)!;
+    const s = table.slot(slot.index, this.customers.of(u.customerId));
+    table.addRows(s, 1);
     const cfg = v.def!.config as PerActiveUser;
-    if (cfg.metrics === null) acc.addUser(v.usageKey!, u.userId);
-    else if (acc.addCount(v.usageKey!, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
-      acc.rows--;
+    if (cfg.metrics === null) table.addUser(s, v.usageKey!, u.userId);
+    else if (table.addCount(s, u.customerId, v.usageKey!, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
+      table.addRows(s, -1);
       this.exclude(slot.pc, 'SUPERSEDED');
     }
   }
@@ -391,37 +391,15 @@ export class CampaignRun {
     return rated.length === 1 ? rated[0]! : '';
   }
 
-  /**
-   * A customer with paid seats (or billing) of the service before the period is not
-   * net new, with any partner. The earliest such row is kept as evidence (by date,
-   * then id, so row order never matters).
-   */
-  private noteHistory(def: ServiceDef, r: TxRow): void {
-    if (r.netNew === null && r.date >= this.c.period.start) return;
-    if (r.netNew !== null) {
-      const explicit = this.explicitNetNew.get(def)!;
-      explicit.set(r.customerId, explicit.get(r.customerId) === false ? false : r.netNew);
-    }
-    if (r.date >= this.c.period.start || r.subscriptionType !== 'paid') return;
-    const positive = (r.quantity !== null && r.quantity > 0) || (r.amount !== null && isPositiveAmount(r));
-    if (!positive) return;
-    const byCustomer = this.history.get(def)!;
-    const prior = byCustomer.get(r.customerId);
-    if (prior !== undefined) {
-      // Keep the earlier of the two, by date then id, without building a key for a later row.
-      const priorDate = prior.slice(0, 10);
-      if (r.date > priorDate || (r.date === priorDate && r.id >= prior.slice(11))) return;
-    }
-    byCustomer.set(r.customerId, `${r.date}\u0000${r.id}`);
-  }
-
   finish(): CampaignResult {
     const c = this.c;
     const partners: PartnerResult[] = [];
     const ids = [...this.slots.keys()].sort();
+    const byPartner = new Map<ServiceDef, Map<number, number[]>>();
+    for (const [def, table] of this.tables) byPartner.set(def, table.slotsByPartner());
     for (const id of ids) {
       const slot = this.slots.get(id)!;
-      partners.push(this.finishPartner(slot.p, slot.pc));
+      partners.push(this.finishPartner(id, slot, byPartner));
     }
     return {
       id: c.id,
@@ -437,22 +415,25 @@ export class CampaignRun {
   /** Per partner, after finish, when keepVerdicts is set. */
   readonly verdicts = new Map<string, PartnerVerdict>();
 
-  private finishPartner(p: PartnerAcc, pc: Tally): PartnerResult {
+  private finishPartner(partnerId: string, slot: PartnerSlot, byPartner: Map<ServiceDef, Map<number, number[]>>): PartnerResult {
     const c = this.c;
+    const pc = slot.pc;
+    const p = { partnerId };
     const gate = this.gate(p.partnerId);
     const keep = this.opts.keepVerdicts === true;
     const serviceVerdicts = new Map<ServiceDef, ServiceVerdict>();
     const services: ServiceResult[] = c.services.map((def) => {
       const customerVerdicts = new Map<string, CustomerVerdict>();
-      const customers = p.services.get(def) ?? new Map();
-      const history = this.history.get(def)!;
-      const explicit = this.explicitNetNew.get(def)!;
+      const table = this.tables.get(def)!;
+      const slots = byPartner.get(def)!.get(slot.index) ?? [];
       const measures: CustomerMeasure[] = [];
       let units = 0;
       let revenue = ZERO;
       const qualifyingRows: number[] = [];
       const usage = isUsageService(def) ? (def.config as PerActiveUser) : null;
-      for (const acc of customers.values()) {
+      for (const s of slots) {
+        const acc = table.view(s, this.customers);
+        const customer = table.customer(s);
         if (acc.rows === 0) continue;
         const rev = def.method.measure === 'revenue' ? acc.revenueIn(c, this.opts.fx) : ZERO;
         const active = usage ? acc.active(usage.metrics) : undefined;
@@ -460,13 +441,13 @@ export class CampaignRun {
         const belowClaimMinimum = this.paidSeats !== null && (this.paidSeats.get(acc.customerId) ?? 0) < c.claims!.minPaidSeats!;
         const reason =
           (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ??
-          customerGate(def, isNetNew(history.get(acc.customerId), explicit.get(acc.customerId)), customerUnits, rev);
+          customerGate(def, this.netNew.isNetNew(def, customer), customerUnits, rev);
         const measure: CustomerMeasure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
         if (keep) {
           customerVerdicts.set(acc.customerId, {
             customerId: acc.customerId,
             reason,
-            detail: reason ? this.customerDetail(def, acc.customerId, reason, customerUnits, rev, history.get(acc.customerId), explicit.get(acc.customerId)) : '',
+            detail: reason ? this.customerDetail(def, acc.customerId, reason, customerUnits, rev, this.netNew.earliest(def, customer), this.netNew.explicitValue(def, customer)) : '',
             units: customerUnits,
             revenue: rev,
             measure,
@@ -616,13 +597,23 @@ export class CampaignRun {
     if (cv?.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
     if (!sv.result.qualified) return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
     if (!u.userId) {
-      const standing = this.slots.get(v.partnerId!)?.p.services.get(v.def!)?.get(u.customerId)?.latest(v.usageKey!, u.metric);
+      const standing = this.customerAcc(v.partnerId!, v.def!, u.customerId)?.latest(v.usageKey!, u.metric);
       if (standing && standing.line !== u.line) {
         return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SUPERSEDED', detail: `${u.metric} = ${u.value} on ${u.date}; the count of ${standing.date} (line ${standing.line}, ${standing.value}) replaces it` });
       }
     }
     const what = u.userId ? `user ${u.userId} active in ${u.workload}` : `${u.metric} = ${u.value} in ${u.workload}`;
     return this.event(v.partnerId, { ...base, status: 'counted', detail: `${what}; the customer's pay is on its customer line` });
+  }
+
+  /** One customer of a partner and service, after the rows are in. */
+  private customerAcc(partnerId: string, def: ServiceDef, customerId: string): CustomerAcc | undefined {
+    const slot = this.slots.get(partnerId);
+    const customer = this.customers.find(customerId);
+    if (!slot || customer === undefined) return undefined;
+    const table = this.tables.get(def)!;
+    const s = table.find(slot.index, customer);
+    return s === undefined ? undefined : table.view(s, this.customers);
   }
 
   private fxFor(cur: string, date: string): { rate: Decimal; source: string } {
@@ -694,6 +685,12 @@ export class CampaignRun {
   }
 }
 
+/** A credited partner: its index in the service tables, and its row counts. */
+interface PartnerSlot {
+  index: number;
+  pc: Tally;
+}
+
 /** What steps 1-3 decided for one row. */
 export interface RowVerdict {
   /** The credited partner; null: nobody (NOT_CREDITED), or a usage row dropped before credit. */
@@ -717,13 +714,15 @@ export class Evaluator {
   private readonly runs: CampaignRun[];
   /** Built from transactions.csv only when some campaign pays on usage. */
   private readonly directory: Directory | undefined;
+  /** Customer ids, interned once for every campaign. */
+  private readonly customers = new Interner();
 
   constructor(
     campaigns: readonly Campaign[],
     private readonly opts: EvaluateOptions = {},
   ) {
     this.directory = campaigns.some((c) => c.services.some(isUsageService)) ? new Directory() : undefined;
-    this.runs = campaigns.map((c) => new CampaignRun(c, opts, this.directory));
+    this.runs = campaigns.map((c) => new CampaignRun(c, opts, this.directory, this.customers));
   }
 
   /** Whether any campaign reads usage.csv (after every transactions row is in). */
@@ -733,7 +732,8 @@ export class Evaluator {
 
   add(row: TxRow): void {
     this.directory?.add(row);
-    for (const run of this.runs) run.add(row);
+    const customer = this.customers.of(row.customerId);
+    for (const run of this.runs) run.add(row, customer);
   }
 
   /** After finish (keepVerdicts): each campaign's story of one transactions row. */

@@ -10,7 +10,7 @@
  * reads those lines' ids and reports only ids that are truly equal, so nothing is
  * ever reported that is not a repeat, and nothing is re-read when nothing repeats.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -111,59 +111,73 @@ export class IdFilter {
 
   /**
    * Groups of places whose ids share a fingerprint (each group in file, line order),
-   * read one partition at a time. Ids seen in the exact phase only were already
-   * answered by `add`.
+   * read one partition at a time into buffers reused from one partition to the next
+   * (an open-addressing table of entry numbers), so the check makes no garbage. Ids
+   * seen in the exact phase only were already answered by `add`.
    */
   candidates(): IdPlace[][] {
     const groups: IdPlace[][] = [];
     if (this.exact !== null) return groups;
+    let most = 0;
+    for (let p = 0; p < PARTITIONS; p++) most = Math.max(most, this.spilled[p]! + this.counts[p]!);
+    const entries = new Uint32Array(most * WORDS);
+    let size = 2;
+    while (size < most * 2) size *= 2;
+    const table = new Int32Array(size);
     for (let p = 0; p < PARTITIONS; p++) {
-      const entries = this.entries(p);
-      const n = entries.length / WORDS;
+      const n = this.load(p, entries);
       if (n < 2) continue;
-      const first = new Map<number, number>();
-      const next = new Int32Array(n).fill(-1);
-      let matched: Set<number> | null = null;
+      let mask = 2;
+      while (mask < n * 2) mask *= 2;
+      mask -= 1;
+      table.fill(0, 0, mask + 1);
+      let matches: Map<number, IdPlace[]> | null = null;
       for (let i = 0; i < n; i++) {
         const h1 = entries[i * WORDS]!;
-        const head = first.get(h1);
-        if (head === undefined) {
-          first.set(h1, i);
-          continue;
+        const h2 = entries[i * WORDS + 1]!;
+        for (let at = h2 & mask; ; at = (at + 1) & mask) {
+          const k = table[at]!;
+          if (k === 0) {
+            table[at] = i + 1;
+            break;
+          }
+          const j = k - 1;
+          if (entries[j * WORDS] === h1 && entries[j * WORDS + 1] === h2) {
+            matches ??= new Map();
+            let g = matches.get(j);
+            if (!g) matches.set(j, (g = [{ file: entries[j * WORDS + 2]!, line: entries[j * WORDS + 3]! }]));
+            g.push({ file: entries[i * WORDS + 2]!, line: entries[i * WORDS + 3]! });
+            break;
+          }
         }
-        // Chain entries with the same high word; equal low words make a fingerprint match.
-        next[i] = next[head]!;
-        next[head] = i;
-        (matched ??= new Set()).add(head);
       }
-      for (const head of matched ?? []) {
-        const byLow = new Map<number, IdPlace[]>();
-        for (let i = head; i >= 0; i = next[i]!) {
-          const low = entries[i * WORDS + 1]!;
-          let g = byLow.get(low);
-          if (!g) byLow.set(low, (g = []));
-          g.push({ file: entries[i * WORDS + 2]!, line: entries[i * WORDS + 3]! });
-        }
-        for (const g of byLow.values()) if (g.length > 1) groups.push(g.sort((a, b) => a.file - b.file || a.line - b.line));
-      }
+      for (const g of matches?.values() ?? []) groups.push(g.sort((a, b) => a.file - b.file || a.line - b.line));
     }
     return groups;
   }
 
-  /** A partition's entries: its file, then its buffer. */
-  private entries(p: number): Uint32Array {
+  /** Reads a partition's entries (its file, then its buffer) into `into`; returns how many. */
+  private load(p: number, into: Uint32Array): number {
     const buffered = this.counts[p]!;
     const spilled = this.spilled[p]!;
-    const out = new Uint32Array((spilled + buffered) * WORDS);
     if (spilled > 0) {
-      const fd = this.fds[p];
-      if (fd !== null && fd !== undefined) closeSync(fd);
+      const open = this.fds[p];
+      if (open !== null && open !== undefined) closeSync(open);
       this.fds[p] = null;
-      const bytes = readFileSync(join(this.dir!, String(p)));
-      new Uint8Array(out.buffer).set(bytes.subarray(0, spilled * WORDS * 4));
+      const fd = openSync(join(this.dir!, String(p)), 'r');
+      try {
+        const bytes = new Uint8Array(into.buffer, 0, spilled * WORDS * 4);
+        for (let done = 0; done < bytes.length; ) {
+          const n = readSync(fd, bytes, done, bytes.length - done, done);
+          if (n === 0) throw new Error(`internal: id spill file ${p} is short`);
+          done += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
     }
-    if (buffered > 0) out.set(this.buffers[p]!.subarray(0, buffered * WORDS), spilled * WORDS);
-    return out;
+    if (buffered > 0) into.set(this.buffers[p]!.subarray(0, buffered * WORDS), spilled * WORDS);
+    return spilled + buffered;
   }
 
   /** Removes the temporary files (always call when done). */
