@@ -13,7 +13,7 @@ import { creditRow, creditUsage } from './credit.js';
 import { customerGate, customersNeeded } from './customer-gates.js';
 import { Directory } from './directory.js';
 import type { EligibilityBook, EligibilityGap } from './eligibility.js';
-import { customerExclusion, dateReason, programReason, serviceOf, skuIndexOf } from './filter.js';
+import { customerExclusion, dateReason, paysFor, programReason, serviceIndexOf, serviceOf, type ServiceIndex } from './filter.js';
 import { partnerGate, type GateFailure, type PartnerDirectory } from './partner-gates.js';
 import { capService, settle } from './payout.js';
 import { REASONS, type Reason } from './reasons.js';
@@ -111,7 +111,7 @@ export class CampaignRun {
   /** Per service: a slot per (partner, customer), in columns. */
   private readonly tables = new Map<ServiceDef, ServiceTable>();
   private readonly gates = new Map<string, GateFailure | null>();
-  private readonly skuIndex: Map<string, ServiceDef>;
+  private readonly serviceIndex: ServiceIndex;
   /** Net-new evidence by service, then customer: from every row, whoever it is credited to. */
   private readonly netNew: NetNewBook;
   /** Whether transactions.csv rows earn here (some service pays on seats, revenue or counts). */
@@ -135,7 +135,7 @@ export class CampaignRun {
     private readonly customers: Interner = new Interner(),
   ) {
     this.asOf = opts.asOf ?? c.asOf;
-    this.skuIndex = skuIndexOf(c);
+    this.serviceIndex = serviceIndexOf(c);
     this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts === true);
     for (const s of c.services) {
       this.tables.set(s, new ServiceTable(s));
@@ -189,7 +189,7 @@ export class CampaignRun {
     return slot;
   }
 
-  add(r: TxRow, customer = this.customers.of(r.customerId)): void {
+  add(r: TxRow): void {
     if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
       this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
     }
@@ -197,11 +197,12 @@ export class CampaignRun {
     // customers and subscriptions; its rows are usage.csv's.
     if (!this.paysOnTransactions) return;
     const v = this.classifyTx(r, false, this.scratch);
-    if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, customer, r);
+    // The customer is looked up only for rows that count: history, or accumulation.
+    if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
     const slot = this.apply(v, r.date);
     if (!slot) return;
     const table = this.tables.get(v.def!)!;
-    const s = table.slot(slot.index, customer);
+    const s = table.slot(slot.index, this.customers.of(r.customerId));
     table.addRows(s, 1);
     if (v.def!.method.measure === 'units') table.addUnits(s, r.sku, v.units!);
     else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
@@ -229,7 +230,7 @@ export class CampaignRun {
    */
   classifyTx(r: TxRow, explain: boolean, v: RowVerdict = { partnerId: null }): RowVerdict {
     const c = this.c;
-    const { def, eligible } = serviceOf(c, this.skuIndex, r);
+    const def = serviceOf(this.serviceIndex, r);
     const partnerId = creditRow(c, r, this.opts.claims);
     // One object per call, filled in place: calc passes the same scratch verdict for every row.
     v.partnerId = partnerId;
@@ -256,7 +257,7 @@ export class CampaignRun {
       if (explain) v.detail = prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`;
       return v;
     }
-    if (!def || !eligible) {
+    if (!def || !paysFor(def, r)) {
       v.reason = 'SKU_NOT_ELIGIBLE';
       if (explain) v.detail = `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`;
       return v;
@@ -732,8 +733,7 @@ export class Evaluator {
 
   add(row: TxRow): void {
     this.directory?.add(row);
-    const customer = this.customers.of(row.customerId);
-    for (const run of this.runs) run.add(row, customer);
+    for (const run of this.runs) run.add(row);
   }
 
   /** After finish (keepVerdicts): each campaign's story of one transactions row. */

@@ -3,25 +3,37 @@ import { isUsageService, type Campaign, type ServiceDef } from '../campaign/mode
 import type { CustomerExclusion, Reason } from './reasons.js';
 import type { TxRow } from './types.js';
 
-/**
- * The campaign service a row belongs to. A `service` column names it; without one the
- * rate cards / SKU lists decide. `eligible` is false when the service is known but does
- * not pay for the row's SKU (such rows still count as history for net-new status).
- */
-export function serviceOf(c: Campaign, skuIndex: ReadonlyMap<string, ServiceDef>, r: TxRow): { def?: ServiceDef; eligible: boolean } {
-  if (r.service !== '') {
-    const def = c.services.find((s) => s.name === r.service && !isUsageService(s));
-    if (!def) return { eligible: false };
-    return { def, eligible: def.skus === null || def.skus.has(r.sku) };
-  }
-  const def = skuIndex.get(r.sku);
-  return { def, eligible: def !== undefined };
+/** How rows find their service: by the `service` column, else by SKU (rate cards / SKU lists). */
+export interface ServiceIndex {
+  byName: ReadonlyMap<string, ServiceDef>;
+  bySku: ReadonlyMap<string, ServiceDef>;
 }
 
-export function skuIndexOf(c: Campaign): Map<string, ServiceDef> {
-  const m = new Map<string, ServiceDef>();
-  for (const s of c.services) if (!isUsageService(s)) for (const sku of s.skus ?? []) if (!m.has(sku)) m.set(sku, s);
-  return m;
+export function serviceIndexOf(c: Campaign): ServiceIndex {
+  const bySku = new Map<string, ServiceDef>();
+  const byName = new Map<string, ServiceDef>();
+  for (const s of c.services) {
+    if (isUsageService(s)) continue;
+    if (!byName.has(s.name)) byName.set(s.name, s);
+    for (const sku of s.skus ?? []) if (!bySku.has(sku)) bySku.set(sku, s);
+  }
+  return { byName, bySku };
+}
+
+/**
+ * The campaign service a row belongs to. A `service` column names it; without one the
+ * rate cards / SKU lists decide.
+ */
+export function serviceOf(index: ServiceIndex, r: TxRow): ServiceDef | undefined {
+  return r.service !== '' ? index.byName.get(r.service) : index.bySku.get(r.sku);
+}
+
+/**
+ * Whether the row's service pays for its SKU. Rows of a known service whose SKU it
+ * does not pay for still count as history for net-new status.
+ */
+export function paysFor(def: ServiceDef, r: TxRow): boolean {
+  return def.skus === null || def.skus.has(r.sku);
 }
 
 /**
