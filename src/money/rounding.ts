@@ -17,5 +17,5 @@ export function formatMoney(value: Decimal, currency: string): string {
 
 /** An exact decimal as plain text (no exponent, no rounding), for traces. */
 export function exactText(value: Decimal): string {
-  return value.toFixed();
+  return value.isZero() ? '0' : value.toFixed();
 }

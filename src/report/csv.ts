@@ -4,9 +4,21 @@ import type { CalcResult } from '../engine/types.js';
 
 /** Quotes a cell per RFC 4180 and neutralises text that a spreadsheet would run as a formula. */
 export function csvCell(v: string | number | boolean): string {
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof v !== 'string') return String(v);
+  // One pass over the text (a trace writes millions of cells): does it need quoting, is it a formula?
+  let s = v;
+  let quote = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34 || c === 44 || c === 10 || c === 13) {
+      quote = true;
+      break;
+    }
+  }
+  const first = s.charCodeAt(0);
+  // = + - @ tab CR
+  if ((first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) && !/^[+-]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  return quote ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function csvLine(cells: readonly (string | number | boolean)[]): string {
