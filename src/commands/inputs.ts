@@ -183,6 +183,7 @@ async function streamUsage(file: string, campaigns: readonly Campaign[], onRow: 
     file,
     (h) => {
       reader = new UsageReader(file, h.index, problems, workloads, metrics);
+      reader.reuse = true;
       if (!reader.ok) throw new InvalidInputError(problems.all());
     },
     (rec, line) => {

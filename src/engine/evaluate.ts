@@ -345,9 +345,22 @@ export class CampaignRun {
     const dir = this.directory!;
     const def = this.workloadIndex.get(u.workload);
     if (def) {
-      if (u.date > this.asOf) return { partnerId: null, def, reason: 'AFTER_AS_OF', detail: explain ? `dated ${u.date}, after as_of ${this.asOf}` : undefined };
+      // Most rows of a long file end here: calc refills one scratch verdict for them.
       const start = this.windowStart.get(def)!;
-      if (u.date < start) return { partnerId: null, def, reason: 'OUTSIDE_WINDOW', detail: explain ? `dated ${u.date}, before the window ${start}..${this.asOf}` : undefined };
+      const early: Reason | null = u.date > this.asOf ? 'AFTER_AS_OF' : u.date < start ? 'OUTSIDE_WINDOW' : null;
+      if (early) {
+        const v: RowVerdict = explain ? { partnerId: null } : this.scratch;
+        v.partnerId = null;
+        v.def = def;
+        v.historyDef = undefined;
+        v.reason = early;
+        v.sub = undefined;
+        v.units = 0;
+        v.usageKey = undefined;
+        v.sku = undefined;
+        v.detail = !explain ? undefined : early === 'AFTER_AS_OF' ? `dated ${u.date}, after as_of ${this.asOf}` : `dated ${u.date}, before the window ${start}..${this.asOf}`;
+        return v;
+      }
     }
     const partnerId = creditUsage(c, u, this.opts.claims, dir);
     if (partnerId === null) {

@@ -107,20 +107,26 @@ export class UsageReader {
       for (const f of flags) if (!FLAGS.has(f)) p.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
     }
     if (p.count !== before) return undefined;
-    return {
-      line,
-      date,
-      customerId,
-      workload,
-      sku: cell(rec, at.sku),
-      subscriptionId: cell(rec, at.subscription_id),
-      userId,
-      metric,
-      value,
-      country: cell(rec, at.customer_country),
-      flags,
-      subscriptionType,
-      licenseProgram: cell(rec, at.license_program),
-    };
+    // One row object refilled for every record when streaming: the engine keeps values, never the row.
+    const o = this.reuse && this.scratchRow ? this.scratchRow : ({} as UsageRow);
+    o.line = line;
+    o.date = date;
+    o.customerId = customerId;
+    o.workload = workload;
+    o.sku = cell(rec, at.sku);
+    o.subscriptionId = cell(rec, at.subscription_id);
+    o.userId = userId;
+    o.metric = metric;
+    o.value = value;
+    o.country = cell(rec, at.customer_country);
+    o.flags = flags;
+    o.subscriptionType = subscriptionType;
+    o.licenseProgram = cell(rec, at.license_program);
+    if (this.reuse) this.scratchRow = o;
+    return o;
   }
+
+  /** Hand out one reused row object (streaming into the engine); off by default. */
+  reuse = false;
+  private scratchRow: UsageRow | undefined;
 }
