@@ -7,12 +7,9 @@ import { InvalidInputError, type Diagnostic } from './diagnostics.js';
 import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
 import { writeAtomic } from './report/write.js';
 import { calc, type CalcFormat } from './commands/calc.js';
-import { explain, type ExplainFormat } from './commands/explain.js';
-import { progress, type ProgressFormat } from './commands/progress.js';
-import { payoutExport, payoutList, payoutRun, payoutShow, payoutStatement, payoutVerify } from './commands/payout.js';
-import { validate, type ValidateFormat } from './commands/validate.js';
-import { renderSchema } from './commands/schema.js';
-import { runCases } from './commands/test-cases.js';
+import type { ExplainFormat } from './commands/explain.js';
+import type { ProgressFormat } from './commands/progress.js';
+import type { ValidateFormat } from './commands/validate.js';
 import type { RunOptions } from './commands/inputs.js';
 import { resolveInputs } from './input/data.js';
 import { PRESET_NAMES } from './input/presets/index.js';
@@ -137,6 +134,7 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
     .action(async (o: Record<string, unknown>) => {
+      const { explain } = await import('./commands/explain.js');
       const output = await explain(
         { ...runOptions(o), partner: o.partner as string, customer: o.customer as string | undefined, format: o.format as ExplainFormat },
         stderrWarnings(Boolean(o.quiet)),
@@ -154,6 +152,7 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
     .action(async (o: Record<string, unknown>) => {
+      const { progress } = await import('./commands/progress.js');
       const output = await progress({ ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat }, stderrWarnings(Boolean(o.quiet)));
       emit(output, o.out as string | undefined);
     });
@@ -175,6 +174,7 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db')
     .action(async (o: Record<string, unknown>) => {
+      const { payoutRun } = await payoutCommands();
       const r = await payoutRun(
         { ...runOptions(o), period: o.period as string, ledger: o.ledger as string, supersede: Boolean(o.supersede), reason: o.reason as string | undefined, busyTimeoutMs: Number(o.busyTimeout) },
         stderrWarnings(Boolean(o.quiet)),
@@ -188,7 +188,8 @@ export function buildProgram(): Command {
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExample:\n  $ incent payout list --ledger payouts.db')
-    .action((o: Record<string, unknown>) => {
+    .action(async (o: Record<string, unknown>) => {
+      const { payoutList } = await payoutCommands();
       process.stdout.write(payoutList(o.ledger as string, o.format as 'table' | 'json'));
     });
   payout
@@ -198,7 +199,8 @@ export function buildProgram(): Command {
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExample:\n  $ incent payout show 3 --ledger payouts.db --format json')
-    .action((id: string, o: Record<string, unknown>) => {
+    .action(async (id: string, o: Record<string, unknown>) => {
+      const { payoutShow } = await payoutCommands();
       process.stdout.write(payoutShow(o.ledger as string, id, o.format as 'table' | 'json'));
     });
   payout
@@ -209,7 +211,10 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
     .option('-o, --out <file>', 'write it to FILE (atomically)')
     .addHelpText('after', '\nExample:\n  $ incent payout export 3 --format csv --out payments-2018-01.csv')
-    .action((id: string, o: Record<string, unknown>) => emit(payoutExport(o.ledger as string, id, o.format as 'csv' | 'json'), o.out as string | undefined));
+    .action(async (id: string, o: Record<string, unknown>) => {
+      const { payoutExport } = await payoutCommands();
+      emit(payoutExport(o.ledger as string, id, o.format as 'csv' | 'json'), o.out as string | undefined);
+    });
   addInputOptions(
     payout
       .command('verify')
@@ -219,6 +224,7 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', '\nExample:\n  $ incent payout verify 3 --rules rules --data exports/2018-01 --ledger payouts.db')
     .action(async (id: string, o: Record<string, unknown>) => {
+    const { payoutVerify } = await payoutCommands();
     const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger as string, run: id }, stderrWarnings(Boolean(o.quiet)));
     process.stdout.write(r.output);
     process.exitCode = r.exitCode;
@@ -232,7 +238,10 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'html']).default('text'))
     .option('-o, --out <file>', 'write it to FILE (atomically)')
     .addHelpText('after', '\nExample:\n  $ incent payout statement 3 --partner 1000001 --format html --out statement.html --ledger payouts.db')
-    .action((id: string, o: Record<string, unknown>) => emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined));
+    .action(async (id: string, o: Record<string, unknown>) => {
+      const { payoutStatement } = await payoutCommands();
+      emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined);
+    });
 
   program
     .command('validate')
@@ -241,7 +250,8 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--strict', 'fail on warnings too')
     .addHelpText('after', '\nExample:\n  $ incent validate rules\n  $ incent validate rules --format github --strict')
-    .action((paths: string[], o: Record<string, unknown>) => {
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      const { validate } = await import('./commands/validate.js');
       const r = validate(paths, o.format as ValidateFormat, Boolean(o.strict));
       process.stdout.write(r.output);
       process.exitCode = r.exitCode;
@@ -252,7 +262,10 @@ export function buildProgram(): Command {
     .description('print the JSON Schema of a campaign file, for editors')
     .option('-o, --out <file>', 'write it to FILE')
     .addHelpText('after', '\nExample:\n  $ incent schema --out schema/campaign.schema.json')
-    .action((o: Record<string, unknown>) => emit(renderSchema(), o.out as string | undefined));
+    .action(async (o: Record<string, unknown>) => {
+      const { renderSchema } = await import('./commands/schema.js');
+      emit(renderSchema(), o.out as string | undefined);
+    });
 
   program
     .command('test')
@@ -260,12 +273,18 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'campaign files or folders')
     .addHelpText('after', '\nExample:\n  $ incent test rules\n\nA case is a folder of input CSVs plus expected.yaml; see docs/campaign-cases.md.')
     .action(async (paths: string[]) => {
+      const { runCases } = await import('./commands/test-cases.js');
       const r = await runCases(paths);
       process.stdout.write(r.output);
       process.exitCode = r.exitCode;
     });
 
   return program;
+}
+
+/** Commands load what they need when they run: calc never loads the SQLite ledger. */
+function payoutCommands(): Promise<typeof import('./commands/payout.js')> {
+  return import('./commands/payout.js');
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -58,10 +58,38 @@ function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
-function grownFloat(a: Float64Array, size: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(Math.max(size, a.length * 2));
-  b.set(a);
-  return b;
+/** Columns grow a page (8,192 slots) at a time: no doubling, no copy, little slack. */
+const PAGE_BITS = 13;
+const PAGE = 1 << PAGE_BITS;
+const IN_PAGE = PAGE - 1;
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
+
+class IntColumn {
+  private readonly pages: Int32Array[] = [];
+  constructor(private readonly width = 1) {}
+  ensure(s: number): void {
+    while (this.pages.length <= s >>> PAGE_BITS) this.pages.push(new Int32Array(PAGE * this.width));
+  }
+  get(s: number, k = 0): number {
+    return this.pages[s >>> PAGE_BITS]![(s & IN_PAGE) * this.width + k]!;
+  }
+  set(s: number, v: number, k = 0): void {
+    this.pages[s >>> PAGE_BITS]![(s & IN_PAGE) * this.width + k] = v;
+  }
+}
+
+class FloatColumn {
+  private readonly pages: Float64Array[] = [];
+  ensure(s: number): void {
+    while (this.pages.length <= s >>> PAGE_BITS) this.pages.push(new Float64Array(PAGE));
+  }
+  get(s: number): number {
+    return this.pages[s >>> PAGE_BITS]![s & IN_PAGE]!;
+  }
+  set(s: number, v: number): void {
+    this.pages[s >>> PAGE_BITS]![s & IN_PAGE] = v;
+  }
 }
 
 /**
@@ -72,16 +100,17 @@ export class ServiceTable {
   size = 0;
   /** By customer index: its first slot + 1 (0: none yet). */
   private head = new Int32Array(1024);
-  private next = new Int32Array(1024);
-  private partnerOf = new Int32Array(1024);
-  private customerOf = new Int32Array(1024);
-  private rowsOf = new Int32Array(1024);
-  private unitsOf = new Float64Array(1024);
+  private readonly next = new IntColumn();
+  private readonly partnerOf = new IntColumn();
+  private readonly customerOf = new IntColumn();
+  private readonly rowsOf = new IntColumn();
+  /** Net units (exact: safe integers). */
+  private readonly unitsOf = new FloatColumn();
   /** Campaign-currency revenue in exact micro-units (safe integers). */
-  private homeOf = new Float64Array(1024);
-  /** Units by SKU column, `skuCount` per slot. */
-  private skuUnits: Float64Array;
-  private readonly extra: (SlotExtra | undefined)[] = [];
+  private readonly homeOf = new FloatColumn();
+  /** Units by SKU column, one per SKU the service names; a sum past 32 bits moves to the slot's extra. */
+  private readonly skuUnits: IntColumn;
+  private readonly extra = new Map<number, SlotExtra>();
   private readonly skuColumn: Map<string, number> | null;
   private readonly skuNames: string[];
 
@@ -89,63 +118,54 @@ export class ServiceTable {
     const skus = def.skus && def.skus.size <= SKU_COLUMNS ? [...def.skus].sort() : [];
     this.skuNames = skus;
     this.skuColumn = skus.length ? new Map(skus.map((s, i) => [s, i])) : null;
-    this.skuUnits = new Float64Array(1024 * skus.length);
+    this.skuUnits = new IntColumn(Math.max(1, skus.length));
   }
 
   /** The slot of (partner, customer), made when new. */
   slot(partner: number, customer: number): number {
     if (customer >= this.head.length) this.head = grownInt(this.head, customer + 1);
-    for (let s = this.head[customer]! - 1; s >= 0; s = this.next[s]! - 1) if (this.partnerOf[s] === partner) return s;
+    for (let s = this.head[customer]! - 1; s >= 0; s = this.next.get(s) - 1) if (this.partnerOf.get(s) === partner) return s;
     const s = this.size++;
-    if (s === this.next.length) this.grow();
-    this.partnerOf[s] = partner;
-    this.customerOf[s] = customer;
-    this.next[s] = this.head[customer]!;
+    if ((s & IN_PAGE) === 0) {
+      for (const c of [this.next, this.partnerOf, this.customerOf, this.rowsOf, this.skuUnits]) c.ensure(s);
+      this.unitsOf.ensure(s);
+      this.homeOf.ensure(s);
+    }
+    this.partnerOf.set(s, partner);
+    this.customerOf.set(s, customer);
+    this.next.set(s, this.head[customer]!);
     this.head[customer] = s + 1;
     return s;
   }
 
-  private grow(): void {
-    const n = this.next.length * 2;
-    this.next = grownInt(this.next, n);
-    this.partnerOf = grownInt(this.partnerOf, n);
-    this.customerOf = grownInt(this.customerOf, n);
-    this.rowsOf = grownInt(this.rowsOf, n);
-    this.unitsOf = grownFloat(this.unitsOf, n);
-    this.homeOf = grownFloat(this.homeOf, n);
-    if (this.skuNames.length) this.skuUnits = grownFloat(this.skuUnits, n * this.skuNames.length);
-  }
-
   private extraOf(s: number): SlotExtra {
-    let e = this.extra[s];
-    if (e === undefined) {
-      while (this.extra.length < s) this.extra.push(undefined);
-      e = this.extra[s] = new SlotExtra();
-    }
+    let e = this.extra.get(s);
+    if (e === undefined) this.extra.set(s, (e = new SlotExtra()));
     return e;
   }
 
   addRows(s: number, n: number): void {
-    this.rowsOf[s]! += n;
+    this.rowsOf.set(s, this.rowsOf.get(s) + n);
   }
 
   addUnits(s: number, sku: string, units: number): void {
-    this.unitsOf[s]! += units;
+    this.unitsOf.set(s, this.unitsOf.get(s) + units);
     const k = this.skuColumn?.get(sku);
-    if (k !== undefined) this.skuUnits[s * this.skuNames.length + k]! += units;
-    else {
-      const e = this.extraOf(s);
-      e.bySku ??= new Map();
-      e.bySku.set(sku, (e.bySku.get(sku) ?? 0) + units);
+    if (k !== undefined) {
+      const t = this.skuUnits.get(s, k) + units;
+      if (t <= INT32_MAX && t >= INT32_MIN) return this.skuUnits.set(s, t, k);
     }
+    const e = this.extraOf(s);
+    e.bySku ??= new Map();
+    e.bySku.set(sku, (e.bySku.get(sku) ?? 0) + units);
   }
 
   addRevenue(s: number, c: Campaign, r: TxRow): void {
     const cur = r.currency;
     if (cur === c.currency && r.amountMicros !== undefined) {
-      const next = this.homeOf[s]! + r.amountMicros;
+      const next = this.homeOf.get(s) + r.amountMicros;
       if (Number.isSafeInteger(next)) {
-        this.homeOf[s] = next;
+        this.homeOf.set(s, next);
         return;
       }
     }
@@ -193,7 +213,7 @@ export class ServiceTable {
   /** The slot of (partner, customer) if there is one. */
   find(partner: number, customer: number): number | undefined {
     if (customer >= this.head.length) return undefined;
-    for (let s = this.head[customer]! - 1; s >= 0; s = this.next[s]! - 1) if (this.partnerOf[s] === partner) return s;
+    for (let s = this.head[customer]! - 1; s >= 0; s = this.next.get(s) - 1) if (this.partnerOf.get(s) === partner) return s;
     return undefined;
   }
 
@@ -201,7 +221,7 @@ export class ServiceTable {
   slotsByPartner(): Map<number, number[]> {
     const out = new Map<number, number[]>();
     for (let s = 0; s < this.size; s++) {
-      const p = this.partnerOf[s]!;
+      const p = this.partnerOf.get(s);
       let list = out.get(p);
       if (!list) out.set(p, (list = []));
       list.push(s);
@@ -211,39 +231,40 @@ export class ServiceTable {
 
   /** A read-only view of one slot, for finishing and explaining. */
   view(s: number, customers: Interner): CustomerAcc {
-    return new CustomerAcc(this, s, customers.names[this.customerOf[s]!]!);
+    return new CustomerAcc(this, s, customers.names[this.customerOf.get(s)]!);
   }
 
   /** The customer (interned index) of a slot. */
   customer(s: number): number {
-    return this.customerOf[s]!;
+    return this.customerOf.get(s);
   }
 
   rows(s: number): number {
-    return this.rowsOf[s]!;
+    return this.rowsOf.get(s);
   }
 
   units(s: number): number {
-    return this.unitsOf[s]!;
+    return this.unitsOf.get(s);
   }
 
   unitsBySku(s: number): ReadonlyMap<string, number> {
     const k = this.skuNames.length;
-    const extra = this.extra[s]?.bySku;
+    const extra = this.extra.get(s)?.bySku;
     if (k === 0) return extra ?? NO_UNITS;
     const out = new Map<string, number>();
     for (let i = 0; i < k; i++) {
-      const u = this.skuUnits[s * k + i]!;
+      const u = this.skuUnits.get(s, i);
       if (u !== 0) out.set(this.skuNames[i]!, u);
     }
-    for (const [sku, u] of extra ?? []) out.set(sku, u);
+    for (const [sku, u] of extra ?? []) out.set(sku, (out.get(sku) ?? 0) + u);
     return out;
   }
 
   /** Revenue in the campaign currency, exact: each currency-day sum at its own rate. */
   revenueIn(s: number, c: Campaign, fx: FxTable | undefined): Decimal {
-    const e = this.extra[s];
-    let total = this.homeOf[s] === 0 ? ZERO : microsToDecimal(this.homeOf[s]!);
+    const e = this.extra.get(s);
+    const home = this.homeOf.get(s);
+    let total = home === 0 ? ZERO : microsToDecimal(home);
     if (e?.home) total = total.plus(e.home.toDecimal());
     for (const [key, sum] of e?.foreign ?? []) {
       const [cur, date] = key.split('|') as [string, string | undefined];
@@ -253,7 +274,7 @@ export class ServiceTable {
   }
 
   active(s: number, metrics: readonly string[] | null): Map<string, number> {
-    const e = this.extra[s];
+    const e = this.extra.get(s);
     const out = new Map<string, number>();
     if (metrics === null) for (const [key, set] of e?.users ?? []) out.set(key, set.size);
     else {
@@ -267,7 +288,7 @@ export class ServiceTable {
   }
 
   latest(s: number, key: string, metric: string): MetricReport | undefined {
-    return this.extra[s]?.counts?.get(key)?.get(metric);
+    return this.extra.get(s)?.counts?.get(key)?.get(metric);
   }
 }
 
