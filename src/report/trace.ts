@@ -1,7 +1,7 @@
 /** Trace events as CSV rows or JSON objects (calc --explain, explain --format csv|json). */
 import type { TraceEvent } from '../engine/trace.js';
 import { exactText } from '../money/index.js';
-import { csvLine } from './csv.js';
+import { csvCell } from './csv.js';
 
 export const TRACE_CSV_HEADER = [
   'campaign_id',
@@ -29,29 +29,17 @@ export const TRACE_CSV_HEADER = [
 /** Exact decimals as text: no rounding, no exponent. */
 const exact = (d: Parameters<typeof exactText>[0] | undefined) => (d === undefined ? '' : exactText(d));
 
+/**
+ * One trace line. Cells incent writes itself (kind, status, reason codes, dates, numbers)
+ * need no quoting; cells that come from the inputs or campaigns go through csvCell.
+ */
 export function traceCsvLine(e: TraceEvent): string {
-  return csvLine([
-    e.campaign,
-    e.partner,
-    e.kind,
-    e.status,
-    e.reason ?? '',
-    e.service ?? '',
-    e.customer ?? '',
-    e.transactionId ?? '',
-    e.file ?? '',
-    e.line ?? '',
-    e.date ?? '',
-    e.sku ?? '',
-    e.units ?? '',
-    exact(e.rate),
-    exact(e.fx?.rate),
-    e.fx?.source ?? '',
-    exact(e.amount),
-    exact(e.trimmed),
-    exact(e.paid),
-    e.detail,
-  ]);
+  return (
+    `${csvCell(e.campaign)},${csvCell(e.partner)},${e.kind},${e.status},${e.reason ?? ''},${csvCell(e.service ?? '')},` +
+    `${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${csvCell(e.file ?? '')},${e.line ?? ''},${csvCell(e.date ?? '')},` +
+    `${csvCell(e.sku ?? '')},${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},` +
+    `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)},${csvCell(e.detail)}\n`
+  );
 }
 
 export function traceJson(e: TraceEvent): Record<string, unknown> {
