@@ -2,8 +2,10 @@
  * The one CSV adapter: streams a file through csv-parse as arrays (no object per
  * row), hands each record and its line to a callback, and keeps memory flat.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Parser, type Options } from 'csv-parse';
 import type { Diagnostic } from '../diagnostics.js';
 import { sniffFile, type Sniffed } from './sniff.js';
@@ -66,12 +68,79 @@ function utf16Decoder(encoding: 'utf16le' | 'utf16be'): Transform {
   });
 }
 
+/** Files at least this large are parsed on a second thread (INCENT_READ_THREAD=0: never). */
+export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
+const THREAD_SCRIPT = fileURLToPath(new URL('./csv-thread.js', import.meta.url));
+
 /**
  * Reads `file`, calling `onHeader` once with the header and `onRecord` for each data
- * record. Records are handled inside csv-parse's on_record hook and never queued.
- * The encoding (UTF-8 or UTF-16) and delimiter (, ; or tab) are sniffed from the file.
+ * record with its line. The encoding (UTF-8 or UTF-16) and delimiter (, ; or tab) are
+ * sniffed from the file. A large file is parsed by csv-parse on a second thread while
+ * this one runs the handlers (csv-thread.ts); records and lines are the same either way.
  */
 export async function readCsv(
+  file: string,
+  onHeader: (h: CsvHeader) => void,
+  onRecord: RecordHandler,
+  onBytes?: (bytes: number) => void,
+): Promise<{ records: number }> {
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // readCsvHere reports it
+  }
+  const threaded = size >= THREAD_MIN_BYTES && process.env.INCENT_READ_THREAD !== '0' && existsSync(THREAD_SCRIPT);
+  return threaded ? readCsvThreaded(file, onHeader, onRecord, onBytes) : readCsvHere(file, onHeader, onRecord, onBytes);
+}
+
+/** readCsv with csv-parse on a worker thread, records arriving in batches. */
+function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecord: RecordHandler, onBytes?: (bytes: number) => void): Promise<{ records: number }> {
+  const control = new SharedArrayBuffer(4);
+  const inFlight = new Int32Array(control);
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { file, control } });
+  type Message =
+    | { kind: 'header'; names: string[]; format: Sniffed }
+    | { kind: 'batch'; records: string[][]; lines: number[]; bytes: number }
+    | { kind: 'end'; records: number }
+    | { kind: 'error'; diagnostic?: Diagnostic; message?: string };
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const fail = (e: unknown) => {
+      if (done) return;
+      done = true;
+      void worker.terminate();
+      reject(e);
+    };
+    worker.on('message', (m: Message) => {
+      if (done) return;
+      try {
+        if (m.kind === 'batch') {
+          if (onBytes && m.bytes) onBytes(m.bytes);
+          const { records, lines } = m;
+          for (let i = 0; i < records.length; i++) onRecord(records[i]!, lines[i]!);
+          Atomics.sub(inFlight, 0, 1);
+          Atomics.notify(inFlight, 0);
+        } else if (m.kind === 'header') {
+          onHeader({ file, names: m.names, index: new Map(m.names.map((n, i) => [n, i])), format: m.format });
+        } else if (m.kind === 'end') {
+          done = true;
+          void worker.terminate();
+          resolve({ records: m.records });
+        } else {
+          fail(m.diagnostic ? new CsvReadError(m.diagnostic) : new Error(m.message));
+        }
+      } catch (e) {
+        fail(e);
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the CSV reading thread stopped (exit code ${code})`)));
+  });
+}
+
+/** readCsv on this thread. */
+export async function readCsvHere(
   file: string,
   onHeader: (h: CsvHeader) => void,
   onRecord: RecordHandler,
