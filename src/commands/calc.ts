@@ -5,7 +5,7 @@ import { renderJson } from '../report/json.js';
 import { renderCalcTable } from '../report/table.js';
 import { renderHtml } from '../report/html.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
-import { writeTrace } from './trace-file.js';
+import { TraceFile } from './trace-file.js';
 
 export type CalcFormat = 'table' | 'json' | 'csv' | 'html';
 
@@ -29,7 +29,16 @@ export function renderCalc(result: CalcResult, format: CalcFormat): string {
 }
 
 export async function calc(opts: CalcOptions, warnings: Warnings): Promise<string> {
-  const run = await computeRun(opts, warnings, Boolean(opts.explain));
-  if (opts.explain) await writeTrace(run, opts.explain);
+  if (!opts.explain) return renderCalc((await computeRun(opts, warnings)).result, opts.format);
+  // --explain: stories of rows excluded at once are written while the input is read.
+  const trace = new TraceFile(opts.explain);
+  let run;
+  try {
+    run = await computeRun(opts, warnings, true, trace.onRow);
+  } catch (e) {
+    trace.abort();
+    throw e;
+  }
+  await trace.finish(run);
   return renderCalc(run.result, opts.format);
 }

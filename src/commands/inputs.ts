@@ -92,9 +92,15 @@ export interface Run {
   fx?: FxTable;
   /** Streams the same rows again (explain, --explain): transactions, then usage. */
   replay(onTx: (row: TxRow, file: string) => void, onUsage: (row: UsageRow, file: string) => void): Promise<void>;
+  /** Streams usage.csv's rows again (when a campaign reads it). */
+  replayUsage(onUsage: (row: UsageRow, file: string) => void): Promise<void>;
 }
 
-export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdicts = false): Promise<Run> {
+/**
+ * Reads the inputs and evaluates every campaign. `onRow` sees each transactions row
+ * (a reused object) after the engine has it: calc --explain writes stories as it reads.
+ */
+export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdicts = false, onRow?: (row: TxRow, file: string, ev: Evaluator) => void): Promise<Run> {
   checkDateFlag('as-of', opts.asOf);
   checkDateFlag('payout-date', opts.payoutDate);
   const campaigns = selectCampaigns(opts, warnings);
@@ -119,7 +125,17 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
     const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });
     const files = paths.transactionFiles!;
     const source = sourceOptions(opts);
-    const layouts = await streamTransactions(files, { ...source, rejects, onBytes: opts.onBytes }, problems, (row) => ev.add(row));
+    const layouts = await streamTransactions(
+      files,
+      { ...source, rejects, onBytes: opts.onBytes },
+      problems,
+      onRow
+        ? (row, file) => {
+            ev.add(row);
+            onRow(row, file, ev);
+          }
+        : (row) => ev.add(row),
+    );
     if (problems.count) throw new InvalidInputError(problems.all());
     if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems);
     const finished = ev.finish();
@@ -140,12 +156,20 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
         throw toInputError(e, paths.fx, paths.usage);
       }
     };
+    const replayUsage = async (onUsage: (row: UsageRow, file: string) => void) => {
+      if (!ev.needsUsage) return;
+      try {
+        await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), new RowProblems());
+      } catch (e) {
+        throw toInputError(e, paths.fx, paths.usage);
+      }
+    };
     const read: { role: string; path: string }[] = files.map((f) => ({ role: 'transactions', path: f }));
     for (const role of ['partners', 'registrations', 'fx'] as const) if (paths[role]) read.push({ role, path: paths[role] });
     if (ev.needsUsage) read.push({ role: 'usage', path: paths.usage! });
     if (claims) read.push({ role: 'claims', path: paths.claims! });
     if (eligibility) read.push({ role: 'eligibility', path: paths.eligibility! });
-    return { result, ev, campaigns, replay, files: read, fx };
+    return { result, ev, campaigns, replay, replayUsage, files: read, fx };
   } catch (e) {
     rejects?.abort();
     throw toInputError(e, paths.fx, paths.usage);

@@ -233,13 +233,7 @@ export class CampaignRun {
     const def = serviceOf(this.serviceIndex, r);
     const partnerId = creditRow(c, r, this.opts.claims);
     // One object per call, filled in place: calc passes the same scratch verdict for every row.
-    v.partnerId = partnerId;
-    v.def = def;
-    v.historyDef = def;
-    v.reason = undefined;
-    v.sub = undefined;
-    v.detail = undefined;
-    v.units = 0;
+    refill(v, partnerId, def, def);
     if (partnerId === null) {
       v.reason = 'NOT_CREDITED';
       if (explain) v.detail = this.notCreditedTx(r);
@@ -349,15 +343,8 @@ export class CampaignRun {
       const start = this.windowStart.get(def)!;
       const early: Reason | null = u.date > this.asOf ? 'AFTER_AS_OF' : u.date < start ? 'OUTSIDE_WINDOW' : null;
       if (early) {
-        const v: RowVerdict = explain ? { partnerId: null } : this.scratch;
-        v.partnerId = null;
-        v.def = def;
-        v.historyDef = undefined;
+        const v = refill(explain ? { partnerId: null } : this.scratch, null, def, undefined);
         v.reason = early;
-        v.sub = undefined;
-        v.units = 0;
-        v.usageKey = undefined;
-        v.sku = undefined;
         v.detail = !explain ? undefined : early === 'AFTER_AS_OF' ? `dated ${u.date}, after as_of ${this.asOf}` : `dated ${u.date}, before the window ${start}..${this.asOf}`;
         return v;
       }
@@ -553,6 +540,22 @@ export class CampaignRun {
     return { kind: 'row', campaign: this.c.id, partner: partnerId ?? '', amount: ZERO, trimmed: ZERO, paid: ZERO, ...p };
   }
 
+  private excludedAtOnce(r: TxRow, v: RowVerdict, file: string | undefined): TraceEvent {
+    return this.event(v.partnerId, { transactionId: r.id, file, line: r.line, date: r.date, customer: r.customerId, sku: r.sku, service: v.def?.name, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason! });
+  }
+
+  /**
+   * While the rows are read (calc --explain): the story of a row this campaign excludes
+   * before it accumulates anything (credit, filters, gates): the same event explainTx
+   * gives after finish. Null when the story needs the whole file; undefined when the
+   * campaign does not count transactions rows.
+   */
+  storyAtOnce(r: TxRow, file?: string): TraceEvent | null | undefined {
+    if (!this.paysOnTransactions) return undefined;
+    const v = this.classifyTx(r, true);
+    return v.reason ? this.excludedAtOnce(r, v, file) : null;
+  }
+
   /** After finish: a transactions row's story (null when this campaign does not count it). */
   explainTx(r: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent | null {
     if (!this.paysOnTransactions) return null;
@@ -564,7 +567,7 @@ export class CampaignRun {
     }
     const v = this.classifyTx(r, true);
     const base = { transactionId: r.id, file, line: r.line, date: r.date, customer: r.customerId, sku: r.sku, service: v.def?.name };
-    if (v.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason });
+    if (v.reason) return this.excludedAtOnce(r, v, file);
     const sv = this.verdicts.get(v.partnerId!)!.services.get(v.def!)!;
     const cv = sv.customers.get(r.customerId);
     if (cv?.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
@@ -699,6 +702,20 @@ export class CampaignRun {
   }
 }
 
+/** Resets a verdict for another row (calc refills one scratch verdict rather than make one per row). */
+function refill(v: RowVerdict, partnerId: string | null, def: ServiceDef | undefined, historyDef: ServiceDef | undefined): RowVerdict {
+  v.partnerId = partnerId;
+  v.def = def;
+  v.historyDef = historyDef;
+  v.reason = undefined;
+  v.sub = undefined;
+  v.detail = undefined;
+  v.units = 0;
+  v.usageKey = undefined;
+  v.sku = undefined;
+  return v;
+}
+
 /** A credited partner: its index in the service tables, and its row counts. */
 interface PartnerSlot {
   index: number;
@@ -750,8 +767,23 @@ export class Evaluator {
   }
 
   /** After finish (keepVerdicts): each campaign's story of one transactions row. */
-  explainTx(row: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
+  explainTx(row: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean, campaigns?: readonly number[]): TraceEvent[] {
+    if (campaigns) return campaigns.flatMap((i) => this.runs[i]!.explainTx(row, file, only) ?? []);
     return this.runs.flatMap((run) => run.explainTx(row, file, only) ?? []);
+  }
+
+  /**
+   * While the rows are read (calc --explain): hands `emit` the stories known at once and
+   * returns the campaigns (by index) whose story of the row needs the whole file.
+   */
+  storiesAtOnce(row: TxRow, file: string, emit: (e: TraceEvent) => void): number[] {
+    const pending: number[] = [];
+    for (let i = 0; i < this.runs.length; i++) {
+      const e = this.runs[i]!.storyAtOnce(row, file);
+      if (e) emit(e);
+      else if (e === null) pending.push(i);
+    }
+    return pending;
   }
 
   explainUsage(row: UsageRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
