@@ -540,8 +540,26 @@ export class CampaignRun {
     return { kind: 'row', campaign: this.c.id, partner: partnerId ?? '', amount: ZERO, trimmed: ZERO, paid: ZERO, ...p };
   }
 
+  /** A row excluded before it accumulates: one plain object (calc --explain makes one per row). */
   private excludedAtOnce(r: TxRow, v: RowVerdict, file: string | undefined): TraceEvent {
-    return this.event(v.partnerId, { transactionId: r.id, file, line: r.line, date: r.date, customer: r.customerId, sku: r.sku, service: v.def?.name, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason! });
+    return {
+      kind: 'row',
+      campaign: this.c.id,
+      partner: v.partnerId ?? '',
+      amount: ZERO,
+      trimmed: ZERO,
+      paid: ZERO,
+      transactionId: r.id,
+      file,
+      line: r.line,
+      date: r.date,
+      customer: r.customerId,
+      sku: r.sku,
+      service: v.def?.name,
+      status: 'excluded',
+      reason: v.reason,
+      detail: v.detail ?? v.reason!,
+    };
   }
 
   /**

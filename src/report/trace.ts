@@ -29,14 +29,30 @@ export const TRACE_CSV_HEADER = [
 /** Exact decimals as text: no rounding, no exponent. */
 const exact = (d: Parameters<typeof exactText>[0] | undefined) => (d === undefined ? '' : exactText(d));
 
+/** csvCell for a column whose value repeats from line to line (campaign, service, file): the last answer is kept. */
+function repeating(): (v: string) => string {
+  let last = '';
+  let quoted = '';
+  return (v) => {
+    if (v !== last) {
+      last = v;
+      quoted = csvCell(v);
+    }
+    return quoted;
+  };
+}
+const campaignCell = repeating();
+const serviceCell = repeating();
+const fileCell = repeating();
+
 /**
  * One trace line. Cells incent writes itself (kind, status, reason codes, dates, numbers)
  * need no quoting; cells that come from the inputs or campaigns go through csvCell.
  */
 export function traceCsvLine(e: TraceEvent): string {
   return (
-    `${csvCell(e.campaign)},${csvCell(e.partner)},${e.kind},${e.status},${e.reason ?? ''},${csvCell(e.service ?? '')},` +
-    `${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${csvCell(e.file ?? '')},${e.line ?? ''},${csvCell(e.date ?? '')},` +
+    `${campaignCell(e.campaign)},${csvCell(e.partner)},${e.kind},${e.status},${e.reason ?? ''},${serviceCell(e.service ?? '')},` +
+    `${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${csvCell(e.date ?? '')},` +
     `${csvCell(e.sku ?? '')},${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},` +
     `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)},${csvCell(e.detail)}\n`
   );
