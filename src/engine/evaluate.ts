@@ -123,6 +123,8 @@ export class CampaignRun {
   private readonly eligibilityGaps = new Map<string, EligibilityGap | null>();
   /** The verdict calc refills for every transactions row (no object per row). */
   private readonly scratch: RowVerdict = { partnerId: null };
+  /** The same for calc --explain's stories told while reading (their events copy what they need). */
+  private readonly storyScratch: RowVerdict = { partnerId: null };
   private readonly bounds: { start: string; end: string };
   /** First day of each usage service's window (as_of - window_days + 1). */
   private readonly windowStart = new Map<ServiceDef, string>();
@@ -570,7 +572,7 @@ export class CampaignRun {
    */
   storyAtOnce(r: TxRow, file?: string): TraceEvent | null | undefined {
     if (!this.paysOnTransactions) return undefined;
-    const v = this.classifyTx(r, true);
+    const v = this.classifyTx(r, true, this.storyScratch);
     return v.reason ? this.excludedAtOnce(r, v, file) : null;
   }
 

@@ -37,8 +37,8 @@ function isPositiveAmount(r: TxRow): boolean {
 export class NetNewBook {
   private readonly had = new Map<ServiceDef, Bytes>();
   private readonly explicit = new Map<ServiceDef, Bytes>();
-  /** The earliest evidence row as `date\u0000id`, when explanations are wanted. */
-  private readonly evidence: Map<ServiceDef, Map<number, string>> | null;
+  /** The earliest evidence row, when explanations are wanted. */
+  private readonly evidence: Map<ServiceDef, Map<number, { date: string; id: string }>> | null;
 
   constructor(
     services: readonly ServiceDef[],
@@ -74,11 +74,11 @@ export class NetNewBook {
     if (!this.evidence) return;
     const byCustomer = this.evidence.get(def)!;
     const prior = byCustomer.get(customer);
-    if (prior !== undefined) {
-      const priorDate = prior.slice(0, 10);
-      if (r.date > priorDate || (r.date === priorDate && r.id >= prior.slice(11))) return;
+    if (prior === undefined) byCustomer.set(customer, { date: r.date, id: r.id });
+    else if (r.date < prior.date || (r.date === prior.date && r.id < prior.id)) {
+      prior.date = r.date;
+      prior.id = r.id;
     }
-    byCustomer.set(customer, `${r.date}\u0000${r.id}`);
   }
 
   /** An explicit net_new value wins; otherwise net new when no earlier row shows the service. */
@@ -95,6 +95,7 @@ export class NetNewBook {
 
   /** The earliest evidence row (`date\u0000id`), when kept. */
   earliest(def: ServiceDef, customer: number): string | undefined {
-    return this.evidence?.get(def)!.get(customer);
+    const e = this.evidence?.get(def)!.get(customer);
+    return e && `${e.date}\u0000${e.id}`;
   }
 }

@@ -46,13 +46,14 @@ const serviceCell = repeating();
 const fileCell = repeating();
 
 /**
- * One trace line. Cells incent writes itself (kind, status, reason codes, dates, numbers)
- * need no quoting; cells that come from the inputs or campaigns go through csvCell.
+ * One trace line. Cells incent writes itself or has validated (kind, status, reason
+ * codes, YYYY-MM-DD dates, numbers) need no quoting; cells that come from the inputs
+ * or campaigns go through csvCell.
  */
 export function traceCsvLine(e: TraceEvent): string {
   return (
     `${campaignCell(e.campaign)},${csvCell(e.partner)},${e.kind},${e.status},${e.reason ?? ''},${serviceCell(e.service ?? '')},` +
-    `${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${csvCell(e.date ?? '')},` +
+    `${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${e.date ?? ''},` +
     `${csvCell(e.sku ?? '')},${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},` +
     `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)},${csvCell(e.detail)}\n`
   );
