@@ -1,0 +1,44 @@
+/** calc --explain FILE is written whole or not at all, and its spool leaves nothing behind. */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './helpers.js';
+
+function run(dir: string, trace: string) {
+  // A TMPDIR of its own, to see what the run leaves there.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const r = runCli(['calc', '--rules', 'rules', '--data', join(dir, 'data'), '--format', 'json', '--out', join(dir, 'out.json'), '--explain', trace], { env: { TMPDIR: tmp } });
+  return { ...r, tmpLeft: readdirSync(tmp), outDirLeft: readdirSync(dir).filter((f) => f.endsWith('.tmp')) };
+}
+
+describe('calc --explain FILE', () => {
+  it('writes the trace and removes its spool', () => {
+    const dir = tempDir();
+    cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
+    const trace = join(dir, 'trace.csv');
+    const r = run(dir, trace);
+    expect(r.code).toBe(0);
+    // 69 transactions rows: every one appears, for each campaign that reads transactions.csv
+    const lines = readFileSync(trace, 'utf8').trim().split('\n');
+    const ids = new Set(lines.slice(1).map((l) => l.split(',')[7]).filter((id) => id));
+    expect(ids.size).toBe(69);
+    expect(r.tmpLeft).toEqual([]);
+    expect(r.outDirLeft).toEqual([]);
+  });
+
+  it('leaves no trace, no temporary file and no spool when the input is invalid', () => {
+    const dir = tempDir();
+    cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
+    const tx = join(dir, 'data', 'transactions.csv');
+    // the last row has an impossible date: the run fails after most rows were traced
+    writeFileSync(tx, readFileSync(tx, 'utf8').trimEnd() + '\nT9999,2017-02-30,1000001,,C1,US,CFQ7TTC0LF8Q:0001,O365,CSP,S1,paid,5,,\n');
+    const trace = join(dir, 'trace.csv');
+    const r = run(dir, trace);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a calendar date');
+    expect(existsSync(trace)).toBe(false);
+    expect(r.tmpLeft).toEqual([]);
+    expect(r.outDirLeft).toEqual([]);
+  });
+});
