@@ -7,4 +7,4 @@ const [rules, data, transactions] = process.argv.slice(2);
 const run = await computeRun({ rules: [rules], data, ...(transactions ? { transactions: [transactions] } : {}) }, { warn() {} });
 globalThis.gc();
 const { heapUsed, arrayBuffers } = process.memoryUsage();
-process.stdout.write(JSON.stringify({ liveMb: (heapUsed + arrayBuffers) / 1e6, partners: run.result.campaigns.length }) + '\n');
+process.stdout.write(JSON.stringify({ liveMb: (heapUsed + arrayBuffers) / 1e6, campaigns: run.result.campaigns.length }) + '\n');

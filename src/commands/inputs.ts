@@ -97,8 +97,9 @@ export interface Run {
 }
 
 /**
- * Reads the inputs and evaluates every campaign. `onRow` sees each transactions row
- * (a reused object) after the engine has it: calc --explain writes stories as it reads.
+ * Reads the inputs and evaluates every campaign. `onRow`, when given, hands each
+ * transactions row (a reused object) to the engine itself: calc --explain tells
+ * stories as it reads.
  */
 export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdicts = false, onRow?: (row: TxRow, file: string, ev: Evaluator) => void): Promise<Run> {
   checkDateFlag('as-of', opts.asOf);
@@ -129,12 +130,7 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
       files,
       { ...source, rejects, onBytes: opts.onBytes },
       problems,
-      onRow
-        ? (row, file) => {
-            ev.add(row);
-            onRow(row, file, ev);
-          }
-        : (row) => ev.add(row),
+      onRow ? (row, file) => onRow(row, file, ev) : (row) => ev.add(row),
     );
     if (problems.count) throw new InvalidInputError(problems.all());
     if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems);

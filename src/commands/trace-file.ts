@@ -207,9 +207,9 @@ export class TraceFile {
     this.out.write(this.json ? JSON.stringify(traceJson(e)) + '\n' : traceCsvLine(e));
   };
 
-  /** For computeRun: each transactions row as it is read. */
+  /** For computeRun: adds each transactions row as it is read, telling what it can at once. */
   readonly onRow = (row: TxRow, file: string, ev: Evaluator): void => {
-    const waiting = ev.storiesAtOnce(row, file, this.emit);
+    const waiting = ev.addTelling(row, file, this.emit);
     if (waiting.length) this.spool.add(waiting, row, file);
   };
 

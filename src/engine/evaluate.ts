@@ -123,8 +123,6 @@ export class CampaignRun {
   private readonly eligibilityGaps = new Map<string, EligibilityGap | null>();
   /** The verdict calc refills for every transactions row (no object per row). */
   private readonly scratch: RowVerdict = { partnerId: null };
-  /** The same for calc --explain's stories told while reading (their events copy what they need). */
-  private readonly storyScratch: RowVerdict = { partnerId: null };
   private readonly bounds: { start: string; end: string };
   /** First day of each usage service's window (as_of - window_days + 1). */
   private readonly windowStart = new Map<ServiceDef, string>();
@@ -191,23 +189,32 @@ export class CampaignRun {
     return slot;
   }
 
-  add(r: TxRow): void {
+  /**
+   * One transactions row. With `emit` (calc --explain), a row excluded before it
+   * accumulates is told at once, from the same classification; returns true when the
+   * row accumulated, so its story needs the whole file.
+   */
+  add(r: TxRow, file?: string, emit?: (e: TraceEvent) => void): boolean {
     if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
       this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
     }
     // A campaign that pays only on usage reads transactions.csv as its directory of
     // customers and subscriptions; its rows are usage.csv's.
-    if (!this.paysOnTransactions) return;
-    const v = this.classifyTx(r, false, this.scratch);
+    if (!this.paysOnTransactions) return false;
+    const v = this.classifyTx(r, emit !== undefined, this.scratch);
     // The customer is looked up only for rows that count: history, or accumulation.
     if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
     const slot = this.apply(v, r.date);
-    if (!slot) return;
+    if (!slot) {
+      emit?.(this.excludedAtOnce(r, v, file));
+      return false;
+    }
     const table = this.tables.get(v.def!)!;
     const s = table.slot(slot.index, this.customers.of(r.customerId));
     table.addRows(s, 1);
     if (v.def!.method.measure === 'units') table.addUnits(s, r.sku, v.units!);
     else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
+    return true;
   }
 
   /** Counts a row's verdict; the partner's slot when the row goes on to accumulate. */
@@ -564,18 +571,6 @@ export class CampaignRun {
     };
   }
 
-  /**
-   * While the rows are read (calc --explain): the story of a row this campaign excludes
-   * before it accumulates anything (credit, filters, gates): the same event explainTx
-   * gives after finish. Null when the story needs the whole file; undefined when the
-   * campaign does not count transactions rows.
-   */
-  storyAtOnce(r: TxRow, file?: string): TraceEvent | null | undefined {
-    if (!this.paysOnTransactions) return undefined;
-    const v = this.classifyTx(r, true, this.storyScratch);
-    return v.reason ? this.excludedAtOnce(r, v, file) : null;
-  }
-
   /** After finish: a transactions row's story (null when this campaign does not count it). */
   explainTx(r: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent | null {
     if (!this.paysOnTransactions) return null;
@@ -793,16 +788,14 @@ export class Evaluator {
   }
 
   /**
-   * While the rows are read (calc --explain): hands `emit` the stories known at once and
-   * returns the campaigns (by index) whose story of the row needs the whole file.
+   * calc --explain: adds the row, hands `emit` the stories known at once (rows a
+   * campaign excludes before they accumulate) and returns the campaigns (by index)
+   * whose story of the row needs the whole file.
    */
-  storiesAtOnce(row: TxRow, file: string, emit: (e: TraceEvent) => void): number[] {
+  addTelling(row: TxRow, file: string, emit: (e: TraceEvent) => void): number[] {
+    this.directory?.add(row);
     const pending: number[] = [];
-    for (let i = 0; i < this.runs.length; i++) {
-      const e = this.runs[i]!.storyAtOnce(row, file);
-      if (e) emit(e);
-      else if (e === null) pending.push(i);
-    }
+    for (let i = 0; i < this.runs.length; i++) if (this.runs[i]!.add(row, file, emit)) pending.push(i);
     return pending;
   }
 
