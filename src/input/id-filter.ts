@@ -40,7 +40,7 @@ export class IdFilter {
   readonly files: string[] = [];
   private exact: Map<string, number> | null = new Map();
   /** Below this many ids the exact Map is cheaper than fingerprints. */
-  static EXACT_LIMIT = 100_000;
+  static readonly EXACT_LIMIT = 100_000;
   private readonly buffers: Uint32Array[] = [];
   private readonly counts = new Int32Array(PARTITIONS);
   private readonly spilled = new Int32Array(PARTITIONS);
