@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
-import { ZERO, type Decimal } from '../money/index.js';
-import { allocate, order, trimLatest, type TraceEvent } from '../engine/trace.js';
+import { Decimal, ZERO } from '../money/index.js';
+import { allocate, excludedTo, order, trimLatest, type AtOnce, type TraceEvent } from '../engine/trace.js';
 import type { CampaignRun } from '../engine/evaluate.js';
 import { csvLine } from '../report/csv.js';
-import { TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
+import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
 
 class Out {
@@ -118,54 +118,68 @@ function spreadToDays(plan: CapPlan, month: string): void {
 
 const key = (c: string, p: string) => `${c}\u0000${p}`;
 
-/** Rows whose stories wait for the whole file: one JSON line each, in a temporary file. */
+/**
+ * Rows whose stories wait for the whole file: each as the event it tells if its
+ * customer and service qualify, one JSON line per event in a temporary file.
+ */
 class Spool {
   private readonly dir = mkdtempSync(join(tmpdir(), 'incent-trace-'));
   private readonly path = join(this.dir, 'rows.jsonl');
   private readonly fd = openSync(this.path, 'w');
   private readonly out = new Out(this.fd);
-  private readonly files: string[] = [];
+  /** Campaign ids and file names, written once and referred to by index. */
+  private readonly names: string[] = [];
   private closed = false;
 
-  add(campaigns: number[], r: TxRow, file: string): void {
-    let f = this.files.indexOf(file);
-    if (f < 0) f = this.files.push(file) - 1;
-    const fields: unknown[] = [campaigns, f, r.id, r.line, r.date, r.partnerId, r.resellerId, r.customerId, r.country, r.sku, r.service, r.licenseProgram];
-    fields.push(r.subscriptionId, r.subscriptionType, r.quantity, r.amount, r.amountMicros ?? null, r.currency, r.netNew, r.flags);
+  private index(name: string): number {
+    let i = this.names.indexOf(name);
+    if (i < 0) i = this.names.push(name) - 1;
+    return i;
+  }
+
+  add(e: TraceEvent): void {
+    const fields: unknown[] = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
+    fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail);
     this.out.write(JSON.stringify(fields) + '\n');
   }
 
-  /** Each spooled row, in the order it was read, with the campaigns (by index) waiting for it. */
-  async replay(f: (r: TxRow, file: string, campaigns: number[]) => void): Promise<void> {
+  /** Each spooled event, in the order it was told; `only` skips others before they are rebuilt. */
+  async replay(f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     if (!this.closed) {
       this.out.flush();
       closeSync(this.fd);
       this.closed = true;
     }
+    const names = this.names;
+    const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
     let rest = '';
     const line = (text: string) => {
-      const v = JSON.parse(text) as [number[], number, string, number, string, string, string, string, string, string, string, string, string, string, number | null, string | null, number | null, string, boolean | null, string[] | null];
-      const row: TxRow = {
-        id: v[2],
-        line: v[3],
-        date: v[4],
-        partnerId: v[5],
-        resellerId: v[6],
-        customerId: v[7],
-        country: v[8],
-        sku: v[9],
-        service: v[10],
-        licenseProgram: v[11],
-        subscriptionId: v[12],
-        subscriptionType: v[13],
-        quantity: v[14],
-        amount: v[15],
-        amountMicros: v[16] ?? undefined,
-        currency: v[17],
-        netNew: v[18],
-        flags: v[19],
-      };
-      f(row, this.files[v[1]]!, v[0]);
+      type Fields = [number, string, string, string, string, number, number, string, string, TraceEvent['status'], number | null, string | null, string | null, string | null, string, string];
+      const v = JSON.parse(text) as Fields;
+      const campaign = names[v[0]]!;
+      if (only && !only(campaign, v[1])) return;
+      const amount = decimal(v[14]);
+      f({
+        kind: 'row',
+        campaign,
+        partner: v[1],
+        amount,
+        trimmed: ZERO,
+        paid: amount,
+        transactionId: v[4],
+        file: names[v[5]] || undefined,
+        line: v[6],
+        date: v[7],
+        customer: v[3],
+        sku: v[8],
+        service: v[2],
+        status: v[9],
+        reason: undefined,
+        detail: v[15],
+        units: v[10] ?? undefined,
+        rate: v[11] === null ? undefined : decimal(v[11]),
+        fx: v[12] === null ? undefined : { rate: decimal(v[12]), source: v[13]! },
+      });
     };
     for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
       const parts = (rest + (chunk as string)).split('\n');
@@ -200,7 +214,19 @@ export class TraceFile {
     this.fd = openSync(this.tmp, 'w');
     this.out = new Out(this.fd);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
+    this.tell = {
+      excluded: this.json
+        ? excludedTo(this.emit)
+        : (campaign, partner, service, reason, detail, r, file) => {
+            this.written++;
+            this.out.write(traceCsvExcluded(campaign, partner, service, reason, detail, r, file));
+          },
+      pending: (e) => this.spool.add(e),
+    };
   }
+
+  /** Rows excluded at once; CSV lines are written straight from their fields. */
+  private readonly tell: AtOnce;
 
   readonly emit = (e: TraceEvent): void => {
     this.written++;
@@ -208,10 +234,7 @@ export class TraceFile {
   };
 
   /** For computeRun: adds each transactions row as it is read, telling what it can at once. */
-  readonly onRow = (row: TxRow, file: string, ev: Evaluator): void => {
-    const waiting = ev.addTelling(row, file, this.emit);
-    if (waiting.length) this.spool.add(waiting, row, file);
-  };
+  readonly onRow = (row: TxRow, file: string, ev: Evaluator): void => ev.addTelling(row, file, this.tell);
 
   async finish(run: Run): Promise<number> {
     try {
@@ -251,7 +274,7 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
   const sums = new Map<string, Map<string, Decimal>>();
   const monthSums = new Map<string, Map<string, Map<string, Decimal>>>();
   const events = async (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) => {
-    await spool.replay((row, src, campaigns) => run.ev.explainTx(row, src, only, campaigns).forEach(f));
+    await spool.replay((e) => f(runs.get(e.campaign)!.settle(e)), only);
     await run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
   };
   const cappedOnly = (c: string, p: string) => capped.has(key(c, p));

@@ -19,7 +19,7 @@ import { capService, settle } from './payout.js';
 import { REASONS, type Reason } from './reasons.js';
 import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
 import { rateFor, type RateCard } from '../campaign/rate-card.js';
-import type { TraceEvent } from './trace.js';
+import { excludedEvent, type AtOnce, type TraceEvent } from './trace.js';
 import type { CustomerMeasure, TierStanding } from './earn/index.js';
 import type { CalcResult, CampaignResult, PartnerInfo, PartnerResult, Registration, RowCounts, ServiceResult, TxRow, UsageRow } from './types.js';
 
@@ -126,6 +126,10 @@ export class CampaignRun {
   private readonly bounds: { start: string; end: string };
   /** First day of each usage service's window (as_of - window_days + 1). */
   private readonly windowStart = new Map<ServiceDef, string>();
+  private readonly serviceByName: Map<string, ServiceDef>;
+  /** calc --explain's words for rows dated after as_of or outside the period, by date. */
+  private readonly afterAsOfWords = new Map<string, string>();
+  private readonly outsideWords = new Map<string, string>();
 
   constructor(
     readonly c: Campaign,
@@ -136,6 +140,7 @@ export class CampaignRun {
   ) {
     this.asOf = opts.asOf ?? c.asOf;
     this.serviceIndex = serviceIndexOf(c);
+    this.serviceByName = new Map(c.services.map((s) => [s.name, s]));
     this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts === true);
     for (const s of c.services) {
       this.tables.set(s, new ServiceTable(s));
@@ -190,25 +195,26 @@ export class CampaignRun {
   }
 
   /**
-   * One transactions row. With `emit` (calc --explain), a row excluded before it
-   * accumulates is told at once, from the same classification; returns true when the
-   * row accumulated, so its story needs the whole file.
+   * One transactions row. With `tell` (calc --explain), the row is told from the same
+   * classification: excluded at once, or pending its customer's verdict. Returns true
+   * when the row accumulated.
    */
-  add(r: TxRow, file?: string, emit?: (e: TraceEvent) => void): boolean {
+  add(r: TxRow, file?: string, tell?: AtOnce): boolean {
     if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
       this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
     }
     // A campaign that pays only on usage reads transactions.csv as its directory of
     // customers and subscriptions; its rows are usage.csv's.
     if (!this.paysOnTransactions) return false;
-    const v = this.classifyTx(r, emit !== undefined, this.scratch);
+    const v = this.classifyTx(r, tell !== undefined, this.scratch);
     // The customer is looked up only for rows that count: history, or accumulation.
     if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
     const slot = this.apply(v, r.date);
     if (!slot) {
-      emit?.(this.excludedAtOnce(r, v, file));
+      tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, r, file);
       return false;
     }
+    tell?.pending(this.pendingEvent(r, v, file));
     const table = this.tables.get(v.def!)!;
     const s = table.slot(slot.index, this.customers.of(r.customerId));
     table.addRows(s, 1);
@@ -251,7 +257,7 @@ export class CampaignRun {
     const dateR = dateReason(c, this.asOf, r, def);
     if (dateR) {
       v.reason = dateR;
-      if (explain) v.detail = dateR === 'AFTER_AS_OF' ? `dated ${r.date}, after as_of ${this.asOf}` : `dated ${r.date}, outside ${c.period.start}..${c.period.end}`;
+      if (explain) v.detail = this.dateDetail(dateR, r.date);
       return v;
     }
     const prog = programReason(c, r);
@@ -290,6 +296,17 @@ export class CampaignRun {
     const q = r.quantity ?? 0;
     v.units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
     return v;
+  }
+
+  /** The words for a row dated outside the campaign: one string per date, made once (a year has ~400). */
+  private dateDetail(reason: Reason, date: string): string {
+    const cache = reason === 'AFTER_AS_OF' ? this.afterAsOfWords : this.outsideWords;
+    let words = cache.get(date);
+    if (words === undefined) {
+      words = reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${this.asOf}` : `dated ${date}, outside ${this.c.period.start}..${this.c.period.end}`;
+      cache.set(date, words);
+    }
+    return words;
   }
 
   private notCreditedTx(r: TxRow): string {
@@ -549,26 +566,9 @@ export class CampaignRun {
     return { kind: 'row', campaign: this.c.id, partner: partnerId ?? '', amount: ZERO, trimmed: ZERO, paid: ZERO, ...p };
   }
 
-  /** A row excluded before it accumulates: one plain object (calc --explain makes one per row). */
+  /** A row excluded before it accumulates. */
   private excludedAtOnce(r: TxRow, v: RowVerdict, file: string | undefined): TraceEvent {
-    return {
-      kind: 'row',
-      campaign: this.c.id,
-      partner: v.partnerId ?? '',
-      amount: ZERO,
-      trimmed: ZERO,
-      paid: ZERO,
-      transactionId: r.id,
-      file,
-      line: r.line,
-      date: r.date,
-      customer: r.customerId,
-      sku: r.sku,
-      service: v.def?.name,
-      status: 'excluded',
-      reason: v.reason,
-      detail: v.detail ?? v.reason!,
-    };
+    return excludedEvent(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, r, file);
   }
 
   /** After finish: a transactions row's story (null when this campaign does not count it). */
@@ -581,19 +581,32 @@ export class CampaignRun {
       if (quick.partnerId === null || !only(c.id, quick.partnerId)) return null;
     }
     const v = this.classifyTx(r, true);
-    const base = { transactionId: r.id, file, line: r.line, date: r.date, customer: r.customerId, sku: r.sku, service: v.def?.name };
     if (v.reason) return this.excludedAtOnce(r, v, file);
-    const sv = this.verdicts.get(v.partnerId!)!.services.get(v.def!)!;
-    const cv = sv.customers.get(r.customerId);
-    if (cv?.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
-    if (!sv.result.qualified) return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
+    return this.settle(this.pendingEvent(r, v, file));
+  }
+
+  /**
+   * A row that accumulated, told as if its customer and service qualify: what it earns
+   * (units x rate, revenue x FX x percent) or that it counts. settle() decides after
+   * finish; calc --explain spools these events, so the end of the run only settles them.
+   */
+  private pendingEvent(r: TxRow, v: RowVerdict, file: string | undefined): TraceEvent {
+    const c = this.c;
     const def = v.def!;
+    // One object per row, filled in below.
+    const e = excludedEvent(c.id, v.partnerId!, def.name, 'SERVICE_NOT_QUALIFIED', '', r, file);
+    e.reason = undefined;
     if (def.method.key === 'per_unit') {
       const rate = rateFor((def.config as { rates: RateCard }).rates, r.sku)?.rate ?? ZERO;
       const units = v.units ?? 0;
       const amount = rate.times(units);
       const limited = r.quantity !== null && units !== r.quantity ? ` (${r.quantity} on the row; the per-transaction limits count ${units})` : '';
-      return this.event(v.partnerId, { ...base, status: 'earned', units, rate, amount, paid: amount, detail: `${units} x ${rate.toString()} = ${amount.toString()} ${c.currency}${limited}` });
+      e.status = 'earned';
+      e.units = units;
+      e.rate = rate;
+      e.amount = e.paid = amount;
+      e.detail = `${units} x ${rate.toString()} = ${amount.toString()} ${c.currency}${limited}`;
+      return e;
     }
     if (def.method.key === 'percent_of_revenue' && r.amount !== null) {
       const fx = this.fxFor(r.currency, r.date);
@@ -601,17 +614,35 @@ export class CampaignRun {
       const converted = new Decimal(r.amount).times(fx.rate);
       const amount = converted.times(pct).div(100);
       const fxText = r.currency === c.currency ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
-      return this.event(v.partnerId, {
-        ...base,
-        status: 'earned',
-        fx: r.currency === c.currency ? undefined : fx,
-        rate: pct,
-        amount,
-        paid: amount,
-        detail: `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`,
-      });
+      e.status = 'earned';
+      if (r.currency !== c.currency) e.fx = fx;
+      e.rate = pct;
+      e.amount = e.paid = amount;
+      e.detail = `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`;
+      return e;
     }
-    return this.event(v.partnerId, { ...base, status: 'counted', units: v.units, detail: `counted by ${def.name} (${def.method.key}); its pay is on the service line` });
+    e.status = 'counted';
+    e.units = v.units;
+    e.detail = `counted by ${def.name} (${def.method.key}); its pay is on the service line`;
+    return e;
+  }
+
+  /**
+   * After finish: a pending row's story, given its customer's and service's verdicts
+   * (the row is excluded when either failed). Mutates and returns `e`.
+   */
+  settle(e: TraceEvent): TraceEvent {
+    const def = this.serviceByName.get(e.service!)!;
+    const sv = this.verdicts.get(e.partner)!.services.get(def)!;
+    const cv = sv.customers.get(e.customer!);
+    const reason = cv?.reason ?? (sv.result.qualified ? undefined : 'SERVICE_NOT_QUALIFIED');
+    if (reason === undefined) return e;
+    e.status = 'excluded';
+    e.reason = reason;
+    e.detail = cv?.reason ? cv.detail : `${def.name}: ${sv.notQualified}`;
+    e.units = e.rate = e.fx = undefined;
+    e.amount = e.paid = ZERO;
+    return e;
   }
 
   /** After finish: a usage row's story. */
@@ -782,21 +813,14 @@ export class Evaluator {
   }
 
   /** After finish (keepVerdicts): each campaign's story of one transactions row. */
-  explainTx(row: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean, campaigns?: readonly number[]): TraceEvent[] {
-    if (campaigns) return campaigns.flatMap((i) => this.runs[i]!.explainTx(row, file, only) ?? []);
+  explainTx(row: TxRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
     return this.runs.flatMap((run) => run.explainTx(row, file, only) ?? []);
   }
 
-  /**
-   * calc --explain: adds the row, hands `emit` the stories known at once (rows a
-   * campaign excludes before they accumulate) and returns the campaigns (by index)
-   * whose story of the row needs the whole file.
-   */
-  addTelling(row: TxRow, file: string, emit: (e: TraceEvent) => void): number[] {
+  /** calc --explain: adds the row and tells `tell` each campaign's story of it, at once or pending. */
+  addTelling(row: TxRow, file: string, tell: AtOnce): void {
     this.directory?.add(row);
-    const pending: number[] = [];
-    for (let i = 0; i < this.runs.length; i++) if (this.runs[i]!.add(row, file, emit)) pending.push(i);
-    return pending;
+    for (const run of this.runs) run.add(row, file, tell);
   }
 
   explainUsage(row: UsageRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {

@@ -26,6 +26,25 @@ class Bytes {
   }
 }
 
+/** A text per index ('' when none), growing as indices come: no Map entry per customer. */
+class Texts {
+  private a: string[] = new Array<string>(1024).fill('');
+
+  get(i: number): string {
+    return i < this.a.length ? this.a[i]! : '';
+  }
+
+  set(i: number, v: string): void {
+    if (i >= this.a.length) {
+      const n = Math.max(i + 1, this.a.length * 2);
+      const b = new Array<string>(n).fill('');
+      for (let k = 0; k < this.a.length; k++) b[k] = this.a[k]!;
+      this.a = b;
+    }
+    this.a[i] = v;
+  }
+}
+
 const EXPLICIT_TRUE = 1;
 const EXPLICIT_FALSE = 2;
 
@@ -34,11 +53,16 @@ function isPositiveAmount(r: TxRow): boolean {
   return r.amount !== null && !r.amount.startsWith('-') && /[1-9]/.test(r.amount);
 }
 
+/** Paid seats or billing: a positive quantity or amount. */
+function isPositive(r: TxRow): boolean {
+  return (r.quantity !== null && r.quantity > 0) || (r.amount !== null && isPositiveAmount(r));
+}
+
 export class NetNewBook {
   private readonly had = new Map<ServiceDef, Bytes>();
   private readonly explicit = new Map<ServiceDef, Bytes>();
-  /** The earliest evidence row, when explanations are wanted. */
-  private readonly evidence: Map<ServiceDef, Map<number, { date: string; id: string }>> | null;
+  /** The earliest evidence row's date and id, by customer, when explanations are wanted. */
+  private readonly evidence: Map<ServiceDef, { dates: Texts; ids: Texts }> | null;
 
   constructor(
     services: readonly ServiceDef[],
@@ -49,12 +73,12 @@ export class NetNewBook {
       this.had.set(s, new Bytes());
       this.explicit.set(s, new Bytes());
     }
-    this.evidence = keepEvidence ? new Map(services.map((s) => [s, new Map()])) : null;
+    this.evidence = keepEvidence ? new Map(services.map((s) => [s, { dates: new Texts(), ids: new Texts() }])) : null;
   }
 
   /** Whether a row can be evidence at all (cheap; no customer lookup for rows in the period). */
   wants(r: TxRow): boolean {
-    return r.netNew !== null || r.date < this.periodStart;
+    return r.netNew !== null || (r.date < this.periodStart && r.subscriptionType === 'paid' && isPositive(r));
   }
 
   /**
@@ -67,17 +91,14 @@ export class NetNewBook {
       const explicit = this.explicit.get(def)!;
       if (explicit.get(customer) !== EXPLICIT_FALSE) explicit.set(customer, r.netNew ? EXPLICIT_TRUE : EXPLICIT_FALSE);
     }
-    if (r.date >= this.periodStart || r.subscriptionType !== 'paid') return;
-    const positive = (r.quantity !== null && r.quantity > 0) || (r.amount !== null && isPositiveAmount(r));
-    if (!positive) return;
+    if (r.date >= this.periodStart || r.subscriptionType !== 'paid' || !isPositive(r)) return;
     this.had.get(def)!.set(customer, 1);
     if (!this.evidence) return;
-    const byCustomer = this.evidence.get(def)!;
-    const prior = byCustomer.get(customer);
-    if (prior === undefined) byCustomer.set(customer, { date: r.date, id: r.id });
-    else if (r.date < prior.date || (r.date === prior.date && r.id < prior.id)) {
-      prior.date = r.date;
-      prior.id = r.id;
+    const { dates, ids } = this.evidence.get(def)!;
+    const date = dates.get(customer);
+    if (date === '' || r.date < date || (r.date === date && r.id < ids.get(customer))) {
+      dates.set(customer, r.date);
+      ids.set(customer, r.id);
     }
   }
 
@@ -95,7 +116,8 @@ export class NetNewBook {
 
   /** The earliest evidence row (`date\u0000id`), when kept. */
   earliest(def: ServiceDef, customer: number): string | undefined {
-    const e = this.evidence?.get(def)!.get(customer);
-    return e && `${e.date}\u0000${e.id}`;
+    const e = this.evidence?.get(def);
+    const date = e?.dates.get(customer);
+    return date ? `${date}\u0000${e!.ids.get(customer)}` : undefined;
   }
 }

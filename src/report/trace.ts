@@ -1,5 +1,7 @@
 /** Trace events as CSV rows or JSON objects (calc --explain, explain --format csv|json). */
 import type { TraceEvent } from '../engine/trace.js';
+import type { Reason } from '../engine/reasons.js';
+import type { TxRow } from '../engine/types.js';
 import { exactText } from '../money/index.js';
 import { csvCell } from './csv.js';
 
@@ -44,6 +46,32 @@ function repeating(): (v: string) => string {
 const campaignCell = repeating();
 const serviceCell = repeating();
 const fileCell = repeating();
+
+/**
+ * Quoted cells of the words that repeat over many lines (a reason's words for a date, a
+ * partner gate's words): each quoted once, up to a bound.
+ */
+const detailCells = new Map<string, string>();
+function detailCell(v: string): string {
+  let quoted = detailCells.get(v);
+  if (quoted === undefined) {
+    if (detailCells.size >= 10_000) detailCells.clear();
+    quoted = csvCell(v);
+    detailCells.set(v, quoted);
+  }
+  return quoted;
+}
+
+/**
+ * The line of a row excluded before it accumulates (calc --explain's hot path): the
+ * same text as traceCsvLine(excludedEvent(...)), with no event object.
+ */
+export function traceCsvExcluded(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, r: TxRow, file: string | undefined): string {
+  return (
+    `${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${csvCell(r.customerId)},${csvCell(r.id)},` +
+    `${fileCell(file ?? '')},${r.line},${r.date},${csvCell(r.sku)},,,,,0,0,0,${detailCell(detail)}\n`
+  );
+}
 
 /**
  * One trace line. Cells incent writes itself or has validated (kind, status, reason
