@@ -9,7 +9,7 @@
  * partway, over the spooled rows; only the rows of a day a cap cuts partway wait in
  * memory, to be ordered by id. Memory follows partners, services and months, not rows.
  */
-import { closeSync, createReadStream, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, linkSync, mkdtempSync, openSync, renameSync, rmSync, unlink, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
@@ -197,6 +197,27 @@ class Spool {
 }
 
 /**
+ * Puts `tmp` in place of `file` at once. Replacing a large file frees its blocks inside
+ * the rename (~0.1 s per 200 MB here), so a second link keeps the old file while the
+ * new one takes its name, and the old one is let go in the background.
+ */
+function replace(tmp: string, file: string): void {
+  const old = `${tmp}.old`;
+  let linked = false;
+  try {
+    linkSync(file, old);
+    linked = true;
+  } catch {
+    // nothing to replace, or links not allowed here: a plain rename
+  }
+  try {
+    renameSync(tmp, file);
+  } finally {
+    if (linked) unlink(old, () => undefined);
+  }
+}
+
+/**
  * calc --explain FILE. Open it before the run and hand `onRow` to computeRun; then
  * `finish(run)` writes the rest and puts FILE in place, or `abort()` leaves nothing.
  */
@@ -217,14 +238,16 @@ export class TraceFile {
     this.tell = {
       excluded: this.json
         ? excludedTo(this.emit)
-        : (campaign, partner, service, reason, detail, r, file) => {
+        : (campaign, partner, service, reason, detail, phrase, r, file) => {
             this.written++;
-            this.out.write(traceCsvExcluded(campaign, partner, service, reason, detail, r, file));
+            this.out.write(traceCsvExcluded(campaign, partner, service, reason, detail, phrase, r, file, this.quoted));
           },
       pending: (e) => this.spool.add(e),
     };
   }
 
+  /** Phrases (shared words of rows excluded at once) quoted for CSV, by number. */
+  private readonly quoted: string[] = [];
   /** Rows excluded at once; CSV lines are written straight from their fields. */
   private readonly tell: AtOnce;
 
@@ -241,7 +264,7 @@ export class TraceFile {
       await writeRest(run, this.spool, this.emit);
       this.out.flush();
       closeSync(this.fd);
-      renameSync(this.tmp, this.file);
+      replace(this.tmp, this.file);
       return this.written;
     } catch (e) {
       this.abort();

@@ -19,7 +19,7 @@ import { capService, settle } from './payout.js';
 import { REASONS, type Reason } from './reasons.js';
 import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
 import { rateFor, type RateCard } from '../campaign/rate-card.js';
-import { excludedEvent, type AtOnce, type TraceEvent } from './trace.js';
+import { excludedEvent, Phrases, type AtOnce, type TraceEvent } from './trace.js';
 import type { CustomerMeasure, TierStanding } from './earn/index.js';
 import type { CalcResult, CampaignResult, PartnerInfo, PartnerResult, Registration, RowCounts, ServiceResult, TxRow, UsageRow } from './types.js';
 
@@ -127,9 +127,9 @@ export class CampaignRun {
   /** First day of each usage service's window (as_of - window_days + 1). */
   private readonly windowStart = new Map<ServiceDef, string>();
   private readonly serviceByName: Map<string, ServiceDef>;
-  /** calc --explain's words for rows dated after as_of or outside the period, by date. */
-  private readonly afterAsOfWords = new Map<string, string>();
-  private readonly outsideWords = new Map<string, string>();
+  /** calc --explain's words for rows dated after as_of or outside the period: phrases by date. */
+  private readonly afterAsOfWords = new Map<string, number>();
+  private readonly outsideWords = new Map<string, number>();
 
   constructor(
     readonly c: Campaign,
@@ -137,6 +137,8 @@ export class CampaignRun {
     private readonly directory: Directory | undefined,
     /** Customer ids, interned once for every campaign of the run. */
     private readonly customers: Interner = new Interner(),
+    /** Words told on many rows, numbered once for every campaign of the run. */
+    private readonly phrases: Phrases = new Phrases(),
   ) {
     this.asOf = opts.asOf ?? c.asOf;
     this.serviceIndex = serviceIndexOf(c);
@@ -211,7 +213,7 @@ export class CampaignRun {
     if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
     const slot = this.apply(v, r.date);
     if (!slot) {
-      tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, r, file);
+      tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, v.phrase ?? -1, r, file);
       return false;
     }
     tell?.pending(this.pendingEvent(r, v, file));
@@ -257,18 +259,18 @@ export class CampaignRun {
     const dateR = dateReason(c, this.asOf, r, def);
     if (dateR) {
       v.reason = dateR;
-      if (explain) v.detail = this.dateDetail(dateR, r.date);
+      if (explain) this.sayDate(v, dateR, r.date);
       return v;
     }
     const prog = programReason(c, r);
     if (prog) {
       v.reason = prog;
-      if (explain) v.detail = prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`;
+      if (explain) this.say(v, prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`);
       return v;
     }
     if (!def || !paysFor(def, r)) {
       v.reason = 'SKU_NOT_ELIGIBLE';
-      if (explain) v.detail = `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`;
+      if (explain) this.say(v, `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`);
       return v;
     }
     const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
@@ -282,6 +284,7 @@ export class CampaignRun {
     if (gate) {
       v.reason = gate.code;
       v.detail = gate.detail;
+      if (explain) v.phrase = this.phrases.id(gate.detail);
       return v;
     }
     // A removal always nets in: losing it to an eligibility gap would add seats.
@@ -290,6 +293,7 @@ export class CampaignRun {
       if (g) {
         v.reason = 'PARTNER_INELIGIBLE';
         v.detail = `${g.requirement} not met on ${g.day}: ${g.period} is lost`;
+        if (explain) v.phrase = this.phrases.id(v.detail);
         return v;
       }
     }
@@ -298,15 +302,22 @@ export class CampaignRun {
     return v;
   }
 
-  /** The words for a row dated outside the campaign: one string per date, made once (a year has ~400). */
-  private dateDetail(reason: Reason, date: string): string {
+  /** The words for a row dated outside the campaign: one phrase per date, made once (a year has ~400). */
+  private sayDate(v: RowVerdict, reason: Reason, date: string): void {
     const cache = reason === 'AFTER_AS_OF' ? this.afterAsOfWords : this.outsideWords;
-    let words = cache.get(date);
-    if (words === undefined) {
-      words = reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${this.asOf}` : `dated ${date}, outside ${this.c.period.start}..${this.c.period.end}`;
-      cache.set(date, words);
+    let id = cache.get(date);
+    if (id === undefined) {
+      id = this.phrases.id(reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${this.asOf}` : `dated ${date}, outside ${this.c.period.start}..${this.c.period.end}`);
+      cache.set(date, id);
     }
-    return words;
+    v.phrase = id;
+    v.detail = this.phrases.texts[id];
+  }
+
+  /** Words shared by many rows (a program, a SKU, a lost period): numbered once. */
+  private say(v: RowVerdict, words: string): void {
+    v.phrase = this.phrases.id(words);
+    v.detail = words;
   }
 
   private notCreditedTx(r: TxRow): string {
@@ -756,6 +767,7 @@ function refill(v: RowVerdict, partnerId: string | null, def: ServiceDef | undef
   v.reason = undefined;
   v.sub = undefined;
   v.detail = undefined;
+  v.phrase = undefined;
   v.units = 0;
   v.usageKey = undefined;
   v.sku = undefined;
@@ -780,6 +792,8 @@ export interface RowVerdict {
   sub?: string;
   /** The values compared, in words (explain only). */
   detail?: string;
+  /** The number of `detail` in the run's Phrases when many rows share the words (explain only). */
+  phrase?: number;
   /** Units the row counts for (after per-transaction limits). */
   units?: number;
   usageKey?: string;
@@ -793,13 +807,14 @@ export class Evaluator {
   private readonly directory: Directory | undefined;
   /** Customer ids, interned once for every campaign. */
   private readonly customers = new Interner();
+  private readonly phrases = new Phrases();
 
   constructor(
     campaigns: readonly Campaign[],
     private readonly opts: EvaluateOptions = {},
   ) {
     this.directory = campaigns.some((c) => c.services.some(isUsageService)) ? new Directory() : undefined;
-    this.runs = campaigns.map((c) => new CampaignRun(c, opts, this.directory, this.customers));
+    this.runs = campaigns.map((c) => new CampaignRun(c, opts, this.directory, this.customers, this.phrases));
   }
 
   /** Whether any campaign reads usage.csv (after every transactions row is in). */

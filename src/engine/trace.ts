@@ -41,12 +41,29 @@ export interface TraceEvent {
 }
 
 /**
+ * Words told on many rows (a date outside the period, a partner's gate, a licence
+ * program, a SKU no service pays): each made once and numbered, so a trace writer can
+ * quote each once.
+ */
+export class Phrases {
+  readonly texts: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(text: string): number {
+    let i = this.ids.get(text);
+    if (i === undefined) this.ids.set(text, (i = this.texts.push(text) - 1));
+    return i;
+  }
+}
+
+/**
  * Where calc --explain tells each row as it is read: the rows a campaign excludes before
  * they accumulate (~9 in 10 of a year's rows) as the fields of their line, with no event
  * object; the others as events whose verdict waits for the end of the run.
  */
 export interface AtOnce {
-  excluded(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, r: TxRow, file: string | undefined): void;
+  /** `phrase`: the number of `detail` in the run's Phrases, or -1 when the words are the row's own. */
+  excluded(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, phrase: number, r: TxRow, file: string | undefined): void;
   /** A row that accumulated, told as if its customer and service qualify: CampaignRun.settle decides after finish. */
   pending(e: TraceEvent): void;
 }
@@ -75,7 +92,7 @@ export function excludedEvent(campaign: string, partner: string, service: string
 
 /** The `excluded` of an AtOnce that hands each row's event to `f` (JSON Lines). */
 export function excludedTo(f: (e: TraceEvent) => void): AtOnce['excluded'] {
-  return (...a) => f(excludedEvent(...a));
+  return (campaign, partner, service, reason, detail, _phrase, r, file) => f(excludedEvent(campaign, partner, service, reason, detail, r, file));
 }
 
 /** The (date, id) order caps trim in; summary lines (no date) come last. */

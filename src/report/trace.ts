@@ -48,28 +48,29 @@ const serviceCell = repeating();
 const fileCell = repeating();
 
 /**
- * Quoted cells of the words that repeat over many lines (a reason's words for a date, a
- * partner gate's words): each quoted once, up to a bound.
- */
-const detailCells = new Map<string, string>();
-function detailCell(v: string): string {
-  let quoted = detailCells.get(v);
-  if (quoted === undefined) {
-    if (detailCells.size >= 10_000) detailCells.clear();
-    quoted = csvCell(v);
-    detailCells.set(v, quoted);
-  }
-  return quoted;
-}
-
-/**
  * The line of a row excluded before it accumulates (calc --explain's hot path): the
  * same text as traceCsvLine(excludedEvent(...)), with no event object.
  */
-export function traceCsvExcluded(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, r: TxRow, file: string | undefined): string {
+export function traceCsvExcluded(
+  campaign: string,
+  partner: string,
+  service: string | undefined,
+  reason: Reason,
+  detail: string,
+  phrase: number,
+  r: TxRow,
+  file: string | undefined,
+  /** Quoted phrases by number (Phrases), filled as they come. */
+  quoted: string[],
+): string {
+  let detailCell = phrase >= 0 ? quoted[phrase] : undefined;
+  if (detailCell === undefined) {
+    detailCell = csvCell(detail);
+    if (phrase >= 0) quoted[phrase] = detailCell;
+  }
   return (
     `${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${csvCell(r.customerId)},${csvCell(r.id)},` +
-    `${fileCell(file ?? '')},${r.line},${r.date},${csvCell(r.sku)},,,,,0,0,0,${detailCell(detail)}\n`
+    `${fileCell(file ?? '')},${r.line},${r.date},${csvCell(r.sku)},,,,,0,0,0,${detailCell}\n`
   );
 }
 
