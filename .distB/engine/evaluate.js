@@ -17,6 +17,7 @@ import { capService, settle } from './payout.js';
 import { REASONS } from './reasons.js';
 import { usageKey } from './earn/per-active-user.js';
 import { rateFor } from '../campaign/rate-card.js';
+import { excludedEvent, Phrases } from './trace.js';
 const REASON_INDEX = new Map(REASONS.map((r, i) => [r, i]));
 /** Row counts kept as an array per reason on the hot path; RowCounts at the end. */
 class Tally {
@@ -59,6 +60,7 @@ export class CampaignRun {
     opts;
     directory;
     customers;
+    phrases;
     asOf;
     counts = newCounts();
     /** Per credited partner: its index in the service tables and its row counts, in one lookup. */
@@ -81,15 +83,23 @@ export class CampaignRun {
     bounds;
     /** First day of each usage service's window (as_of - window_days + 1). */
     windowStart = new Map();
+    serviceByName;
+    /** calc --explain's words for rows dated after as_of or outside the period: phrases by date. */
+    afterAsOfWords = new Map();
+    outsideWords = new Map();
     constructor(c, opts, directory, 
     /** Customer ids, interned once for every campaign of the run. */
-    customers = new Interner()) {
+    customers = new Interner(), 
+    /** Words told on many rows, numbered once for every campaign of the run. */
+    phrases = new Phrases()) {
         this.c = c;
         this.opts = opts;
         this.directory = directory;
         this.customers = customers;
+        this.phrases = phrases;
         this.asOf = opts.asOf ?? c.asOf;
         this.serviceIndex = serviceIndexOf(c);
+        this.serviceByName = new Map(c.services.map((s) => [s.name, s]));
         this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts === true);
         for (const s of c.services) {
             this.tables.set(s, new ServiceTable(s));
@@ -143,11 +153,11 @@ export class CampaignRun {
         return slot;
     }
     /**
-     * One transactions row. With `emit` (calc --explain), a row excluded before it
-     * accumulates is told at once, from the same classification; returns true when the
-     * row accumulated, so its story needs the whole file.
+     * One transactions row. With `tell` (calc --explain), the row is told from the same
+     * classification: excluded at once, or pending its customer's verdict. Returns true
+     * when the row accumulated.
      */
-    add(r, file, emit) {
+    add(r, file, tell) {
         if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
             this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
         }
@@ -155,15 +165,16 @@ export class CampaignRun {
         // customers and subscriptions; its rows are usage.csv's.
         if (!this.paysOnTransactions)
             return false;
-        const v = this.classifyTx(r, emit !== undefined, this.scratch);
+        const v = this.classifyTx(r, tell !== undefined, this.scratch);
         // The customer is looked up only for rows that count: history, or accumulation.
         if (v.def && v.historyDef && this.netNew.wants(r))
             this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
         const slot = this.apply(v, r.date);
         if (!slot) {
-            emit?.(this.excludedAtOnce(r, v, file));
+            tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason, v.detail ?? v.reason, v.phrase ?? -1, r, file);
             return false;
         }
+        tell?.pending(this.pendingEvent(r, v, file));
         const table = this.tables.get(v.def);
         const s = table.slot(slot.index, this.customers.of(r.customerId));
         table.addRows(s, 1);
@@ -212,20 +223,20 @@ export class CampaignRun {
         if (dateR) {
             v.reason = dateR;
             if (explain)
-                v.detail = dateR === 'AFTER_AS_OF' ? `dated ${r.date}, after as_of ${this.asOf}` : `dated ${r.date}, outside ${c.period.start}..${c.period.end}`;
+                this.sayDate(v, dateR, r.date);
             return v;
         }
         const prog = programReason(c, r);
         if (prog) {
             v.reason = prog;
             if (explain)
-                v.detail = prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`;
+                this.say(v, prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`);
             return v;
         }
         if (!def || !paysFor(def, r)) {
             v.reason = 'SKU_NOT_ELIGIBLE';
             if (explain)
-                v.detail = `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`;
+                this.say(v, `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`);
             return v;
         }
         const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
@@ -240,6 +251,8 @@ export class CampaignRun {
         if (gate) {
             v.reason = gate.code;
             v.detail = gate.detail;
+            if (explain)
+                v.phrase = this.phrases.id(gate.detail);
             return v;
         }
         // A removal always nets in: losing it to an eligibility gap would add seats.
@@ -248,12 +261,30 @@ export class CampaignRun {
             if (g) {
                 v.reason = 'PARTNER_INELIGIBLE';
                 v.detail = `${g.requirement} not met on ${g.day}: ${g.period} is lost`;
+                if (explain)
+                    v.phrase = this.phrases.id(v.detail);
                 return v;
             }
         }
         const q = r.quantity ?? 0;
         v.units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
         return v;
+    }
+    /** The words for a row dated outside the campaign: one phrase per date, made once (a year has ~400). */
+    sayDate(v, reason, date) {
+        const cache = reason === 'AFTER_AS_OF' ? this.afterAsOfWords : this.outsideWords;
+        let id = cache.get(date);
+        if (id === undefined) {
+            id = this.phrases.id(reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${this.asOf}` : `dated ${date}, outside ${this.c.period.start}..${this.c.period.end}`);
+            cache.set(date, id);
+        }
+        v.phrase = id;
+        v.detail = this.phrases.texts[id];
+    }
+    /** Words shared by many rows (a program, a SKU, a lost period): numbered once. */
+    say(v, words) {
+        v.phrase = this.phrases.id(words);
+        v.detail = words;
     }
     notCreditedTx(r) {
         const c = this.c;
@@ -514,26 +545,9 @@ export class CampaignRun {
     event(partnerId, p) {
         return { kind: 'row', campaign: this.c.id, partner: partnerId ?? '', amount: ZERO, trimmed: ZERO, paid: ZERO, ...p };
     }
-    /** A row excluded before it accumulates: one plain object (calc --explain makes one per row). */
+    /** A row excluded before it accumulates. */
     excludedAtOnce(r, v, file) {
-        return {
-            kind: 'row',
-            campaign: this.c.id,
-            partner: v.partnerId ?? '',
-            amount: ZERO,
-            trimmed: ZERO,
-            paid: ZERO,
-            transactionId: r.id,
-            file,
-            line: r.line,
-            date: r.date,
-            customer: r.customerId,
-            sku: r.sku,
-            service: v.def?.name,
-            status: 'excluded',
-            reason: v.reason,
-            detail: v.detail ?? v.reason,
-        };
+        return excludedEvent(this.c.id, v.partnerId ?? '', v.def?.name, v.reason, v.detail ?? v.reason, r, file);
     }
     /** After finish: a transactions row's story (null when this campaign does not count it). */
     explainTx(r, file, only) {
@@ -547,22 +561,32 @@ export class CampaignRun {
                 return null;
         }
         const v = this.classifyTx(r, true);
-        const base = { transactionId: r.id, file, line: r.line, date: r.date, customer: r.customerId, sku: r.sku, service: v.def?.name };
         if (v.reason)
             return this.excludedAtOnce(r, v, file);
-        const sv = this.verdicts.get(v.partnerId).services.get(v.def);
-        const cv = sv.customers.get(r.customerId);
-        if (cv?.reason)
-            return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
-        if (!sv.result.qualified)
-            return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def.name}: ${sv.notQualified}` });
+        return this.settle(this.pendingEvent(r, v, file));
+    }
+    /**
+     * A row that accumulated, told as if its customer and service qualify: what it earns
+     * (units x rate, revenue x FX x percent) or that it counts. settle() decides after
+     * finish; calc --explain spools these events, so the end of the run only settles them.
+     */
+    pendingEvent(r, v, file) {
+        const c = this.c;
         const def = v.def;
+        // One object per row, filled in below.
+        const e = excludedEvent(c.id, v.partnerId, def.name, 'SERVICE_NOT_QUALIFIED', '', r, file);
+        e.reason = undefined;
         if (def.method.key === 'per_unit') {
             const rate = rateFor(def.config.rates, r.sku)?.rate ?? ZERO;
             const units = v.units ?? 0;
             const amount = rate.times(units);
             const limited = r.quantity !== null && units !== r.quantity ? ` (${r.quantity} on the row; the per-transaction limits count ${units})` : '';
-            return this.event(v.partnerId, { ...base, status: 'earned', units, rate, amount, paid: amount, detail: `${units} x ${rate.toString()} = ${amount.toString()} ${c.currency}${limited}` });
+            e.status = 'earned';
+            e.units = units;
+            e.rate = rate;
+            e.amount = e.paid = amount;
+            e.detail = `${units} x ${rate.toString()} = ${amount.toString()} ${c.currency}${limited}`;
+            return e;
         }
         if (def.method.key === 'percent_of_revenue' && r.amount !== null) {
             const fx = this.fxFor(r.currency, r.date);
@@ -570,17 +594,36 @@ export class CampaignRun {
             const converted = new Decimal(r.amount).times(fx.rate);
             const amount = converted.times(pct).div(100);
             const fxText = r.currency === c.currency ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
-            return this.event(v.partnerId, {
-                ...base,
-                status: 'earned',
-                fx: r.currency === c.currency ? undefined : fx,
-                rate: pct,
-                amount,
-                paid: amount,
-                detail: `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`,
-            });
+            e.status = 'earned';
+            if (r.currency !== c.currency)
+                e.fx = fx;
+            e.rate = pct;
+            e.amount = e.paid = amount;
+            e.detail = `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`;
+            return e;
         }
-        return this.event(v.partnerId, { ...base, status: 'counted', units: v.units, detail: `counted by ${def.name} (${def.method.key}); its pay is on the service line` });
+        e.status = 'counted';
+        e.units = v.units;
+        e.detail = `counted by ${def.name} (${def.method.key}); its pay is on the service line`;
+        return e;
+    }
+    /**
+     * After finish: a pending row's story, given its customer's and service's verdicts
+     * (the row is excluded when either failed). Mutates and returns `e`.
+     */
+    settle(e) {
+        const def = this.serviceByName.get(e.service);
+        const sv = this.verdicts.get(e.partner).services.get(def);
+        const cv = sv.customers.get(e.customer);
+        const reason = cv?.reason ?? (sv.result.qualified ? undefined : 'SERVICE_NOT_QUALIFIED');
+        if (reason === undefined)
+            return e;
+        e.status = 'excluded';
+        e.reason = reason;
+        e.detail = cv?.reason ? cv.detail : `${def.name}: ${sv.notQualified}`;
+        e.units = e.rate = e.fx = undefined;
+        e.amount = e.paid = ZERO;
+        return e;
     }
     /** After finish: a usage row's story. */
     explainUsage(u, file, only) {
@@ -703,6 +746,7 @@ function refill(v, partnerId, def, historyDef) {
     v.reason = undefined;
     v.sub = undefined;
     v.detail = undefined;
+    v.phrase = undefined;
     v.units = 0;
     v.usageKey = undefined;
     v.sku = undefined;
@@ -716,10 +760,11 @@ export class Evaluator {
     directory;
     /** Customer ids, interned once for every campaign. */
     customers = new Interner();
+    phrases = new Phrases();
     constructor(campaigns, opts = {}) {
         this.opts = opts;
         this.directory = campaigns.some((c) => c.services.some(isUsageService)) ? new Directory() : undefined;
-        this.runs = campaigns.map((c) => new CampaignRun(c, opts, this.directory, this.customers));
+        this.runs = campaigns.map((c) => new CampaignRun(c, opts, this.directory, this.customers, this.phrases));
     }
     /** Whether any campaign reads usage.csv (after every transactions row is in). */
     get needsUsage() {
@@ -731,23 +776,14 @@ export class Evaluator {
             run.add(row);
     }
     /** After finish (keepVerdicts): each campaign's story of one transactions row. */
-    explainTx(row, file, only, campaigns) {
-        if (campaigns)
-            return campaigns.flatMap((i) => this.runs[i].explainTx(row, file, only) ?? []);
+    explainTx(row, file, only) {
         return this.runs.flatMap((run) => run.explainTx(row, file, only) ?? []);
     }
-    /**
-     * calc --explain: adds the row, hands `emit` the stories known at once (rows a
-     * campaign excludes before they accumulate) and returns the campaigns (by index)
-     * whose story of the row needs the whole file.
-     */
-    addTelling(row, file, emit) {
+    /** calc --explain: adds the row and tells `tell` each campaign's story of it, at once or pending. */
+    addTelling(row, file, tell) {
         this.directory?.add(row);
-        const pending = [];
-        for (let i = 0; i < this.runs.length; i++)
-            if (this.runs[i].add(row, file, emit))
-                pending.push(i);
-        return pending;
+        for (const run of this.runs)
+            run.add(row, file, tell);
     }
     explainUsage(row, file, only) {
         return this.runs.flatMap((run) => run.explainUsage(row, file, only) ?? []);

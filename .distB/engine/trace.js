@@ -8,6 +8,46 @@
  * (summary lines last); the earliest fill the cap, the latest are trimmed.
  */
 import { formatMoney, ZERO } from '../money/index.js';
+/**
+ * Words told on many rows (a date outside the period, a partner's gate, a licence
+ * program, a SKU no service pays): each made once and numbered, so a trace writer can
+ * quote each once.
+ */
+export class Phrases {
+    texts = [];
+    ids = new Map();
+    id(text) {
+        let i = this.ids.get(text);
+        if (i === undefined)
+            this.ids.set(text, (i = this.texts.push(text) - 1));
+        return i;
+    }
+}
+/** The event of a row excluded before it accumulates. */
+export function excludedEvent(campaign, partner, service, reason, detail, r, file) {
+    return {
+        kind: 'row',
+        campaign,
+        partner,
+        amount: ZERO,
+        trimmed: ZERO,
+        paid: ZERO,
+        transactionId: r.id,
+        file,
+        line: r.line,
+        date: r.date,
+        customer: r.customerId,
+        sku: r.sku,
+        service,
+        status: 'excluded',
+        reason,
+        detail,
+    };
+}
+/** The `excluded` of an AtOnce that hands each row's event to `f` (JSON Lines). */
+export function excludedTo(f) {
+    return (campaign, partner, service, reason, detail, _phrase, r, file) => f(excludedEvent(campaign, partner, service, reason, detail, r, file));
+}
 /** The (date, id) order caps trim in; summary lines (no date) come last. */
 export function order(a, b) {
     const da = a.date ?? '\uffff';

@@ -40,6 +40,22 @@ const campaignCell = repeating();
 const serviceCell = repeating();
 const fileCell = repeating();
 /**
+ * The line of a row excluded before it accumulates (calc --explain's hot path): the
+ * same text as traceCsvLine(excludedEvent(...)), with no event object.
+ */
+export function traceCsvExcluded(campaign, partner, service, reason, detail, phrase, r, file, 
+/** Quoted phrases by number (Phrases), filled as they come. */
+quoted) {
+    let detailCell = phrase >= 0 ? quoted[phrase] : undefined;
+    if (detailCell === undefined) {
+        detailCell = csvCell(detail);
+        if (phrase >= 0)
+            quoted[phrase] = detailCell;
+    }
+    return (`${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${csvCell(r.customerId)},${csvCell(r.id)},` +
+        `${fileCell(file ?? '')},${r.line},${r.date},${csvCell(r.sku)},,,,,0,0,0,${detailCell}\n`);
+}
+/**
  * One trace line. Cells incent writes itself or has validated (kind, status, reason
  * codes, YYYY-MM-DD dates, numbers) need no quoting; cells that come from the inputs
  * or campaigns go through csvCell.

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
-import { Decimal, ZERO } from '../money/index.js';
+import { Decimal, exactText, ZERO } from '../money/index.js';
 import { allocate, excludedTo, order, trimLatest, type AtOnce, type TraceEvent } from '../engine/trace.js';
 import type { CampaignRun } from '../engine/evaluate.js';
 import { csvLine } from '../report/csv.js';
-import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvLine, traceJson } from '../report/trace.js';
+import { csvParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts } from '../report/trace.js';
 import type { Run } from './inputs.js';
 
 class Out {
@@ -118,9 +118,18 @@ function spreadToDays(plan: CapPlan, month: string): void {
 
 const key = (c: string, p: string) => `${c}\u0000${p}`;
 
+/** A spooled row's event; in a CSV trace, with its line cut when it was read. */
+interface Spooled extends TraceEvent {
+  parts?: CsvParts;
+  /** The amount's text, for a row no cap trims. */
+  amountText?: string;
+}
+
 /**
  * Rows whose stories wait for the whole file: each as the event it tells if its
- * customer and service qualify, one JSON line per event in a temporary file.
+ * customer and service qualify, one JSON line per event in a temporary file. For a CSV
+ * trace the line is spooled already cut into quoted cells (csvParts), so the end of the
+ * run only looks up verdicts and joins text.
  */
 class Spool {
   private readonly dir = mkdtempSync(join(tmpdir(), 'incent-trace-'));
@@ -131,6 +140,8 @@ class Spool {
   private readonly names: string[] = [];
   private closed = false;
 
+  constructor(private readonly csv: boolean) {}
+
   private index(name: string): number {
     let i = this.names.indexOf(name);
     if (i < 0) i = this.names.push(name) - 1;
@@ -138,13 +149,19 @@ class Spool {
   }
 
   add(e: TraceEvent): void {
-    const fields: unknown[] = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
-    fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail);
+    let fields: unknown[];
+    if (this.csv) {
+      const p = csvParts(e);
+      fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.date, e.transactionId, e.status, exactText(e.amount), p.head, p.mid, p.tail, p.detail];
+    } else {
+      fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
+      fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail);
+    }
     this.out.write(JSON.stringify(fields) + '\n');
   }
 
   /** Each spooled event, in the order it was told; `only` skips others before they are rebuilt. */
-  async replay(f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
+  async replay(f: (e: Spooled) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     if (!this.closed) {
       this.out.flush();
       closeSync(this.fd);
@@ -152,35 +169,58 @@ class Spool {
     }
     const names = this.names;
     const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
-    let rest = '';
+    type CsvFields = [number, string, string, string, string, string, TraceEvent['status'], string, string, string, string, string];
+    type Fields = [number, string, string, string, string, number, number, string, string, TraceEvent['status'], number | null, string | null, string | null, string | null, string, string];
     const line = (text: string) => {
-      type Fields = [number, string, string, string, string, number, number, string, string, TraceEvent['status'], number | null, string | null, string | null, string | null, string, string];
-      const v = JSON.parse(text) as Fields;
+      const v = JSON.parse(text) as CsvFields | Fields;
       const campaign = names[v[0]]!;
       if (only && !only(campaign, v[1])) return;
-      const amount = decimal(v[14]);
+      if (this.csv) {
+        const c = v as CsvFields;
+        const amount = decimal(c[7]);
+        return f({
+          kind: 'row',
+          campaign,
+          partner: c[1],
+          amount,
+          trimmed: ZERO,
+          paid: amount,
+          transactionId: c[5],
+          date: c[4],
+          customer: c[3],
+          service: c[2],
+          status: c[6],
+          reason: undefined,
+          detail: '',
+          parts: { head: c[8], mid: c[9], tail: c[10], detail: c[11] },
+          amountText: c[7],
+        });
+      }
+      const j = v as Fields;
+      const amount = decimal(j[14]);
       f({
         kind: 'row',
         campaign,
-        partner: v[1],
+        partner: j[1],
         amount,
         trimmed: ZERO,
         paid: amount,
-        transactionId: v[4],
-        file: names[v[5]] || undefined,
-        line: v[6],
-        date: v[7],
-        customer: v[3],
-        sku: v[8],
-        service: v[2],
-        status: v[9],
+        transactionId: j[4],
+        file: names[j[5]] || undefined,
+        line: j[6],
+        date: j[7],
+        customer: j[3],
+        sku: j[8],
+        service: j[2],
+        status: j[9],
         reason: undefined,
-        detail: v[15],
-        units: v[10] ?? undefined,
-        rate: v[11] === null ? undefined : decimal(v[11]),
-        fx: v[12] === null ? undefined : { rate: decimal(v[12]), source: v[13]! },
+        detail: j[15],
+        units: j[10] ?? undefined,
+        rate: j[11] === null ? undefined : decimal(j[11]),
+        fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13]! },
       });
     };
+    let rest = '';
     for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
       const parts = (rest + (chunk as string)).split('\n');
       rest = parts.pop()!;
@@ -226,11 +266,12 @@ export class TraceFile {
   private readonly tmp: string;
   private readonly fd: number;
   private readonly out: Out;
-  private readonly spool = new Spool();
+  private readonly spool: Spool;
   private written = 0;
 
   constructor(readonly file: string) {
     this.json = /\.jsonl?$/i.test(file);
+    this.spool = new Spool(!this.json);
     this.tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
     this.fd = openSync(this.tmp, 'w');
     this.out = new Out(this.fd);
@@ -251,9 +292,11 @@ export class TraceFile {
   /** Rows excluded at once; CSV lines are written straight from their fields. */
   private readonly tell: AtOnce;
 
-  readonly emit = (e: TraceEvent): void => {
+  readonly emit = (e: Spooled): void => {
     this.written++;
-    this.out.write(this.json ? JSON.stringify(traceJson(e)) + '\n' : traceCsvLine(e));
+    if (this.json) this.out.write(JSON.stringify(traceJson(e)) + '\n');
+    else if (e.parts) this.out.write(traceCsvFromParts(e.parts, e, e.trimmed.isZero() ? e.amountText : undefined));
+    else this.out.write(traceCsvLine(e));
   };
 
   /** For computeRun: adds each transactions row as it is read, telling what it can at once. */

@@ -24,6 +24,8 @@ export interface TxRow {
   currency: string;
   netNew: boolean | null;
   flags: string[] | null;
+  /** The ids and SKU are the file's text with no quote, comma or line break (see RecordHandler): written back unquoted. */
+  plain?: boolean;
 }
 
 /** One usage.csv row: an event (user_id) or a count (metric, value). */

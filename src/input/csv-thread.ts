@@ -14,12 +14,14 @@ const inFlight = new Int32Array(control);
 const port = parentPort!;
 let records: string[][] = [];
 let lines: number[] = [];
+/** Plain only goes from true to false, so a batch is plain when its last record is. */
+let plain = true;
 let bytes = 0;
 
 function flush(): void {
   if (records.length === 0 && bytes === 0) return;
   Atomics.add(inFlight, 0, 1);
-  port.postMessage({ kind: 'batch', records, lines, bytes });
+  port.postMessage({ kind: 'batch', records, lines, plain, bytes });
   records = [];
   lines = [];
   bytes = 0;
@@ -30,9 +32,10 @@ function flush(): void {
 readCsvHere(
   file,
   (h) => port.postMessage({ kind: 'header', names: h.names, format: h.format }),
-  (record, line) => {
+  (record, line, isPlain) => {
     records.push(record);
     lines.push(line);
+    plain = isPlain;
     if (records.length === BATCH) flush();
   },
   (n) => {

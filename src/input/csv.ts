@@ -3,7 +3,7 @@
  * row), hands each record and its line to a callback, and keeps memory flat.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { Transform } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Parser, type Options } from 'csv-parse';
@@ -19,7 +19,12 @@ export interface CsvHeader {
   format: Sniffed;
 }
 
-export type RecordHandler = (record: string[], line: number) => void;
+/**
+ * A data record, its line, and whether every field read so far is plain text: no input
+ * up to this record held a quote or a carriage return, so no field holds a delimiter,
+ * quote or line break (a trace can write them back without quoting).
+ */
+export type RecordHandler = (record: string[], line: number, plain: boolean) => void;
 
 /** Options incent uses for every CSV: the benchmark's bare read uses the same. */
 export const CSV_OPTIONS: Options = {
@@ -35,16 +40,24 @@ export const CSV_OPTIONS: Options = {
  * about 1.5 s per million rows). The benchmark's bare read uses this class too.
  */
 export class RecordParser extends Parser {
+  /** No input so far held a quote or a carriage return (see RecordHandler). */
+  private plain = true;
+
   constructor(
     options: Options,
-    private readonly onRecord: (record: string[], line: number) => void,
+    private readonly onRecord: RecordHandler,
   ) {
     super(options);
   }
 
+  override _transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.plain && (typeof chunk === 'string' ? /["\r]/.test(chunk) : chunk.indexOf(34) >= 0 || chunk.indexOf(13) >= 0)) this.plain = false;
+    super._transform(chunk, encoding, callback);
+  }
+
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     if (chunk === null) return super.push(null, encoding);
-    this.onRecord(chunk as string[], this.info.lines);
+    this.onRecord(chunk as string[], this.info.lines, this.plain);
     return true;
   }
 }
@@ -101,7 +114,7 @@ function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecor
   const worker = new Worker(THREAD_SCRIPT, { workerData: { file, control } });
   type Message =
     | { kind: 'header'; names: string[]; format: Sniffed }
-    | { kind: 'batch'; records: string[][]; lines: number[]; bytes: number }
+    | { kind: 'batch'; records: string[][]; lines: number[]; plain: boolean; bytes: number }
     | { kind: 'end'; records: number }
     | { kind: 'error'; diagnostic?: Diagnostic; message?: string };
   return new Promise((resolve, reject) => {
@@ -117,8 +130,8 @@ function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecor
       try {
         if (m.kind === 'batch') {
           if (onBytes && m.bytes) onBytes(m.bytes);
-          const { records, lines } = m;
-          for (let i = 0; i < records.length; i++) onRecord(records[i]!, lines[i]!);
+          const { records, lines, plain } = m;
+          for (let i = 0; i < records.length; i++) onRecord(records[i]!, lines[i]!, plain);
           Atomics.sub(inFlight, 0, 1);
           Atomics.notify(inFlight, 0);
         } else if (m.kind === 'header') {
@@ -157,7 +170,7 @@ export async function readCsvHere(
     const code = (e as NodeJS.ErrnoException).code;
     throw new CsvReadError({ code: 'FILE_UNREADABLE', severity: 'error', file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : (e as Error).message });
   }
-  const parser = new RecordParser({ ...CSV_OPTIONS, delimiter: format.delimiter }, (record, line) => {
+  const parser = new RecordParser({ ...CSV_OPTIONS, delimiter: format.delimiter }, (record, line, plain) => {
     if (handlerError) return;
     try {
       if (!header) {
@@ -166,7 +179,7 @@ export async function readCsvHere(
         onHeader(header);
       } else {
         records++;
-        onRecord(record, line);
+        onRecord(record, line, plain);
       }
     } catch (e) {
       handlerError = e;

@@ -78,7 +78,7 @@ export class TransactionReader {
   }
 
   /** The row, or undefined when it has problems (already reported). */
-  toRow(rec: string[], line: number): TxRow | undefined {
+  toRow(rec: string[], line: number, plain = false): TxRow | undefined {
     const at = this.at;
     const file = this.file;
     const before = this.problems.count;
@@ -138,6 +138,7 @@ export class TransactionReader {
     // One row object refilled for every record when streaming: the engine keeps values, never the row.
     const o = this.reuse && this.scratchRow ? this.scratchRow : ({} as TxRow);
     o.id = id;
+    o.plain = plain;
     o.line = line;
     o.date = date;
     o.partnerId = partnerId;

@@ -48,6 +48,16 @@ const serviceCell = repeating();
 const fileCell = repeating();
 
 /**
+ * A cell of the row's own text: when the file had no quotes or carriage returns (plain),
+ * only a formula's first character needs care; otherwise csvCell.
+ */
+function rowCell(r: TxRow, v: string): string {
+  if (!r.plain) return csvCell(v);
+  const c = v.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 ? csvCell(v) : v;
+}
+
+/**
  * The line of a row excluded before it accumulates (calc --explain's hot path): the
  * same text as traceCsvLine(excludedEvent(...)), with no event object.
  */
@@ -69,8 +79,8 @@ export function traceCsvExcluded(
     if (phrase >= 0) quoted[phrase] = detailCell;
   }
   return (
-    `${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${csvCell(r.customerId)},${csvCell(r.id)},` +
-    `${fileCell(file ?? '')},${r.line},${r.date},${csvCell(r.sku)},,,,,0,0,0,${detailCell}\n`
+    `${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${rowCell(r, r.customerId)},${rowCell(r, r.id)},` +
+    `${fileCell(file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},,,,,0,0,0,${detailCell}\n`
   );
 }
 
@@ -99,4 +109,40 @@ export function traceJson(e: TraceEvent): Record<string, unknown> {
   o.paid = exact(e.paid);
   o.detail = e.detail;
   return o;
+}
+
+/**
+ * A row's line cut where its verdict goes (calc --explain spools rows that wait for
+ * their customer's verdict this way): the cells that stay whether the row earns or is
+ * excluded, quoted once when the row is read.
+ */
+export interface CsvParts {
+  /** campaign_id, partner_id, kind. */
+  head: string;
+  /** service .. sku. */
+  mid: string;
+  /** units, rate, fx_rate, fx_source. */
+  tail: string;
+  /** The quoted detail of the row as it earns or counts. */
+  detail: string;
+}
+
+export function csvParts(e: TraceEvent): CsvParts {
+  return {
+    head: `${campaignCell(e.campaign)},${csvCell(e.partner)},${e.kind},`,
+    mid: `,${serviceCell(e.service ?? '')},${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${e.date ?? ''},${csvCell(e.sku ?? '')},`,
+    tail: `${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},`,
+    detail: csvCell(e.detail),
+  };
+}
+
+/**
+ * traceCsvLine(e) for an event whose row was cut into `p` when read: an excluded row
+ * (its customer's or service's verdict) drops the earnings and takes the verdict's
+ * words. `amount` is the amount's text when no cap trimmed the row.
+ */
+export function traceCsvFromParts(p: CsvParts, e: TraceEvent, amount?: string): string {
+  if (e.status === 'excluded') return `${p.head}excluded,${e.reason ?? ''}${p.mid},,,,0,0,0,${csvCell(e.detail)}\n`;
+  const money = amount !== undefined ? `${amount},0,${amount}` : `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)}`;
+  return `${p.head}${e.status},${e.reason ?? ''}${p.mid}${p.tail}${money},${p.detail}\n`;
 }

@@ -1,0 +1,248 @@
+import { Decimal } from '../money/index.js';
+import { cardSkus } from './rate-card.js';
+import { plusDays } from '../dates.js';
+const endNotBeforeStart = ({ raw, report }) => {
+    if (raw.period.end < raw.period.start) {
+        report({
+            code: 'PERIOD_END_BEFORE_START',
+            severity: 'error',
+            path: ['period', 'end'],
+            message: `the period ends (${raw.period.end}) before it starts (${raw.period.start})`,
+            expected: `a date on or after ${raw.period.start}`,
+            found: raw.period.end,
+        });
+    }
+};
+const deadlineNotAfterPeriod = ({ raw, report }) => {
+    const deadline = raw.requires?.registration?.deadline;
+    if (deadline && deadline > raw.period.end) {
+        report({
+            code: 'DEADLINE_AFTER_PERIOD',
+            severity: 'error',
+            path: ['requires', 'registration', 'deadline'],
+            message: `the registration deadline ${deadline} falls after the period ends (${raw.period.end})`,
+            expected: `a date on or before ${raw.period.end}`,
+            found: deadline,
+        });
+    }
+};
+const asOfNotBeforePeriodEnd = ({ raw, report }) => {
+    if (raw.as_of < raw.period.end) {
+        report({
+            code: 'AS_OF_BEFORE_PERIOD_END',
+            severity: 'warning',
+            path: ['as_of'],
+            message: `as_of ${raw.as_of} is before the period ends (${raw.period.end}): rows after it are not counted`,
+            expected: `a date on or after ${raw.period.end}`,
+            found: raw.as_of,
+        });
+    }
+};
+function minimumAmount(raw) {
+    const mp = raw.minimum_payout;
+    if (mp === undefined)
+        return undefined;
+    return Decimal.isDecimal(mp) ? mp : mp.amount;
+}
+const minimumBelowCap = ({ raw, report }) => {
+    const min = minimumAmount(raw);
+    if (min && raw.cap && min.gte(raw.cap)) {
+        report({
+            code: 'MINIMUM_NOT_BELOW_CAP',
+            severity: 'error',
+            path: ['minimum_payout'],
+            message: `the minimum payout ${min.toString()} is at or above the campaign cap ${raw.cap.toString()}`,
+            expected: `less than ${raw.cap.toString()}`,
+            found: min.toString(),
+        });
+    }
+};
+const serviceCapWithinCampaignCap = ({ raw, report }) => {
+    if (!raw.cap)
+        return;
+    for (const [name, s] of Object.entries(raw.services)) {
+        if (s.cap && s.cap.gt(raw.cap)) {
+            report({
+                code: 'SERVICE_CAP_ABOVE_CAMPAIGN_CAP',
+                severity: 'warning',
+                path: ['services', name, 'cap'],
+                message: `the ${name} cap ${s.cap.toString()} is above the campaign cap ${raw.cap.toString()}`,
+                expected: `at most ${raw.cap.toString()}`,
+                found: s.cap.toString(),
+            });
+        }
+    }
+};
+const ratesWithinMaxRate = ({ raw, rateCards, report }) => {
+    for (const [name, s] of Object.entries(raw.services)) {
+        const card = rateCards.get(name);
+        if (!s.max_rate || !card)
+            continue;
+        for (const e of card.values()) {
+            if (e.rate.gt(s.max_rate)) {
+                report({
+                    code: 'RATE_ABOVE_MAX',
+                    severity: 'error',
+                    file: e.file,
+                    line: e.line,
+                    path: ['services', name, 'max_rate'],
+                    message: `${name} rate for ${e.sku} is ${e.rate.toString()}, above the service's max_rate ${s.max_rate.toString()}`,
+                    expected: `at most ${s.max_rate.toString()}`,
+                    found: e.rate.toString(),
+                });
+            }
+        }
+    }
+};
+const skuInOneService = ({ rateCards, raw, report }) => {
+    const owner = new Map();
+    for (const name of Object.keys(raw.services)) {
+        const s = raw.services[name];
+        // Usage services share SKUs by design (EMS pays Intune and AADP); workloads must not overlap instead.
+        if (s.per_active_user)
+            continue;
+        const skus = [...cardSkus(rateCards.get(name) ?? new Map())];
+        if (s.percent_of_revenue?.skus)
+            skus.push(...s.percent_of_revenue.skus);
+        if (s.tiers?.skus)
+            skus.push(...s.tiers.skus);
+        for (const sku of skus) {
+            const first = owner.get(sku);
+            if (first && first !== name) {
+                const e = rateCards.get(name)?.get(sku);
+                report({
+                    code: 'SKU_IN_TWO_SERVICES',
+                    severity: 'error',
+                    file: e?.file,
+                    line: e?.line,
+                    path: ['services', name],
+                    onKey: true,
+                    message: `SKU ${sku} is paid by both ${first} and ${name}`,
+                    expected: 'each SKU in one service',
+                    found: sku,
+                });
+            }
+            else
+                owner.set(sku, name);
+        }
+    }
+};
+const tiersAscending = ({ raw, report }) => {
+    for (const [name, s] of Object.entries(raw.services)) {
+        const table = s.tiers?.table ?? [];
+        for (let i = 1; i < table.length; i++) {
+            if (table[i].at_least <= table[i - 1].at_least) {
+                report({
+                    code: 'TIERS_NOT_ASCENDING',
+                    severity: 'error',
+                    path: ['services', name, 'tiers', 'table', i, 'at_least'],
+                    message: `${name} tier ${i + 1} starts at ${table[i].at_least}, not above tier ${i} (${table[i - 1].at_least})`,
+                    expected: `at_least above ${table[i - 1].at_least}`,
+                    found: String(table[i].at_least),
+                });
+            }
+        }
+    }
+};
+const workloadInOneService = ({ raw, report }) => {
+    const owner = new Map();
+    for (const [name, s] of Object.entries(raw.services)) {
+        (s.per_active_user?.workloads ?? []).forEach((w, i) => {
+            const first = owner.get(w);
+            if (first && first !== name) {
+                report({
+                    code: 'WORKLOAD_IN_TWO_SERVICES',
+                    severity: 'error',
+                    path: ['services', name, 'per_active_user', 'workloads', i],
+                    message: `workload ${w} is paid by both ${first} and ${name}`,
+                    expected: 'each workload in one service',
+                    found: w,
+                });
+            }
+            else
+                owner.set(w, name);
+        });
+    }
+};
+/** Usage is measured in the window that ends on as_of; a window reaching outside the period loses usage silently. */
+const usageWindowInPeriod = ({ raw, report }) => {
+    for (const [name, s] of Object.entries(raw.services)) {
+        const u = s.per_active_user;
+        if (!u)
+            continue;
+        const start = plusDays(raw.as_of, 1 - u.window_days);
+        if (start < raw.period.start || raw.as_of > raw.period.end) {
+            report({
+                code: 'USAGE_WINDOW_OUTSIDE_PERIOD',
+                severity: 'warning',
+                path: ['as_of'],
+                message: `${name} measures usage from ${start} to ${raw.as_of} (window_days ${u.window_days}), which reaches outside the period ${raw.period.start}..${raw.period.end}: usage there is OUTSIDE_PERIOD`,
+                expected: `as_of between ${plusDays(raw.period.start, u.window_days - 1)} and ${raw.period.end}`,
+                found: raw.as_of,
+            });
+        }
+    }
+};
+/** Per-workload rates only mean something to per_active_user. */
+const workloadRatesOnlyForUsage = ({ raw, rateCards, report }) => {
+    for (const [name, s] of Object.entries(raw.services)) {
+        if (s.per_active_user)
+            continue;
+        const e = [...(rateCards.get(name)?.values() ?? [])].find((x) => x.workload);
+        if (e) {
+            report({
+                code: 'RATE_CARD_WORKLOAD',
+                severity: 'error',
+                file: e.file,
+                line: e.line,
+                path: ['services', name],
+                message: `${name} is not paid on usage, but its rate card gives ${e.sku} a workload (${e.workload})`,
+                expected: 'a workload column only in per_active_user rate cards',
+                found: e.workload,
+            });
+        }
+    }
+};
+/** A claims block does nothing unless rows are credited by claims. */
+const claimsNeedClaimCredit = ({ raw, report }) => {
+    if (raw.claims && raw.credit !== 'claiming_partner' && raw.credit !== 'pal') {
+        report({
+            code: 'CLAIMS_WITHOUT_CLAIM_CREDIT',
+            severity: 'warning',
+            path: ['claims'],
+            onKey: true,
+            message: `claims settings have no effect with credit: ${raw.credit}`,
+            expected: 'credit: claiming_partner or pal',
+            found: raw.credit,
+        });
+    }
+};
+export const CHECKS = {
+    workloadInOneService,
+    usageWindowInPeriod,
+    workloadRatesOnlyForUsage,
+    claimsNeedClaimCredit,
+    tiersAscending,
+    endNotBeforeStart,
+    deadlineNotAfterPeriod,
+    asOfNotBeforePeriodEnd,
+    minimumBelowCap,
+    serviceCapWithinCampaignCap,
+    ratesWithinMaxRate,
+    skuInOneService,
+};
+export function runChecks(parsed, raw, rateCards) {
+    const out = [];
+    const ctx = {
+        raw,
+        parsed,
+        rateCards,
+        report({ path, onKey, file, line, ...d }) {
+            const at = file && line ? { line, column: 1 } : path ? parsed.locate(path, onKey) : undefined;
+            out.push({ ...d, file: file && line ? file : parsed.file, line: at?.line, column: at?.column });
+        },
+    };
+    for (const check of Object.values(CHECKS))
+        check(ctx);
+    return out;
+}

@@ -1,0 +1,72 @@
+/** Raw (schema-validated) campaign + loaded rate cards -> the engine's Campaign. */
+import { Decimal } from '../money/index.js';
+import { EARNING_KEYS, EARNING_METHODS } from '../engine/earn/index.js';
+export function earningOf(s) {
+    for (const key of EARNING_KEYS) {
+        const raw = s[key];
+        if (raw !== undefined)
+            return { key, method: EARNING_METHODS[key], raw };
+    }
+    throw new Error('service without an earning method passed the schema');
+}
+function threshold(t) {
+    return t ? { atLeast: t.at_least, moreThan: t.more_than } : undefined;
+}
+export function resolveCampaign(raw, file, rateCards) {
+    const services = Object.entries(raw.services).map(([name, s]) => {
+        const { method, raw: cfgRaw } = earningOf(s);
+        const config = method.resolve(cfgRaw, rateCards.get(name));
+        return {
+            name,
+            method,
+            config,
+            skus: method.skus(config),
+            qualify: s.qualify
+                ? {
+                    customers: threshold(s.qualify.customers),
+                    unitsPerCustomer: s.qualify.units_per_customer?.at_least,
+                    revenuePerCustomer: s.qualify.revenue_per_customer?.at_least,
+                    // Net new is about seats and billing before the period: usage services do not ask it unless told to.
+                    netNew: s.qualify.net_new ?? method.measure !== 'usage',
+                }
+                : undefined,
+            cap: s.cap,
+            maxRate: s.max_rate,
+        };
+    });
+    const mp = raw.minimum_payout;
+    const minimumPayout = mp === undefined ? undefined : Decimal.isDecimal(mp) ? { amount: mp, below: 'forfeit' } : { amount: mp.amount, below: mp.below };
+    return {
+        id: raw.id,
+        name: raw.name ?? raw.id,
+        file,
+        currency: raw.currency,
+        period: raw.period,
+        asOf: raw.as_of,
+        rounding: raw.rounding,
+        credit: raw.credit,
+        registration: raw.requires?.registration
+            ? { deadline: raw.requires.registration.deadline, statuses: new Set(raw.requires.registration.statuses) }
+            : undefined,
+        partnerRoles: raw.requires?.partner_roles ? new Set(raw.requires.partner_roles) : undefined,
+        licensePrograms: raw.eligible?.license_programs ? new Set(raw.eligible.license_programs) : undefined,
+        subscriptionTypes: raw.eligible?.subscription_types ? new Set(raw.eligible.subscription_types) : undefined,
+        eligibility: raw.requires?.eligibility ? { requirements: raw.requires.eligibility, period: raw.requires.eligibility_period } : undefined,
+        exclude: raw.exclude
+            ? {
+                flags: new Set(raw.exclude.customer_flags ?? []),
+                publicSectorCountries: new Set(raw.exclude.public_sector_countries ?? []),
+                countries: new Set(raw.exclude.countries),
+                licensePrograms: new Set(raw.exclude.license_programs ?? []),
+                subscriptionTypes: new Set(raw.exclude.subscription_types ?? []),
+            }
+            : undefined,
+        claims: raw.credit === 'claiming_partner' || raw.credit === 'pal'
+            ? { types: new Set(raw.claims?.types ?? [raw.credit === 'pal' ? 'PAL' : 'CPOR']), minPaidSeats: raw.claims?.min_paid_seats }
+            : undefined,
+        fixedFx: new Map(Object.entries(raw.fx?.fixed ?? {})),
+        services,
+        cap: raw.cap,
+        minimumPayout,
+    };
+}

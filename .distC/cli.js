@@ -1,0 +1,278 @@
+#!/usr/bin/env node
+/** commander wiring and exit codes; the only place that prints. */
+import { VERSION } from './version.js';
+import { statSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { InvalidInputError } from './diagnostics.js';
+import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
+import { writeAtomic } from './report/write.js';
+import { calc } from './commands/calc.js';
+import { resolveInputs } from './input/data.js';
+import { PRESET_NAMES } from './input/presets/index.js';
+import { ProgressBar } from './report/progress.js';
+const EXIT_OK = 0;
+const EXIT_INVALID = 1;
+const EXIT_USAGE = 2;
+const stderrWarnings = (quiet) => ({
+    warn(d) {
+        if (!quiet)
+            process.stderr.write(formatDiagnostic(d) + '\n');
+    },
+});
+function emit(content, out) {
+    if (out)
+        writeAtomic(out, content);
+    else
+        process.stdout.write(content);
+}
+function addInputOptions(cmd) {
+    return cmd
+        .requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)')
+        .option('-d, --data <dir>', 'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv')
+        .option('--transactions <files...>', 'transactions CSV(s) or globs, canonical or a Partner Center export (overrides --data)')
+        .option('--partners <file>', 'partners CSV (overrides --data)')
+        .option('--registrations <file>', 'registrations CSV (overrides --data)')
+        .option('--fx <file>', 'exchange rates CSV (overrides --data)')
+        .option('--usage <file>', 'usage CSV, events or counts (overrides --data)')
+        .option('--claims <file>', 'partner-of-record claims CSV (overrides --data)')
+        .option('--eligibility <file>', 'partner requirements over time CSV (overrides --data)')
+        .addOption(new Option('--preset <name>', 'layout of the transactions files (default: detected from the header)').choices([...PRESET_NAMES]))
+        .option('--columns <file>', 'YAML mapping of another export onto the canonical columns')
+        .option('--charge-types <file>', 'YAML map of extra Partner Center ChargeType values: positive | negative | ignore')
+        .addOption(new Option('--on-invalid <mode>', 'strict: an invalid row stops the run; skip: set it aside').choices(['strict', 'skip']).default('strict'))
+        .option('--rejects <file>', 'with --on-invalid skip: write the rows set aside here, with line and reason')
+        .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)")
+        .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)')
+        .option('-c, --campaign <id...>', 'only these campaign ids')
+        .option('-q, --quiet', 'no warnings or progress on stderr');
+}
+function runOptions(o) {
+    return {
+        rules: o.rules,
+        data: o.data,
+        transactions: o.transactions,
+        preset: o.preset,
+        columns: o.columns,
+        chargeTypes: o.chargeTypes,
+        onInvalid: o.onInvalid,
+        rejectsFile: o.rejects,
+        partners: o.partners,
+        registrations: o.registrations,
+        fx: o.fx,
+        usage: o.usage,
+        claims: o.claims,
+        eligibility: o.eligibility,
+        asOf: o.asOf,
+        payoutDate: o.payoutDate,
+        campaign: o.campaign,
+    };
+}
+/** A progress bar on stderr for large inputs, when stderr is a terminal. */
+function withProgress(opts, quiet) {
+    const files = resolveInputs(opts).transactionFiles ?? [];
+    let bytes = 0;
+    for (const f of files) {
+        try {
+            bytes += statSync(f).size;
+        }
+        catch {
+            // a missing file is reported by the run itself
+        }
+    }
+    if (!ProgressBar.wanted(process.stderr, quiet, bytes))
+        return { opts };
+    const bar = new ProgressBar(bytes, process.stderr);
+    return { opts: { ...opts, onBytes: (n) => bar.add(n) }, bar };
+}
+export function buildProgram() {
+    const program = new Command('incent')
+        .description('Compute what Microsoft cloud partners are owed by incentive campaigns.')
+        .version(VERSION)
+        .exitOverride()
+        .showHelpAfterError('(run with --help for usage)');
+    addInputOptions(program
+        .command('calc')
+        .description('compute payouts per campaign and partner')
+        .addOption(new Option('-f, --format <format>', 'output format (html: one self-contained page)').choices(['table', 'json', 'csv', 'html']).default('table'))
+        .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout')
+        .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl'))
+        .addHelpText('after', '\nExamples:\n  $ incent calc --rules rules --data fixtures/demo\n  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json --out payouts.json\n' +
+        '  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --transactions exports/2017-*.csv   # Partner Center files, detected\n' +
+        '  $ incent calc --rules rules --data fixtures/demo --on-invalid skip --rejects rejects.csv')
+        .action(async (o) => {
+        const run = withProgress(runOptions(o), Boolean(o.quiet));
+        try {
+            const output = await calc({ ...run.opts, format: o.format, explain: o.explain }, stderrWarnings(Boolean(o.quiet)));
+            emit(output, o.out);
+        }
+        finally {
+            run.bar?.done();
+        }
+    });
+    addInputOptions(program
+        .command('explain')
+        .description("one partner's story: every row credited, excluded (why, with the values compared) or earning (rate, FX, amount, cap trim)")
+        .requiredOption('-p, --partner <id>', 'the partner to explain')
+        .option('--customer <id>', "only this customer's rows")
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+        .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'))
+        .addHelpText('after', '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
+        .action(async (o) => {
+        const { explain } = await import('./commands/explain.js');
+        const output = await explain({ ...runOptions(o), partner: o.partner, customer: o.customer, format: o.format }, stderrWarnings(Boolean(o.quiet)));
+        emit(output, o.out);
+    });
+    addInputOptions(program
+        .command('progress')
+        .description('per partner and service, what stands between the partner and more money; closest to a threshold first')
+        .option('-p, --partner <id>', 'only this partner')
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+        .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'))
+        .addHelpText('after', '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
+        .action(async (o) => {
+        const { progress } = await import('./commands/progress.js');
+        const output = await progress({ ...runOptions(o), partner: o.partner, format: o.format }, stderrWarnings(Boolean(o.quiet)));
+        emit(output, o.out);
+    });
+    const payout = program
+        .command('payout')
+        .description('monthly payout runs recorded in a SQLite ledger: pay each amount exactly once')
+        .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db\n\nSee docs/ledger.md.');
+    const ledgerOption = () => new Option('--ledger <path>', 'the ledger file').default('./incent-ledger.db');
+    addInputOptions(payout
+        .command('run')
+        .description('compute earnings to date, subtract what the ledger says was paid, record and print what this run pays')
+        .requiredOption('--period <YYYY-MM>', 'the month this run pays for (as_of defaults to its last day)')
+        .addOption(ledgerOption())
+        .option('--supersede', 'replace the recorded run of this period with a correction run')
+        .option('--reason <text>', 'why a correction run replaces the recorded one (with --supersede)')
+        .option('--busy-timeout <ms>', 'how long to wait for another run holding the ledger', '5000'))
+        .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db')
+        .action(async (o) => {
+        const { payoutRun } = await payoutCommands();
+        const r = await payoutRun({ ...runOptions(o), period: o.period, ledger: o.ledger, supersede: Boolean(o.supersede), reason: o.reason, busyTimeoutMs: Number(o.busyTimeout) }, stderrWarnings(Boolean(o.quiet)));
+        process.stdout.write(r.output);
+        process.exitCode = r.exitCode;
+    });
+    payout
+        .command('list')
+        .description('the runs in the ledger')
+        .addOption(ledgerOption())
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+        .addHelpText('after', '\nExample:\n  $ incent payout list --ledger payouts.db')
+        .action(async (o) => {
+        const { payoutList } = await payoutCommands();
+        process.stdout.write(payoutList(o.ledger, o.format));
+    });
+    payout
+        .command('show')
+        .description('one run: its inputs (sha256) and its lines')
+        .argument('<run>', 'run id')
+        .addOption(ledgerOption())
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+        .addHelpText('after', '\nExample:\n  $ incent payout show 3 --ledger payouts.db --format json')
+        .action(async (id, o) => {
+        const { payoutShow } = await payoutCommands();
+        process.stdout.write(payoutShow(o.ledger, id, o.format));
+    });
+    payout
+        .command('export')
+        .description('the payment file of a run (CSV cells safe to open in a spreadsheet)')
+        .argument('<run>', 'run id')
+        .addOption(ledgerOption())
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+        .option('-o, --out <file>', 'write it to FILE (atomically)')
+        .addHelpText('after', '\nExample:\n  $ incent payout export 3 --format csv --out payments-2018-01.csv')
+        .action(async (id, o) => {
+        const { payoutExport } = await payoutCommands();
+        emit(payoutExport(o.ledger, id, o.format), o.out);
+    });
+    addInputOptions(payout
+        .command('verify')
+        .description('recompute a recorded run from its inputs (given again): every amount and input hash must match')
+        .argument('<run>', 'run id')
+        .addOption(ledgerOption()))
+        .addHelpText('after', '\nExample:\n  $ incent payout verify 3 --rules rules --data exports/2018-01 --ledger payouts.db')
+        .action(async (id, o) => {
+        const { payoutVerify } = await payoutCommands();
+        const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger, run: id }, stderrWarnings(Boolean(o.quiet)));
+        process.stdout.write(r.output);
+        process.exitCode = r.exitCode;
+    });
+    payout
+        .command('statement')
+        .description('what a partner is paid by a run and why')
+        .argument('<run>', 'run id')
+        .requiredOption('-p, --partner <id>', 'the partner')
+        .addOption(ledgerOption())
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'html']).default('text'))
+        .option('-o, --out <file>', 'write it to FILE (atomically)')
+        .addHelpText('after', '\nExample:\n  $ incent payout statement 3 --partner 1000001 --format html --out statement.html --ledger payouts.db')
+        .action(async (id, o) => {
+        const { payoutStatement } = await payoutCommands();
+        emit(payoutStatement(o.ledger, id, o.partner, o.format), o.out);
+    });
+    program
+        .command('validate')
+        .description('check campaign files and rate cards (for CI)')
+        .argument('<paths...>', 'campaign files or folders')
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+        .option('--strict', 'fail on warnings too')
+        .addHelpText('after', '\nExample:\n  $ incent validate rules\n  $ incent validate rules --format github --strict')
+        .action(async (paths, o) => {
+        const { validate } = await import('./commands/validate.js');
+        const r = validate(paths, o.format, Boolean(o.strict));
+        process.stdout.write(r.output);
+        process.exitCode = r.exitCode;
+    });
+    program
+        .command('schema')
+        .description('print the JSON Schema of a campaign file, for editors')
+        .option('-o, --out <file>', 'write it to FILE')
+        .addHelpText('after', '\nExample:\n  $ incent schema --out schema/campaign.schema.json')
+        .action(async (o) => {
+        const { renderSchema } = await import('./commands/schema.js');
+        emit(renderSchema(), o.out);
+    });
+    program
+        .command('test')
+        .description("run a campaign's example cases (<campaign>.cases/<case>/expected.yaml) and diff the amounts")
+        .argument('<paths...>', 'campaign files or folders')
+        .addHelpText('after', '\nExample:\n  $ incent test rules\n\nA case is a folder of input CSVs plus expected.yaml; see docs/campaign-cases.md.')
+        .action(async (paths) => {
+        const { runCases } = await import('./commands/test-cases.js');
+        const r = await runCases(paths);
+        process.stdout.write(r.output);
+        process.exitCode = r.exitCode;
+    });
+    return program;
+}
+/** Commands load what they need when they run: calc never loads the SQLite ledger. */
+function payoutCommands() {
+    return import('./commands/payout.js');
+}
+export async function main(argv) {
+    const program = buildProgram();
+    try {
+        await program.parseAsync(argv);
+        return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+    }
+    catch (e) {
+        if (e instanceof CommanderError) {
+            if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+                return EXIT_OK;
+            return EXIT_USAGE;
+        }
+        if (e instanceof InvalidInputError) {
+            process.stderr.write(formatDiagnosticsText(e.diagnostics));
+            return EXIT_INVALID;
+        }
+        throw e;
+    }
+}
+main(process.argv).then((code) => {
+    process.exitCode = code;
+}, (e) => {
+    process.stderr.write(`incent: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = EXIT_USAGE;
+});

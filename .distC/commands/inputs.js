@@ -1,0 +1,209 @@
+/**
+ * Reading everything a run needs: campaigns, the small tables, then the transactions
+ * streamed into the engine. Shared by calc and the commands built on it.
+ */
+import { InvalidInputError } from '../diagnostics.js';
+import { loadCampaigns } from '../campaign/load.js';
+import { isIsoDate } from '../dates.js';
+import { Evaluator } from '../engine/evaluate.js';
+import { DuplicateCountError, FxNeededError } from '../engine/accumulate.js';
+import { ClaimBook } from '../engine/claims.js';
+import { EligibilityBook } from '../engine/eligibility.js';
+import { isUsageService } from '../campaign/model.js';
+import { PayoutFxNeededError } from '../engine/payout.js';
+import { FxMissingError, FxTable } from '../money/index.js';
+import { CsvReadError, readCsv } from '../input/csv.js';
+import { missingInputs, resolveInputs } from '../input/data.js';
+import { RowProblems } from '../input/row-errors.js';
+import { readClaims, readEligibility, readFx, readPartners, readRegistrations } from '../input/tables.js';
+import { streamTransactions } from '../input/source.js';
+import { RejectsFile } from '../input/rejects.js';
+import { loadMapping } from '../input/presets/mapping.js';
+import { loadChargeTypes } from '../input/presets/charge-types.js';
+import { KNOWN_METRICS, KNOWN_WORKLOADS, UsageReader } from '../input/usage.js';
+function checkDateFlag(name, v) {
+    if (v !== undefined && !isIsoDate(v)) {
+        throw new InvalidInputError([{ code: 'BAD_DATE_FLAG', severity: 'error', file: `--${name}`, message: `--${name} is not a calendar date`, expected: 'YYYY-MM-DD', found: v }]);
+    }
+}
+export function selectCampaigns(opts, warnings) {
+    const { campaigns, diagnostics } = loadCampaigns(opts.rules);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length)
+        throw new InvalidInputError(errors);
+    for (const d of diagnostics)
+        warnings.warn(d);
+    if (!opts.campaign?.length)
+        return campaigns;
+    const chosen = campaigns.filter((c) => opts.campaign.includes(c.id));
+    const unknown = opts.campaign.filter((id) => !campaigns.some((c) => c.id === id));
+    if (unknown.length) {
+        throw new InvalidInputError([
+            {
+                code: 'UNKNOWN_CAMPAIGN',
+                severity: 'error',
+                file: opts.rules.join(', '),
+                message: `no campaign with id ${unknown.join(', ')}`,
+                expected: `one of ${campaigns.map((c) => c.id).join(', ')}`,
+                found: unknown.join(', '),
+            },
+        ]);
+    }
+    return chosen;
+}
+/** Loads campaigns and inputs, streams the transactions through the engine. */
+export async function computeResult(opts, warnings) {
+    return (await computeRun(opts, warnings)).result;
+}
+/**
+ * Reads the inputs and evaluates every campaign. `onRow`, when given, hands each
+ * transactions row (a reused object) to the engine itself: calc --explain tells
+ * stories as it reads.
+ */
+export async function computeRun(opts, warnings, keepVerdicts = false, onRow) {
+    checkDateFlag('as-of', opts.asOf);
+    checkDateFlag('payout-date', opts.payoutDate);
+    const campaigns = selectCampaigns(opts, warnings);
+    const paths = resolveInputs(opts);
+    const missing = missingInputs(campaigns, paths, opts);
+    if (missing.length)
+        throw new InvalidInputError(missing);
+    const problems = new RowProblems();
+    if (opts.rejectsFile && opts.onInvalid !== 'skip') {
+        throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '--rejects', message: '--rejects needs --on-invalid skip', expected: '--on-invalid skip --rejects FILE', found: `--on-invalid ${opts.onInvalid ?? 'strict'}` }]);
+    }
+    const rejects = opts.onInvalid === 'skip' ? new RejectsFile(opts.rejectsFile) : undefined;
+    try {
+        const partners = paths.partners ? await readPartners(paths.partners, problems) : undefined;
+        const registrations = paths.registrations ? await readRegistrations(paths.registrations, problems) : undefined;
+        const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems)) : undefined;
+        const needs = (name) => campaigns.some((c) => (name === 'claims' ? c.claims : c.eligibility));
+        const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems)) : undefined;
+        const eligibility = paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems)) : undefined;
+        if (problems.count)
+            throw new InvalidInputError(problems.all());
+        const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });
+        const files = paths.transactionFiles;
+        const source = sourceOptions(opts);
+        const layouts = await streamTransactions(files, { ...source, rejects, onBytes: opts.onBytes }, problems, onRow ? (row, file) => onRow(row, file, ev) : (row) => ev.add(row));
+        if (problems.count)
+            throw new InvalidInputError(problems.all());
+        if (ev.needsUsage)
+            await streamUsage(paths.usage, campaigns, (row) => ev.addUsage(row), problems);
+        console.error("read end", process.uptime().toFixed(2)); const finished = ev.finish();
+        rejects?.commit();
+        const result = {
+            ...finished,
+            inputs: { transactions: layouts },
+            ...(rejects ? { rejected: rejects.summary() } : {}),
+        };
+        const replay = async (onTx, onUsage) => {
+            // Rows set aside the first time are set aside again, into nowhere.
+            const again = new RowProblems();
+            const skip = rejects ? new RejectsFile(undefined) : undefined;
+            try {
+                await streamTransactions(files, { ...source, rejects: skip }, again, onTx);
+                if (ev.needsUsage)
+                    await streamUsage(paths.usage, campaigns, (row) => onUsage(row, paths.usage), again);
+            }
+            catch (e) {
+                throw toInputError(e, paths.fx, paths.usage);
+            }
+        };
+        const replayUsage = async (onUsage) => {
+            if (!ev.needsUsage)
+                return;
+            try {
+                await streamUsage(paths.usage, campaigns, (row) => onUsage(row, paths.usage), new RowProblems());
+            }
+            catch (e) {
+                throw toInputError(e, paths.fx, paths.usage);
+            }
+        };
+        const read = files.map((f) => ({ role: 'transactions', path: f }));
+        for (const role of ['partners', 'registrations', 'fx'])
+            if (paths[role])
+                read.push({ role, path: paths[role] });
+        if (ev.needsUsage)
+            read.push({ role: 'usage', path: paths.usage });
+        if (claims)
+            read.push({ role: 'claims', path: paths.claims });
+        if (eligibility)
+            read.push({ role: 'eligibility', path: paths.eligibility });
+        return { result, ev, campaigns, replay, replayUsage, files: read, fx };
+    }
+    catch (e) {
+        rejects?.abort();
+        throw toInputError(e, paths.fx, paths.usage);
+    }
+}
+/** --preset, --columns and --charge-types, loaded; their problems are the run's. */
+function sourceOptions(opts) {
+    const errors = [];
+    let mapping;
+    if (opts.columns) {
+        const m = loadMapping(opts.columns);
+        errors.push(...m.diagnostics);
+        mapping = m.mapping;
+    }
+    const ct = loadChargeTypes(opts.chargeTypes);
+    errors.push(...ct.diagnostics);
+    if (errors.length)
+        throw new InvalidInputError(errors);
+    return { preset: opts.preset, mapping, chargeTypes: ct.map };
+}
+/** usage.csv, after every transactions row is in (usage is credited through them). */
+async function streamUsage(file, campaigns, onRow, problems) {
+    const workloads = new Set(KNOWN_WORKLOADS);
+    const metrics = new Set(KNOWN_METRICS);
+    for (const c of campaigns) {
+        for (const s of c.services.filter(isUsageService)) {
+            const cfg = s.config;
+            for (const w of cfg.workloads)
+                workloads.add(w);
+            for (const m of cfg.metrics ?? [])
+                metrics.add(m);
+        }
+    }
+    let reader;
+    await readCsv(file, (h) => {
+        reader = new UsageReader(file, h.index, problems, workloads, metrics);
+        reader.reuse = true;
+        if (!reader.ok)
+            throw new InvalidInputError(problems.all());
+    }, (rec, line) => {
+        const row = reader.toRow(rec, line);
+        if (row && problems.count === 0)
+            onRow(row);
+    });
+    if (problems.count)
+        throw new InvalidInputError(problems.all());
+}
+/** Turns the engine's and readers' input errors into diagnostics; anything else is re-thrown. */
+function toInputError(e, fxFile, usageFile) {
+    if (e instanceof CsvReadError)
+        return new InvalidInputError([e.diagnostic]);
+    if (e instanceof DuplicateCountError) {
+        return new InvalidInputError([
+            {
+                code: 'INVALID_ROW',
+                severity: 'error',
+                file: usageFile ?? 'usage.csv',
+                line: e.second.line,
+                field: 'metric',
+                message: `${e.message}: which one stands?`,
+                expected: `one ${e.metric} count per customer, workload, SKU and day`,
+                found: `${e.first.value} on line ${e.first.line} and ${e.second.value} on line ${e.second.line}`,
+            },
+        ]);
+    }
+    if (e instanceof FxMissingError) {
+        return new InvalidInputError([
+            { code: 'FX_RATE_MISSING', severity: 'error', file: fxFile ?? 'fx.csv', message: e.message, expected: `a ${e.from}->${e.to} (or ${e.to}->${e.from}) rate dated on or before ${e.day}`, found: 'none' },
+        ]);
+    }
+    if (e instanceof FxNeededError || e instanceof PayoutFxNeededError) {
+        return new InvalidInputError([{ code: 'MISSING_INPUT', severity: 'error', file: 'fx.csv', message: e.message, expected: 'fx.csv', found: 'no file' }]);
+    }
+    return e;
+}

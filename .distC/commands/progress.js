@@ -1,0 +1,103 @@
+/**
+ * incent progress: per partner and service, what stands between the partner and more
+ * money: qualifying customers N of M, customers close to qualifying, the next tier,
+ * room under each cap, the gap to the minimum payout and the days left in the period.
+ * Partners closest to a threshold come first: a distributor uses this to nudge resellers.
+ */
+import { daysBetween } from '../dates.js';
+import { formatMoney, ZERO } from '../money/index.js';
+import { renderTable } from '../report/text-table.js';
+import { computeRun } from './inputs.js';
+function progressOf(cr, v) {
+    const c = cr.c;
+    const r = v.result;
+    const money = (d) => formatMoney(d, c.currency);
+    const daysLeft = Math.max(0, daysBetween(cr.asOf, c.period.end));
+    const nudges = [];
+    const services = [];
+    for (const sv of v.services.values()) {
+        const res = sv.result;
+        const q = sv.def.qualify;
+        services.push({
+            service: res.service,
+            qualified: res.qualified,
+            customers: res.customers,
+            customersNeeded: res.customersNeeded,
+            amount: money(res.amount),
+            ...(res.cap ? { capRoom: money(res.cap.minus(res.amount).isNegative() ? ZERO : res.cap.minus(res.amount)) } : {}),
+            ...(res.tier ? { tier: { counted: res.tier.counted, reached: res.tier.reached, next: res.tier.next, toNext: res.tier.toNext } } : {}),
+        });
+        if (r.status === 'ineligible')
+            continue;
+        if (!res.qualified && res.customersNeeded > res.customers) {
+            const missing = res.customersNeeded - res.customers;
+            nudges.push({ service: res.service, text: `${res.service}: ${missing} more qualifying customer${missing === 1 ? '' : 's'} (${res.customers} of ${res.customersNeeded})`, distance: missing / res.customersNeeded });
+        }
+        if (res.tier?.toNext !== undefined && res.tier.next !== undefined) {
+            const unit = res.tier.toNext === 1 ? res.tier.counts.replace(/s$/, '') : res.tier.counts;
+            nudges.push({ service: res.service, text: `${res.service}: ${res.tier.toNext} more ${unit} reach${res.tier.toNext === 1 ? 'es' : ''} the tier at ${res.tier.next}`, distance: res.tier.toNext / res.tier.next });
+        }
+        for (const cv of sv.customers.values()) {
+            if (cv.reason !== 'CUSTOMER_BELOW_MINIMUM')
+                continue;
+            if (q?.unitsPerCustomer !== undefined && cv.units < q.unitsPerCustomer) {
+                const more = q.unitsPerCustomer - cv.units;
+                const what = sv.def.method.measure === 'usage' ? 'active users' : 'seats';
+                nudges.push({ service: res.service, text: `${res.service}: customer ${cv.customerId} has ${cv.units} ${what}, ${more} more qualif${more === 1 ? 'ies' : 'y'} it`, distance: more / q.unitsPerCustomer });
+            }
+            else if (q?.revenuePerCustomer !== undefined && cv.revenue.lt(q.revenuePerCustomer)) {
+                const more = q.revenuePerCustomer.minus(cv.revenue);
+                nudges.push({ service: res.service, text: `${res.service}: customer ${cv.customerId} billed ${money(cv.revenue)}, ${money(more)} ${c.currency} more qualifies it`, distance: more.div(q.revenuePerCustomer).toNumber() });
+            }
+        }
+    }
+    const campaignCapRoom = c.cap ? (c.cap.gt(r.total) ? c.cap.minus(r.total) : ZERO) : undefined;
+    let minimumGap;
+    if (c.minimumPayout && r.status === 'below_minimum') {
+        minimumGap = c.minimumPayout.amount.minus(r.total);
+        nudges.push({ text: `${money(minimumGap)} ${c.currency} more reaches the ${money(c.minimumPayout.amount)} minimum payout`, distance: minimumGap.div(c.minimumPayout.amount).toNumber() });
+    }
+    nudges.sort((a, b) => a.distance - b.distance);
+    return {
+        campaign: c.id,
+        partnerId: r.partnerId,
+        ...(r.name ? { name: r.name } : {}),
+        status: r.status,
+        total: money(r.total),
+        currency: c.currency,
+        daysLeft,
+        services,
+        ...(campaignCapRoom ? { campaignCapRoom: money(campaignCapRoom) } : {}),
+        ...(minimumGap ? { minimumGap: money(minimumGap) } : {}),
+        nudges,
+    };
+}
+export async function progress(opts, warnings) {
+    const run = await computeRun(opts, warnings, true);
+    const all = [];
+    for (const cr of run.ev.campaignRuns) {
+        for (const [partner, v] of cr.verdicts)
+            if (!opts.partner || partner === opts.partner)
+                all.push(progressOf(cr, v));
+    }
+    // Closest to a threshold first; partners with nothing to reach (ineligible, or at every cap) last.
+    const closeness = (p) => p.nudges[0]?.distance ?? Infinity;
+    all.sort((a, b) => closeness(a) - closeness(b) || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : a.partnerId < b.partnerId ? -1 : 1));
+    if (opts.format === 'json')
+        return JSON.stringify({ partners: all }, null, 2) + '\n';
+    const rows = all.map((p) => [
+        p.campaign,
+        p.name ? `${p.partnerId} ${p.name}` : p.partnerId,
+        p.status,
+        `${p.total} ${p.currency}`,
+        (p.nudges.slice(0, 2).map((n) => n.text).join('; ') || (p.status === 'ineligible' ? '(ineligible)' : '-')) + (p.nudges.length > 2 ? ` (+${p.nudges.length - 2} more)` : ''),
+        p.status === 'ineligible'
+            ? ''
+            : p.services
+                .filter((s) => s.capRoom !== undefined && s.qualified)
+                .map((s) => `${s.service} ${s.capRoom}`)
+                .join(', ') + (p.campaignCapRoom ? `${p.services.some((s) => s.capRoom !== undefined && s.qualified) ? '; ' : ''}campaign ${p.campaignCapRoom}` : ''),
+        String(p.daysLeft),
+    ]);
+    return (renderTable([{ title: 'Campaign' }, { title: 'Partner' }, { title: 'Status' }, { title: 'Total', align: 'right' }, { title: 'Next step (closest first)' }, { title: 'Room under caps' }, { title: 'Days left', align: 'right' }], rows).trimEnd() + '\n');
+}

@@ -1,0 +1,132 @@
+/**
+ * incent test: example cases stored beside a campaign pin its meaning in CI.
+ *
+ *   rules/csp-power-up-2017.yaml
+ *   rules/csp-power-up-2017.cases/<case>/transactions.csv   (+ partners.csv, registrations.csv, fx.csv)
+ *   rules/csp-power-up-2017.cases/<case>/expected.yaml
+ *
+ * expected.yaml:
+ *   description: what the case shows
+ *   as_of: 2017-09-15          # optional, like --as-of
+ *   partners:
+ *     "1000001": { status: payable, payout: "1095.00", services: { O365: "1095.00" } }
+ *   rows: { read: 3, used: 3, excluded: {} }   # optional
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InvalidInputError } from '../diagnostics.js';
+import { campaignFiles } from '../campaign/load.js';
+import { formatMoney } from '../money/index.js';
+import { formatDiagnosticsText } from '../report/diagnostics.js';
+import { computeResult } from './inputs.js';
+const amount = z.union([z.string(), z.number()]).transform(String);
+const expectedSchema = z.strictObject({
+    description: z.string().optional(),
+    as_of: z.string().optional(),
+    payout_date: z.string().optional(),
+    partners: z.record(z.string(), z.strictObject({
+        status: z.enum(['payable', 'below_minimum', 'not_qualified', 'ineligible']).optional(),
+        total: amount.optional(),
+        payout: amount.optional(),
+        services: z.record(z.string(), amount).optional(),
+    })),
+    absent_partners: z.array(z.string()).optional(),
+    rows: z
+        .strictObject({ read: z.number().optional(), used: z.number().optional(), excluded: z.record(z.string(), z.number()).optional() })
+        .optional(),
+});
+export function findCases(paths) {
+    const out = [];
+    for (const p of paths) {
+        for (const file of campaignFiles(p)) {
+            const casesDir = join(dirname(file), basename(file).replace(/\.ya?ml$/i, '') + '.cases');
+            if (!existsSync(casesDir))
+                continue;
+            for (const name of readdirSync(casesDir).sort()) {
+                const dir = join(casesDir, name);
+                if (statSync(dir).isDirectory() && existsSync(join(dir, 'expected.yaml')))
+                    out.push({ campaignFile: file, caseDir: dir });
+            }
+        }
+    }
+    return out;
+}
+export async function runCase(campaignFile, caseDir) {
+    const name = basename(caseDir);
+    const outcome = { campaign: campaignFile, name, dir: caseDir, passed: false, differences: [] };
+    const parsed = expectedSchema.safeParse(parseYaml(readFileSync(join(caseDir, 'expected.yaml'), 'utf8')));
+    if (!parsed.success) {
+        outcome.differences.push(`expected.yaml is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        return outcome;
+    }
+    const exp = parsed.data;
+    outcome.description = exp.description;
+    let result;
+    try {
+        result = await computeResult({ rules: [campaignFile], data: caseDir, asOf: exp.as_of, payoutDate: exp.payout_date }, { warn: () => { } });
+    }
+    catch (e) {
+        if (e instanceof InvalidInputError) {
+            outcome.differences.push(`the case's inputs are invalid:\n${formatDiagnosticsText(e.diagnostics)}`);
+            return outcome;
+        }
+        throw e;
+    }
+    const c = result.campaigns[0];
+    const diff = (what, want, got) => {
+        if (String(want) !== String(got))
+            outcome.differences.push(`${what}: expected ${want}, got ${got}`);
+    };
+    for (const [pid, want] of Object.entries(exp.partners)) {
+        const p = c.partners.find((x) => x.partnerId === pid);
+        if (!p) {
+            outcome.differences.push(`partner ${pid}: expected in the result, absent`);
+            continue;
+        }
+        if (want.status)
+            diff(`partner ${pid} status`, want.status, p.status);
+        if (want.total !== undefined)
+            diff(`partner ${pid} total`, want.total, formatMoney(p.total, c.currency));
+        if (want.payout !== undefined)
+            diff(`partner ${pid} payout`, want.payout, formatMoney(p.payout, p.payoutCurrency));
+        for (const [svc, amt] of Object.entries(want.services ?? {})) {
+            const s = p.services.find((x) => x.service === svc);
+            diff(`partner ${pid} ${svc}`, amt, s ? formatMoney(s.amount, c.currency) : '(no such service)');
+        }
+    }
+    for (const pid of exp.absent_partners ?? [])
+        if (c.partners.some((p) => p.partnerId === pid))
+            outcome.differences.push(`partner ${pid}: expected absent, present`);
+    if (exp.rows) {
+        if (exp.rows.read !== undefined)
+            diff('rows read', exp.rows.read, c.rows.read);
+        if (exp.rows.used !== undefined)
+            diff('rows used', exp.rows.used, c.rows.used);
+        if (exp.rows.excluded) {
+            const codes = new Set([...Object.keys(exp.rows.excluded), ...Object.keys(c.rows.excluded)]);
+            for (const code of [...codes].sort())
+                diff(`rows ${code}`, exp.rows.excluded[code] ?? 0, c.rows.excluded[code] ?? 0);
+        }
+    }
+    outcome.passed = outcome.differences.length === 0;
+    return outcome;
+}
+export async function runCases(paths) {
+    const cases = findCases(paths);
+    const lines = [];
+    let failed = 0;
+    for (const { campaignFile, caseDir } of cases) {
+        const o = await runCase(campaignFile, caseDir);
+        if (!o.passed)
+            failed++;
+        lines.push(`${o.passed ? 'PASS' : 'FAIL'}  ${basename(o.campaign)} › ${o.name}${o.description ? ` — ${o.description}` : ''}`);
+        for (const d of o.differences)
+            lines.push(`      ${d.replace(/\n/g, '\n      ')}`);
+    }
+    if (cases.length === 0)
+        lines.push('no campaign cases found (expected <campaign>.cases/<case>/expected.yaml beside a campaign)');
+    lines.push(`${cases.length - failed} passed, ${failed} failed`);
+    return { output: lines.join('\n') + '\n', exitCode: failed > 0 || cases.length === 0 ? 1 : 0 };
+}

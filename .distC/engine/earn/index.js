@@ -1,0 +1,12 @@
+/** The registry of earning methods: one file each, keyed by their YAML key. */
+import { perUnit } from './per-unit.js';
+import { percentOfRevenue } from './percent-of-revenue.js';
+import { tiers } from './tiers.js';
+import { perActiveUser } from './per-active-user.js';
+export const EARNING_METHODS = {
+    per_unit: perUnit,
+    percent_of_revenue: percentOfRevenue,
+    tiers,
+    per_active_user: perActiveUser,
+};
+export const EARNING_KEYS = Object.keys(EARNING_METHODS);

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { Decimal, ZERO } from '../../money/index.js';
+import { count, nonNegativeDecimal } from '../../campaign/fields.js';
+import { cardSkus, rateFor } from '../../campaign/rate-card.js';
+const metric = z
+    .union([
+    z.string().min(1).meta({ description: 'Pay on this metric of usage.csv counts rows, e.g. deployed_licenses' }),
+    z
+        .strictObject({ largest_of: z.array(z.string().min(1)).min(2).meta({ description: 'Metrics compared per customer; the largest pays (AADP)' }) })
+        .meta({ description: 'Pay on the largest of several metrics' }),
+])
+    .meta({ description: 'Counts shape: which metric pays. Omitted: events shape (distinct users with an action in the window)' });
+const schema = z
+    .strictObject({
+    rates: z
+        .union([z.string().min(1), z.record(z.string(), z.union([nonNegativeDecimal, z.record(z.string(), nonNegativeDecimal)]))])
+        .meta({
+        description: 'Rate card: a CSV path (sku,rate[,workload,service,description]) relative to this file, or an inline map SKU: rate or SKU: { Workload: rate }',
+    }),
+    workloads: z.array(z.string().min(1)).min(1).meta({ description: 'usage.csv workloads this service pays for (ExO, SpO, SfB, ProPlus, Intune, AADP, ...)' }),
+    window_days: count
+        .refine((n) => n >= 1, { message: 'expected at least 1 day' })
+        .default(28)
+        .meta({ description: 'Days of the rolling window that ends on as_of, both ends included (default 28)' }),
+    metric: metric.optional(),
+})
+    .meta({ description: 'Pays active users x the SKU rate, from usage.csv (events or counts)' });
+/** `sku \0 workload`: how usage measures are keyed. */
+export function usageKey(sku, workload) {
+    return `${sku}\u0000${workload}`;
+}
+export const perActiveUser = {
+    key: 'per_active_user',
+    description: 'active users x rate per SKU, from usage.csv',
+    schema,
+    measure: 'usage',
+    rateCardRef: (raw) => raw.rates,
+    resolve: (raw, rateCard) => ({
+        rates: rateCard ?? new Map(),
+        workloads: new Set(raw.workloads),
+        windowDays: raw.window_days,
+        metrics: raw.metric === undefined ? null : typeof raw.metric === 'string' ? [raw.metric] : raw.metric.largest_of,
+    }),
+    skus: (cfg) => cardSkus(cfg.rates),
+    earn(cfg, customers) {
+        let earned = ZERO;
+        const lines = [];
+        for (const c of customers) {
+            const keys = [...(c.active ?? new Map()).keys()].sort();
+            for (const key of keys) {
+                const users = c.active.get(key);
+                const [sku, workload] = key.split('\u0000');
+                const rate = rateFor(cfg.rates, sku, workload)?.rate;
+                if (!rate || users <= 0)
+                    continue;
+                const amount = rate.times(users);
+                earned = earned.plus(amount);
+                lines.push({ customerId: c.customerId, sku, units: users, rate, amount, note: `${users} active in ${workload}` });
+            }
+        }
+        return { earned: new Decimal(earned), lines };
+    },
+};

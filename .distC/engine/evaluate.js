@@ -1,0 +1,812 @@
+/**
+ * evaluate(): credit -> filter -> partner gates -> customer gates -> partner gate ->
+ * earn -> round -> caps -> minimum -> payout currency. No file or console I/O: rows
+ * come in as plain objects, one at a time (Evaluator.add) or as an iterable.
+ */
+import { Decimal, formatMoney, ZERO } from '../money/index.js';
+import { isUsageService } from '../campaign/model.js';
+import { plusDays } from '../dates.js';
+import { Interner, ServiceTable } from './accumulate.js';
+import { NetNewBook } from './net-new.js';
+import { creditRow, creditUsage } from './credit.js';
+import { customerGate, customersNeeded } from './customer-gates.js';
+import { Directory } from './directory.js';
+import { customerExclusion, dateReason, paysFor, programReason, serviceIndexOf, serviceOf } from './filter.js';
+import { partnerGate } from './partner-gates.js';
+import { capService, settle } from './payout.js';
+import { REASONS } from './reasons.js';
+import { usageKey } from './earn/per-active-user.js';
+import { rateFor } from '../campaign/rate-card.js';
+import { excludedEvent, Phrases } from './trace.js';
+const REASON_INDEX = new Map(REASONS.map((r, i) => [r, i]));
+/** Row counts kept as an array per reason on the hot path; RowCounts at the end. */
+class Tally {
+    read = 0;
+    used = 0;
+    excluded = new Array(REASONS.length).fill(0);
+    /** Sub-reasons, e.g. CUSTOMER_EXCLUDED -> dedicated. */
+    detail = null;
+    note(reason, sub) {
+        this.detail ??= new Map();
+        let m = this.detail.get(reason);
+        if (!m)
+            this.detail.set(reason, (m = new Map()));
+        m.set(sub, (m.get(sub) ?? 0) + 1);
+    }
+    toCounts() {
+        const excluded = {};
+        REASONS.forEach((r, i) => {
+            if (this.excluded[i] > 0)
+                excluded[r] = this.excluded[i];
+        });
+        const out = { read: this.read, used: this.used, excluded };
+        if (this.detail) {
+            out.excludedDetail = {};
+            for (const [r, m] of [...this.detail].sort())
+                out.excludedDetail[r] = Object.fromEntries([...m].sort());
+        }
+        return out;
+    }
+}
+function bump(t, reason, n = 1) {
+    t.excluded[REASON_INDEX.get(reason)] += n;
+}
+function newCounts() {
+    return new Tally();
+}
+/** The evaluation of one campaign, fed rows one by one. */
+export class CampaignRun {
+    c;
+    opts;
+    directory;
+    customers;
+    phrases;
+    asOf;
+    counts = newCounts();
+    /** Per credited partner: its index in the service tables and its row counts, in one lookup. */
+    slots = new Map();
+    /** Per service: a slot per (partner, customer), in columns. */
+    tables = new Map();
+    gates = new Map();
+    serviceIndex;
+    /** Net-new evidence by service, then customer: from every row, whoever it is credited to. */
+    netNew;
+    /** Whether transactions.csv rows earn here (some service pays on seats, revenue or counts). */
+    paysOnTransactions;
+    /** Usage services by the workloads they pay for. */
+    workloadIndex = new Map();
+    /** Net paid seats per customer up to as_of, any partner (claims.min_paid_seats). */
+    paidSeats;
+    eligibilityGaps = new Map();
+    /** The verdict calc refills for every transactions row (no object per row). */
+    scratch = { partnerId: null };
+    bounds;
+    /** First day of each usage service's window (as_of - window_days + 1). */
+    windowStart = new Map();
+    serviceByName;
+    /** calc --explain's words for rows dated after as_of or outside the period: phrases by date. */
+    afterAsOfWords = new Map();
+    outsideWords = new Map();
+    constructor(c, opts, directory, 
+    /** Customer ids, interned once for every campaign of the run. */
+    customers = new Interner(), 
+    /** Words told on many rows, numbered once for every campaign of the run. */
+    phrases = new Phrases()) {
+        this.c = c;
+        this.opts = opts;
+        this.directory = directory;
+        this.customers = customers;
+        this.phrases = phrases;
+        this.asOf = opts.asOf ?? c.asOf;
+        this.serviceIndex = serviceIndexOf(c);
+        this.serviceByName = new Map(c.services.map((s) => [s.name, s]));
+        this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts === true);
+        for (const s of c.services) {
+            this.tables.set(s, new ServiceTable(s));
+            if (isUsageService(s)) {
+                const cfg = s.config;
+                this.windowStart.set(s, plusDays(this.asOf, 1 - cfg.windowDays));
+                for (const w of cfg.workloads)
+                    if (!this.workloadIndex.has(w))
+                        this.workloadIndex.set(w, s);
+            }
+        }
+        this.paysOnTransactions = c.services.some((s) => !isUsageService(s));
+        this.paidSeats = c.claims?.minPaidSeats !== undefined ? new Map() : null;
+        this.bounds = { start: c.period.start, end: c.period.end < this.asOf ? c.period.end : this.asOf };
+    }
+    /** Whether the campaign reads usage.csv. */
+    get paysOnUsage() {
+        return this.workloadIndex.size > 0;
+    }
+    /** The period (day, month, semester) of `day` lost to a requirement the partner did not meet, or null. */
+    eligibilityGap(partnerId, day) {
+        const e = this.c.eligibility;
+        if (!e)
+            return null;
+        const key = `${partnerId}\u0000${e.period === 'day' ? day : e.period === 'month' ? day.slice(0, 7) : `${day.slice(0, 4)}${day.slice(5, 7) >= '07' ? 'H1' : 'H2'}`}`;
+        let g = this.eligibilityGaps.get(key);
+        if (g === undefined) {
+            g = this.opts.eligibility ? this.opts.eligibility.gap(partnerId, e.requirements, e.period, day, this.bounds) : { requirement: e.requirements[0], day, period: day };
+            this.eligibilityGaps.set(key, g);
+        }
+        return g;
+    }
+    gate(partnerId) {
+        let g = this.gates.get(partnerId);
+        if (g === undefined) {
+            g = partnerGate(this.c, partnerId, this.opts);
+            this.gates.set(partnerId, g);
+        }
+        return g;
+    }
+    exclude(pc, reason) {
+        bump(this.counts, reason);
+        if (pc)
+            bump(pc, reason);
+    }
+    partner(partnerId) {
+        let slot = this.slots.get(partnerId);
+        if (!slot)
+            this.slots.set(partnerId, (slot = { index: this.slots.size, pc: newCounts() }));
+        slot.pc.read++;
+        return slot;
+    }
+    /**
+     * One transactions row. With `tell` (calc --explain), the row is told from the same
+     * classification: excluded at once, or pending its customer's verdict. Returns true
+     * when the row accumulated.
+     */
+    add(r, file, tell) {
+        if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
+            this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
+        }
+        // A campaign that pays only on usage reads transactions.csv as its directory of
+        // customers and subscriptions; its rows are usage.csv's.
+        if (!this.paysOnTransactions)
+            return false;
+        const v = this.classifyTx(r, tell !== undefined, this.scratch);
+        // The customer is looked up only for rows that count: history, or accumulation.
+        if (v.def && v.historyDef && this.netNew.wants(r))
+            this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
+        const slot = this.apply(v, r.date);
+        if (!slot) {
+            tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason, v.detail ?? v.reason, v.phrase ?? -1, r, file);
+            return false;
+        }
+        tell?.pending(this.pendingEvent(r, v, file));
+        const table = this.tables.get(v.def);
+        const s = table.slot(slot.index, this.customers.of(r.customerId));
+        table.addRows(s, 1);
+        if (v.def.method.measure === 'units')
+            table.addUnits(s, r.sku, v.units);
+        else if (v.def.method.measure === 'revenue')
+            table.addRevenue(s, this.c, r);
+        return true;
+    }
+    /** Counts a row's verdict; the partner's slot when the row goes on to accumulate. */
+    apply(v, date) {
+        this.counts.read++;
+        if (v.partnerId === null) {
+            this.exclude(undefined, v.reason);
+            return null;
+        }
+        const slot = this.partner(v.partnerId);
+        if (!v.reason)
+            return slot;
+        if (v.reason === 'CUSTOMER_EXCLUDED')
+            this.excludeCustomer(slot.pc, v.sub);
+        else if (v.reason === 'PARTNER_INELIGIBLE')
+            this.loseToEligibility(slot.pc, v.partnerId, date);
+        else
+            this.exclude(slot.pc, v.reason);
+        return null;
+    }
+    /**
+     * Steps 1-3 for a transactions row: credit, row filters, customer exclusions,
+     * partner gates, eligibility. The same code decides calc and explain; `explain`
+     * also writes down the values compared.
+     */
+    classifyTx(r, explain, v = { partnerId: null }) {
+        const c = this.c;
+        const def = serviceOf(this.serviceIndex, r);
+        const partnerId = creditRow(c, r, this.opts.claims);
+        // One object per call, filled in place: calc passes the same scratch verdict for every row.
+        refill(v, partnerId, def, def);
+        if (partnerId === null) {
+            v.reason = 'NOT_CREDITED';
+            if (explain)
+                v.detail = this.notCreditedTx(r);
+            return v;
+        }
+        const dateR = dateReason(c, this.asOf, r, def);
+        if (dateR) {
+            v.reason = dateR;
+            if (explain)
+                this.sayDate(v, dateR, r.date);
+            return v;
+        }
+        const prog = programReason(c, r);
+        if (prog) {
+            v.reason = prog;
+            if (explain)
+                this.say(v, prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`);
+            return v;
+        }
+        if (!def || !paysFor(def, r)) {
+            v.reason = 'SKU_NOT_ELIGIBLE';
+            if (explain)
+                this.say(v, `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`);
+            return v;
+        }
+        const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
+        if (excluded) {
+            v.reason = 'CUSTOMER_EXCLUDED';
+            v.sub = excluded;
+            if (explain)
+                v.detail = `customer ${r.customerId}: ${excluded.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}`;
+            return v;
+        }
+        const gate = this.gate(partnerId);
+        if (gate) {
+            v.reason = gate.code;
+            v.detail = gate.detail;
+            if (explain)
+                v.phrase = this.phrases.id(gate.detail);
+            return v;
+        }
+        // A removal always nets in: losing it to an eligibility gap would add seats.
+        if (c.eligibility && !(r.quantity !== null && r.quantity < 0)) {
+            const g = this.eligibilityGap(partnerId, r.date);
+            if (g) {
+                v.reason = 'PARTNER_INELIGIBLE';
+                v.detail = `${g.requirement} not met on ${g.day}: ${g.period} is lost`;
+                if (explain)
+                    v.phrase = this.phrases.id(v.detail);
+                return v;
+            }
+        }
+        const q = r.quantity ?? 0;
+        v.units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
+        return v;
+    }
+    /** The words for a row dated outside the campaign: one phrase per date, made once (a year has ~400). */
+    sayDate(v, reason, date) {
+        const cache = reason === 'AFTER_AS_OF' ? this.afterAsOfWords : this.outsideWords;
+        let id = cache.get(date);
+        if (id === undefined) {
+            id = this.phrases.id(reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${this.asOf}` : `dated ${date}, outside ${this.c.period.start}..${this.c.period.end}`);
+            cache.set(date, id);
+        }
+        v.phrase = id;
+        v.detail = this.phrases.texts[id];
+    }
+    /** Words shared by many rows (a program, a SKU, a lost period): numbered once. */
+    say(v, words) {
+        v.phrase = this.phrases.id(words);
+        v.detail = words;
+    }
+    notCreditedTx(r) {
+        const c = this.c;
+        if (c.credit === 'transacting_partner')
+            return 'the row has no partner_id';
+        if (c.credit === 'reseller')
+            return `no reseller on the row (reseller_id ${r.resellerId || 'empty'})`;
+        return this.noClaim(r.customerId, r.date);
+    }
+    noClaim(customerId, date) {
+        const types = this.c.claims?.types ?? new Set();
+        const claims = this.opts.claims?.onCustomer(types, customerId) ?? [];
+        if (claims.length === 0)
+            return `no ${[...types].join('/')} claim on customer ${customerId} in claims.csv`;
+        return `no ${[...types].join('/')} claim covers customer ${customerId} on ${date} (claims: ${claims.map((x) => `${x.partnerId} ${x.from}..${x.to ?? 'open'}`).join(', ')})`;
+    }
+    /** The first period each partner lost to an eligibility gap, for the report. */
+    firstLoss = new Map();
+    loseToEligibility(pc, partnerId, day) {
+        const g = this.eligibilityGap(partnerId, day);
+        const prior = this.firstLoss.get(partnerId);
+        if (!prior || g.day < prior.day)
+            this.firstLoss.set(partnerId, g);
+        this.exclude(pc, 'PARTNER_INELIGIBLE');
+    }
+    excludeCustomer(pc, why) {
+        this.exclude(pc, 'CUSTOMER_EXCLUDED');
+        this.counts.note('CUSTOMER_EXCLUDED', why);
+        pc.note('CUSTOMER_EXCLUDED', why);
+    }
+    /**
+     * A usage.csv row: filter by date, credit, filter the rest, then count the user
+     * (events) or keep the report (counts). The date comes first so rows outside the
+     * window cost only their parse; they are counted for the campaign, not a partner.
+     */
+    addUsage(u) {
+        if (!this.paysOnUsage)
+            return;
+        const v = this.classifyUsage(u, false);
+        const slot = this.apply(v, u.date);
+        if (!slot)
+            return;
+        const table = this.tables.get(v.def);
+        const s = table.slot(slot.index, this.customers.of(u.customerId));
+        table.addRows(s, 1);
+        const cfg = v.def.config;
+        if (cfg.metrics === null)
+            table.addUser(s, v.usageKey, u.userId);
+        else if (table.addCount(s, u.customerId, v.usageKey, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
+            table.addRows(s, -1);
+            this.exclude(slot.pc, 'SUPERSEDED');
+        }
+    }
+    classifyUsage(u, explain) {
+        const c = this.c;
+        const dir = this.directory;
+        const def = this.workloadIndex.get(u.workload);
+        if (def) {
+            // Most rows of a long file end here: calc refills one scratch verdict for them.
+            const start = this.windowStart.get(def);
+            const early = u.date > this.asOf ? 'AFTER_AS_OF' : u.date < start ? 'OUTSIDE_WINDOW' : null;
+            if (early) {
+                const v = refill(explain ? { partnerId: null } : this.scratch, null, def, undefined);
+                v.reason = early;
+                v.detail = !explain ? undefined : early === 'AFTER_AS_OF' ? `dated ${u.date}, after as_of ${this.asOf}` : `dated ${u.date}, before the window ${start}..${this.asOf}`;
+                return v;
+            }
+        }
+        const partnerId = creditUsage(c, u, this.opts.claims, dir);
+        if (partnerId === null) {
+            const why = c.credit === 'claiming_partner' || c.credit === 'pal' ? this.noClaim(u.customerId, u.date) : `no partner transacts ${u.subscriptionId ? `subscription ${u.subscriptionId}` : `customer ${u.customerId}`} unambiguously in transactions.csv`;
+            return { partnerId, def, reason: 'NOT_CREDITED', detail: explain ? why : undefined };
+        }
+        if (!def)
+            return { partnerId, reason: 'WORKLOAD_NOT_ELIGIBLE', detail: explain ? `workload ${u.workload} is paid by no service of ${c.id}` : undefined };
+        const cfg = def.config;
+        if (u.date < c.period.start || u.date > c.period.end)
+            return { partnerId, def, reason: 'OUTSIDE_PERIOD', detail: explain ? `dated ${u.date}, outside ${c.period.start}..${c.period.end}` : undefined };
+        if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) {
+            return { partnerId, def, reason: 'METRIC_NOT_PAID', detail: explain ? `${def.name} pays on ${cfg.metrics ? cfg.metrics.join(' / ') : 'user events'}; the row is ${u.metric || 'an event'}` : undefined };
+        }
+        const sub = u.subscriptionId ? dir.subscriptions.get(u.subscriptionId) : undefined;
+        const cust = dir.customers.get(u.customerId);
+        const sku = u.sku || sub?.sku || this.onlySku(def, u.workload, cust?.subscriptionBySku);
+        const subId = u.subscriptionId || (sku ? cust?.subscriptionBySku.get(sku) : undefined);
+        const facts = subId ? dir.subscriptions.get(subId) : undefined;
+        const licenseProgram = u.licenseProgram || facts?.program || '';
+        const subscriptionType = u.subscriptionType || facts?.type || 'paid';
+        const program = programReason(c, { licenseProgram, subscriptionType });
+        if (program)
+            return { partnerId, def, reason: program, detail: explain ? (program === 'LICENSE_PROGRAM' ? `licence program ${licenseProgram || '(none)'}` : `subscription type ${subscriptionType}`) : undefined };
+        const flags = u.flags ?? (cust?.flags ? [...cust.flags] : null);
+        const country = u.country || cust?.country || '';
+        const excluded = customerExclusion(c, u.customerId, partnerId, country, flags);
+        if (excluded)
+            return { partnerId, def, reason: 'CUSTOMER_EXCLUDED', sub: excluded, detail: explain ? `customer ${u.customerId}: ${excluded.replace(/_/g, ' ')}${country ? ` (${country})` : ''}` : undefined };
+        if (!sku || !rateFor(cfg.rates, sku, u.workload)) {
+            return { partnerId, def, reason: 'SKU_NOT_ELIGIBLE', detail: explain ? (sku ? `SKU ${sku} has no ${u.workload} rate in ${def.name}'s rate card` : `no SKU: the row names none and customer ${u.customerId} has no single rated subscription`) : undefined };
+        }
+        const gate = this.gate(partnerId);
+        if (gate)
+            return { partnerId, def, reason: gate.code, detail: gate.detail };
+        if (c.eligibility) {
+            const g = this.eligibilityGap(partnerId, u.date);
+            if (g)
+                return { partnerId, def, reason: 'PARTNER_INELIGIBLE', detail: `${g.requirement} not met on ${g.day}: ${g.period} is lost` };
+        }
+        return { partnerId, def, usageKey: usageKey(sku, u.workload), sku };
+    }
+    /** The customer's one SKU that the service rates for the workload, when the usage row names none. */
+    onlySku(def, workload, bySku) {
+        const cfg = def.config;
+        const rated = [...(bySku?.keys() ?? [])].filter((sku) => rateFor(cfg.rates, sku, workload));
+        return rated.length === 1 ? rated[0] : '';
+    }
+    finish() {
+        const c = this.c;
+        const partners = [];
+        const ids = [...this.slots.keys()].sort();
+        const byPartner = new Map();
+        for (const [def, table] of this.tables)
+            byPartner.set(def, table.slotsByPartner());
+        for (const id of ids) {
+            const slot = this.slots.get(id);
+            partners.push(this.finishPartner(id, slot, byPartner));
+        }
+        return {
+            id: c.id,
+            name: c.name,
+            currency: c.currency,
+            asOf: this.asOf,
+            period: c.period,
+            partners,
+            rows: this.counts.toCounts(),
+        };
+    }
+    /** Per partner, after finish, when keepVerdicts is set. */
+    verdicts = new Map();
+    finishPartner(partnerId, slot, byPartner) {
+        const c = this.c;
+        const pc = slot.pc;
+        const p = { partnerId };
+        const gate = this.gate(p.partnerId);
+        const keep = this.opts.keepVerdicts === true;
+        const serviceVerdicts = new Map();
+        const services = c.services.map((def) => {
+            const customerVerdicts = new Map();
+            const table = this.tables.get(def);
+            const slots = byPartner.get(def).get(slot.index) ?? [];
+            const measures = [];
+            let units = 0;
+            let revenue = ZERO;
+            const qualifyingRows = [];
+            const usage = isUsageService(def) ? def.config : null;
+            for (const s of slots) {
+                const acc = table.view(s, this.customers);
+                const customer = table.customer(s);
+                if (acc.rows === 0)
+                    continue;
+                const rev = def.method.measure === 'revenue' ? acc.revenueIn(c, this.opts.fx) : ZERO;
+                const active = usage ? acc.active(usage.metrics) : undefined;
+                const customerUnits = active ? [...active.values()].reduce((a, b) => a + b, 0) : acc.units;
+                const belowClaimMinimum = this.paidSeats !== null && (this.paidSeats.get(acc.customerId) ?? 0) < c.claims.minPaidSeats;
+                const reason = (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ??
+                    customerGate(def, this.netNew.isNetNew(def, customer), customerUnits, rev);
+                const measure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
+                if (keep) {
+                    customerVerdicts.set(acc.customerId, {
+                        customerId: acc.customerId,
+                        reason,
+                        detail: reason ? this.customerDetail(def, acc.customerId, reason, customerUnits, rev, this.netNew.earliest(def, customer), this.netNew.explicitValue(def, customer)) : '',
+                        units: customerUnits,
+                        revenue: rev,
+                        measure,
+                    });
+                }
+                if (reason) {
+                    bump(this.counts, reason, acc.rows);
+                    bump(pc, reason, acc.rows);
+                    continue;
+                }
+                measures.push(measure);
+                qualifyingRows.push(acc.rows);
+                units += customerUnits;
+                revenue = revenue.plus(rev);
+            }
+            const needed = customersNeeded(def.qualify?.customers);
+            // Tiers always report where the partner stands, even when it earns nothing; a
+            // partner that reaches no tier does not qualify for the service.
+            const tierOnly = def.method.key === 'tiers' ? def.method.earn(def.config, measures).tier : undefined;
+            const qualified = gate === null && measures.length >= needed && (needed > 0 || measures.length > 0) && (tierOnly === undefined || tierOnly.reached !== undefined);
+            const rows = qualifyingRows.reduce((a, b) => a + b, 0);
+            if (!qualified) {
+                bump(this.counts, 'SERVICE_NOT_QUALIFIED', rows);
+                bump(pc, 'SERVICE_NOT_QUALIFIED', rows);
+            }
+            else {
+                this.counts.used += rows;
+                pc.used += rows;
+            }
+            const earning = qualified ? def.method.earn(def.config, measures) : { earned: ZERO, lines: [] };
+            const { earned, amount } = capService(c, earning.earned, def.cap);
+            const tier = tierOnly;
+            const result = {
+                service: def.name,
+                qualified,
+                customers: measures.length,
+                customersNeeded: needed,
+                units,
+                revenue,
+                earned,
+                amount,
+                cap: def.cap,
+                ...(tier ? { tier } : {}),
+            };
+            if (keep) {
+                const notQualified = qualified
+                    ? undefined
+                    : gate
+                        ? `partner is ${gate.code}: ${gate.detail}`
+                        : tierOnly && tierOnly.reached === undefined
+                            ? `no tier reached: ${tierOnly.counted} ${tierOnly.counts}; the first tier needs ${tierOnly.next}`
+                            : `${measures.length} qualifying customer${measures.length === 1 ? '' : 's'}; ${def.name} needs ${needed || 1}`;
+                serviceVerdicts.set(def, { def, result, customers: customerVerdicts, notQualified });
+            }
+            return result;
+        });
+        const info = this.opts.partners?.get(p.partnerId);
+        // A partner that lost every row it would have earned on to eligibility gaps is ineligible.
+        const loss = this.firstLoss.get(p.partnerId);
+        const lostAll = loss !== undefined && pc.used === 0;
+        const reason = gate ??
+            (loss
+                ? {
+                    code: 'PARTNER_INELIGIBLE',
+                    detail: `${loss.requirement} not met on ${loss.day}: earnings of ${loss.period}${lostAll ? '' : ' and any other period with a gap'} are lost`,
+                }
+                : null);
+        const t = settle(c, services, gate !== null || lostAll, info, this.opts.fx, this.opts.payoutDate ?? this.asOf);
+        const partnerResult = {
+            partnerId: p.partnerId,
+            name: info?.name,
+            status: t.status,
+            reason: reason ?? undefined,
+            services,
+            subtotal: t.subtotal,
+            total: t.total,
+            payout: t.payout,
+            payoutCurrency: t.payoutCurrency,
+            payoutFx: t.payoutFx,
+            carriedForward: t.carriedForward,
+            rows: pc.toCounts(),
+        };
+        if (keep)
+            this.verdicts.set(p.partnerId, { result: partnerResult, services: serviceVerdicts });
+        return partnerResult;
+    }
+    event(partnerId, p) {
+        return { kind: 'row', campaign: this.c.id, partner: partnerId ?? '', amount: ZERO, trimmed: ZERO, paid: ZERO, ...p };
+    }
+    /** A row excluded before it accumulates. */
+    excludedAtOnce(r, v, file) {
+        return excludedEvent(this.c.id, v.partnerId ?? '', v.def?.name, v.reason, v.detail ?? v.reason, r, file);
+    }
+    /** After finish: a transactions row's story (null when this campaign does not count it). */
+    explainTx(r, file, only) {
+        if (!this.paysOnTransactions)
+            return null;
+        const c = this.c;
+        if (only) {
+            // Rows of other partners are skipped before any words are written.
+            const quick = this.classifyTx(r, false);
+            if (quick.partnerId === null || !only(c.id, quick.partnerId))
+                return null;
+        }
+        const v = this.classifyTx(r, true);
+        if (v.reason)
+            return this.excludedAtOnce(r, v, file);
+        return this.settle(this.pendingEvent(r, v, file));
+    }
+    /**
+     * A row that accumulated, told as if its customer and service qualify: what it earns
+     * (units x rate, revenue x FX x percent) or that it counts. settle() decides after
+     * finish; calc --explain spools these events, so the end of the run only settles them.
+     */
+    pendingEvent(r, v, file) {
+        const c = this.c;
+        const def = v.def;
+        // One object per row, filled in below.
+        const e = excludedEvent(c.id, v.partnerId, def.name, 'SERVICE_NOT_QUALIFIED', '', r, file);
+        e.reason = undefined;
+        if (def.method.key === 'per_unit') {
+            const rate = rateFor(def.config.rates, r.sku)?.rate ?? ZERO;
+            const units = v.units ?? 0;
+            const amount = rate.times(units);
+            const limited = r.quantity !== null && units !== r.quantity ? ` (${r.quantity} on the row; the per-transaction limits count ${units})` : '';
+            e.status = 'earned';
+            e.units = units;
+            e.rate = rate;
+            e.amount = e.paid = amount;
+            e.detail = `${units} x ${rate.toString()} = ${amount.toString()} ${c.currency}${limited}`;
+            return e;
+        }
+        if (def.method.key === 'percent_of_revenue' && r.amount !== null) {
+            const fx = this.fxFor(r.currency, r.date);
+            const pct = def.config.percent;
+            const converted = new Decimal(r.amount).times(fx.rate);
+            const amount = converted.times(pct).div(100);
+            const fxText = r.currency === c.currency ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
+            e.status = 'earned';
+            if (r.currency !== c.currency)
+                e.fx = fx;
+            e.rate = pct;
+            e.amount = e.paid = amount;
+            e.detail = `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`;
+            return e;
+        }
+        e.status = 'counted';
+        e.units = v.units;
+        e.detail = `counted by ${def.name} (${def.method.key}); its pay is on the service line`;
+        return e;
+    }
+    /**
+     * After finish: a pending row's story, given its customer's and service's verdicts
+     * (the row is excluded when either failed). Mutates and returns `e`.
+     */
+    settle(e) {
+        const def = this.serviceByName.get(e.service);
+        const sv = this.verdicts.get(e.partner).services.get(def);
+        const cv = sv.customers.get(e.customer);
+        const reason = cv?.reason ?? (sv.result.qualified ? undefined : 'SERVICE_NOT_QUALIFIED');
+        if (reason === undefined)
+            return e;
+        e.status = 'excluded';
+        e.reason = reason;
+        e.detail = cv?.reason ? cv.detail : `${def.name}: ${sv.notQualified}`;
+        e.units = e.rate = e.fx = undefined;
+        e.amount = e.paid = ZERO;
+        return e;
+    }
+    /** After finish: a usage row's story. */
+    explainUsage(u, file, only) {
+        if (!this.paysOnUsage)
+            return null;
+        if (only) {
+            const quick = this.classifyUsage(u, false);
+            if (quick.partnerId === null || !only(this.c.id, quick.partnerId))
+                return null;
+        }
+        const v = this.classifyUsage(u, true);
+        const base = { file, line: u.line, date: u.date, customer: u.customerId, sku: v.sku, service: v.def?.name };
+        if (v.reason)
+            return this.event(v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason });
+        const sv = this.verdicts.get(v.partnerId).services.get(v.def);
+        const cv = sv.customers.get(u.customerId);
+        if (cv?.reason)
+            return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
+        if (!sv.result.qualified)
+            return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def.name}: ${sv.notQualified}` });
+        if (!u.userId) {
+            const standing = this.customerAcc(v.partnerId, v.def, u.customerId)?.latest(v.usageKey, u.metric);
+            if (standing && standing.line !== u.line) {
+                return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SUPERSEDED', detail: `${u.metric} = ${u.value} on ${u.date}; the count of ${standing.date} (line ${standing.line}, ${standing.value}) replaces it` });
+            }
+        }
+        const what = u.userId ? `user ${u.userId} active in ${u.workload}` : `${u.metric} = ${u.value} in ${u.workload}`;
+        return this.event(v.partnerId, { ...base, status: 'counted', detail: `${what}; the customer's pay is on its customer line` });
+    }
+    /** One customer of a partner and service, after the rows are in. */
+    customerAcc(partnerId, def, customerId) {
+        const slot = this.slots.get(partnerId);
+        const customer = this.customers.find(customerId);
+        if (!slot || customer === undefined)
+            return undefined;
+        const table = this.tables.get(def);
+        const s = table.find(slot.index, customer);
+        return s === undefined ? undefined : table.view(s, this.customers);
+    }
+    fxFor(cur, date) {
+        const c = this.c;
+        if (cur === c.currency)
+            return { rate: new Decimal(1), source: 'same currency' };
+        const fixed = c.fixedFx.get(cur);
+        if (fixed)
+            return { rate: fixed, source: `campaign fx.fixed ${cur}` };
+        const q = this.opts.fx.rate(cur, c.currency, date);
+        return { rate: q.rate, source: `fx.csv ${q.source === 'table-inverse' ? 'inverse of ' : ''}${q.quoteDate ?? ''}${q.quoteLine ? ` (line ${q.quoteLine})` : ''}` };
+    }
+    /**
+     * After finish: the lines that carry pay rows cannot: a customer's netting or
+     * limits (per_unit), a customer's active users (per_active_user), a tier's pay.
+     */
+    summaryItems(partnerId) {
+        const pv = this.verdicts.get(partnerId);
+        if (!pv)
+            return [];
+        const c = this.c;
+        const out = [];
+        for (const sv of pv.services.values()) {
+            if (!sv.result.qualified)
+                continue;
+            const def = sv.def;
+            const qualifying = [...sv.customers.values()].filter((x) => x.reason === null).sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+            if (def.method.key === 'per_unit') {
+                const rates = def.config.rates;
+                for (const cv of qualifying) {
+                    const earned = def.method.earn(def.config, [cv.measure]).earned;
+                    let fromRows = ZERO;
+                    for (const [sku, units] of cv.measure.unitsBySku)
+                        fromRows = fromRows.plus((rateFor(rates, sku)?.rate ?? ZERO).times(units));
+                    const diff = earned.minus(fromRows);
+                    if (diff.isZero())
+                        continue;
+                    out.push({ ...this.event(partnerId, { status: 'adjustment', detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but seats netting below zero or per-customer limits pay ${earned.toString()}` }), kind: 'customer', service: def.name, customer: cv.customerId, amount: diff, paid: diff });
+                }
+            }
+            else if (def.method.key === 'per_active_user') {
+                for (const cv of qualifying) {
+                    const e = def.method.earn(def.config, [cv.measure]);
+                    const detail = e.lines.map((l) => `${l.units} x ${l.rate?.toString()} (${l.sku}, ${l.note})`).join(' + ') || 'no rated activity';
+                    out.push({ ...this.event(partnerId, { status: 'earned', detail: `customer ${cv.customerId}: ${detail} = ${e.earned.toString()} ${c.currency}` }), kind: 'customer', service: def.name, customer: cv.customerId, units: cv.units, amount: e.earned, paid: e.earned });
+                }
+            }
+            else if (def.method.key === 'tiers') {
+                const e = def.method.earn(def.config, qualifying.map((x) => x.measure));
+                out.push({ ...this.event(partnerId, { status: 'earned', detail: `${def.name}: ${e.lines[0]?.note ?? 'no tier'} = ${e.earned.toString()} ${c.currency}` }), kind: 'service', service: def.name, amount: e.earned, paid: e.earned });
+            }
+        }
+        return out;
+    }
+    /** A failed customer gate in words, with the values compared. */
+    customerDetail(def, customerId, reason, units, revenue, earliest, explicit) {
+        const c = this.c;
+        if (reason === 'CUSTOMER_NOT_NET_NEW') {
+            if (explicit === false)
+                return `customer ${customerId} is marked net_new=false for ${def.name}`;
+            const [date, id] = (earliest ?? '').split('\u0000');
+            return `customer ${customerId} already had ${def.name}: row ${id} on ${date}, before the period starts ${c.period.start}`;
+        }
+        if (this.paidSeats !== null && (this.paidSeats.get(customerId) ?? 0) < c.claims.minPaidSeats) {
+            return `customer ${customerId} has ${this.paidSeats.get(customerId) ?? 0} net paid seats on ${this.asOf}; a claimed customer needs at least ${c.claims.minPaidSeats}`;
+        }
+        const q = def.qualify;
+        if (q?.unitsPerCustomer !== undefined && units < q.unitsPerCustomer) {
+            const what = isUsageService(def) ? 'active users' : 'net seats';
+            return `customer ${customerId} has ${units} ${what} on ${this.asOf}; needs at least ${q.unitsPerCustomer} (${q.unitsPerCustomer - units} more)`;
+        }
+        if (q?.revenuePerCustomer !== undefined) {
+            return `customer ${customerId} billed ${formatMoney(revenue, c.currency)} ${c.currency} of ${def.name}; needs at least ${formatMoney(q.revenuePerCustomer, c.currency)}`;
+        }
+        return reason;
+    }
+}
+/** Resets a verdict for another row (calc refills one scratch verdict rather than make one per row). */
+function refill(v, partnerId, def, historyDef) {
+    v.partnerId = partnerId;
+    v.def = def;
+    v.historyDef = historyDef;
+    v.reason = undefined;
+    v.sub = undefined;
+    v.detail = undefined;
+    v.phrase = undefined;
+    v.units = 0;
+    v.usageKey = undefined;
+    v.sku = undefined;
+    return v;
+}
+/** Evaluates rows against campaigns as they stream in; `finish` gives the result. */
+export class Evaluator {
+    opts;
+    runs;
+    /** Built from transactions.csv only when some campaign pays on usage. */
+    directory;
+    /** Customer ids, interned once for every campaign. */
+    customers = new Interner();
+    phrases = new Phrases();
+    constructor(campaigns, opts = {}) {
+        this.opts = opts;
+        this.directory = campaigns.some((c) => c.services.some(isUsageService)) ? new Directory() : undefined;
+        this.runs = campaigns.map((c) => new CampaignRun(c, opts, this.directory, this.customers, this.phrases));
+    }
+    /** Whether any campaign reads usage.csv (after every transactions row is in). */
+    get needsUsage() {
+        return this.directory !== undefined;
+    }
+    add(row) {
+        this.directory?.add(row);
+        for (const run of this.runs)
+            run.add(row);
+    }
+    /** After finish (keepVerdicts): each campaign's story of one transactions row. */
+    explainTx(row, file, only) {
+        return this.runs.flatMap((run) => run.explainTx(row, file, only) ?? []);
+    }
+    /** calc --explain: adds the row and tells `tell` each campaign's story of it, at once or pending. */
+    addTelling(row, file, tell) {
+        this.directory?.add(row);
+        for (const run of this.runs)
+            run.add(row, file, tell);
+    }
+    explainUsage(row, file, only) {
+        return this.runs.flatMap((run) => run.explainUsage(row, file, only) ?? []);
+    }
+    /** The campaign runs, for explain and progress (after finish). */
+    get campaignRuns() {
+        return this.runs;
+    }
+    /** A usage.csv row; give every transactions row first, since usage is credited through them. */
+    addUsage(row) {
+        for (const run of this.runs)
+            run.addUsage(row);
+    }
+    finish() {
+        const campaigns = this.runs.map((r) => r.finish());
+        return { asOf: this.opts.asOf ?? campaigns[0]?.asOf ?? '', campaigns };
+    }
+}
+export function evaluate(campaigns, rows, opts = {}, usage = []) {
+    const ev = new Evaluator(campaigns, opts);
+    for (const r of rows)
+        ev.add(r);
+    for (const u of usage)
+        ev.addUsage(u);
+    return ev.finish();
+}

@@ -1,0 +1,62 @@
+/** Collects problems found in input rows, keeping the first `limit` and counting the rest. */
+export class RowProblems {
+    limit;
+    list = [];
+    count = 0;
+    /**
+     * While set, row problems go here instead (--on-invalid skip: the caller sets the
+     * row aside with them) and do not count as failures of the run.
+     */
+    capture = null;
+    constructor(limit = 200) {
+        this.limit = limit;
+    }
+    add(file, line, field, message, expected, found) {
+        this.addDiagnostic({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
+    }
+    addDiagnostic(d) {
+        if (this.capture) {
+            this.capture.push(d);
+            return;
+        }
+        this.count++;
+        if (this.list.length < this.limit)
+            this.list.push(d);
+    }
+    /** A view that renames fields in messages (a preset's source column names). */
+    relabel(label) {
+        const base = this;
+        const view = Object.create(base);
+        view.addDiagnostic = (d) => base.addDiagnostic(d.field ? { ...d, field: label(d.field) } : d);
+        view.add = (file, line, field, message, expected, found) => view.addDiagnostic({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
+        return view;
+    }
+    /** The diagnostics, with a closing one that says how many more were not listed. */
+    all() {
+        const hidden = this.count - this.list.length;
+        if (hidden <= 0)
+            return this.list;
+        const last = this.list[this.list.length - 1];
+        return [...this.list, { code: 'MORE_PROBLEMS', severity: 'error', file: last?.file ?? '', message: `... and ${hidden} more problems` }];
+    }
+}
+/** Checks that a header has the required columns; reports the missing ones at line 1. */
+export function requireColumns(file, index, required, problems) {
+    const missing = required.filter((c) => !index.has(c));
+    if (missing.length === 0)
+        return true;
+    problems.addDiagnostic({
+        code: 'MISSING_COLUMN',
+        severity: 'error',
+        file,
+        line: 1,
+        field: missing.join(', '),
+        message: `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+        expected: `columns ${required.join(', ')}`,
+        found: [...index.keys()].join(', ') || '(no columns)',
+    });
+    return false;
+}
+export function show(v) {
+    return v === '' ? '(empty)' : JSON.stringify(v);
+}

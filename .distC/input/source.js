@@ -1,0 +1,354 @@
+/**
+ * Where transaction rows come from: one or more files, each canonical
+ * (spec/inputs.md), a Partner Center export (a preset), or another layout through a
+ * --columns mapping. Streaming layouts are read once. Billing layouts (seat
+ * subscriptions) are read twice: first to rebuild each subscription's seats per charge
+ * cycle, then to hand each line to the engine with its share of the seat change.
+ * Invalid rows stop the run, or with --on-invalid skip are set aside as rejects.
+ */
+import { basename } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InvalidInputError } from '../diagnostics.js';
+import { isIsoDate } from '../dates.js';
+import { DECIMAL_RE } from '../money/index.js';
+import { readCsv, CsvReadError } from './csv.js';
+import { IdFilter } from './id-filter.js';
+import { RowProblems, show } from './row-errors.js';
+import { sniffFile } from './sniff.js';
+import { CANONICAL_INDEX, TX_COLUMNS, TransactionReader, cell, placeName } from './transactions.js';
+import { detect, headerLookup } from './presets/index.js';
+import { bindMapping, mappingMissing } from './presets/mapping.js';
+const INT_RE = /^[+-]?\d+$/;
+/** Reads just the header of each file and decides its layout; every problem at once. */
+function planFiles(files, opts) {
+    const plans = [];
+    const errors = [];
+    for (const file of files) {
+        let names;
+        try {
+            const { headerLine, delimiter } = sniffFile(file);
+            names = (parse(headerLine, { delimiter, bom: true, relax_column_count: true, relax_quotes: true })[0] ?? []).map((n) => n.trim());
+        }
+        catch (e) {
+            const code = e.code;
+            errors.push({ code: 'FILE_UNREADABLE', severity: 'error', file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : `unreadable header: ${e.message}` });
+            continue;
+        }
+        if (names.length === 0 || (names.length === 1 && names[0] === '')) {
+            errors.push({ code: 'CSV_EMPTY', severity: 'error', file, line: 1, message: 'the file is empty: expected a header row' });
+            continue;
+        }
+        if (opts.mapping) {
+            const cols = headerLookup(names);
+            const missing = mappingMissing(opts.mapping, (n) => cols(n) >= 0);
+            if (missing.length) {
+                errors.push({ code: 'MISSING_COLUMN', severity: 'error', file, line: 1, message: `the --columns mapping reads column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which this file lacks`, expected: missing.join(', '), found: names.join(', ') });
+                continue;
+            }
+            plans.push({ file, layout: { kind: 'bound', bound: bindMapping(opts.mapping, (n) => cols(n)) } });
+            continue;
+        }
+        const d = detect(file, names, opts.preset);
+        if ('code' in d)
+            errors.push(d);
+        else if (d.kind === 'canonical')
+            plans.push({ file, layout: { kind: 'canonical' } });
+        else
+            plans.push({ file, layout: { kind: 'bound', bound: d.preset.bind(headerLookup(names)) } });
+    }
+    if (errors.length)
+        throw new InvalidInputError(errors);
+    return plans;
+}
+/** The layouts chosen, for the report (file -> preset name). */
+export function describeLayouts(files, opts) {
+    const out = {};
+    for (const p of planFiles(files, opts))
+        out[p.file] = p.layout.kind === 'canonical' ? 'canonical' : p.layout.bound.name;
+    return out;
+}
+/**
+ * Streams every transaction row of `files` into `onRow`. In strict mode problems go
+ * to `problems` (the caller fails the run); with a reject sink, bad rows are set aside.
+ */
+export async function streamTransactions(files, opts, problems, onRow) {
+    const plans = planFiles(files, opts);
+    const layouts = {};
+    for (const p of plans)
+        layouts[p.file] = p.layout.kind === 'canonical' ? 'canonical' : p.layout.bound.name;
+    const ids = new IdFilter();
+    try {
+        return await streamPlans(plans, layouts, ids, opts, problems, onRow);
+    }
+    finally {
+        ids.dispose();
+    }
+}
+async function streamPlans(plans, layouts, ids, opts, problems, onRow) {
+    // With rejects, repeated ids must be known before rows reach the engine: a first look.
+    let repeated;
+    if (opts.rejects)
+        repeated = await findRepeats(plans.filter(checksIds));
+    let current = '';
+    const feed = (row) => {
+        if (row && problems.count === 0)
+            onRow(row, current);
+    };
+    // Streaming layouts: canonical files, daily-rated usage, custom mappings.
+    for (const plan of plans) {
+        if (plan.layout.kind === 'bound' && plan.layout.bound.billing)
+            continue;
+        const bound = plan.layout.kind === 'bound' ? plan.layout.bound : undefined;
+        current = plan.file;
+        let reader;
+        await readCsv(plan.file, (h) => {
+            reader = bound ? presetReader(plan.file, bound, problems, ids) : new TransactionReader(plan.file, h.index, problems, ids);
+            reader.reuse = true;
+            if (opts.rejects)
+                reader.noIdCheck = true;
+            if (!reader.ok)
+                throw new InvalidInputError(problems.all());
+        }, (rec, line, plain) => {
+            if (repeated?.get(plan.file)?.has(line)) {
+                const id = (bound ? (bound.map(rec).transaction_id ?? '') : (rec[reader.idColumn] ?? '')).trim();
+                return opts.rejects.reject([{ code: 'INVALID_ROW', severity: 'error', file: plan.file, line, field: 'transaction_id', message: 'transaction_id is repeated', expected: 'a transaction_id used once', found: show(id) }], rec);
+            }
+            const canon = bound ? toCanonical(bound, rec, plan.file, line) : rec;
+            // Only a canonical file's cells are the row's own text (presets and mappings make values).
+            feed(checked(opts, problems, rec, () => reader.toRow(canon, line, plain && !bound)));
+        }, opts.onBytes);
+    }
+    if (!opts.rejects)
+        await confirmRepeats(ids, plans, problems);
+    if (problems.count)
+        throw new InvalidInputError(problems.all());
+    // Billing layouts: rebuild seats per subscription and charge cycle, then emit.
+    const billing = plans.filter((p) => p.layout.kind === 'bound' && p.layout.bound.billing);
+    if (billing.length === 0)
+        return layouts;
+    const cycles = new Map();
+    const unknownTypes = new Map();
+    for (const [fi, plan] of billing.entries()) {
+        const bound = plan.layout.bound;
+        const probe = presetReader(plan.file, bound, problems, ids);
+        await readCsv(plan.file, () => undefined, (rec, line) => {
+            const f = bound.billing(rec);
+            const sign = lineSign(f, opts.chargeTypes);
+            if (sign === 'unknown') {
+                const k = f.chargeType.toLowerCase();
+                const u = unknownTypes.get(k);
+                if (u)
+                    u.count++;
+                else
+                    unknownTypes.set(k, { file: plan.file, line, count: 1, label: f.labels.chargeType });
+                return;
+            }
+            if (billingProblems(f, plan.file, line).length || sign === 0)
+                return;
+            // A line that will be set aside (or fail the run) cannot carry its cycle's change.
+            const canon = toCanonical(bound, rec, plan.file, line);
+            problems.capture = [];
+            try {
+                if (!probe.toRow(canon, line) || problems.capture.length)
+                    return;
+            }
+            finally {
+                problems.capture = null;
+            }
+            let bySub = cycles.get(f.subscription);
+            if (!bySub)
+                cycles.set(f.subscription, (bySub = new Map()));
+            const c = bySub.get(f.cycleStart);
+            const q = Number(f.quantity) * sign;
+            if (c)
+                c.seats += q;
+            else
+                bySub.set(f.cycleStart, { seats: q, first: `${fi}:${line}` });
+        }, opts.onBytes);
+    }
+    if (unknownTypes.size && !opts.rejects) {
+        throw new InvalidInputError([...unknownTypes].map(([name, u]) => ({
+            code: 'UNKNOWN_CHARGE_TYPE',
+            severity: 'error',
+            file: u.file,
+            line: u.line,
+            field: u.label,
+            message: `unknown ChargeType "${name}" (${u.count} line${u.count > 1 ? 's' : ''}); incent does not guess what it does to seats`,
+            expected: `a known ChargeType, or add it with --charge-types FILE (YAML: "${name}: positive | negative | ignore")`,
+            found: name,
+        })));
+    }
+    // The seat change of each cycle, carried by the cycle's first line.
+    const change = new Map();
+    for (const bySub of cycles.values()) {
+        let prev = 0;
+        for (const start of [...bySub.keys()].sort()) {
+            const c = bySub.get(start);
+            const seats = Math.max(0, c.seats);
+            change.set(c.first, seats - prev);
+            prev = seats;
+        }
+    }
+    cycles.clear();
+    for (const [fi, plan] of billing.entries()) {
+        const bound = plan.layout.bound;
+        const reader = presetReader(plan.file, bound, problems, ids);
+        current = plan.file;
+        await readCsv(plan.file, () => undefined, (rec, line) => {
+            const f = bound.billing(rec);
+            const canon = toCanonical(bound, rec, plan.file, line);
+            const key = `${fi}:${line}`;
+            const delta = change.get(key);
+            // The seat change sits on the cycle's first line, dated on the cycle's first day.
+            canon[CANONICAL_INDEX.get('quantity')] = String(delta ?? 0);
+            if (delta !== undefined && delta !== 0)
+                canon[CANONICAL_INDEX.get('date')] = f.cycleStart;
+            feed(checked(opts, problems, rec, () => {
+                const before = problems.capture?.length ?? problems.count;
+                if (lineSign(f, opts.chargeTypes) === 'unknown') {
+                    problems.add(plan.file, line, f.labels.chargeType, `unknown ChargeType "${f.chargeType}"`, 'a known ChargeType, or --charge-types FILE', show(f.chargeType));
+                }
+                for (const d of billingProblems(f, plan.file, line))
+                    problems.addDiagnostic(d);
+                const row = reader.toRow(canon, line);
+                return (problems.capture?.length ?? problems.count) === before ? row : undefined;
+            }));
+        });
+    }
+    if (problems.count)
+        throw new InvalidInputError(problems.all());
+    return layouts;
+}
+/** Runs a row's validation; with a reject sink, a row with problems is set aside. */
+function checked(opts, problems, rec, validate) {
+    if (!opts.rejects)
+        return validate();
+    problems.capture = [];
+    try {
+        const row = validate();
+        if (problems.capture.length) {
+            opts.rejects.reject(problems.capture, rec);
+            return undefined;
+        }
+        return row;
+    }
+    finally {
+        problems.capture = null;
+    }
+}
+function presetReader(file, bound, problems, ids) {
+    const reader = new TransactionReader(file, CANONICAL_INDEX, problems, ids, bound.labels);
+    if (bound.idFromLine)
+        reader.noIdCheck = true;
+    return reader;
+}
+/** A preset row as a canonical record (TX_COLUMNS order); rows without ids are named file:line. */
+function toCanonical(bound, rec, file, line) {
+    const v = bound.map(rec);
+    if (bound.idFromLine)
+        v.transaction_id = `${basename(file)}:${line}`;
+    return TX_COLUMNS.map((c) => v[c] ?? '');
+}
+/** The sign a billing line's seats count with: its amount's, else its ChargeType's. */
+function lineSign(f, types) {
+    const cls = types.get(f.chargeType.trim().toLowerCase());
+    if (cls === undefined)
+        return 'unknown';
+    if (cls === 'ignore')
+        return 0;
+    const a = f.amount.trim();
+    if (a.startsWith('-') && /[1-9]/.test(a))
+        return -1;
+    if (/[1-9]/.test(a))
+        return 1;
+    return cls === 'negative' ? -1 : 1;
+}
+function billingProblems(f, file, line) {
+    const out = [];
+    const bad = (field, message, expected, found) => out.push({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
+    if (!isIsoDate(f.cycleStart))
+        bad(f.labels.cycleStart, 'not a date', 'a date M/D/YYYY', show(f.cycleStart));
+    if (!INT_RE.test(f.quantity.trim()))
+        bad(f.labels.quantity, 'not a whole number of seats', 'a whole number such as 5', show(f.quantity));
+    if (f.amount.trim() !== '' && !DECIMAL_RE.test(f.amount.trim()))
+        bad(f.labels.amount, 'not a number', 'a decimal amount such as 12.50 or -4', show(f.amount));
+    return out;
+}
+/** Whether a file's rows carry their own transaction_id (others are named file:line). */
+function checksIds(plan) {
+    return plan.layout.kind === 'canonical' || !plan.layout.bound.idFromLine;
+}
+/** Calls `f` with the transaction_id of every record of `plan`'s file. */
+async function eachId(plan, f) {
+    const layout = plan.layout;
+    let at = -1;
+    await readCsv(plan.file, (h) => (at = h.index.get('transaction_id') ?? -1), (rec, line) => f(layout.kind === 'canonical' ? cell(rec, at) : (layout.bound.map(rec).transaction_id ?? '').trim(), line));
+}
+/**
+ * The exact look at the places whose ids share a fingerprint: reads those files once
+ * more, only when there are any, and reports each id that truly repeats with the
+ * place it was first seen. Returns the repeated lines by file.
+ */
+async function confirmRepeats(ids, plans, problems) {
+    const repeats = new Map();
+    const groups = ids.candidates();
+    if (groups.length === 0)
+        return repeats;
+    const wanted = new Map();
+    for (const g of groups)
+        for (const at of g)
+            wanted.set(at.file, (wanted.get(at.file) ?? new Map()).set(at.line, ''));
+    for (const [fileNo, lines] of wanted) {
+        const plan = plans.find((p) => p.file === ids.files[fileNo]);
+        if (plan)
+            await eachId(plan, (id, line) => lines.has(line) && lines.set(line, id));
+    }
+    for (const g of groups) {
+        const first = new Map();
+        for (const at of g) {
+            const id = wanted.get(at.file).get(at.line);
+            const seen = first.get(id);
+            if (!seen) {
+                first.set(id, at);
+                continue;
+            }
+            const file = ids.files[at.file];
+            problems.add(file, at.line, 'transaction_id', `transaction_id ${id} is repeated (first on ${placeName(ids, seen, file)})`, 'a transaction_id used once', show(id));
+            let lines = repeats.get(file);
+            if (!lines)
+                repeats.set(file, (lines = new Set()));
+            lines.add(at.line);
+        }
+    }
+    return repeats;
+}
+/** Exactly which lines repeat an earlier transaction_id (for --on-invalid skip). */
+async function findRepeats(plans) {
+    const ids = new IdFilter();
+    try {
+        const exact = new Map();
+        for (const plan of plans) {
+            const fileNo = ids.fileIndex(plan.file);
+            await eachId(plan, (id, line) => {
+                if (id === '' || !ids.add(id, fileNo, line))
+                    return;
+                let s = exact.get(plan.file);
+                if (!s)
+                    exact.set(plan.file, (s = new Set()));
+                s.add(line);
+            });
+        }
+        for (const [file, lines] of await confirmRepeats(ids, plans, new RowProblems())) {
+            let s = exact.get(file);
+            if (!s)
+                exact.set(file, (s = new Set()));
+            for (const l of lines)
+                s.add(l);
+        }
+        return exact;
+    }
+    finally {
+        ids.dispose();
+    }
+}
+export { CsvReadError };

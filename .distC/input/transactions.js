@@ -1,0 +1,170 @@
+/**
+ * transactions.csv: header binding and row validation. Turns a CSV record into a
+ * TxRow or reports every problem of the row (file, line, column, expected, found).
+ */
+import { isCurrency, parseMicros } from '../money/index.js';
+import { isIsoDate } from '../dates.js';
+import { RowProblems, requireColumns, show } from './row-errors.js';
+import { IdFilter } from './id-filter.js';
+export const TX_REQUIRED = ['transaction_id', 'date', 'partner_id', 'customer_id', 'sku', 'license_program'];
+export const TX_OPTIONAL = [
+    'reseller_id',
+    'customer_country',
+    'service',
+    'subscription_id',
+    'subscription_type',
+    'quantity',
+    'amount',
+    'currency',
+    'net_new',
+    'customer_flags',
+];
+const SUBSCRIPTION_TYPES = new Set(['paid', 'trial', 'beta']);
+const FLAGS = new Set(['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned']);
+const INT_RE = /^[+-]?\d+$/;
+/** A cell, trimmed only when it has surrounding white space (the common case has none). */
+export function cell(rec, i) {
+    if (i < 0)
+        return '';
+    const v = rec[i];
+    if (v === undefined || v === '')
+        return '';
+    return v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32 ? v.trim() : v;
+}
+/** `line N` in the same file, `file:N` in another. */
+export function placeName(ids, at, file) {
+    const where = ids.files[at.file];
+    return where === file ? `line ${at.line}` : `${where}:${at.line}`;
+}
+export const TX_COLUMNS = [...TX_REQUIRED, ...TX_OPTIONAL];
+/** The index of a record built in TX_COLUMNS order (preset rows). */
+export const CANONICAL_INDEX = new Map(TX_COLUMNS.map((c, i) => [c, i]));
+/** Binds a header once; `toRow` then validates records by column position. */
+export class TransactionReader {
+    file;
+    ids;
+    at;
+    ok;
+    problems;
+    fileNo;
+    constructor(file, index, problems, 
+    /** Shared across files, so an id repeated in two files is found too. */
+    ids = new IdFilter(), 
+    /** Source column names for messages, when a preset maps another layout. */
+    labels) {
+        this.file = file;
+        this.ids = ids;
+        this.fileNo = ids.fileIndex(file);
+        this.problems = labels ? problems.relabel((c) => (labels[c] ? `${labels[c]} (${c})` : c)) : problems;
+        this.ok = requireColumns(file, index, TX_REQUIRED, problems);
+        const at = {};
+        for (const c of TX_COLUMNS)
+            at[c] = index.get(c) ?? -1;
+        this.at = at;
+    }
+    /** Preset rows are named file:line, unique by construction: no need to check them. */
+    noIdCheck = false;
+    /** Where the transaction_id is in a record. */
+    get idColumn() {
+        return this.at.transaction_id;
+    }
+    /** The row, or undefined when it has problems (already reported). */
+    toRow(rec, line, plain = false) {
+        const at = this.at;
+        const file = this.file;
+        const before = this.problems.count;
+        const get = (i) => cell(rec, i);
+        const id = get(at.transaction_id);
+        const date = get(at.date);
+        const partnerId = get(at.partner_id);
+        const customerId = get(at.customer_id);
+        const sku = get(at.sku);
+        const licenseProgram = get(at.license_program);
+        if (id === '' || date === '' || partnerId === '' || customerId === '' || sku === '' || licenseProgram === '') {
+            for (const c of TX_REQUIRED)
+                if (get(at[c]) === '')
+                    this.problems.add(file, line, c, `${c} is required`, `a value for ${c}`, '(empty)');
+        }
+        if (date !== '' && !isIsoDate(date)) {
+            this.problems.add(file, line, 'date', 'not a calendar date', 'a date YYYY-MM-DD that exists', show(date));
+        }
+        const qText = get(at.quantity);
+        let quantity = null;
+        if (qText !== '') {
+            if (!INT_RE.test(qText))
+                this.problems.add(file, line, 'quantity', 'quantity is not a whole number of seats', 'a signed whole number such as 5 or -2', show(qText));
+            else {
+                quantity = Number(qText);
+                if (!Number.isSafeInteger(quantity))
+                    this.problems.add(file, line, 'quantity', 'quantity is too large', 'a whole number below 2^53', show(qText));
+            }
+        }
+        const aText = get(at.amount);
+        let amountMicros = null;
+        if (aText !== '') {
+            amountMicros = parseMicros(aText);
+            if (amountMicros === null)
+                this.problems.add(file, line, 'amount', 'amount is not a number', 'a decimal amount such as 1234.50 or -20', show(aText));
+        }
+        const currency = get(at.currency);
+        if (aText !== '' && currency === '')
+            this.problems.add(file, line, 'currency', 'an amount needs its currency', 'an ISO 4217 code such as USD', '(empty)');
+        else if (currency !== '' && !isCurrency(currency)) {
+            this.problems.add(file, line, 'currency', 'unknown currency code', 'an ISO 4217 code such as USD, EUR, GBP', show(currency));
+        }
+        const subType = get(at.subscription_type) || 'paid';
+        if (!SUBSCRIPTION_TYPES.has(subType)) {
+            this.problems.add(file, line, 'subscription_type', 'unknown subscription type', 'paid, trial or beta', show(subType));
+        }
+        const nn = get(at.net_new).toLowerCase();
+        let netNew = null;
+        if (nn === 'true')
+            netNew = true;
+        else if (nn === 'false')
+            netNew = false;
+        else if (nn !== '')
+            this.problems.add(file, line, 'net_new', 'net_new is not a boolean', 'true, false or empty', show(nn));
+        const flagsText = get(at.customer_flags);
+        let flags = null;
+        if (flagsText !== '') {
+            flags = flagsText.split(';').map((f) => f.trim()).filter((f) => f !== '');
+            for (const f of flags)
+                if (!FLAGS.has(f))
+                    this.problems.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
+        }
+        if (id !== '' && !this.noIdCheck) {
+            const first = this.ids.add(id, this.fileNo, line);
+            if (first)
+                this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on ${placeName(this.ids, first, file)})`, 'a transaction_id used once', show(id));
+        }
+        if (this.problems.count !== before)
+            return undefined;
+        // One row object refilled for every record when streaming: the engine keeps values, never the row.
+        const o = this.reuse && this.scratchRow ? this.scratchRow : {};
+        o.id = id;
+        o.plain = plain;
+        o.line = line;
+        o.date = date;
+        o.partnerId = partnerId;
+        o.resellerId = get(at.reseller_id);
+        o.customerId = customerId;
+        o.country = get(at.customer_country);
+        o.sku = sku;
+        o.service = get(at.service);
+        o.licenseProgram = licenseProgram;
+        o.subscriptionId = get(at.subscription_id);
+        o.subscriptionType = subType;
+        o.quantity = quantity;
+        o.amount = aText === '' ? null : aText;
+        o.amountMicros = amountMicros ?? undefined;
+        o.currency = currency;
+        o.netNew = netNew;
+        o.flags = flags;
+        if (this.reuse)
+            this.scratchRow = o;
+        return o;
+    }
+    /** Hand out one reused row object (streaming into the engine); off by default. */
+    reuse = false;
+    scratchRow;
+}

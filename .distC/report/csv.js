@@ -1,0 +1,69 @@
+/** calc --format csv: one line per partner and service, for spreadsheets and scripts. */
+import { formatMoney } from '../money/index.js';
+/** Quotes a cell per RFC 4180 and neutralises text that a spreadsheet would run as a formula. */
+export function csvCell(v) {
+    if (typeof v !== 'string')
+        return String(v);
+    // One pass over the text (a trace writes millions of cells): does it need quoting, is it a formula?
+    let s = v;
+    let quote = false;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 34 || c === 44 || c === 10 || c === 13) {
+            quote = true;
+            break;
+        }
+    }
+    const first = s.charCodeAt(0);
+    // = + - @ tab CR
+    if ((first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) && !/^[+-]?\d+(\.\d+)?$/.test(s))
+        s = `'${s}`;
+    return quote ? `"${s.replace(/"/g, '""')}"` : s;
+}
+export function csvLine(cells) {
+    return cells.map(csvCell).join(',') + '\n';
+}
+export const CALC_CSV_HEADER = [
+    'campaign_id',
+    'partner_id',
+    'status',
+    'service',
+    'qualified',
+    'customers',
+    'units',
+    'revenue',
+    'earned',
+    'amount',
+    'currency',
+    'total',
+    'payout',
+    'payout_currency',
+    'carried_forward',
+];
+export function renderCalcCsv(r) {
+    let out = csvLine(CALC_CSV_HEADER);
+    for (const c of r.campaigns) {
+        for (const p of c.partners) {
+            for (const s of p.services) {
+                out += csvLine([
+                    c.id,
+                    p.partnerId,
+                    p.status,
+                    s.service,
+                    s.qualified,
+                    s.customers,
+                    s.units,
+                    formatMoney(s.revenue, c.currency),
+                    formatMoney(s.earned, c.currency),
+                    formatMoney(s.amount, c.currency),
+                    c.currency,
+                    formatMoney(p.total, c.currency),
+                    formatMoney(p.payout, p.payoutCurrency),
+                    p.payoutCurrency,
+                    p.carriedForward ? formatMoney(p.carriedForward, c.currency) : '',
+                ]);
+            }
+        }
+    }
+    return out;
+}

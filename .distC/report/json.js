@@ -1,0 +1,51 @@
+/** calc --format json: the shape in spec/cli.md, money as strings with minor-unit digits. */
+import { formatMoney } from '../money/index.js';
+export function partnerToJson(p, currency) {
+    return {
+        partnerId: p.partnerId,
+        ...(p.name ? { name: p.name } : {}),
+        status: p.status,
+        ...(p.reason ? { reason: p.reason.code, reasonDetail: p.reason.detail } : {}),
+        services: p.services.map((s) => ({
+            service: s.service,
+            qualified: s.qualified,
+            customers: s.customers,
+            customersNeeded: s.customersNeeded,
+            units: s.units,
+            revenue: formatMoney(s.revenue, currency),
+            earned: formatMoney(s.earned, currency),
+            amount: formatMoney(s.amount, currency),
+            ...(s.cap ? { cap: formatMoney(s.cap, currency) } : {}),
+            ...(s.tier ? { tier: s.tier } : {}),
+        })),
+        subtotal: formatMoney(p.subtotal, currency),
+        total: formatMoney(p.total, currency),
+        payout: formatMoney(p.payout, p.payoutCurrency),
+        payoutCurrency: p.payoutCurrency,
+        ...(p.payoutFx ? { payoutFx: { rate: p.payoutFx.rate.toString(), date: p.payoutFx.date, source: p.payoutFx.source } } : {}),
+        ...(p.carriedForward ? { carriedForward: formatMoney(p.carriedForward, currency) } : {}),
+        rows: p.rows,
+    };
+}
+export function campaignToJson(c) {
+    return {
+        id: c.id,
+        name: c.name,
+        currency: c.currency,
+        asOf: c.asOf,
+        period: c.period,
+        partners: c.partners.map((p) => partnerToJson(p, c.currency)),
+        rows: c.rows,
+    };
+}
+export function resultToJson(r) {
+    return {
+        asOf: r.asOf,
+        campaigns: r.campaigns.map(campaignToJson),
+        ...(r.inputs ? { inputs: r.inputs } : {}),
+        ...(r.rejected ? { rejected: r.rejected } : {}),
+    };
+}
+export function renderJson(r) {
+    return JSON.stringify(resultToJson(r), null, 2) + '\n';
+}

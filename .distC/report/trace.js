@@ -1,0 +1,114 @@
+import { exactText } from '../money/index.js';
+import { csvCell } from './csv.js';
+export const TRACE_CSV_HEADER = [
+    'campaign_id',
+    'partner_id',
+    'kind',
+    'status',
+    'reason',
+    'service',
+    'customer_id',
+    'transaction_id',
+    'file',
+    'line',
+    'date',
+    'sku',
+    'units',
+    'rate',
+    'fx_rate',
+    'fx_source',
+    'amount',
+    'trimmed',
+    'paid',
+    'detail',
+];
+/** Exact decimals as text: no rounding, no exponent. */
+const exact = (d) => (d === undefined ? '' : exactText(d));
+/** csvCell for a column whose value repeats from line to line (campaign, service, file): the last answer is kept. */
+function repeating() {
+    let last = '';
+    let quoted = '';
+    return (v) => {
+        if (v !== last) {
+            last = v;
+            quoted = csvCell(v);
+        }
+        return quoted;
+    };
+}
+const campaignCell = repeating();
+const serviceCell = repeating();
+const fileCell = repeating();
+/**
+ * A cell of the row's own text: when the file had no quotes or carriage returns (plain),
+ * only a formula's first character needs care; otherwise csvCell.
+ */
+function rowCell(r, v) {
+    if (!r.plain)
+        return csvCell(v);
+    const c = v.charCodeAt(0);
+    return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 ? csvCell(v) : v;
+}
+/**
+ * The line of a row excluded before it accumulates (calc --explain's hot path): the
+ * same text as traceCsvLine(excludedEvent(...)), with no event object.
+ */
+export function traceCsvExcluded(campaign, partner, service, reason, detail, phrase, r, file, 
+/** Quoted phrases by number (Phrases), filled as they come. */
+quoted) {
+    let detailCell = phrase >= 0 ? quoted[phrase] : undefined;
+    if (detailCell === undefined) {
+        detailCell = csvCell(detail);
+        if (phrase >= 0)
+            quoted[phrase] = detailCell;
+    }
+    return (`${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${rowCell(r, r.customerId)},${rowCell(r, r.id)},` +
+        `${fileCell(file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},,,,,0,0,0,${detailCell}\n`);
+}
+/**
+ * One trace line. Cells incent writes itself or has validated (kind, status, reason
+ * codes, YYYY-MM-DD dates, numbers) need no quoting; cells that come from the inputs
+ * or campaigns go through csvCell.
+ */
+export function traceCsvLine(e) {
+    return (`${campaignCell(e.campaign)},${csvCell(e.partner)},${e.kind},${e.status},${e.reason ?? ''},${serviceCell(e.service ?? '')},` +
+        `${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${e.date ?? ''},` +
+        `${csvCell(e.sku ?? '')},${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},` +
+        `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)},${csvCell(e.detail)}\n`);
+}
+export function traceJson(e) {
+    const o = { campaign: e.campaign, partner: e.partner, kind: e.kind, status: e.status };
+    if (e.reason)
+        o.reason = e.reason;
+    for (const k of ['service', 'customer', 'transactionId', 'file', 'line', 'date', 'sku', 'units'])
+        if (e[k] !== undefined && e[k] !== '')
+            o[k] = e[k];
+    if (e.rate)
+        o.rate = exact(e.rate);
+    if (e.fx)
+        o.fx = { rate: exact(e.fx.rate), source: e.fx.source };
+    o.amount = exact(e.amount);
+    o.trimmed = exact(e.trimmed);
+    o.paid = exact(e.paid);
+    o.detail = e.detail;
+    return o;
+}
+export function csvParts(e) {
+    return {
+        head: `${campaignCell(e.campaign)},${csvCell(e.partner)},${e.kind},`,
+        mid: `,${serviceCell(e.service ?? '')},${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${e.date ?? ''},${csvCell(e.sku ?? '')},`,
+        tail: `${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},`,
+        detail: csvCell(e.detail),
+    };
+}
+/**
+ * traceCsvLine(e) for an event whose row was cut into `p` when read: an excluded row
+ * (its customer's or service's verdict) drops the earnings and takes the verdict's
+ * words. `amount` is the amount's text when no cap trimmed the row.
+ */
+export function traceCsvFromParts(p, e, amount) {
+    if (e.status === 'excluded')
+        return `${p.head}excluded,${e.reason ?? ''}${p.mid},,,,0,0,0,${csvCell(e.detail)}\n`;
+    const money = amount !== undefined ? `${amount},0,${amount}` : `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)}`;
+    return `${p.head}${e.status},${e.reason ?? ''}${p.mid}${p.tail}${money},${p.detail}\n`;
+}
