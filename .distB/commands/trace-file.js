@@ -12,10 +12,10 @@
 import { closeSync, createReadStream, linkSync, mkdtempSync, openSync, renameSync, rmSync, unlink, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Decimal, ZERO } from '../money/index.js';
+import { Decimal, exactText, ZERO } from '../money/index.js';
 import { allocate, excludedTo, order, trimLatest } from '../engine/trace.js';
 import { csvLine } from '../report/csv.js';
-import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvLine, traceJson } from '../report/trace.js';
+import { csvParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson } from '../report/trace.js';
 class Out {
     fd;
     buf = [];
@@ -26,7 +26,7 @@ class Out {
     write(s) {
         this.buf.push(s);
         this.size += s.length;
-        if (this.size > 1 << 16)
+        if (this.size > 1 << 14)
             this.flush();
     }
     flush() {
@@ -105,9 +105,12 @@ function spreadToDays(plan, month) {
 const key = (c, p) => `${c}\u0000${p}`;
 /**
  * Rows whose stories wait for the whole file: each as the event it tells if its
- * customer and service qualify, one JSON line per event in a temporary file.
+ * customer and service qualify, one JSON line per event in a temporary file. For a CSV
+ * trace the line is spooled already cut into quoted cells (csvParts), so the end of the
+ * run only looks up verdicts and joins text.
  */
 class Spool {
+    csv;
     dir = mkdtempSync(join(tmpdir(), 'incent-trace-'));
     path = join(this.dir, 'rows.jsonl');
     fd = openSync(this.path, 'w');
@@ -115,6 +118,9 @@ class Spool {
     /** Campaign ids and file names, written once and referred to by index. */
     names = [];
     closed = false;
+    constructor(csv) {
+        this.csv = csv;
+    }
     index(name) {
         let i = this.names.indexOf(name);
         if (i < 0)
@@ -122,8 +128,15 @@ class Spool {
         return i;
     }
     add(e) {
-        const fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
-        fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail);
+        let fields;
+        if (this.csv) {
+            const p = csvParts(e);
+            fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.date, e.transactionId, e.status, exactText(e.amount), p.head, p.mid, p.tail, p.detail];
+        }
+        else {
+            fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
+            fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail);
+        }
         this.out.write(JSON.stringify(fields) + '\n');
     }
     /** Each spooled event, in the order it was told; `only` skips others before they are rebuilt. */
@@ -135,35 +148,57 @@ class Spool {
         }
         const names = this.names;
         const decimal = (text) => (text === '0' ? ZERO : new Decimal(text));
-        let rest = '';
         const line = (text) => {
             const v = JSON.parse(text);
             const campaign = names[v[0]];
             if (only && !only(campaign, v[1]))
                 return;
-            const amount = decimal(v[14]);
+            if (this.csv) {
+                const c = v;
+                const amount = decimal(c[7]);
+                return f({
+                    kind: 'row',
+                    campaign,
+                    partner: c[1],
+                    amount,
+                    trimmed: ZERO,
+                    paid: amount,
+                    transactionId: c[5],
+                    date: c[4],
+                    customer: c[3],
+                    service: c[2],
+                    status: c[6],
+                    reason: undefined,
+                    detail: '',
+                    parts: { head: c[8], mid: c[9], tail: c[10], detail: c[11] },
+                    amountText: c[7],
+                });
+            }
+            const j = v;
+            const amount = decimal(j[14]);
             f({
                 kind: 'row',
                 campaign,
-                partner: v[1],
+                partner: j[1],
                 amount,
                 trimmed: ZERO,
                 paid: amount,
-                transactionId: v[4],
-                file: names[v[5]] || undefined,
-                line: v[6],
-                date: v[7],
-                customer: v[3],
-                sku: v[8],
-                service: v[2],
-                status: v[9],
+                transactionId: j[4],
+                file: names[j[5]] || undefined,
+                line: j[6],
+                date: j[7],
+                customer: j[3],
+                sku: j[8],
+                service: j[2],
+                status: j[9],
                 reason: undefined,
-                detail: v[15],
-                units: v[10] ?? undefined,
-                rate: v[11] === null ? undefined : decimal(v[11]),
-                fx: v[12] === null ? undefined : { rate: decimal(v[12]), source: v[13] },
+                detail: j[15],
+                units: j[10] ?? undefined,
+                rate: j[11] === null ? undefined : decimal(j[11]),
+                fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13] },
             });
         };
+        let rest = '';
         for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
             const parts = (rest + chunk).split('\n');
             rest = parts.pop();
@@ -213,11 +248,12 @@ export class TraceFile {
     tmp;
     fd;
     out;
-    spool = new Spool();
+    spool;
     written = 0;
     constructor(file) {
         this.file = file;
         this.json = /\.jsonl?$/i.test(file);
+        this.spool = new Spool(!this.json);
         this.tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
         this.fd = openSync(this.tmp, 'w');
         this.out = new Out(this.fd);
@@ -239,7 +275,12 @@ export class TraceFile {
     tell;
     emit = (e) => {
         this.written++;
-        this.out.write(this.json ? JSON.stringify(traceJson(e)) + '\n' : traceCsvLine(e));
+        if (this.json)
+            this.out.write(JSON.stringify(traceJson(e)) + '\n');
+        else if (e.parts)
+            this.out.write(traceCsvFromParts(e.parts, e, e.trimmed.isZero() ? e.amountText : undefined));
+        else
+            this.out.write(traceCsvLine(e));
     };
     /** For computeRun: adds each transactions row as it is read, telling what it can at once. */
     onRow = (row, file, ev) => ev.addTelling(row, file, this.tell);
@@ -272,20 +313,6 @@ export class TraceFile {
 }
 /** After the run: the spooled rows, usage rows, and every partner's summary lines. */
 async function writeRest(run, spool, emit) {
-    const runs0 = new Map(run.ev.campaignRuns.map((cr) => [cr.c.id, cr]));
-    for (let k = 0; k < 2; k++) {
-    let t = process.hrtime.bigint(); let m = 0;
-    await spool.replay((e) => { m++; });
-    console.error('noop', m, Number(process.hrtime.bigint() - t) / 1e6);
-    t = process.hrtime.bigint(); m = 0;
-    await spool.replay((e) => { m += runs0.get(e.campaign).settle(e).line; });
-    console.error('settle', m, Number(process.hrtime.bigint() - t) / 1e6);
-    t = process.hrtime.bigint(); m = 0;
-    await spool.replay((e) => { m += traceCsvLine(runs0.get(e.campaign).settle(e)).length; });
-    console.error('settle+line', m, Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    console.error('pass1 start', process.uptime());
-
     const runs = new Map(run.ev.campaignRuns.map((cr) => [cr.c.id, cr]));
     const capped = new Set();
     for (const cr of runs.values()) {
@@ -325,7 +352,6 @@ async function writeRest(run, spool, emit) {
         // Negative items are never trimmed: they sum on one undated key.
         add(monthSums, k, e.service, e.amount.isNegative() ? '' : e.date.slice(0, 7), e.amount);
     });
-    console.error('pass1 end', process.uptime());
     // Uncapped partners: their summary items and lines, after what was written.
     for (const cr of runs.values()) {
         for (const [partner, v] of cr.verdicts) {

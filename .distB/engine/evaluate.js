@@ -87,6 +87,10 @@ export class CampaignRun {
     /** calc --explain's words for rows dated after as_of or outside the period: phrases by date. */
     afterAsOfWords = new Map();
     outsideWords = new Map();
+    programWords = new Map();
+    subscriptionWords = new Map();
+    skuWords = new Map();
+    gateWords = new Map();
     constructor(c, opts, directory, 
     /** Customer ids, interned once for every campaign of the run. */
     customers = new Interner(), 
@@ -230,13 +234,13 @@ export class CampaignRun {
         if (prog) {
             v.reason = prog;
             if (explain)
-                this.say(v, prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`);
+                this.sayProgram(v, prog, prog === 'LICENSE_PROGRAM' ? r.licenseProgram : r.subscriptionType);
             return v;
         }
         if (!def || !paysFor(def, r)) {
             v.reason = 'SKU_NOT_ELIGIBLE';
             if (explain)
-                this.say(v, `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`);
+                this.saySku(v, r.sku, r.service);
             return v;
         }
         const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
@@ -251,8 +255,12 @@ export class CampaignRun {
         if (gate) {
             v.reason = gate.code;
             v.detail = gate.detail;
-            if (explain)
-                v.phrase = this.phrases.id(gate.detail);
+            if (explain) {
+                let id = this.gateWords.get(gate);
+                if (id === undefined)
+                    this.gateWords.set(gate, (id = this.phrases.id(gate.detail)));
+                v.phrase = id;
+            }
             return v;
         }
         // A removal always nets in: losing it to an eligibility gap would add seats.
@@ -281,10 +289,29 @@ export class CampaignRun {
         v.phrase = id;
         v.detail = this.phrases.texts[id];
     }
-    /** Words shared by many rows (a program, a SKU, a lost period): numbered once. */
-    say(v, words) {
-        v.phrase = this.phrases.id(words);
-        v.detail = words;
+    /** The words for a licence program or subscription type no service takes: one phrase per value. */
+    sayProgram(v, reason, value) {
+        const cache = reason === 'LICENSE_PROGRAM' ? this.programWords : this.subscriptionWords;
+        let id = cache.get(value);
+        if (id === undefined) {
+            id = this.phrases.id(reason === 'LICENSE_PROGRAM' ? `licence program ${value || '(none)'}` : `subscription type ${value}`);
+            cache.set(value, id);
+        }
+        v.phrase = id;
+        v.detail = this.phrases.texts[id];
+    }
+    /** The words for a SKU no service pays: one phrase per SKU and service column. */
+    saySku(v, sku, service) {
+        let byService = this.skuWords.get(sku);
+        if (!byService)
+            this.skuWords.set(sku, (byService = new Map()));
+        let id = byService.get(service);
+        if (id === undefined) {
+            id = this.phrases.id(`SKU ${sku}${service ? ` (service ${service})` : ''} is paid by no service of ${this.c.id}`);
+            byService.set(service, id);
+        }
+        v.phrase = id;
+        v.detail = this.phrases.texts[id];
     }
     notCreditedTx(r) {
         const c = this.c;

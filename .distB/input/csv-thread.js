@@ -12,12 +12,14 @@ const inFlight = new Int32Array(control);
 const port = parentPort;
 let records = [];
 let lines = [];
+/** Plain only goes from true to false, so a batch is plain when its last record is. */
+let plain = true;
 let bytes = 0;
 function flush() {
     if (records.length === 0 && bytes === 0)
         return;
     Atomics.add(inFlight, 0, 1);
-    port.postMessage({ kind: 'batch', records, lines, bytes });
+    port.postMessage({ kind: 'batch', records, lines, plain, bytes });
     records = [];
     lines = [];
     bytes = 0;
@@ -25,9 +27,10 @@ function flush() {
     for (let n = Atomics.load(inFlight, 0); n >= MAX_IN_FLIGHT; n = Atomics.load(inFlight, 0))
         Atomics.wait(inFlight, 0, n, 1000);
 }
-readCsvHere(file, (h) => port.postMessage({ kind: 'header', names: h.names, format: h.format }), (record, line) => {
+readCsvHere(file, (h) => port.postMessage({ kind: 'header', names: h.names, format: h.format }), (record, line, isPlain) => {
     records.push(record);
     lines.push(line);
+    plain = isPlain;
     if (records.length === BATCH)
         flush();
 }, (n) => {

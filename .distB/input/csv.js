@@ -22,14 +22,21 @@ export const CSV_OPTIONS = {
  */
 export class RecordParser extends Parser {
     onRecord;
+    /** No input so far held a quote or a carriage return (see RecordHandler). */
+    plain = true;
     constructor(options, onRecord) {
         super(options);
         this.onRecord = onRecord;
     }
+    _transform(chunk, encoding, callback) {
+        if (this.plain && (typeof chunk === 'string' ? /["\r]/.test(chunk) : chunk.indexOf(34) >= 0 || chunk.indexOf(13) >= 0))
+            this.plain = false;
+        super._transform(chunk, encoding, callback);
+    }
     push(chunk, encoding) {
         if (chunk === null)
             return super.push(null, encoding);
-        this.onRecord(chunk, this.info.lines);
+        this.onRecord(chunk, this.info.lines, this.plain);
         return true;
     }
 }
@@ -93,9 +100,9 @@ function readCsvThreaded(file, onHeader, onRecord, onBytes) {
                 if (m.kind === 'batch') {
                     if (onBytes && m.bytes)
                         onBytes(m.bytes);
-                    const { records, lines } = m;
+                    const { records, lines, plain } = m;
                     for (let i = 0; i < records.length; i++)
-                        onRecord(records[i], lines[i]);
+                        onRecord(records[i], lines[i], plain);
                     Atomics.sub(inFlight, 0, 1);
                     Atomics.notify(inFlight, 0);
                 }
@@ -134,7 +141,7 @@ export async function readCsvHere(file, onHeader, onRecord, onBytes) {
         const code = e.code;
         throw new CsvReadError({ code: 'FILE_UNREADABLE', severity: 'error', file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : e.message });
     }
-    const parser = new RecordParser({ ...CSV_OPTIONS, delimiter: format.delimiter }, (record, line) => {
+    const parser = new RecordParser({ ...CSV_OPTIONS, delimiter: format.delimiter }, (record, line, plain) => {
         if (handlerError)
             return;
         try {
@@ -145,7 +152,7 @@ export async function readCsvHere(file, onHeader, onRecord, onBytes) {
             }
             else {
                 records++;
-                onRecord(record, line);
+                onRecord(record, line, plain);
             }
         }
         catch (e) {

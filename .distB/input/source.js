@@ -108,13 +108,14 @@ async function streamPlans(plans, layouts, ids, opts, problems, onRow) {
                 reader.noIdCheck = true;
             if (!reader.ok)
                 throw new InvalidInputError(problems.all());
-        }, (rec, line) => {
+        }, (rec, line, plain) => {
             if (repeated?.get(plan.file)?.has(line)) {
                 const id = (bound ? (bound.map(rec).transaction_id ?? '') : (rec[reader.idColumn] ?? '')).trim();
                 return opts.rejects.reject([{ code: 'INVALID_ROW', severity: 'error', file: plan.file, line, field: 'transaction_id', message: 'transaction_id is repeated', expected: 'a transaction_id used once', found: show(id) }], rec);
             }
             const canon = bound ? toCanonical(bound, rec, plan.file, line) : rec;
-            feed(checked(opts, problems, rec, () => reader.toRow(canon, line)));
+            // Only a canonical file's cells are the row's own text (presets and mappings make values).
+            feed(checked(opts, problems, rec, () => reader.toRow(canon, line, plain && !bound)));
         }, opts.onBytes);
     }
     if (!opts.rejects)

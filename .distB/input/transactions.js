@@ -69,7 +69,7 @@ export class TransactionReader {
         return this.at.transaction_id;
     }
     /** The row, or undefined when it has problems (already reported). */
-    toRow(rec, line) {
+    toRow(rec, line, plain = false) {
         const at = this.at;
         const file = this.file;
         const before = this.problems.count;
@@ -142,6 +142,7 @@ export class TransactionReader {
         // One row object refilled for every record when streaming: the engine keeps values, never the row.
         const o = this.reuse && this.scratchRow ? this.scratchRow : {};
         o.id = id;
+        o.plain = plain;
         o.line = line;
         o.date = date;
         o.partnerId = partnerId;

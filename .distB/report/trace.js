@@ -40,6 +40,16 @@ const campaignCell = repeating();
 const serviceCell = repeating();
 const fileCell = repeating();
 /**
+ * A cell of the row's own text: when the file had no quotes or carriage returns (plain),
+ * only a formula's first character needs care; otherwise csvCell.
+ */
+function rowCell(r, v) {
+    if (!r.plain)
+        return csvCell(v);
+    const c = v.charCodeAt(0);
+    return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 ? csvCell(v) : v;
+}
+/**
  * The line of a row excluded before it accumulates (calc --explain's hot path): the
  * same text as traceCsvLine(excludedEvent(...)), with no event object.
  */
@@ -52,8 +62,8 @@ quoted) {
         if (phrase >= 0)
             quoted[phrase] = detailCell;
     }
-    return (`${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${csvCell(r.customerId)},${csvCell(r.id)},` +
-        `${fileCell(file ?? '')},${r.line},${r.date},${csvCell(r.sku)},,,,,0,0,0,${detailCell}\n`);
+    return (`${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${rowCell(r, r.customerId)},${rowCell(r, r.id)},` +
+        `${fileCell(file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},,,,,0,0,0,${detailCell}\n`);
 }
 /**
  * One trace line. Cells incent writes itself or has validated (kind, status, reason
@@ -82,4 +92,23 @@ export function traceJson(e) {
     o.paid = exact(e.paid);
     o.detail = e.detail;
     return o;
+}
+export function csvParts(e) {
+    return {
+        head: `${campaignCell(e.campaign)},${csvCell(e.partner)},${e.kind},`,
+        mid: `,${serviceCell(e.service ?? '')},${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${e.date ?? ''},${csvCell(e.sku ?? '')},`,
+        tail: `${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},`,
+        detail: csvCell(e.detail),
+    };
+}
+/**
+ * traceCsvLine(e) for an event whose row was cut into `p` when read: an excluded row
+ * (its customer's or service's verdict) drops the earnings and takes the verdict's
+ * words. `amount` is the amount's text when no cap trimmed the row.
+ */
+export function traceCsvFromParts(p, e, amount) {
+    if (e.status === 'excluded')
+        return `${p.head}excluded,${e.reason ?? ''}${p.mid},,,,0,0,0,${csvCell(e.detail)}\n`;
+    const money = amount !== undefined ? `${amount},0,${amount}` : `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)}`;
+    return `${p.head}${e.status},${e.reason ?? ''}${p.mid}${p.tail}${money},${p.detail}\n`;
 }

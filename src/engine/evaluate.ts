@@ -130,6 +130,10 @@ export class CampaignRun {
   /** calc --explain's words for rows dated after as_of or outside the period: phrases by date. */
   private readonly afterAsOfWords = new Map<string, number>();
   private readonly outsideWords = new Map<string, number>();
+  private readonly programWords = new Map<string, number>();
+  private readonly subscriptionWords = new Map<string, number>();
+  private readonly skuWords = new Map<string, Map<string, number>>();
+  private readonly gateWords = new Map<GateFailure, number>();
 
   constructor(
     readonly c: Campaign,
@@ -265,12 +269,12 @@ export class CampaignRun {
     const prog = programReason(c, r);
     if (prog) {
       v.reason = prog;
-      if (explain) this.say(v, prog === 'LICENSE_PROGRAM' ? `licence program ${r.licenseProgram || '(none)'}` : `subscription type ${r.subscriptionType}`);
+      if (explain) this.sayProgram(v, prog, prog === 'LICENSE_PROGRAM' ? r.licenseProgram : r.subscriptionType);
       return v;
     }
     if (!def || !paysFor(def, r)) {
       v.reason = 'SKU_NOT_ELIGIBLE';
-      if (explain) this.say(v, `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`);
+      if (explain) this.saySku(v, r.sku, r.service);
       return v;
     }
     const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
@@ -284,7 +288,11 @@ export class CampaignRun {
     if (gate) {
       v.reason = gate.code;
       v.detail = gate.detail;
-      if (explain) v.phrase = this.phrases.id(gate.detail);
+      if (explain) {
+        let id = this.gateWords.get(gate);
+        if (id === undefined) this.gateWords.set(gate, (id = this.phrases.id(gate.detail)));
+        v.phrase = id;
+      }
       return v;
     }
     // A removal always nets in: losing it to an eligibility gap would add seats.
@@ -314,10 +322,29 @@ export class CampaignRun {
     v.detail = this.phrases.texts[id];
   }
 
-  /** Words shared by many rows (a program, a SKU, a lost period): numbered once. */
-  private say(v: RowVerdict, words: string): void {
-    v.phrase = this.phrases.id(words);
-    v.detail = words;
+  /** The words for a licence program or subscription type no service takes: one phrase per value. */
+  private sayProgram(v: RowVerdict, reason: Reason, value: string): void {
+    const cache = reason === 'LICENSE_PROGRAM' ? this.programWords : this.subscriptionWords;
+    let id = cache.get(value);
+    if (id === undefined) {
+      id = this.phrases.id(reason === 'LICENSE_PROGRAM' ? `licence program ${value || '(none)'}` : `subscription type ${value}`);
+      cache.set(value, id);
+    }
+    v.phrase = id;
+    v.detail = this.phrases.texts[id];
+  }
+
+  /** The words for a SKU no service pays: one phrase per SKU and service column. */
+  private saySku(v: RowVerdict, sku: string, service: string): void {
+    let byService = this.skuWords.get(sku);
+    if (!byService) this.skuWords.set(sku, (byService = new Map()));
+    let id = byService.get(service);
+    if (id === undefined) {
+      id = this.phrases.id(`SKU ${sku}${service ? ` (service ${service})` : ''} is paid by no service of ${this.c.id}`);
+      byService.set(service, id);
+    }
+    v.phrase = id;
+    v.detail = this.phrases.texts[id];
   }
 
   private notCreditedTx(r: TxRow): string {
