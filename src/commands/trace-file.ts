@@ -9,7 +9,7 @@
  * partway, over the spooled rows; only the rows of a day a cap cuts partway wait in
  * memory, to be ordered by id. Memory follows partners, services and months, not rows.
  */
-import { closeSync, createReadStream, linkSync, mkdtempSync, openSync, renameSync, rmSync, unlink, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, renameSync, rmSync, unlink, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
@@ -21,19 +21,39 @@ import { csvLine } from '../report/csv.js';
 import { csvParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts } from '../report/trace.js';
 import type { Run } from './inputs.js';
 
+/** Text to a file in 64 KB pieces. */
 class Out {
   private buf: string[] = [];
   private size = 0;
+  private closed = false;
+
   constructor(private readonly fd: number) {}
+
   write(s: string): void {
     this.buf.push(s);
     this.size += s.length;
     if (this.size > 1 << 16) this.flush();
   }
-  flush(): void {
+
+  private flush(): void {
     if (this.buf.length) writeSync(this.fd, this.buf.join(''));
     this.buf = [];
     this.size = 0;
+  }
+
+  /** Writes what is left and closes the file. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  /** Gives up: closes the file without writing what is left. */
+  abandon(): void {
+    this.buf = [];
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
   }
 }
 
@@ -163,9 +183,8 @@ class Spool {
   /** Each spooled event, in the order it was told; `only` skips others before they are rebuilt. */
   async replay(f: (e: Spooled) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     if (!this.closed) {
-      this.out.flush();
-      closeSync(this.fd);
       this.closed = true;
+      this.out.close();
     }
     const names = this.names;
     const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
@@ -230,31 +249,36 @@ class Spool {
   }
 
   dispose(): void {
-    if (!this.closed) closeSync(this.fd);
+    if (!this.closed) this.out.abandon();
     this.closed = true;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 /**
- * Puts `tmp` in place of `file` at once. Replacing a large file frees its blocks inside
- * the rename (~0.1 s per 200 MB here), so a second link keeps the old file while the
- * new one takes its name, and the old one is let go in the background.
+ * Puts `tmp` in place of `file`. Renaming over a large file costs here (ext4 allocates
+ * the new file's blocks at once, and frees the old one's inside the rename: ~0.1 s each
+ * per 200 MB), so the old file steps aside first, the new one takes its name, and the
+ * old one is let go in the background. FILE is never partly written: it is the old
+ * file, then (for an instant) absent, then the new one; if the new one cannot take the
+ * name, the old one is put back.
  */
 function replace(tmp: string, file: string): void {
   const old = `${tmp}.old`;
-  let linked = false;
+  let moved = false;
   try {
-    linkSync(file, old);
-    linked = true;
+    renameSync(file, old);
+    moved = true;
   } catch {
-    // nothing to replace, or links not allowed here: a plain rename
+    // nothing to replace
   }
   try {
     renameSync(tmp, file);
-  } finally {
-    if (linked) unlink(old, () => undefined);
+  } catch (e) {
+    if (moved) renameSync(old, file);
+    throw e;
   }
+  if (moved) unlink(old, () => undefined);
 }
 
 /**
@@ -305,8 +329,7 @@ export class TraceFile {
   async finish(run: Run): Promise<number> {
     try {
       await writeRest(run, this.spool, this.emit);
-      this.out.flush();
-      closeSync(this.fd);
+      this.out.close();
       replace(this.tmp, this.file);
       return this.written;
     } catch (e) {
@@ -318,11 +341,7 @@ export class TraceFile {
   }
 
   abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    this.out.abandon();
     rmSync(this.tmp, { force: true });
     this.spool.dispose();
   }
