@@ -168,28 +168,28 @@ class Spool {
     return i;
   }
 
-  add(e: TraceEvent): void {
+  add(e: TraceEvent, slot: number): void {
     let fields: unknown[];
     if (this.csv) {
       const p = csvParts(e);
-      fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.date, e.transactionId, e.status, exactText(e.amount), p.head, p.mid, p.tail, p.detail];
+      fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.date, e.transactionId, e.status, exactText(e.amount), p.head, p.mid, p.tail, p.detail, slot];
     } else {
       fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
-      fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail);
+      fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail, slot);
     }
     this.out.write(JSON.stringify(fields) + '\n');
   }
 
-  /** Each spooled event, in the order it was told; `only` skips others before they are rebuilt. */
-  async replay(f: (e: Spooled) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
+  /** Each spooled event and its slot, in the order it was told; `only` skips others before they are rebuilt. */
+  async replay(f: (e: Spooled, slot: number) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       this.out.close();
     }
     const names = this.names;
     const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
-    type CsvFields = [number, string, string, string, string, string, TraceEvent['status'], string, string, string, string, string];
-    type Fields = [number, string, string, string, string, number, number, string, string, TraceEvent['status'], number | null, string | null, string | null, string | null, string, string];
+    type CsvFields = [number, string, string, string, string, string, TraceEvent['status'], string, string, string, string, string, number];
+    type Fields = [number, string, string, string, string, number, number, string, string, TraceEvent['status'], number | null, string | null, string | null, string | null, string, string, number];
     const line = (text: string) => {
       const v = JSON.parse(text) as CsvFields | Fields;
       const campaign = names[v[0]]!;
@@ -213,7 +213,7 @@ class Spool {
           detail: '',
           parts: { head: c[8], mid: c[9], tail: c[10], detail: c[11] },
           amountText: c[7],
-        });
+        }, c[12]);
       }
       const j = v as Fields;
       const amount = decimal(j[14]);
@@ -237,7 +237,7 @@ class Spool {
         units: j[10] ?? undefined,
         rate: j[11] === null ? undefined : decimal(j[11]),
         fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13]! },
-      });
+      }, j[16]);
     };
     let rest = '';
     for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
@@ -307,7 +307,7 @@ export class TraceFile {
             this.written++;
             this.out.write(traceCsvExcluded(campaign, partner, service, reason, detail, phrase, r, file, this.quoted));
           },
-      pending: (e) => this.spool.add(e),
+      pending: (e, slot) => this.spool.add(e, slot),
     };
   }
 
@@ -359,7 +359,7 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
   const sums = new Map<string, Map<string, Decimal>>();
   const monthSums = new Map<string, Map<string, Map<string, Decimal>>>();
   const events = async (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) => {
-    await spool.replay((e) => f(runs.get(e.campaign)!.settle(e)), only);
+    await spool.replay((e, slot) => f(runs.get(e.campaign)!.settle(e, slot)), only);
     await run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
   };
   const cappedOnly = (c: string, p: string) => capped.has(key(c, p));

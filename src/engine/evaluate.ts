@@ -220,9 +220,9 @@ export class CampaignRun {
       tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, v.phrase ?? -1, r, file);
       return false;
     }
-    tell?.pending(this.pendingEvent(r, v, file));
     const table = this.tables.get(v.def!)!;
     const s = table.slot(slot.index, this.customers.of(r.customerId));
+    tell?.pending(this.pendingEvent(r, v, file), s);
     table.addRows(s, 1);
     if (v.def!.method.measure === 'units') table.addUnits(s, r.sku, v.units!);
     else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
@@ -479,6 +479,8 @@ export class CampaignRun {
 
   /** Per partner, after finish, when keepVerdicts is set. */
   readonly verdicts = new Map<string, PartnerVerdict>();
+  /** With verdicts: per service, by slot, why a row that accumulated there is excluded after all (sparse). */
+  private readonly exclusions = new Map<ServiceDef, ({ reason: Reason; detail: string } | undefined)[]>();
 
   private finishPartner(partnerId: string, slot: PartnerSlot, byPartner: Map<ServiceDef, Map<number, number[]>>): PartnerResult {
     const c = this.c;
@@ -566,6 +568,15 @@ export class CampaignRun {
               ? `no tier reached: ${tierOnly.counted} ${tierOnly.counts}; the first tier needs ${tierOnly.next}`
               : `${measures.length} qualifying customer${measures.length === 1 ? '' : 's'}; ${def.name} needs ${needed || 1}`;
         serviceVerdicts.set(def, { def, result, customers: customerVerdicts, notQualified });
+        // What settles a pending row, by its slot: its customer's verdict, else the service's.
+        let bySlot = this.exclusions.get(def);
+        if (!bySlot) this.exclusions.set(def, (bySlot = []));
+        const serviceWords = qualified ? undefined : { reason: 'SERVICE_NOT_QUALIFIED' as const, detail: `${def.name}: ${notQualified}` };
+        for (const s of slots) {
+          const cv = customerVerdicts.get(table.view(s, this.customers).customerId);
+          const x = cv?.reason ? { reason: cv.reason, detail: cv.detail } : serviceWords;
+          if (x) bySlot[s] = x;
+        }
       }
       return result;
     });
@@ -620,7 +631,8 @@ export class CampaignRun {
     }
     const v = this.classifyTx(r, true);
     if (v.reason) return this.excludedAtOnce(r, v, file);
-    return this.settle(this.pendingEvent(r, v, file));
+    const slot = this.tables.get(v.def!)!.find(this.slots.get(v.partnerId!)!.index, this.customers.find(r.customerId)!)!;
+    return this.settle(this.pendingEvent(r, v, file), slot);
   }
 
   /**
@@ -667,17 +679,15 @@ export class CampaignRun {
 
   /**
    * After finish: a pending row's story, given its customer's and service's verdicts
-   * (the row is excluded when either failed). Mutates and returns `e`.
+   * (the row is excluded when either failed), found by the row's slot in its service's
+   * table (CampaignRun.add hands it with the event). Mutates and returns `e`.
    */
-  settle(e: TraceEvent): TraceEvent {
-    const def = this.serviceByName.get(e.service!)!;
-    const sv = this.verdicts.get(e.partner)!.services.get(def)!;
-    const cv = sv.customers.get(e.customer!);
-    const reason = cv?.reason ?? (sv.result.qualified ? undefined : 'SERVICE_NOT_QUALIFIED');
-    if (reason === undefined) return e;
+  settle(e: TraceEvent, slot: number): TraceEvent {
+    const x = this.exclusions.get(this.serviceByName.get(e.service!)!)?.[slot];
+    if (x === undefined) return e;
     e.status = 'excluded';
-    e.reason = reason;
-    e.detail = cv?.reason ? cv.detail : `${def.name}: ${sv.notQualified}`;
+    e.reason = x.reason;
+    e.detail = x.detail;
     e.units = e.rate = e.fx = undefined;
     e.amount = e.paid = ZERO;
     return e;

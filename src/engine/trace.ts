@@ -64,8 +64,8 @@ export class Phrases {
 export interface AtOnce {
   /** `phrase`: the number of `detail` in the run's Phrases, or -1 when the words are the row's own. */
   excluded(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, phrase: number, r: TxRow, file: string | undefined): void;
-  /** A row that accumulated, told as if its customer and service qualify: CampaignRun.settle decides after finish. */
-  pending(e: TraceEvent): void;
+  /** A row that accumulated in `slot` of its service's table, told as if its customer and service qualify: CampaignRun.settle decides after finish. */
+  pending(e: TraceEvent, slot: number): void;
 }
 
 /** The event of a row excluded before it accumulates. */
