@@ -79,7 +79,7 @@ export function traceCsvExcluded(
     if (phrase >= 0) quoted[phrase] = detailCell;
   }
   return (
-    `${campaignCell(campaign)},${csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${rowCell(r, r.customerId)},${rowCell(r, r.id)},` +
+    `${campaignCell(campaign)},${partner === r.partnerId || partner === r.resellerId ? rowCell(r, partner) : csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${rowCell(r, r.customerId)},${rowCell(r, r.id)},` +
     `${fileCell(file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},,,,,0,0,0,${detailCell}\n`
   );
 }
