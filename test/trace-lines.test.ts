@@ -120,6 +120,15 @@ describe('RecordParser: plain records', () => {
     ]);
   });
 
+  it('is not plain once a comma is read in a file whose delimiter is not a comma', () => {
+    const out: boolean[] = [];
+    const p = new RecordParser({ delimiter: ';' }, (_rec, _line, plain) => out.push(plain));
+    p.write(Buffer.from('a;b\n1;2\n'));
+    p.write(Buffer.from('3;x,y\n4;5\n'));
+    p.end();
+    expect(out).toEqual([true, false, false, false]);
+  });
+
   it('is never plain with CRLF line ends', () => {
     expect(read(['a,b\r\n1,2\r\n']).map(([, plain]) => plain)).toEqual([false, false]);
   });

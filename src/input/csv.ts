@@ -40,19 +40,27 @@ export const CSV_OPTIONS: Options = {
  * about 1.5 s per million rows). The benchmark's bare read uses this class too.
  */
 export class RecordParser extends Parser {
-  /** No input so far held a quote or a carriage return (see RecordHandler). */
+  /** No input so far held a quote or a carriage return, or a comma when commas are not the delimiter (see RecordHandler). */
   private plain = true;
+  /** A comma is data here (a ; or tab file): it too ends plain. */
+  private readonly commaIsData: boolean;
 
   constructor(
     options: Options,
     private readonly onRecord: RecordHandler,
   ) {
     super(options);
+    this.commaIsData = options.delimiter !== undefined && options.delimiter !== ',';
   }
 
   override _transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.plain && (typeof chunk === 'string' ? /["\r]/.test(chunk) : chunk.indexOf(34) >= 0 || chunk.indexOf(13) >= 0)) this.plain = false;
+    if (this.plain && this.holdsSpecial(chunk)) this.plain = false;
     super._transform(chunk, encoding, callback);
+  }
+
+  private holdsSpecial(chunk: Buffer | string): boolean {
+    if (typeof chunk === 'string') return (this.commaIsData ? /["\r,]/ : /["\r]/).test(chunk);
+    return chunk.indexOf(34) >= 0 || chunk.indexOf(13) >= 0 || (this.commaIsData && chunk.indexOf(44) >= 0);
   }
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
