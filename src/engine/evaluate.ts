@@ -19,7 +19,7 @@ import { capService, settle } from './payout.js';
 import { REASONS, type Reason } from './reasons.js';
 import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
 import { rateFor, type RateCard } from '../campaign/rate-card.js';
-import { excludedEvent, Phrases, type AtOnce, type TraceEvent } from './trace.js';
+import { excludedEvent, Phrases, rowEvent, type AtOnce, type TraceEvent } from './trace.js';
 import type { CustomerMeasure, TierStanding } from './earn/index.js';
 import type { CalcResult, CampaignResult, PartnerInfo, PartnerResult, Registration, RowCounts, ServiceResult, TxRow, UsageRow } from './types.js';
 
@@ -644,8 +644,7 @@ export class CampaignRun {
     const c = this.c;
     const def = v.def!;
     // One object per row, filled in below.
-    const e = excludedEvent(c.id, v.partnerId!, def.name, 'SERVICE_NOT_QUALIFIED', '', r, file);
-    e.reason = undefined;
+    const e = rowEvent(c.id, v.partnerId!, def.name, r, file, 'counted', undefined, '');
     if (def.method.key === 'per_unit') {
       const rate = rateFor((def.config as { rates: RateCard }).rates, r.sku)?.rate ?? ZERO;
       const units = v.units ?? 0;

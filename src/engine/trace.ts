@@ -68,8 +68,8 @@ export interface AtOnce {
   pending(e: TraceEvent, slot: number): void;
 }
 
-/** The event of a row excluded before it accumulates. */
-export function excludedEvent(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, r: TxRow, file: string | undefined): TraceEvent {
+/** An input row's event, before what it earns or why it is excluded is filled in. */
+export function rowEvent(campaign: string, partner: string, service: string | undefined, r: TxRow, file: string | undefined, status: TraceStatus, reason: Reason | undefined, detail: string): TraceEvent {
   return {
     kind: 'row',
     campaign,
@@ -84,10 +84,15 @@ export function excludedEvent(campaign: string, partner: string, service: string
     customer: r.customerId,
     sku: r.sku,
     service,
-    status: 'excluded',
+    status,
     reason,
     detail,
   };
+}
+
+/** The event of a row excluded before it accumulates. */
+export function excludedEvent(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, r: TxRow, file: string | undefined): TraceEvent {
+  return rowEvent(campaign, partner, service, r, file, 'excluded', reason, detail);
 }
 
 /** The `excluded` of an AtOnce that hands each row's event to `f` (JSON Lines). */
