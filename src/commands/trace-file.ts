@@ -21,13 +21,16 @@ import { csvLine } from '../report/csv.js';
 import { csvParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts } from '../report/trace.js';
 import type { Run } from './inputs.js';
 
-/** Text to a file in 64 KB pieces. */
+/** Text to a new file, in 64 KB pieces. */
 class Out {
+  private readonly fd: number;
   private buf: string[] = [];
   private size = 0;
   private closed = false;
 
-  constructor(private readonly fd: number) {}
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
 
   write(s: string): void {
     this.buf.push(s);
@@ -154,11 +157,9 @@ interface Spooled extends TraceEvent {
 class Spool {
   private readonly dir = mkdtempSync(join(tmpdir(), 'incent-trace-'));
   private readonly path = join(this.dir, 'rows.jsonl');
-  private readonly fd = openSync(this.path, 'w');
-  private readonly out = new Out(this.fd);
+  private readonly out = new Out(this.path);
   /** Campaign ids and file names, written once and referred to by index. */
   private readonly names: string[] = [];
-  private closed = false;
 
   constructor(private readonly csv: boolean) {}
 
@@ -182,10 +183,7 @@ class Spool {
 
   /** Each spooled event and its slot, in the order it was told; `only` skips others before they are rebuilt. */
   async replay(f: (e: Spooled, slot: number) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      this.out.close();
-    }
+    this.out.close();
     const names = this.names;
     const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
     type CsvFields = [number, string, string, string, string, string, TraceEvent['status'], string, string, string, string, string, number];
@@ -249,8 +247,7 @@ class Spool {
   }
 
   dispose(): void {
-    if (!this.closed) this.out.abandon();
-    this.closed = true;
+    this.out.abandon();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -288,7 +285,6 @@ function replace(tmp: string, file: string): void {
 export class TraceFile {
   private readonly json: boolean;
   private readonly tmp: string;
-  private readonly fd: number;
   private readonly out: Out;
   private readonly spool: Spool;
   private written = 0;
@@ -297,8 +293,7 @@ export class TraceFile {
     this.json = /\.jsonl?$/i.test(file);
     this.spool = new Spool(!this.json);
     this.tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-    this.fd = openSync(this.tmp, 'w');
-    this.out = new Out(this.fd);
+    this.out = new Out(this.tmp);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
     this.tell = {
       excluded: this.json

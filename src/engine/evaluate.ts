@@ -126,7 +126,6 @@ export class CampaignRun {
   private readonly bounds: { start: string; end: string };
   /** First day of each usage service's window (as_of - window_days + 1). */
   private readonly windowStart = new Map<ServiceDef, string>();
-  private readonly serviceByName: Map<string, ServiceDef>;
   /** calc --explain's words for rows dated after as_of or outside the period: phrases by date. */
   private readonly afterAsOfWords = new Map<string, number>();
   private readonly outsideWords = new Map<string, number>();
@@ -146,7 +145,6 @@ export class CampaignRun {
   ) {
     this.asOf = opts.asOf ?? c.asOf;
     this.serviceIndex = serviceIndexOf(c);
-    this.serviceByName = new Map(c.services.map((s) => [s.name, s]));
     this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts === true);
     for (const s of c.services) {
       this.tables.set(s, new ServiceTable(s));
@@ -682,7 +680,7 @@ export class CampaignRun {
    * table (CampaignRun.add hands it with the event). Mutates and returns `e`.
    */
   settle(e: TraceEvent, slot: number): TraceEvent {
-    const x = this.exclusions.get(this.serviceByName.get(e.service!)!)?.[slot];
+    const x = this.exclusions.get(this.serviceIndex.byName.get(e.service!)!)?.[slot];
     if (x === undefined) return e;
     e.status = 'excluded';
     e.reason = x.reason;

@@ -2,6 +2,12 @@
 import { formatMoney } from '../money/index.js';
 import type { CalcResult } from '../engine/types.js';
 
+/** Whether a spreadsheet could read the text as a formula: it starts with = + - @ tab or CR. */
+export function formulaStart(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+}
+
 /** Quotes a cell per RFC 4180 and neutralises text that a spreadsheet would run as a formula. */
 export function csvCell(v: string | number | boolean): string {
   if (typeof v !== 'string') return String(v);
@@ -15,9 +21,7 @@ export function csvCell(v: string | number | boolean): string {
       break;
     }
   }
-  const first = s.charCodeAt(0);
-  // = + - @ tab CR
-  if ((first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) && !/^[+-]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  if (formulaStart(s) && !/^[+-]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return quote ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

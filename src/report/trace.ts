@@ -3,7 +3,7 @@ import type { TraceEvent } from '../engine/trace.js';
 import type { Reason } from '../engine/reasons.js';
 import type { TxRow } from '../engine/types.js';
 import { exactText } from '../money/index.js';
-import { csvCell } from './csv.js';
+import { csvCell, formulaStart } from './csv.js';
 
 export const TRACE_CSV_HEADER = [
   'campaign_id',
@@ -52,9 +52,7 @@ const fileCell = repeating();
  * only a formula's first character needs care; otherwise csvCell.
  */
 function rowCell(r: TxRow, v: string): string {
-  if (!r.plain) return csvCell(v);
-  const c = v.charCodeAt(0);
-  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 ? csvCell(v) : v;
+  return !r.plain || formulaStart(v) ? csvCell(v) : v;
 }
 
 /**
