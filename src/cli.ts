@@ -45,6 +45,7 @@ function addInputOptions(cmd: Command): Command {
     .option('--eligibility <file>', 'partner requirements over time CSV (overrides --data)')
     .addOption(new Option('--preset <name>', 'layout of the transactions files (default: detected from the header)').choices([...PRESET_NAMES]))
     .option('--columns <file>', 'YAML mapping of another export onto the canonical columns')
+    .option('--encoding <name>', 'encoding of the CSV inputs when not UTF-8: windows-1252, latin1, utf-16le, ... (default: UTF-8, or UTF-16 with a BOM)')
     .option('--charge-types <file>', 'YAML map of extra Partner Center ChargeType values: positive | negative | ignore')
     .addOption(new Option('--on-invalid <mode>', 'strict: an invalid row stops the run; skip: set it aside').choices(['strict', 'skip']).default('strict'))
     .option('--rejects <file>', 'with --on-invalid skip: write the rows set aside here, with line and reason')
@@ -62,6 +63,7 @@ function runOptions(o: Record<string, unknown>): RunOptions {
     preset: o.preset as string | undefined,
     columns: o.columns as string | undefined,
     chargeTypes: o.chargeTypes as string | undefined,
+    encoding: o.encoding as string | undefined,
     onInvalid: o.onInvalid as 'strict' | 'skip',
     rejectsFile: o.rejects as string | undefined,
     partners: o.partners as string | undefined,

@@ -32,7 +32,7 @@ describe('calc --explain FILE', () => {
     cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
     const tx = join(dir, 'data', 'transactions.csv');
     // the last row has an impossible date: the run fails after most rows were traced
-    writeFileSync(tx, readFileSync(tx, 'utf8').trimEnd() + '\nT9999,2017-02-30,1000001,,C1,US,CFQ7TTC0LF8Q:0001,O365,CSP,S1,paid,5,,\n');
+    writeFileSync(tx, readFileSync(tx, 'utf8').trimEnd() + '\nT9999,2017-02-30,1000001,,C1,US,CFQ7TTC0LF8Q:0001,O365,CSP,S1,paid,5,,,\n');
     const trace = join(dir, 'trace.csv');
     const r = run(dir, trace);
     expect(r.code).toBe(1);

@@ -6,7 +6,7 @@ import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
 import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
 import { isIsoDate } from '../dates.js';
-import { Evaluator } from '../engine/evaluate.js';
+import { Evaluator, MissingQuantityError } from '../engine/evaluate.js';
 import { DuplicateCountError, FxNeededError } from '../engine/accumulate.js';
 import { ClaimBook } from '../engine/claims.js';
 import { EligibilityBook } from '../engine/eligibility.js';
@@ -15,7 +15,7 @@ import { isUsageService } from '../campaign/model.js';
 import { PayoutFxNeededError } from '../engine/payout.js';
 import type { CalcResult, TxRow, UsageRow } from '../engine/types.js';
 import { FxMissingError, FxTable } from '../money/index.js';
-import { CsvReadError, readCsv } from '../input/csv.js';
+import { CsvReadError, readCsv, type CsvSettings } from '../input/csv.js';
 import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
 import { RowProblems } from '../input/row-errors.js';
 import { readClaims, readEligibility, readFx, readPartners, readRegistrations } from '../input/tables.js';
@@ -37,6 +37,8 @@ export interface RunOptions extends InputFlags {
   onInvalid?: 'strict' | 'skip';
   /** --rejects FILE: where skipped rows go. */
   rejectsFile?: string;
+  /** --encoding NAME for every CSV input (default: UTF-8, or UTF-16 with a BOM). */
+  encoding?: string;
   /** Bytes of transactions read so far (progress bar). */
   onBytes?: (bytes: number) => void;
   asOf?: string;
@@ -114,13 +116,14 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
     throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '--rejects', message: '--rejects needs --on-invalid skip', expected: '--on-invalid skip --rejects FILE', found: `--on-invalid ${opts.onInvalid ?? 'strict'}` }]);
   }
   const rejects = opts.onInvalid === 'skip' ? new RejectsFile(opts.rejectsFile) : undefined;
+  const csv: CsvSettings = { encoding: opts.encoding };
   try {
-    const partners = paths.partners ? await readPartners(paths.partners, problems) : undefined;
-    const registrations = paths.registrations ? await readRegistrations(paths.registrations, problems) : undefined;
-    const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems)) : undefined;
+    const partners = paths.partners ? await readPartners(paths.partners, problems, csv) : undefined;
+    const registrations = paths.registrations ? await readRegistrations(paths.registrations, problems, csv) : undefined;
+    const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems, csv)) : undefined;
     const needs = (name: 'claims' | 'eligibility') => campaigns.some((c) => (name === 'claims' ? c.claims : c.eligibility));
-    const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems)) : undefined;
-    const eligibility = paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems)) : undefined;
+    const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems, csv)) : undefined;
+    const eligibility = paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems, csv)) : undefined;
     if (problems.count) throw new InvalidInputError(problems.all());
 
     const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });
@@ -130,10 +133,18 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
       files,
       { ...source, rejects, onBytes: opts.onBytes },
       problems,
-      onRow ? (row, file) => onRow(row, file, ev) : (row) => ev.add(row),
+      (row, file) => {
+        try {
+          if (onRow) onRow(row, file, ev);
+          else ev.add(row);
+        } catch (e) {
+          if (!(e instanceof MissingQuantityError)) throw e;
+          problems.add(file, row.line, 'quantity', `quantity is required: service ${e.service} counts seats`, 'a signed whole number of seats such as 5 or -2', '(empty)');
+        }
+      },
     );
     if (problems.count) throw new InvalidInputError(problems.all());
-    if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems);
+    if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems, csv);
     const finished = ev.finish();
     rejects?.commit();
     const result: CalcResult = {
@@ -147,7 +158,7 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
       const skip = rejects ? new RejectsFile(undefined) : undefined;
       try {
         await streamTransactions(files, { ...source, rejects: skip }, again, onTx);
-        if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), again);
+        if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), again, csv);
       } catch (e) {
         throw toInputError(e, paths.fx, paths.usage);
       }
@@ -155,7 +166,7 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
     const replayUsage = async (onUsage: (row: UsageRow, file: string) => void) => {
       if (!ev.needsUsage) return;
       try {
-        await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), new RowProblems());
+        await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), new RowProblems(), csv);
       } catch (e) {
         throw toInputError(e, paths.fx, paths.usage);
       }
@@ -173,7 +184,7 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
 }
 
 /** --preset, --columns and --charge-types, loaded; their problems are the run's. */
-function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; chargeTypes: Map<string, ChargeClass> } {
+function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; chargeTypes: Map<string, ChargeClass>; csv: CsvSettings } {
   const errors: Diagnostic[] = [];
   let mapping: Mapping | undefined;
   if (opts.columns) {
@@ -184,11 +195,11 @@ function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; 
   const ct = loadChargeTypes(opts.chargeTypes);
   errors.push(...ct.diagnostics);
   if (errors.length) throw new InvalidInputError(errors);
-  return { preset: opts.preset, mapping, chargeTypes: ct.map };
+  return { preset: opts.preset, mapping, chargeTypes: ct.map, csv: { encoding: opts.encoding } };
 }
 
 /** usage.csv, after every transactions row is in (usage is credited through them). */
-async function streamUsage(file: string, campaigns: readonly Campaign[], onRow: (row: UsageRow) => void, problems: RowProblems): Promise<void> {
+async function streamUsage(file: string, campaigns: readonly Campaign[], onRow: (row: UsageRow) => void, problems: RowProblems, csv: CsvSettings): Promise<void> {
   const workloads = new Set<string>(KNOWN_WORKLOADS);
   const metrics = new Set<string>(KNOWN_METRICS);
   for (const c of campaigns) {
@@ -210,13 +221,15 @@ async function streamUsage(file: string, campaigns: readonly Campaign[], onRow: 
       const row = reader!.toRow(rec, line);
       if (row && problems.count === 0) onRow(row);
     },
+    undefined,
+    csv,
   );
   if (problems.count) throw new InvalidInputError(problems.all());
 }
 
 /** Turns the engine's and readers' input errors into diagnostics; anything else is re-thrown. */
 function toInputError(e: unknown, fxFile: string | undefined, usageFile: string | undefined): unknown {
-  if (e instanceof CsvReadError) return new InvalidInputError([e.diagnostic]);
+  if (e instanceof CsvReadError) return new InvalidInputError(e.diagnostics);
   if (e instanceof DuplicateCountError) {
     return new InvalidInputError([
       {

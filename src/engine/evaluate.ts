@@ -303,6 +303,8 @@ export class CampaignRun {
         return v;
       }
     }
+    // A seat-based service cannot read a missing quantity as 0 seats: the row is refused.
+    if (r.quantity === null && def.method.measure === 'units') throw new MissingQuantityError(r.line, def.name);
     const q = r.quantity ?? 0;
     v.units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
     return v;
@@ -900,3 +902,13 @@ export function evaluate(campaigns: readonly Campaign[], rows: Iterable<TxRow>, 
 }
 
 export type { PartnerDirectory };
+
+/** A row that reaches a seat-based service without a quantity: an input error, never 0 seats. */
+export class MissingQuantityError extends Error {
+  constructor(
+    readonly line: number,
+    readonly service: string,
+  ) {
+    super(`line ${line}: service ${service} counts seats, and the row has no quantity`);
+  }
+}

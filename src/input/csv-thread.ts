@@ -4,12 +4,12 @@
  * memory stays flat however fast this side reads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CsvReadError, readCsvHere } from './csv.js';
+import { CsvReadError, readCsvHere, type CsvSettings } from './csv.js';
 
 const BATCH = 2048;
 const MAX_IN_FLIGHT = 4;
 
-const { file, control } = workerData as { file: string; control: SharedArrayBuffer };
+const { file, control, settings } = workerData as { file: string; control: SharedArrayBuffer; settings: CsvSettings };
 const inFlight = new Int32Array(control);
 const port = parentPort!;
 let records: string[][] = [];
@@ -41,13 +41,14 @@ readCsvHere(
   (n) => {
     bytes += n;
   },
+  settings,
 ).then(
-  (r) => {
+  (stats) => {
     flush();
-    port.postMessage({ kind: 'end', records: r.records });
+    port.postMessage({ kind: 'end', stats });
   },
   (e: unknown) => {
     flush();
-    port.postMessage(e instanceof CsvReadError ? { kind: 'error', diagnostic: e.diagnostic } : { kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    port.postMessage(e instanceof CsvReadError ? { kind: 'error', diagnostics: e.diagnostics } : { kind: 'error', message: e instanceof Error ? e.message : String(e) });
   },
 );

@@ -2,11 +2,14 @@
  * The one CSV adapter: streams a file through csv-parse as arrays (no object per
  * row), hands each record and its line to a callback, and keeps memory flat.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Parser, type Options } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import type { Diagnostic } from '../diagnostics.js';
 import { sniffFile, type Sniffed } from './sniff.js';
 
@@ -17,6 +20,30 @@ export interface CsvHeader {
   index: Map<string, number>;
   /** How the file was read. */
   format: Sniffed;
+}
+
+/** How to read every CSV of a run: `--encoding` (default: UTF-8, or UTF-16 with its BOM). */
+export interface CsvSettings {
+  /** A WHATWG encoding label such as windows-1252, latin1, utf-16le; absent or utf-8: sniffed. */
+  encoding?: string;
+}
+
+/** What a read skipped that was not data: a PowerShell `#TYPE` line, header lines repeated mid-file. */
+export interface ReadStats {
+  records: number;
+  /** Lines before the header that an export tool wrote (`#TYPE ...`). */
+  preamble: number;
+  /** Lines equal to the header after it (files concatenated with their headers). */
+  repeatedHeaders: number;
+}
+
+/** The encoding labels --encoding accepts are TextDecoder's; a wrong one is a usage error. */
+export function checkEncoding(label: string): string | undefined {
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -33,6 +60,20 @@ export const CSV_OPTIONS: Options = {
   skip_empty_lines: true,
 };
 
+/** Every line end a file may mix: CRLF first, so a CRLF is one line end, not two. */
+const ANY_LINE_END = () => [Buffer.from('\r\n'), Buffer.from('\n'), Buffer.from('\r')];
+
+/** A byte that cannot be text: invalid UTF-8, or a NUL. Located and reported by readCsvHere. */
+export class ByteProblem extends Error {
+  constructor(
+    readonly kind: 'utf8' | 'nul',
+    /** Byte offset in the file (UTF-8 files), or character offset in the decoded text. */
+    readonly offset: number,
+  ) {
+    super(kind === 'utf8' ? `not valid UTF-8 at byte ${offset}` : `a NUL character at offset ${offset}`);
+  }
+}
+
 /**
  * csv-parse's stream parser, handing each record to a callback the moment it is
  * parsed, with its line (`info.lines`). Records never queue in the stream, and no
@@ -45,17 +86,80 @@ export class RecordParser extends Parser {
   /** A comma is data here (a ; or tab file): it too ends plain. */
   private readonly commaIsData: boolean;
 
+  /** Reading LF line ends until a CR shows up (then every mix: see `_transform`). */
+  private lfOnly: boolean;
+  /** Check the bytes: valid UTF-8 with no NUL (Buffer chunks) or no NUL (decoded text). */
+  private readonly checkBytes: boolean;
+  /** Bytes (or characters) already checked. */
+  private offset = 0;
+  /** The start of a UTF-8 sequence cut by the chunk's end, checked with the next chunk. */
+  private carry: Buffer | undefined;
+
+  /**
+   * `sawCR`: whether the start of the file holds a carriage return. If it does, every
+   * line end (CRLF, LF, CR) ends a record from the start; if not, LF does, and the
+   * first chunk that holds a CR switches to every line end before it is parsed (no
+   * earlier byte was a CR, so the records are the same as if it had from the start).
+   * csv-parse on its own takes the first line's end for the whole file, so a CRLF
+   * header glued every LF row onto the field before.
+   */
   constructor(
     options: Options,
     private readonly onRecord: RecordHandler,
+    lineEnds: { sawCR: boolean; checkBytes?: boolean } = { sawCR: true },
   ) {
-    super(options);
+    super({ ...options, record_delimiter: lineEnds.sawCR ? ANY_LINE_END() : [Buffer.from('\n')] });
+    this.lfOnly = !lineEnds.sawCR;
+    this.checkBytes = lineEnds.checkBytes ?? true;
     this.commaIsData = options.delimiter !== undefined && options.delimiter !== ',';
   }
 
   override _transform(chunk: Buffer | string, encoding: BufferEncoding, callback: TransformCallback): void {
     if (this.plain && this.holdsSpecial(chunk)) this.plain = false;
+    if (this.lfOnly && (typeof chunk === 'string' ? chunk.includes('\r') : chunk.indexOf(13) >= 0)) this.anyLineEnd();
+    if (this.checkBytes) {
+      const problem = typeof chunk === 'string' ? this.checkText(chunk) : this.checkUtf8(chunk);
+      if (problem) return callback(problem);
+    }
     super._transform(chunk, encoding, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.carry) return callback(new ByteProblem('utf8', this.offset));
+    super._flush(callback);
+  }
+
+  private anyLineEnd(): void {
+    this.lfOnly = false;
+    const internal = this as unknown as { options: { record_delimiter: Buffer[] }; state: { recordDelimiterMaxLength: number } };
+    internal.options.record_delimiter.splice(0, Infinity, ...ANY_LINE_END());
+    internal.state.recordDelimiterMaxLength = 2;
+  }
+
+  private checkText(text: string): ByteProblem | undefined {
+    const nul = text.indexOf('\0');
+    if (nul >= 0) return new ByteProblem('nul', this.offset + nul);
+    this.offset += text.length;
+    return undefined;
+  }
+
+  /** Valid UTF-8 and no NUL, checked a chunk at a time (a sequence cut by the chunk's end waits for the next). */
+  private checkUtf8(chunk: Buffer): ByteProblem | undefined {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const base = this.offset - (this.carry?.length ?? 0);
+    const nul = buf.indexOf(0);
+    if (nul >= 0) return new ByteProblem('nul', base + nul);
+    let end = buf.length;
+    let i = end - 1;
+    while (i >= 0 && end - i <= 3 && (buf[i]! & 0xc0) === 0x80) i--;
+    if (i >= 0 && buf[i]! >= 0xc0) {
+      const need = buf[i]! >= 0xf0 ? 4 : buf[i]! >= 0xe0 ? 3 : 2;
+      if (end - i < need) end = i;
+    }
+    if (!isUtf8(buf.subarray(0, end))) return new ByteProblem('utf8', base + firstInvalidUtf8(buf.subarray(0, end)));
+    this.carry = end < buf.length ? Buffer.from(buf.subarray(end)) : undefined;
+    this.offset = base + buf.length;
+    return undefined;
   }
 
   private holdsSpecial(chunk: Buffer | string): boolean {
@@ -71,14 +175,96 @@ export class RecordParser extends Parser {
 }
 
 export class CsvReadError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
+  /** Every problem found (a file with ragged rows lists each); `diagnostic` is the first. */
+  readonly diagnostics: Diagnostic[];
+  constructor(
+    readonly diagnostic: Diagnostic,
+    more: readonly Diagnostic[] = [],
+  ) {
     super(`${diagnostic.file}:${diagnostic.line ?? 0}: ${diagnostic.message}`);
+    this.diagnostics = [diagnostic, ...more];
   }
 }
 
-/** Decodes UTF-16 (LE or BE, BOM dropped) into text for csv-parse, chunk by chunk. */
-function utf16Decoder(encoding: 'utf16le' | 'utf16be'): Transform {
-  const decoder = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'utf-16be');
+/** The offset of the first byte that breaks UTF-8 (the buffer is known to hold one). */
+function firstInvalidUtf8(buf: Uint8Array): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i]!;
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (n === 0 || i + n > buf.length || !isUtf8(buf.subarray(i, i + n))) return i;
+    i += n;
+  }
+  return i;
+}
+
+/**
+ * Where an offset is: its line (every CRLF, LF or CR ends one, as the parser counts
+ * them) and its field (delimiters outside quotes since the line began). Only on the
+ * error path: reads the file up to the offset, decoded as it was read.
+ */
+function locateOffset(file: string, offset: number, delimiter: string, decoder: TextDecoder | undefined): { line: number; field: number } {
+  const fd = openSync(file, 'r');
+  let line = 1;
+  let field = 0;
+  let quoted = false;
+  let prevCR = false;
+  const d = delimiter.charCodeAt(0);
+  const step = (c: number) => {
+    if (c === 34) quoted = !quoted;
+    else if (c === 10) {
+      if (!prevCR) line++;
+      if (!quoted) field = 0;
+    } else if (c === 13) {
+      line++;
+      if (!quoted) field = 0;
+    } else if (c === d && !quoted) field++;
+    prevCR = c === 13;
+  };
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let done = 0;
+    for (let pos = 0; done < offset; ) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      pos += n;
+      if (decoder) {
+        const text = decoder.decode(buf.subarray(0, n), { stream: true });
+        for (let i = 0; i < text.length && done < offset; i++, done++) step(text.charCodeAt(i));
+      } else {
+        for (let i = 0; i < n && done < offset; i++, done++) step(buf[i]!);
+      }
+    }
+    return { line, field };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A name for the encoding a non-UTF-8 file most likely has, for the message. */
+function likelyEncoding(file: string, offset: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, offset);
+    // 0x80-0x9F are printable in windows-1252 (euro, curly quotes), controls in latin1.
+    return b[0]! >= 0x80 && b[0]! < 0xa0 ? 'windows-1252' : 'windows-1252 (or latin1)';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The text decoder of a read that is not UTF-8 bytes handed to csv-parse as they are. */
+function textDecoderFor(format: Sniffed, settings: CsvSettings): TextDecoder | undefined {
+  const label = settings.encoding ? checkEncoding(settings.encoding) : undefined;
+  if (label && label !== 'utf-8') return new TextDecoder(label);
+  if (format.encoding === 'utf16le') return new TextDecoder('utf-16le');
+  if (format.encoding === 'utf16be') return new TextDecoder('utf-16be');
+  return undefined;
+}
+
+/** Decodes another encoding into text for csv-parse, chunk by chunk (a BOM is dropped). */
+function textDecoderStream(decoder: TextDecoder): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       done(null, decoder.decode(chunk, { stream: true }));
@@ -95,16 +281,18 @@ const THREAD_SCRIPT = fileURLToPath(new URL('./csv-thread.js', import.meta.url))
 
 /**
  * Reads `file`, calling `onHeader` once with the header and `onRecord` for each data
- * record with its line. The encoding (UTF-8 or UTF-16) and delimiter (, ; or tab) are
- * sniffed from the file. A large file is parsed by csv-parse on a second thread while
- * this one runs the handlers (csv-thread.ts); records and lines are the same either way.
+ * record with its line. The encoding (UTF-8 or UTF-16, or `settings.encoding`) and
+ * delimiter (, ; or tab) are sniffed from the file. A large file is parsed by csv-parse
+ * on a second thread while this one runs the handlers (csv-thread.ts); records and
+ * lines are the same either way.
  */
 export async function readCsv(
   file: string,
   onHeader: (h: CsvHeader) => void,
   onRecord: RecordHandler,
   onBytes?: (bytes: number) => void,
-): Promise<{ records: number }> {
+  settings: CsvSettings = {},
+): Promise<ReadStats> {
   let size = 0;
   try {
     size = statSync(file).size;
@@ -112,19 +300,19 @@ export async function readCsv(
     // readCsvHere reports it
   }
   const threaded = size >= THREAD_MIN_BYTES && process.env.INCENT_READ_THREAD !== '0' && existsSync(THREAD_SCRIPT);
-  return threaded ? readCsvThreaded(file, onHeader, onRecord, onBytes) : readCsvHere(file, onHeader, onRecord, onBytes);
+  return threaded ? readCsvThreaded(file, onHeader, onRecord, onBytes, settings) : readCsvHere(file, onHeader, onRecord, onBytes, settings);
 }
 
 /** readCsv with csv-parse on a worker thread, records arriving in batches. */
-function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecord: RecordHandler, onBytes?: (bytes: number) => void): Promise<{ records: number }> {
+function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecord: RecordHandler, onBytes: ((bytes: number) => void) | undefined, settings: CsvSettings): Promise<ReadStats> {
   const control = new SharedArrayBuffer(4);
   const inFlight = new Int32Array(control);
-  const worker = new Worker(THREAD_SCRIPT, { workerData: { file, control } });
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { file, control, settings } });
   type Message =
     | { kind: 'header'; names: string[]; format: Sniffed }
     | { kind: 'batch'; records: string[][]; lines: number[]; plain: boolean; bytes: number }
-    | { kind: 'end'; records: number }
-    | { kind: 'error'; diagnostic?: Diagnostic; message?: string };
+    | { kind: 'end'; stats: ReadStats }
+    | { kind: 'error'; diagnostics?: Diagnostic[]; message?: string };
   return new Promise((resolve, reject) => {
     let done = false;
     const fail = (e: unknown) => {
@@ -147,9 +335,9 @@ function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecor
         } else if (m.kind === 'end') {
           done = true;
           void worker.terminate();
-          resolve({ records: m.records });
+          resolve(m.stats);
         } else {
-          fail(m.diagnostic ? new CsvReadError(m.diagnostic) : new Error(m.message));
+          fail(m.diagnostics?.length ? new CsvReadError(m.diagnostics[0]!, m.diagnostics.slice(1)) : new Error(m.message));
         }
       } catch (e) {
         fail(e);
@@ -160,46 +348,85 @@ function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecor
   });
 }
 
+/** At most this many rows with the wrong number of fields are listed; the rest are counted. */
+const RAGGED_LISTED = 50;
+
 /** readCsv on this thread. */
 export async function readCsvHere(
   file: string,
   onHeader: (h: CsvHeader) => void,
   onRecord: RecordHandler,
   onBytes?: (bytes: number) => void,
-): Promise<{ records: number }> {
+  settings: CsvSettings = {},
+): Promise<ReadStats> {
   let header: CsvHeader | undefined;
-  let records = 0;
+  let headerKey = '';
+  const stats: ReadStats = { records: 0, preamble: 0, repeatedHeaders: 0 };
+  const ragged: Diagnostic[] = [];
+  let raggedCount = 0;
   let handlerError: unknown;
   let format: Sniffed;
   try {
     if (!statSync(file).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    format = sniffFile(file);
+    format = sniffFile(file, settings.encoding);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CsvReadError({ code: 'FILE_UNREADABLE', severity: 'error', file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : (e as Error).message });
   }
-  const parser = new RecordParser({ ...CSV_OPTIONS, delimiter: format.delimiter }, (record, line, plain) => {
-    if (handlerError) return;
-    try {
-      if (!header) {
-        const names = record.map((h) => h.trim());
-        header = { file, names, index: new Map(names.map((n, i) => [n, i])), format };
-        onHeader(header);
-      } else {
-        records++;
-        onRecord(record, line, plain);
+  const decoder = textDecoderFor(format, settings);
+  const parser = new RecordParser(
+    { ...CSV_OPTIONS, delimiter: format.delimiter },
+    (record, line, plain) => {
+      if (handlerError) return;
+      try {
+        if (!header) {
+          if (stats.preamble < format.preamble) {
+            stats.preamble++;
+            return;
+          }
+          const names = record.map((h) => h.trim());
+          checkHeaderNames(file, line, names);
+          header = { file, names, index: new Map(names.map((n, i) => [n, i])), format };
+          headerKey = names.join('\u0000');
+          onHeader(header);
+          return;
+        }
+        if (record.length !== header.names.length) {
+          raggedCount++;
+          if (ragged.length < RAGGED_LISTED) {
+            ragged.push({
+              code: 'CSV_FIELD_COUNT',
+              severity: 'error',
+              file,
+              line,
+              message: `expected ${header.names.length} fields, found ${record.length}`,
+              expected: `${header.names.length} fields, as the header has`,
+              found: `${record.length} fields`,
+            });
+          }
+          return;
+        }
+        // A header line repeated mid-file (exports concatenated with their headers) is not data.
+        if (record[0]!.trim() === header.names[0] && record.map((h) => h.trim()).join('\u0000') === headerKey) {
+          stats.repeatedHeaders++;
+          return;
+        }
+        stats.records++;
+        if (raggedCount === 0) onRecord(record, line, plain);
+      } catch (e) {
+        handlerError = e;
       }
-    } catch (e) {
-      handlerError = e;
-    }
-  });
+    },
+    { sawCR: format.sawCR },
+  );
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
   await new Promise<void>((resolve, reject) => {
     input.on('error', (e: NodeJS.ErrnoException) =>
       reject(new CsvReadError({ code: 'FILE_UNREADABLE', severity: 'error', file, message: e.code === 'ENOENT' ? 'no such file' : e.message })),
     );
-    parser.on('error', (e: Error & { lines?: number; code?: string }) =>
+    parser.on('error', (e: Error & { lines?: number; code?: string }) => {
+      if (e instanceof ByteProblem) return reject(byteDiagnostic(e, file, format, header, decoder, settings));
       reject(
         new CsvReadError({
           code: 'CSV_SYNTAX',
@@ -209,28 +436,97 @@ export async function readCsvHere(
           message: `not valid CSV: ${e.message}`,
           expected: 'RFC 4180 CSV',
         }),
-      ),
-    );
+      );
+    });
     parser.on('end', () => resolve());
     parser.resume();
-    if (format.encoding === 'utf8') input.pipe(parser);
-    else input.pipe(utf16Decoder(format.encoding)).pipe(parser);
+    if (!decoder) input.pipe(parser);
+    else input.pipe(textDecoderStream(decoder)).pipe(parser);
   });
   if (handlerError) throw handlerError;
+  if (raggedCount) {
+    const more: Diagnostic[] = raggedCount > ragged.length ? [{ code: 'MORE_PROBLEMS', severity: 'error', file, message: `... and ${raggedCount - ragged.length} more rows with the wrong number of fields` }] : [];
+    throw new CsvReadError(ragged[0]!, [...ragged.slice(1), ...more]);
+  }
   if (!header) {
     throw new CsvReadError({ code: 'CSV_EMPTY', severity: 'error', file, line: 1, message: 'the file is empty: expected a header row' });
   }
-  return { records };
+  return stats;
+}
+
+/** Two columns of one name (letter case aside): which one would a reader take? Neither. */
+function checkHeaderNames(file: string, line: number, names: readonly string[]): void {
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (n === '') return;
+    const k = n.toLowerCase();
+    const first = seen.get(k);
+    if (first === undefined) {
+      seen.set(k, i);
+      return;
+    }
+    throw new CsvReadError({
+      code: 'DUPLICATE_COLUMN',
+      severity: 'error',
+      file,
+      line,
+      field: n,
+      message: `the header names ${n} twice: column ${first + 1} ("${names[first]}") and column ${i + 1} ("${n}")`,
+      expected: 'each column name once',
+      found: `${names[first]} (column ${first + 1}), ${n} (column ${i + 1})`,
+    });
+  });
+}
+
+/** An invalid byte as a diagnostic: file, line, column and offset, and the encoding it likely is. */
+function byteDiagnostic(e: ByteProblem, file: string, format: Sniffed, header: CsvHeader | undefined, decoder: TextDecoder | undefined, settings: CsvSettings): CsvReadError {
+  const at = locateOffset(file, e.offset, format.delimiter, decoder && decoder.encoding !== 'utf-8' ? new TextDecoder(decoder.encoding) : undefined);
+  const names = header?.names ?? headerNames(format);
+  const field = names[at.field] ?? `field ${at.field + 1}`;
+  if (e.kind === 'nul') {
+    return new CsvReadError({
+      code: 'CSV_NUL',
+      severity: 'error',
+      file,
+      line: at.line,
+      field,
+      message: `a NUL character (offset ${e.offset}): a CSV cell holds text, and this one cannot be read exactly`,
+      expected: 'text without NUL characters (is this a binary file, or UTF-16 saved without a BOM? try --encoding utf-16le)',
+      found: 'NUL (0x00)',
+    });
+  }
+  const guess = likelyEncoding(file, e.offset);
+  return new CsvReadError({
+    code: 'CSV_ENCODING',
+    severity: 'error',
+    file,
+    line: at.line,
+    field,
+    message: `not valid UTF-8 at byte ${e.offset}${settings.encoding ? '' : `; the file is likely ${guess}: read it with --encoding windows-1252`}`,
+    expected: settings.encoding ? `text in ${settings.encoding}` : 'UTF-8 text, or --encoding NAME for another encoding',
+    found: 'bytes that are not UTF-8',
+  });
+}
+
+/** The header's names from the sniffed header line (before the parser reached it). */
+function headerNames(format: Sniffed): string[] {
+  try {
+    return ((parseSync(format.headerLine, { delimiter: format.delimiter, relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? []).map((n) => n.trim());
+  } catch {
+    return [];
+  }
 }
 
 /** Reads a small CSV (partners, registrations, fx...) into header + records with lines. */
-export async function readSmallCsv(file: string): Promise<{ header: CsvHeader; rows: { record: string[]; line: number }[] }> {
+export async function readSmallCsv(file: string, settings: CsvSettings = {}): Promise<{ header: CsvHeader; rows: { record: string[]; line: number }[] }> {
   let header: CsvHeader | undefined;
   const rows: { record: string[]; line: number }[] = [];
   await readCsv(
     file,
     (h) => (header = h),
     (record, line) => rows.push({ record, line }),
+    undefined,
+    settings,
   );
   return { header: header!, rows };
 }

@@ -10,11 +10,18 @@ export type CsvEncoding = 'utf8' | 'utf16le' | 'utf16be';
 export interface Sniffed {
   encoding: CsvEncoding;
   delimiter: ',' | ';' | '\t';
-  /** The header line, decoded (without a BOM). */
+  /** The header line, decoded (without a BOM), after any preamble. */
   headerLine: string;
+  /** Lines before the header that are not CSV: Windows PowerShell's `#TYPE <class>`. */
+  preamble: number;
+  /** Whether the start of the file holds a carriage return (CRLF or CR line ends). */
+  sawCR: boolean;
 }
 
-export function sniffBytes(buf: Uint8Array): Sniffed {
+/** Windows PowerShell's Export-Csv writes `#TYPE <class name>` before the header. */
+const POWERSHELL_TYPE = /^#TYPE [^,;\t"]*$/;
+
+export function sniffBytes(buf: Uint8Array, label?: string): Sniffed {
   let encoding: CsvEncoding = 'utf8';
   if (buf[0] === 0xff && buf[1] === 0xfe) encoding = 'utf16le';
   else if (buf[0] === 0xfe && buf[1] === 0xff) encoding = 'utf16be';
@@ -30,8 +37,15 @@ export function sniffBytes(buf: Uint8Array): Sniffed {
     if (oddNul > n / 4 && evenNul === 0) encoding = 'utf16le';
     else if (evenNul > n / 4 && oddNul === 0) encoding = 'utf16be';
   }
-  const text = new TextDecoder(encoding === 'utf8' ? 'utf-8' : encoding === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(buf);
-  return { encoding, delimiter: headerDelimiter(text), headerLine: firstLine(text) };
+  const decoderLabel = label ?? (encoding === 'utf8' ? 'utf-8' : encoding === 'utf16le' ? 'utf-16le' : 'utf-16be');
+  let text = new TextDecoder(decoderLabel).decode(buf);
+  let preamble = 0;
+  const first = firstLine(text);
+  if (POWERSHELL_TYPE.test(first)) {
+    preamble = 1;
+    text = text.slice(first.length).replace(/^\r?\n|^\r/, '');
+  }
+  return { encoding, delimiter: headerDelimiter(text), headerLine: firstLine(text), preamble, sawCR: text.includes('\r') };
 }
 
 /** The first record's text: up to the first line end outside quotes. */
@@ -60,12 +74,13 @@ function headerDelimiter(text: string): Sniffed['delimiter'] {
   return ',';
 }
 
-export function sniffFile(file: string): Sniffed {
+/** `label`: --encoding, when the user named one. */
+export function sniffFile(file: string, label?: string): Sniffed {
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(65536);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return sniffBytes(buf.subarray(0, n));
+    return sniffBytes(buf.subarray(0, n), label);
   } finally {
     closeSync(fd);
   }

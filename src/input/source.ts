@@ -13,7 +13,7 @@ import { InvalidInputError } from '../diagnostics.js';
 import type { TxRow } from '../engine/types.js';
 import { isIsoDate } from '../dates.js';
 import { DECIMAL_RE } from '../money/index.js';
-import { readCsv, CsvReadError, type CsvHeader } from './csv.js';
+import { readCsv, CsvReadError, type CsvHeader, type CsvSettings } from './csv.js';
 import { IdFilter } from './id-filter.js';
 import { RowProblems, show } from './row-errors.js';
 import { sniffFile } from './sniff.js';
@@ -31,6 +31,8 @@ export interface SourceOptions {
   chargeTypes: ReadonlyMap<string, ChargeClass>;
   /** Rows with problems are set aside here instead of failing the run. */
   rejects?: RejectSink;
+  /** How to read the files (--encoding). */
+  csv?: CsvSettings;
   /** Bytes read so far across the files (for a progress bar). */
   onBytes?: (bytes: number) => void;
 }
@@ -53,7 +55,7 @@ function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
   for (const file of files) {
     let names: string[];
     try {
-      const { headerLine, delimiter } = sniffFile(file);
+      const { headerLine, delimiter } = sniffFile(file, opts.csv?.encoding);
       names = ((parse(headerLine, { delimiter, bom: true, relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? []).map((n) => n.trim());
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -123,7 +125,7 @@ async function streamPlans(
 ): Promise<Record<string, string>> {
   // With rejects, repeated ids must be known before rows reach the engine: a first look.
   let repeated: Map<string, Set<number>> | undefined;
-  if (opts.rejects) repeated = await findRepeats(plans.filter(checksIds));
+  if (opts.rejects) repeated = await findRepeats(plans.filter(checksIds), opts.csv);
 
   let current = '';
   const feed = (row: TxRow | undefined) => {
@@ -154,9 +156,10 @@ async function streamPlans(
         feed(checked(opts, problems, rec, () => reader!.toRow(canon, line, plain && !bound)));
       },
       opts.onBytes,
+      opts.csv,
     );
   }
-  if (!opts.rejects) await confirmRepeats(ids, plans, problems);
+  if (!opts.rejects) await confirmRepeats(ids, plans, problems, opts.csv);
   if (problems.count) throw new InvalidInputError(problems.all());
 
   // Billing layouts: rebuild seats per subscription and charge cycle, then emit.
@@ -197,6 +200,7 @@ async function streamPlans(
         else bySub.set(f.cycleStart, { seats: q, first: `${fi}:${line}` });
       },
       opts.onBytes,
+      opts.csv,
     );
   }
   if (unknownTypes.size && !opts.rejects) {
@@ -252,6 +256,8 @@ async function streamPlans(
           }),
         );
       },
+      undefined,
+      opts.csv,
     );
   }
   if (problems.count) throw new InvalidInputError(problems.all());
@@ -313,13 +319,15 @@ function checksIds(plan: Plan): boolean {
 }
 
 /** Calls `f` with the transaction_id of every record of `plan`'s file. */
-async function eachId(plan: Plan, f: (id: string, line: number) => void): Promise<void> {
+async function eachId(plan: Plan, f: (id: string, line: number) => void, csv?: CsvSettings): Promise<void> {
   const layout = plan.layout;
   let at = -1;
   await readCsv(
     plan.file,
     (h) => (at = h.index.get('transaction_id') ?? -1),
     (rec, line) => f(layout.kind === 'canonical' ? cell(rec, at) : (layout.bound.map(rec).transaction_id ?? '').trim(), line),
+    undefined,
+    csv,
   );
 }
 
@@ -328,7 +336,7 @@ async function eachId(plan: Plan, f: (id: string, line: number) => void): Promis
  * more, only when there are any, and reports each id that truly repeats with the
  * place it was first seen. Returns the repeated lines by file.
  */
-async function confirmRepeats(ids: IdFilter, plans: readonly Plan[], problems: RowProblems): Promise<Map<string, Set<number>>> {
+async function confirmRepeats(ids: IdFilter, plans: readonly Plan[], problems: RowProblems, csv?: CsvSettings): Promise<Map<string, Set<number>>> {
   const repeats = new Map<string, Set<number>>();
   const groups = ids.candidates();
   if (groups.length === 0) return repeats;
@@ -336,7 +344,7 @@ async function confirmRepeats(ids: IdFilter, plans: readonly Plan[], problems: R
   for (const g of groups) for (const at of g) wanted.set(at.file, (wanted.get(at.file) ?? new Map<number, string>()).set(at.line, ''));
   for (const [fileNo, lines] of wanted) {
     const plan = plans.find((p) => p.file === ids.files[fileNo]);
-    if (plan) await eachId(plan, (id, line) => lines.has(line) && lines.set(line, id));
+    if (plan) await eachId(plan, (id, line) => lines.has(line) && lines.set(line, id), csv);
   }
   for (const g of groups) {
     const first = new Map<string, (typeof g)[number]>();
@@ -358,7 +366,7 @@ async function confirmRepeats(ids: IdFilter, plans: readonly Plan[], problems: R
 }
 
 /** Exactly which lines repeat an earlier transaction_id (for --on-invalid skip). */
-async function findRepeats(plans: readonly Plan[]): Promise<Map<string, Set<number>>> {
+async function findRepeats(plans: readonly Plan[], csv?: CsvSettings): Promise<Map<string, Set<number>>> {
   const ids = new IdFilter();
   try {
     const exact = new Map<string, Set<number>>();
@@ -369,9 +377,9 @@ async function findRepeats(plans: readonly Plan[]): Promise<Map<string, Set<numb
         let s = exact.get(plan.file);
         if (!s) exact.set(plan.file, (s = new Set()));
         s.add(line);
-      });
+      }, csv);
     }
-    for (const [file, lines] of await confirmRepeats(ids, plans, new RowProblems())) {
+    for (const [file, lines] of await confirmRepeats(ids, plans, new RowProblems(), csv)) {
       let s = exact.get(file);
       if (!s) exact.set(file, (s = new Set()));
       for (const l of lines) s.add(l);

@@ -4,7 +4,7 @@ import { isIsoDate } from '../dates.js';
 import type { Claim, EligibilitySpan, PartnerInfo, Registration } from '../engine/types.js';
 import { overlappingClaims } from '../engine/claims.js';
 import { registrationKey } from '../engine/partner-gates.js';
-import { readSmallCsv } from './csv.js';
+import { readSmallCsv, type CsvSettings } from './csv.js';
 import { RowProblems, requireColumns, show } from './row-errors.js';
 
 const ROLES = new Set(['direct', 'indirect_provider', 'indirect_reseller']);
@@ -14,8 +14,8 @@ function cell(rec: string[], i: number | undefined): string {
   return i === undefined ? '' : (rec[i] ?? '').trim();
 }
 
-export async function readPartners(file: string, problems: RowProblems): Promise<Map<string, PartnerInfo>> {
-  const { header, rows } = await readSmallCsv(file);
+export async function readPartners(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Map<string, PartnerInfo>> {
+  const { header, rows } = await readSmallCsv(file, settings);
   const out = new Map<string, PartnerInfo>();
   if (!requireColumns(file, header.index, ['partner_id', 'role'], problems)) return out;
   const ix = (n: string) => header.index.get(n);
@@ -33,8 +33,8 @@ export async function readPartners(file: string, problems: RowProblems): Promise
   return out;
 }
 
-export async function readRegistrations(file: string, problems: RowProblems): Promise<Map<string, Registration>> {
-  const { header, rows } = await readSmallCsv(file);
+export async function readRegistrations(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Map<string, Registration>> {
+  const { header, rows } = await readSmallCsv(file, settings);
   const out = new Map<string, Registration>();
   if (!requireColumns(file, header.index, ['partner_id', 'campaign_id', 'registered_on'], problems)) return out;
   const ix = (n: string) => header.index.get(n);
@@ -56,8 +56,8 @@ export async function readRegistrations(file: string, problems: RowProblems): Pr
   return out;
 }
 
-export async function readFx(file: string, problems: RowProblems): Promise<FxQuote[]> {
-  const { header, rows } = await readSmallCsv(file);
+export async function readFx(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<FxQuote[]> {
+  const { header, rows } = await readSmallCsv(file, settings);
   const out: FxQuote[] = [];
   if (!requireColumns(file, header.index, ['date', 'from', 'to', 'rate'], problems)) return out;
   const ix = (n: string) => header.index.get(n);
@@ -83,8 +83,8 @@ export async function readFx(file: string, problems: RowProblems): Promise<FxQuo
 const CLAIM_TYPES = new Set(['CPOR', 'PAL', 'DPOR']);
 
 /** claims.csv: partner-of-record claims. Overlapping claims of one type on one target are an error naming both rows. */
-export async function readClaims(file: string, problems: RowProblems): Promise<Claim[]> {
-  const { header, rows } = await readSmallCsv(file);
+export async function readClaims(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Claim[]> {
+  const { header, rows } = await readSmallCsv(file, settings);
   const out: Claim[] = [];
   if (!requireColumns(file, header.index, ['partner_id', 'customer_id', 'type', 'from'], problems)) return out;
   const ix = (n: string) => header.index.get(n);
@@ -133,8 +133,8 @@ function checkSpan(file: string, line: number, from: string, to: string, problem
 }
 
 /** eligibility.csv: spans in which a partner met a requirement. */
-export async function readEligibility(file: string, problems: RowProblems): Promise<EligibilitySpan[]> {
-  const { header, rows } = await readSmallCsv(file);
+export async function readEligibility(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<EligibilitySpan[]> {
+  const { header, rows } = await readSmallCsv(file, settings);
   const out: EligibilitySpan[] = [];
   if (!requireColumns(file, header.index, ['partner_id', 'requirement', 'from'], problems)) return out;
   const ix = (n: string) => header.index.get(n);
