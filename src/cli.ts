@@ -2,10 +2,11 @@
 /** commander wiring and exit codes; the only place that prints. */
 import { VERSION } from './version.js';
 import { statSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InvalidInputError, type Diagnostic } from './diagnostics.js';
 import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
 import { writeAtomic } from './report/write.js';
+import { escapeControls } from './report/text-table.js';
 import { calc, type CalcFormat } from './commands/calc.js';
 import type { ExplainFormat } from './commands/explain.js';
 import type { ProgressFormat } from './commands/progress.js';
@@ -14,12 +15,49 @@ import type { RunOptions } from './commands/inputs.js';
 import { resolveInputs } from './input/data.js';
 import { PRESET_NAMES } from './input/presets/index.js';
 import { ProgressBar } from './report/progress.js';
+import { isIsoDate } from './dates.js';
+import { checkEncoding } from './input/csv.js';
+import { checkOutputs, filesUnder, type OutputPath } from './commands/outputs.js';
+import { removeAllTemps } from './temp-files.js';
 
-
-
+/** 0 done; 1 bad input, refused, or an environment problem; 2 wrong command line; 70 internal error. */
 const EXIT_OK = 0;
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
+const EXIT_INTERNAL = 70;
+
+/** Option values checked as commander parses them: a wrong one is a wrong command line (exit 2). */
+const parseDate = (v: string): string => {
+  if (!isIsoDate(v)) throw new InvalidArgumentError(`not a calendar date: expected YYYY-MM-DD that exists, found "${v}"`);
+  return v;
+};
+const parsePeriod = (v: string): string => {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InvalidArgumentError(`not a month: expected YYYY-MM such as 2018-01, found "${v}"`);
+  return v;
+};
+const parseMs = (v: string): number => {
+  if (!/^\d{1,9}$/.test(v)) throw new InvalidArgumentError(`not a number of milliseconds: expected a whole number such as 5000, found "${v}"`);
+  return Number(v);
+};
+const parseEncoding = (v: string): string => {
+  if (!checkEncoding(v)) throw new InvalidArgumentError(`unknown encoding "${v}": expected a name such as utf-8, windows-1252, latin1, utf-16le`);
+  return v;
+};
+
+/** Every file a run reads, for the output checks. */
+function inputFiles(o: RunOptions): string[] {
+  const p = resolveInputs(o);
+  const files = [...(p.transactionFiles ?? [])];
+  for (const k of ['partners', 'registrations', 'fx', 'usage', 'claims', 'eligibility'] as const) if (p[k]) files.push(p[k]);
+  if (o.columns) files.push(o.columns);
+  if (o.chargeTypes) files.push(o.chargeTypes);
+  return [...files, ...filesUnder(o.rules)];
+}
+
+/** Refuses bad output paths before anything is computed. */
+function guardOutputs(outputs: OutputPath[], inputs: string[]): void {
+  checkOutputs(outputs, inputs);
+}
 
 const stderrWarnings = (quiet: boolean) => ({
   warn(d: Diagnostic) {
@@ -27,9 +65,10 @@ const stderrWarnings = (quiet: boolean) => ({
   },
 });
 
-function emit(content: string, out: string | undefined): void {
+/** Writes a command's output to --out (atomically) or stdout; text for people has its control characters made visible. */
+function emit(content: string, out: string | undefined, format?: string): void {
   if (out) writeAtomic(out, content);
-  else process.stdout.write(content);
+  else process.stdout.write(format === undefined || format === 'table' || format === 'text' ? escapeControls(content) : content);
 }
 
 function addInputOptions(cmd: Command): Command {
@@ -45,12 +84,12 @@ function addInputOptions(cmd: Command): Command {
     .option('--eligibility <file>', 'partner requirements over time CSV (overrides --data)')
     .addOption(new Option('--preset <name>', 'layout of the transactions files (default: detected from the header)').choices([...PRESET_NAMES]))
     .option('--columns <file>', 'YAML mapping of another export onto the canonical columns')
-    .option('--encoding <name>', 'encoding of the CSV inputs when not UTF-8: windows-1252, latin1, utf-16le, ... (default: UTF-8, or UTF-16 with a BOM)')
+    .option('--encoding <name>', 'encoding of the CSV inputs when not UTF-8: windows-1252, latin1, utf-16le, ... (default: UTF-8, or UTF-16 with a BOM)', parseEncoding)
     .option('--charge-types <file>', 'YAML map of extra Partner Center ChargeType values: positive | negative | ignore')
     .addOption(new Option('--on-invalid <mode>', 'strict: an invalid row stops the run; skip: set it aside').choices(['strict', 'skip']).default('strict'))
     .option('--rejects <file>', 'with --on-invalid skip: write the rows set aside here, with line and reason')
-    .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)")
-    .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)')
+    .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)", parseDate)
+    .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)', parseDate)
     .option('-c, --campaign <id...>', 'only these campaign ids')
     .option('-q, --quiet', 'no warnings or progress on stderr');
 }
@@ -99,6 +138,7 @@ export function buildProgram(): Command {
     .description('Compute what Microsoft cloud partners are owed by incentive campaigns.')
     .version(VERSION)
     .exitOverride()
+    .option('--debug', 'on an internal error, print its stack (also INCENT_DEBUG=1)')
     .showHelpAfterError('(run with --help for usage)');
 
   addInputOptions(
@@ -116,10 +156,19 @@ export function buildProgram(): Command {
         '  $ incent calc --rules rules --data fixtures/demo --on-invalid skip --rejects rejects.csv',
     )
     .action(async (o: Record<string, unknown>) => {
-      const run = withProgress(runOptions(o), Boolean(o.quiet));
+      const ro = runOptions(o);
+      guardOutputs(
+        [
+          { flag: '--out', path: o.out as string | undefined },
+          { flag: '--explain', path: o.explain as string | undefined },
+          { flag: '--rejects', path: ro.rejectsFile },
+        ],
+        inputFiles(ro),
+      );
+      const run = withProgress(ro, Boolean(o.quiet));
       try {
         const output = await calc({ ...run.opts, format: o.format as CalcFormat, explain: o.explain as string | undefined }, stderrWarnings(Boolean(o.quiet)));
-        emit(output, o.out as string | undefined);
+        emit(output, o.out as string | undefined, o.format as string);
       } finally {
         run.bar?.done();
       }
@@ -136,12 +185,13 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
     .action(async (o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }, { flag: '--rejects', path: o.rejects as string | undefined }], inputFiles(runOptions(o)));
       const { explain } = await import('./commands/explain.js');
       const output = await explain(
         { ...runOptions(o), partner: o.partner as string, customer: o.customer as string | undefined, format: o.format as ExplainFormat },
         stderrWarnings(Boolean(o.quiet)),
       );
-      emit(output, o.out as string | undefined);
+      emit(output, o.out as string | undefined, o.format as string);
     });
 
   addInputOptions(
@@ -154,34 +204,58 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
     .action(async (o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }, { flag: '--rejects', path: o.rejects as string | undefined }], inputFiles(runOptions(o)));
       const { progress } = await import('./commands/progress.js');
       const output = await progress({ ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat }, stderrWarnings(Boolean(o.quiet)));
-      emit(output, o.out as string | undefined);
+      emit(output, o.out as string | undefined, o.format as string);
     });
 
   const payout = program
     .command('payout')
     .description('monthly payout runs recorded in a SQLite ledger: pay each amount exactly once')
     .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db\n\nSee docs/ledger.md.');
-  const ledgerOption = () => new Option('--ledger <path>', 'the ledger file').default('./incent-ledger.db');
+  const ledgerOption = () => new Option('--ledger <path>', 'the ledger file (made by `incent payout init`)').default('./incent-ledger.db');
+  payout
+    .command('init')
+    .description('create a new, empty ledger file (every other payout command needs one)')
+    .addOption(ledgerOption())
+    .addHelpText('after', '\nExample:\n  $ incent payout init --ledger payouts.db')
+    .action(async (o: Record<string, unknown>) => {
+      const { payoutInit } = await payoutCommands();
+      const r = payoutInit(o.ledger as string);
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
   addInputOptions(
     payout
       .command('run')
       .description('compute earnings to date, subtract what the ledger says was paid, record and print what this run pays')
-      .requiredOption('--period <YYYY-MM>', 'the month this run pays for (as_of defaults to its last day)')
+      .requiredOption('--period <YYYY-MM>', 'the month this run pays for (as_of defaults to its last day)', parsePeriod)
       .addOption(ledgerOption())
       .option('--supersede', 'replace the recorded run of this period with a correction run')
       .option('--reason <text>', 'why a correction run replaces the recorded one (with --supersede)')
-      .option('--busy-timeout <ms>', 'how long to wait for another run holding the ledger', '5000'),
+      .option('--dry-run', 'show what the run would record, and record nothing')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .option('--busy-timeout <ms>', 'how long to wait for another run holding the ledger', parseMs, 5000),
   )
     .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db')
     .action(async (o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--rejects', path: o.rejects as string | undefined }], [...inputFiles(runOptions(o)), o.ledger as string]);
       const { payoutRun } = await payoutCommands();
       const r = await payoutRun(
-        { ...runOptions(o), period: o.period as string, ledger: o.ledger as string, supersede: Boolean(o.supersede), reason: o.reason as string | undefined, busyTimeoutMs: Number(o.busyTimeout) },
+        {
+          ...runOptions(o),
+          period: o.period as string,
+          ledger: o.ledger as string,
+          supersede: Boolean(o.supersede),
+          reason: o.reason as string | undefined,
+          busyTimeoutMs: o.busyTimeout as number,
+          dryRun: Boolean(o.dryRun),
+          format: o.format as 'table' | 'json',
+        },
         stderrWarnings(Boolean(o.quiet)),
       );
-      process.stdout.write(r.output);
+      (r.toStderr ? process.stderr : process.stdout).write(r.output);
       process.exitCode = r.exitCode;
     });
   payout
@@ -214,8 +288,9 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write it to FILE (atomically)')
     .addHelpText('after', '\nExample:\n  $ incent payout export 3 --format csv --out payments-2018-01.csv')
     .action(async (id: string, o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
       const { payoutExport } = await payoutCommands();
-      emit(payoutExport(o.ledger as string, id, o.format as 'csv' | 'json'), o.out as string | undefined);
+      emit(payoutExport(o.ledger as string, id, o.format as 'csv' | 'json'), o.out as string | undefined, o.format as string);
     });
   addInputOptions(
     payout
@@ -241,8 +316,9 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write it to FILE (atomically)')
     .addHelpText('after', '\nExample:\n  $ incent payout statement 3 --partner 1000001 --format html --out statement.html --ledger payouts.db')
     .action(async (id: string, o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
       const { payoutStatement } = await payoutCommands();
-      emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined);
+      emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined, o.format as string);
     });
 
   program
@@ -265,8 +341,9 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write it to FILE')
     .addHelpText('after', '\nExample:\n  $ incent schema --out schema/campaign.schema.json')
     .action(async (o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
       const { renderSchema } = await import('./commands/schema.js');
-      emit(renderSchema(), o.out as string | undefined);
+      emit(renderSchema(), o.out as string | undefined, 'json');
     });
 
   program
@@ -289,6 +366,9 @@ function payoutCommands(): Promise<typeof import('./commands/payout.js')> {
   return import('./commands/payout.js');
 }
 
+/** A file that cannot be read or written, a full disk: the environment, not incent (exit 1). */
+const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EROFS', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'EIO', 'EEXIST', 'EBUSY', 'EXDEV', 'ENAMETOOLONG']);
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -303,16 +383,40 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(formatDiagnosticsText(e.diagnostics));
       return EXIT_INVALID;
     }
+    const { LedgerError, ledgerFailure } = await import('./ledger/errors.js');
+    const ledger = e instanceof LedgerError ? e : ledgerFailure(e, '');
+    if (ledger) {
+      process.stderr.write(`incent: ${ledger.message}\n`);
+      return EXIT_INVALID;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && ENVIRONMENT_CODES.has(code)) {
+      process.stderr.write(`incent: ${(e as Error).message}\n`);
+      return EXIT_INVALID;
+    }
     throw e;
   }
 }
 
+/** Ctrl-C or a kill: remove every temporary file the run made, then exit 130 / 143. */
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    removeAllTemps();
+    process.exit(code);
+  });
+}
+
+const debug = process.argv.includes('--debug') || process.env.INCENT_DEBUG === '1';
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`incent: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = EXIT_USAGE;
+    removeAllTemps();
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(
+      debug && e instanceof Error && e.stack ? `incent: internal error: ${e.stack}\n` : `incent: internal error: ${message}\n(this is a bug in incent; run again with --debug for the stack, and report it)\n`,
+    );
+    process.exitCode = EXIT_INTERNAL;
   },
 );

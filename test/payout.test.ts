@@ -31,8 +31,9 @@ function world() {
   };
   const data = { jan: month('jan', JAN), feb: month('feb', JAN + FEB), mar: month('mar', JAN + FEB + MAR) };
   const ledger = join(dir, 'ledger.db');
+  runCli(['payout', 'init', '--ledger', ledger]);
   const args = (period: string, data: string, extra: string[] = []) => ['payout', 'run', '--period', period, '--rules', join(dir, 'monthly.yaml'), '--data', data, '--ledger', ledger, ...extra];
-  const show = (id: number) => JSON.parse(runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json']).stdout) as { run: { id: number; status: string; supersedes: number | null; reason: string | null }; lines: { partner_id: string; status: string; earned_to_date: string; paid_before: string; amount: string; carried_forward: string; delta: string | null }[] };
+  const show = (id: number) => JSON.parse(runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json']).stdout) as { run: { id: number; status: string; supersedes: number | null; reason: string | null }; lines: { partner_id: string; status: string; action: string; reason: string | null; earned_to_date: string; paid_before: string; amount: string; carried_forward: string; delta: string | null }[] };
   const runs = () => (JSON.parse(runCli(['payout', 'list', '--ledger', ledger, '--format', 'json']).stdout) as { runs: { id: number; period: string; status: string }[] }).runs;
   return { dir, data, ledger, args, show, runs };
 }
@@ -46,19 +47,19 @@ describe('monthly payout runs', () => {
   it('month 1 is below the minimum: carried forward, nothing paid', () => {
     expect(jan.code).toBe(0);
     // 15 x 10 = 150.00 < 200
-    expect(w.show(1).lines[0]).toMatchObject({ status: 'below_minimum:carried_forward', earned_to_date: '150.00', paid_before: '0.00', amount: '0.00', carried_forward: '150.00' });
+    expect(w.show(1).lines[0]).toMatchObject({ status: 'below_minimum', action: 'carried_forward', reason: 'BELOW_MINIMUM', earned_to_date: '150.00', paid_before: '0.00', amount: '0.00', carried_forward: '150.00' });
   });
 
   it('month 2 crosses it and pays the sum', () => {
     expect(feb.code).toBe(0);
     // (15 + 10) x 10 = 250.00 earned, nothing paid before: pay 250.00
-    expect(w.show(2).lines[0]).toMatchObject({ status: 'payable:pay', earned_to_date: '250.00', paid_before: '0.00', amount: '250.00', carried_forward: '0.00' });
+    expect(w.show(2).lines[0]).toMatchObject({ status: 'payable', action: 'pay', reason: null, earned_to_date: '250.00', paid_before: '0.00', amount: '250.00', carried_forward: '0.00' });
   });
 
   it('month 3 claws back a cancellation', () => {
     expect(mar.code).toBe(0);
     // 5 seats cancelled: (25 - 5) x 10 = 200.00 earned, 250.00 paid: -50.00
-    expect(w.show(3).lines[0]).toMatchObject({ status: 'payable:claw_back', earned_to_date: '200.00', paid_before: '250.00', amount: '-50.00' });
+    expect(w.show(3).lines[0]).toMatchObject({ status: 'payable', action: 'claw_back', reason: 'EARNED_TO_DATE_DECREASED', earned_to_date: '200.00', paid_before: '250.00', amount: '-50.00' });
   });
 
   it('an identical re-run changes nothing and says so', () => {
@@ -72,8 +73,8 @@ describe('monthly payout runs', () => {
     writeFileSync(join(w.data.mar, 'transactions.csv'), HEADER + JAN + FEB + 'T3,2018-03-03,P1,C2,E3,CSP,-8\n');
     const refused = runCli(w.args('2018-03', w.data.mar));
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('period 2018-03 is already recorded by run 3 from other inputs');
-    expect(refused.stdout).toMatch(/changed transactions .*mar\/transactions\.csv: sha256 [0-9a-f]{12} -> [0-9a-f]{12}/);
+    expect(refused.stderr).toContain('period 2018-03 is already recorded by run 3 from other inputs');
+    expect(refused.stderr).toMatch(/changed transactions .*mar\/transactions\.csv: sha256 [0-9a-f]{12} -> [0-9a-f]{12}/);
     expect(w.runs()).toHaveLength(3);
     const fixed = runCli(w.args('2018-03', w.data.mar, ['--supersede', '--reason', 'distributor resent March']));
     expect(fixed.code).toBe(0);
@@ -112,10 +113,10 @@ describe('the payment file', () => {
     const out = join(w.dir, 'pay.csv');
     expect(runCli(['payout', 'export', '1', '--ledger', w.ledger, '--format', 'csv', '--out', out]).code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('run_id,period,campaign_id,partner_id,status,earned_to_date,paid_before,amount,carried_forward,currency,payout_amount,payout_currency,delta');
+    expect(lines[0]).toBe('run_id,period,campaign_id,partner_id,status,action,reason,earned_to_date,paid_before,amount,carried_forward,currency,payout_amount,payout_currency,delta');
     // 25 x 10 = 250.00 and 30 x 10 = 300.00, each paid in full
-    expect(lines).toContain(`1,2018-01,monthly,"'=HYPERLINK(""http://x"")",pay,250.00,0.00,250.00,0.00,USD,250.00,USD,`);
-    expect(lines).toContain("1,2018-01,monthly,'@SUM(A1),pay,300.00,0.00,300.00,0.00,USD,300.00,USD,");
+    expect(lines).toContain(`1,2018-01,monthly,"'=HYPERLINK(""http://x"")",payable,pay,,250.00,0.00,250.00,0.00,USD,250.00,USD,`);
+    expect(lines).toContain("1,2018-01,monthly,'@SUM(A1),payable,pay,,300.00,0.00,300.00,0.00,USD,300.00,USD,");
   });
 });
 
@@ -171,7 +172,7 @@ describe('crashes and races', () => {
     const rb = await b.done;
     await a.done;
     expect(rb.code).toBe(1);
-    expect(rb.stdout).toContain('is busy: another payout run holds it');
+    expect(rb.stderr).toContain('is busy: another payout run holds it');
     expect(w.runs()).toHaveLength(1);
   }, 60_000);
 });

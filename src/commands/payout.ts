@@ -10,15 +10,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { InvalidInputError } from '../diagnostics.js';
 import { daysInMonth } from '../dates.js';
-import { Decimal, formatMoney, roundMoney, ZERO } from '../money/index.js';
+import { Decimal } from '../money/index.js';
 import type { Campaign } from '../campaign/model.js';
 import type { RateCard } from '../campaign/rate-card.js';
-import { getRun, listRuns, openLedger, paidSoFar, recordedRun, type InputRow, type LineRow, type RunRow } from '../ledger/ledger.js';
+import { getRun, initLedger, inWriteTransaction, listRuns, openLedger, readState, withLedgerErrors, writeRun, type InputRow, type LineAction, type NewLine, type RunRow } from '../ledger/ledger.js';
+import { describeChanges, inputsDigestOf, lineJson, PayoutFxMissing, planLines, planRun, type Refusal } from '../ledger/plan.js';
 import { csvLine } from '../report/csv.js';
 import { renderTable } from '../report/text-table.js';
 import { computeRun, type Run, type RunOptions, type Warnings } from './inputs.js';
-
-
 
 export interface PayoutRunOptions extends RunOptions {
   period: string;
@@ -31,6 +30,8 @@ export interface PayoutRunOptions extends RunOptions {
 export interface CommandOutput {
   output: string;
   exitCode: number;
+  /** A refusal's message goes to stderr. */
+  toStderr?: boolean;
 }
 
 const PERIOD_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -70,69 +71,15 @@ export async function hashInputs(run: Run): Promise<InputRow[]> {
 }
 
 function inputsDigest(inputs: readonly InputRow[]): string {
-  return createHash('sha256')
-    .update(inputs.map((i) => `${i.role}\t${i.path}\t${i.sha256}\n`).join(''))
-    .digest('hex');
+  return createHash('sha256').update(inputsDigestOf(inputs).join('\n')).digest('hex');
 }
 
-type NewLine = Omit<LineRow, 'run_id' | 'delta'>;
+export type PayoutFormat = 'table' | 'json';
 
-/** Earned to date minus paid so far, per (campaign, partner), with the minimum's carry-forward. */
-export function computeLines(run: Run, paid: ReturnType<typeof paidSoFar>, payoutDate: (c: Campaign) => string): NewLine[] {
-  const lines: NewLine[] = [];
-  const before = new Map(paid.map((p) => [`${p.campaign_id}\u0000${p.partner_id}`, p]));
-  const byId = new Map(run.campaigns.map((c) => [c.id, c]));
-  const seen = new Set<string>();
-  const line = (c: Campaign, partnerId: string, status: string, earned: Decimal, payoutCurrency: string, services: Record<string, string>, rate?: Decimal): NewLine => {
-    const k = `${c.id}\u0000${partnerId}`;
-    seen.add(k);
-    const paidBefore = (before.get(k)?.amounts ?? []).reduce((a, x) => a.plus(x), ZERO);
-    const diff = earned.minus(paidBefore);
-    const min = c.minimumPayout;
-    let amount = diff;
-    let carried = ZERO;
-    let lineStatus = diff.gt(0) ? 'pay' : diff.lt(0) ? 'claw_back' : 'nothing';
-    if (diff.gt(0) && min?.below === 'carry_forward' && diff.lt(min.amount)) {
-      amount = ZERO;
-      carried = diff;
-      lineStatus = 'carried_forward';
-    }
-    let payoutAmount = amount;
-    if (payoutCurrency !== c.currency && !amount.isZero()) {
-      const r = rate ?? run.fx?.rate(c.currency, payoutCurrency, payoutDate(c)).rate;
-      if (!r) throw usage('MISSING_INPUT', 'fx.csv', `paying ${partnerId} in ${payoutCurrency} needs a ${c.currency}->${payoutCurrency} rate`, 'fx.csv', 'no file');
-      payoutAmount = roundMoney(amount.times(r), payoutCurrency, c.rounding);
-    }
-    return {
-      campaign_id: c.id,
-      partner_id: partnerId,
-      currency: c.currency,
-      status: `${status}:${lineStatus}`,
-      earned_to_date: formatMoney(earned, c.currency),
-      paid_before: formatMoney(paidBefore, c.currency),
-      amount: formatMoney(amount, c.currency),
-      carried_forward: formatMoney(carried, c.currency),
-      payout_currency: payoutCurrency,
-      payout_amount: formatMoney(payoutAmount, payoutCurrency),
-      services: JSON.stringify(services),
-    };
-  };
-  for (const cr of run.result.campaigns) {
-    const c = byId.get(cr.id)!;
-    for (const p of cr.partners) {
-      // Carry-forward campaigns count every capped total; forfeit ones only what calc pays.
-      const earned = c.minimumPayout?.below === 'carry_forward' || p.status === 'payable' ? p.total : ZERO;
-      const services = Object.fromEntries(p.services.map((s) => [s.service, formatMoney(s.amount, c.currency)]));
-      lines.push(line(c, p.partnerId, p.status, earned, p.payoutCurrency, services, p.payoutFx?.rate));
-    }
-  }
-  // Paid before but credited with nothing now: the whole amount comes back.
-  for (const [k, p] of before) {
-    const c = byId.get(p.campaign_id);
-    if (seen.has(k) || !c) continue;
-    lines.push(line(c, p.partner_id, 'absent', ZERO, p.payout_currency, {}));
-  }
-  return lines.sort((a, b) => (a.campaign_id + a.partner_id < b.campaign_id + b.partner_id ? -1 : 1));
+/** `incent payout init`: a new, empty ledger (an existing incent ledger is left as it is). */
+export function payoutInit(ledger: string): CommandOutput {
+  const r = initLedger(ledger);
+  return { output: r.created ? `created the ledger ${ledger} (schema ${r.version})\n` : `${ledger} is already an incent ledger (schema ${r.version}); nothing changed\n`, exitCode: 0 };
 }
 
 /** Test hook: hold the write transaction open this long (ms), to test kill -9 and races. */
@@ -144,116 +91,99 @@ function pauseForTests(): void {
   }
 }
 
-export async function payoutRun(opts: PayoutRunOptions, warnings: Warnings): Promise<CommandOutput> {
+function refusalMessage(r: Refusal): string {
+  if (r.kind === 'later-periods') {
+    return (
+      `period ${r.period} is not after the recorded period${r.later.length > 1 ? 's' : ''} ${r.later.join(', ')}: ` +
+      `a run for it would count as unpaid what ${r.later.length > 1 ? 'those runs' : 'that run'} paid, and pay it twice.\n` +
+      'nothing recorded. Run the next period instead, or correct this one with --supersede --reason "why".'
+    );
+  }
+  return (
+    `period ${r.run.run.period} is already recorded by run ${r.run.run.id} from other inputs:\n${r.changes.map((c) => `  ${c}`).join('\n')}\n` +
+    'nothing recorded. To replace it with a correction run, pass --supersede --reason "why".'
+  );
+}
+
+export async function payoutRun(opts: PayoutRunOptions & { dryRun?: boolean; format?: PayoutFormat }, warnings: Warnings): Promise<CommandOutput> {
   const asOf = opts.asOf ?? periodEnd(opts.period);
   periodEnd(opts.period);
   if (opts.supersede && !opts.reason) throw usage('BAD_FLAGS', '--supersede', '--supersede needs --reason TEXT', '--supersede --reason "..."', '(no reason)');
+  // Refuse a missing or foreign ledger, or a period before a recorded one, before the computation
+  // (the write transaction checks again: another run may record meanwhile).
+  const peek = openLedger(opts.ledger, { readonly: true, busyTimeoutMs: opts.busyTimeoutMs });
+  try {
+    const later = readState(peek, opts.period, opts.ledger).later;
+    if (later.length && !opts.supersede) return { output: refusalMessage({ kind: 'later-periods', period: opts.period, later }) + '\n', exitCode: 1, toStderr: true };
+  } finally {
+    peek.close();
+  }
   const run = await computeRun({ ...opts, asOf }, warnings);
   const inputs = await hashInputs(run);
-  const digest = inputsDigest(inputs);
-  const db = openLedger(opts.ledger, opts.busyTimeoutMs);
+  const planInput = { result: run.result, campaigns: run.campaigns, fx: run.fx, payoutDate: (c: Campaign) => opts.payoutDate ?? run.result.campaigns.find((x) => x.id === c.id)?.asOf ?? asOf };
+  const runInfo = { period: opts.period, asOf, inputs, supersede: Boolean(opts.supersede) };
+  const format = opts.format ?? 'table';
+  const db = openLedger(opts.ledger, { readonly: Boolean(opts.dryRun), busyTimeoutMs: opts.busyTimeoutMs });
   try {
-    const outcome = db
-      .transaction((): { kind: 'noop' | 'recorded'; run: RunRow; lines: NewLine[]; replaced?: RunRow } => {
-        const existing = recordedRun(db, opts.period);
-        if (existing && existing.inputs_sha256 === digest && existing.as_of === asOf) {
-          return { kind: 'noop', run: existing, lines: [] };
-        }
-        if (existing && !opts.supersede) {
-          const old = getRun(db, existing.id)!.inputs;
-          throw new RefusedError(existing, describeChanges(old, inputs, existing.as_of, asOf));
-        }
-        const lines = computeLines(run, paidSoFar(db, opts.period), (c) => opts.payoutDate ?? run.result.campaigns.find((x) => x.id === c.id)?.asOf ?? asOf);
-        let oldLines = new Map<string, LineRow>();
-        if (existing) {
-          oldLines = new Map(getRun(db, existing.id)!.lines.map((l) => [`${l.campaign_id}\u0000${l.partner_id}`, l]));
-          db.prepare("UPDATE runs SET status = 'superseded' WHERE id = ?").run(existing.id);
-        }
-        const info = db
-          .prepare('INSERT INTO runs (period, as_of, created_at, incent_version, inputs_sha256, supersedes, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(opts.period, asOf, new Date().toISOString(), VERSION, digest, existing?.id ?? null, opts.reason ?? null);
-        const id = Number(info.lastInsertRowid);
-        const addInput = db.prepare('INSERT INTO run_inputs (run_id, role, path, sha256) VALUES (?, ?, ?, ?)');
-        for (const i of inputs) addInput.run(id, i.role, i.path, i.sha256);
-        const addLine = db.prepare(
-          `INSERT INTO run_lines (run_id, campaign_id, partner_id, currency, status, earned_to_date, paid_before, amount, carried_forward, payout_currency, payout_amount, delta, services)
-           VALUES (@run_id, @campaign_id, @partner_id, @currency, @status, @earned_to_date, @paid_before, @amount, @carried_forward, @payout_currency, @payout_amount, @delta, @services)`,
-        );
-        for (const l of lines) {
-          const old = oldLines.get(`${l.campaign_id}\u0000${l.partner_id}`);
-          const delta = existing ? formatMoney(new Decimal(l.amount).minus(old?.amount ?? '0'), l.currency) : null;
-          addLine.run({ ...l, run_id: id, delta });
-        }
-        pauseForTests();
-        return { kind: 'recorded', run: db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow, lines, replaced: existing };
-      })
-      .immediate();
-    if (outcome.kind === 'noop') {
-      return { output: `period ${opts.period} is already recorded by run ${outcome.run.id} from identical inputs: nothing changed\n`, exitCode: 0 };
+    const decide = () => {
+      const plan = planRun(planInput, readState(db, opts.period, opts.ledger), runInfo);
+      if (plan.kind !== 'record' || opts.dryRun) return { plan };
+      const recorded = writeRun(db, { period: opts.period, asOf, version: VERSION, inputsDigest: inputsDigest(inputs), inputs, lines: plan.lines, supersedes: plan.supersedes, reason: opts.reason });
+      pauseForTests();
+      return { plan, recorded };
+    };
+    const { plan, recorded } = opts.dryRun ? withLedgerErrors(opts.ledger, decide) : inWriteTransaction(db, opts.ledger, decide);
+    if (plan.kind === 'refused') return { output: refusalMessage(plan.refusal) + '\n', exitCode: 1, toStderr: true };
+    if (format === 'json') {
+      const body =
+        plan.kind === 'unchanged'
+          ? { runId: plan.runId, period: opts.period, asOf, recorded: false, unchanged: true, dryRun: Boolean(opts.dryRun), lines: [] }
+          : { runId: recorded?.id ?? null, period: opts.period, asOf, recorded: Boolean(recorded), dryRun: Boolean(opts.dryRun), supersedes: plan.supersedes ?? null, reason: opts.reason ?? null, lines: plan.lines.map(lineJson) };
+      return { output: JSON.stringify(body, null, 2) + '\n', exitCode: 0 };
     }
-    return { output: runSummary(outcome.run, outcome.lines, outcome.replaced), exitCode: 0 };
+    if (plan.kind === 'unchanged') return { output: `period ${opts.period} is already recorded by run ${plan.runId} from identical inputs: nothing changed\n`, exitCode: 0 };
+    if (!recorded) return { output: `dry run: nothing recorded. A run for ${opts.period} (as of ${asOf}) would record:\n` + summaryCounts(plan.lines) + linesTable(plan.lines.filter((l) => l.action !== 'nothing')), exitCode: 0 };
+    return { output: runSummary(recorded, plan.lines, plan.supersedes), exitCode: 0 };
   } catch (e) {
-    if (e instanceof RefusedError) return { output: e.message + '\n', exitCode: 1 };
-    if ((e as { code?: string }).code === 'SQLITE_BUSY') {
-      return { output: `the ledger ${opts.ledger} is busy: another payout run holds it; try again (or raise --busy-timeout)\n`, exitCode: 1 };
-    }
+    if (e instanceof PayoutFxMissing) throw usage('MISSING_INPUT', 'fx.csv', e.message, 'fx.csv', 'no file');
     throw e;
   } finally {
     db.close();
   }
 }
 
-class RefusedError extends Error {
-  constructor(existing: RunRow, changes: string[]) {
-    super(
-      `period ${existing.period} is already recorded by run ${existing.id} from other inputs:\n${changes.map((c) => `  ${c}`).join('\n')}\n` +
-        'nothing recorded. To replace it with a correction run, pass --supersede --reason "why".',
-    );
-  }
+function summaryCounts(lines: readonly NewLine[]): string {
+  const n = (a: LineAction) => lines.filter((l) => l.action === a).length;
+  return `${n('pay')} to pay, ${n('claw_back')} to claw back, ${n('carried_forward')} carried forward\n`;
 }
 
-function describeChanges(old: readonly InputRow[], now: readonly InputRow[], oldAsOf: string, asOf: string): string[] {
-  const out: string[] = [];
-  if (oldAsOf !== asOf) out.push(`as_of ${oldAsOf} -> ${asOf}`);
-  const key = (i: InputRow) => `${i.role}\t${i.path}`;
-  const before = new Map(old.map((i) => [key(i), i]));
-  const after = new Map(now.map((i) => [key(i), i]));
-  for (const [k, i] of after) {
-    const o = before.get(k);
-    if (!o) out.push(`new ${i.role} ${i.path} (sha256 ${i.sha256.slice(0, 12)})`);
-    else if (o.sha256 !== i.sha256) out.push(`changed ${i.role} ${i.path}: sha256 ${o.sha256.slice(0, 12)} -> ${i.sha256.slice(0, 12)}`);
-  }
-  for (const [k, o] of before) if (!after.has(k)) out.push(`no longer read: ${o.role} ${o.path}`);
-  return out.length ? out : ['(the inputs hash differs)'];
+function runSummary(run: RunRow, lines: readonly NewLine[], replaced?: number): string {
+  const head = `run ${run.id} recorded for ${run.period} (as of ${run.as_of})${replaced !== undefined ? `, superseding run ${replaced}: ${run.reason}` : ''}: ` + summaryCounts(lines);
+  return head + linesTable(lines.filter((l) => l.action !== 'nothing'));
 }
 
-function runSummary(run: RunRow, lines: readonly NewLine[], replaced?: RunRow): string {
-  const total = (status: string) => lines.filter((l) => l.status.endsWith(`:${status}`)).length;
-  const head = `run ${run.id} recorded for ${run.period} (as of ${run.as_of})${replaced ? `, superseding run ${replaced.id}: ${run.reason}` : ''}: ${total('pay')} to pay, ${total('claw_back')} to claw back, ${total('carried_forward')} carried forward\n`;
-  return head + linesTable(lines.filter((l) => !l.status.endsWith(':nothing')));
-}
-
-function linesTable(lines: readonly Omit<LineRow, 'run_id' | 'delta'>[]): string {
+function linesTable(lines: readonly NewLine[]): string {
   if (lines.length === 0) return '';
   return renderTable(
     [
       { title: 'Campaign' },
       { title: 'Partner' },
-      { title: 'Status' },
+      { title: 'Action' },
+      { title: 'Reason' },
       { title: 'Earned to date', align: 'right' },
       { title: 'Paid before', align: 'right' },
       { title: 'This run', align: 'right' },
       { title: 'Carried', align: 'right' },
       { title: 'Payout', align: 'right' },
     ],
-    lines.map((l) => [l.campaign_id, l.partner_id, l.status.split(':')[1]!, l.earned_to_date, l.paid_before, l.amount, l.carried_forward, `${l.payout_amount} ${l.payout_currency}`]),
+    lines.map((l) => [l.campaign_id, l.partner_id, l.action, l.reason ?? '', l.earned_to_date, l.paid_before, l.amount, l.carried_forward, `${l.payout_amount} ${l.payout_currency}`]),
   );
 }
 
 export function payoutList(ledger: string, format: 'table' | 'json'): string {
-  const db = openLedger(ledger);
+  const db = openLedger(ledger, { readonly: true });
   try {
-    const runs = listRuns(db);
+    const runs = listRuns(db, ledger);
     if (format === 'json') return JSON.stringify({ runs }, null, 2) + '\n';
     if (runs.length === 0) return `no runs in ${ledger}\n`;
     return renderTable(
@@ -267,9 +197,9 @@ export function payoutList(ledger: string, format: 'table' | 'json'): string {
 
 function loadRun(ledger: string, id: string) {
   const n = Number(id);
-  const db = openLedger(ledger);
+  const db = openLedger(ledger, { readonly: true });
   try {
-    const r = Number.isInteger(n) ? getRun(db, n) : undefined;
+    const r = Number.isInteger(n) ? getRun(db, n, ledger) : undefined;
     if (!r) throw usage('UNKNOWN_RUN', 'RUN', `no run ${id} in ${ledger}`, 'a run id from `incent payout list`', id);
     return r;
   } finally {
@@ -288,7 +218,7 @@ export function payoutShow(ledger: string, id: string, format: 'table' | 'json')
   );
 }
 
-export const EXPORT_HEADER = ['run_id', 'period', 'campaign_id', 'partner_id', 'status', 'earned_to_date', 'paid_before', 'amount', 'carried_forward', 'currency', 'payout_amount', 'payout_currency', 'delta'];
+export const EXPORT_HEADER = ['run_id', 'period', 'campaign_id', 'partner_id', 'status', 'action', 'reason', 'earned_to_date', 'paid_before', 'amount', 'carried_forward', 'currency', 'payout_amount', 'payout_currency', 'delta'];
 
 /** The payment file of a run. CSV cells that a spreadsheet would run as formulas are neutralised. */
 export function payoutExport(ledger: string, id: string, format: 'csv' | 'json'): string {
@@ -298,7 +228,9 @@ export function payoutExport(ledger: string, id: string, format: 'csv' | 'json')
     period: run.period,
     campaign_id: l.campaign_id,
     partner_id: l.partner_id,
-    status: l.status.split(':')[1]!,
+    status: l.status,
+    action: l.action,
+    reason: l.reason ?? '',
     earned_to_date: l.earned_to_date,
     paid_before: l.paid_before,
     amount: l.amount,
@@ -317,10 +249,16 @@ export async function payoutVerify(opts: RunOptions & { ledger: string; run: str
   const { run: recorded, lines, inputs: oldInputs } = loadRun(opts.ledger, opts.run);
   const run = await computeRun({ ...opts, asOf: recorded.as_of }, warnings);
   const inputs = await hashInputs(run);
-  const problems: string[] = [];
-  if (inputsDigest(inputs) !== recorded.inputs_sha256) problems.push(...describeChanges(oldInputs, inputs, recorded.as_of, recorded.as_of));
+  const problems: string[] = describeChanges(oldInputs, inputs, recorded.as_of, recorded.as_of);
   const paid = lines.map((l) => ({ campaign_id: l.campaign_id, partner_id: l.partner_id, currency: l.currency, payout_currency: l.payout_currency, amounts: [l.paid_before] }));
-  const again = new Map(computeLines(run, paid, () => opts.payoutDate ?? recorded.as_of).map((l) => [`${l.campaign_id}\u0000${l.partner_id}`, l]));
+  let planned: NewLine[];
+  try {
+    planned = planLines({ result: run.result, campaigns: run.campaigns, fx: run.fx, payoutDate: () => opts.payoutDate ?? recorded.as_of }, paid);
+  } catch (e) {
+    if (e instanceof PayoutFxMissing) throw usage('MISSING_INPUT', 'fx.csv', e.message, 'fx.csv', 'no file');
+    throw e;
+  }
+  const again = new Map(planned.map((l) => [`${l.campaign_id}\u0000${l.partner_id}`, l]));
   for (const l of lines) {
     const n = again.get(`${l.campaign_id}\u0000${l.partner_id}`);
     for (const f of ['earned_to_date', 'amount', 'carried_forward', 'payout_amount'] as const) {
@@ -338,12 +276,13 @@ export function payoutStatement(ledger: string, id: string, partner: string, for
   if (mine.length === 0) throw usage('UNKNOWN_PARTNER', '--partner', `run ${run.id} has no line for partner ${partner}`, 'a partner of this run', partner);
   const blocks = mine.map((l) => {
     const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
-    const status = l.status.split(':')[1]!;
+    const status = l.action;
+    const why = l.reason ? ` (${l.reason})` : '';
     const what =
       status === 'pay'
         ? `pays ${l.amount} ${l.currency}`
         : status === 'claw_back'
-          ? `claws back ${new Decimal(l.amount).negated().toString()} ${l.currency}`
+          ? `claws back ${new Decimal(l.amount).negated().toString()} ${l.currency}${why}`
           : status === 'carried_forward'
             ? `pays nothing: ${l.carried_forward} ${l.currency} is below the minimum and carried forward`
             : 'pays nothing';

@@ -9,9 +9,11 @@
  * partway, over the spooled rows; only the rows of a day a cap cuts partway wait in
  * memory, to be ordered by id. Memory follows partners, services and months, not rows.
  */
+import { trackTemp, untrackTemp } from '../temp-files.js';
+import { tempNameFor } from '../report/write.js';
 import { closeSync, createReadStream, mkdtempSync, openSync, renameSync, rmSync, unlink, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
 import { Decimal, exactText, ZERO } from '../money/index.js';
@@ -155,7 +157,7 @@ interface Spooled extends TraceEvent {
  * run only looks up verdicts and joins text.
  */
 class Spool {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'incent-trace-'));
+  private readonly dir = trackTemp(mkdtempSync(join(tmpdir(), 'incent-trace-')));
   private readonly path = join(this.dir, 'rows.jsonl');
   private readonly out = new Out(this.path);
   /** Campaign ids and file names, written once and referred to by index. */
@@ -249,6 +251,7 @@ class Spool {
   dispose(): void {
     this.out.abandon();
     rmSync(this.dir, { recursive: true, force: true });
+    untrackTemp(this.dir);
   }
 }
 
@@ -275,7 +278,10 @@ function replace(tmp: string, file: string): void {
     if (moved) renameSync(old, file);
     throw e;
   }
-  if (moved) unlink(old, () => undefined);
+  if (moved) {
+    trackTemp(old);
+    unlink(old, () => untrackTemp(old));
+  }
 }
 
 /**
@@ -292,7 +298,7 @@ export class TraceFile {
   constructor(readonly file: string) {
     this.json = /\.jsonl?$/i.test(file);
     this.spool = new Spool(!this.json);
-    this.tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+    this.tmp = trackTemp(tempNameFor(file));
     this.out = new Out(this.tmp);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
     this.tell = {
@@ -326,6 +332,7 @@ export class TraceFile {
       await writeRest(run, this.spool, this.emit);
       this.out.close();
       replace(this.tmp, this.file);
+      untrackTemp(this.tmp);
       return this.written;
     } catch (e) {
       this.abort();
@@ -338,6 +345,7 @@ export class TraceFile {
   abort(): void {
     this.out.abandon();
     rmSync(this.tmp, { force: true });
+    untrackTemp(this.tmp);
     this.spool.dispose();
   }
 }

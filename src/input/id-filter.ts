@@ -10,6 +10,7 @@
  * reads those lines' ids and reports only ids that are truly equal, so nothing is
  * ever reported that is not a repeat, and nothing is re-read when nothing repeats.
  */
+import { trackTemp, untrackTemp } from '../temp-files.js';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,7 +103,7 @@ export class IdFilter {
   }
 
   private spill(p: number, buf: Uint32Array, n: number): void {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'incent-ids-'));
+    this.dir ??= trackTemp(mkdtempSync(join(tmpdir(), 'incent-ids-')));
     let fd = this.fds[p];
     if (fd === null || fd === undefined) fd = this.fds[p] = openSync(join(this.dir, String(p)), 'a');
     writeSync(fd, new Uint8Array(buf.buffer, 0, n * WORDS * 4));
@@ -187,7 +188,10 @@ export class IdFilter {
       if (fd !== null && fd !== undefined) closeSync(fd);
       this.fds[p] = null;
     }
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      untrackTemp(this.dir);
+    }
     this.dir = null;
   }
 }

@@ -4,8 +4,9 @@
  * file is written beside its target and renamed when the run succeeds; a failed run
  * leaves none.
  */
+import { trackTemp, untrackTemp } from '../temp-files.js';
+import { tempNameFor } from '../report/write.js';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { csvLine } from '../report/csv.js';
 import type { RejectSink } from './source.js';
@@ -24,7 +25,7 @@ export class RejectsFile implements RejectSink {
   private readonly tmp: string | null;
 
   constructor(readonly target: string | undefined) {
-    this.tmp = target ? join(dirname(target), `.${basename(target)}.${process.pid}.tmp`) : null;
+    this.tmp = target ? trackTemp(tempNameFor(target)) : null;
     if (this.tmp) {
       this.fd = openSync(this.tmp, 'w');
       writeSync(this.fd, csvLine(REJECTS_HEADER));
@@ -49,13 +50,17 @@ export class RejectsFile implements RejectSink {
     closeSync(this.fd);
     this.fd = null;
     renameSync(this.tmp, this.target);
+    untrackTemp(this.tmp);
   }
 
   /** Removes the partial file (the run failed). */
   abort(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-    if (this.tmp) rmSync(this.tmp, { force: true });
+    if (this.tmp) {
+      rmSync(this.tmp, { force: true });
+      untrackTemp(this.tmp);
+    }
   }
 
   summary(): { rows: number; file?: string; reasons: Record<string, number> } {

@@ -4,7 +4,18 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
-export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
+/**
+ * Control characters made visible (`\x1b` as the four characters `\x1b`): text from
+ * inputs (a partner's name with an ANSI escape sequence) never drives the terminal.
+ * Line breaks and tabs are kept.
+ */
+export function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function renderTable(columns: readonly Column[], rawRows: readonly (readonly string[])[]): string {
+  const rows = rawRows.map((r) => r.map((c) => escapeControls(c)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] ?? '').length)));
   const pad = (s: string, i: number) => (columns[i]!.align === 'right' ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
   const line = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
