@@ -18,7 +18,7 @@ export function isIsoDate(s: string): boolean {
   const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
   const mo = digit(s, 5) * 10 + digit(s, 6);
   const d = digit(s, 8) * 10 + digit(s, 9);
-  if (y < 0) return false;
+  if (y < 1) return false;
   if (mo < 1 || mo > 12 || d < 1) return false;
   return d <= daysInMonth(y, mo);
 }
@@ -37,9 +37,21 @@ function fromUtc(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The calendar date `n` days after `iso` (n may be negative). */
+/** The first and last days incent's calendar knows; an open end is written as the last. */
+export const FIRST_DAY = '0001-01-01';
+export const LAST_DAY = '9999-12-31';
+
+/**
+ * The calendar date `n` days after `iso` (n may be negative), kept within
+ * FIRST_DAY..LAST_DAY: a result past either end is that end (JavaScript would write the
+ * year 10000 as `+010000`, which sorts before every date).
+ */
 export function plusDays(iso: string, n: number): string {
-  return fromUtc(addDays(toUtc(iso), n));
+  const d = addDays(toUtc(iso), n);
+  const y = d.getUTCFullYear();
+  if (y > 9999) return LAST_DAY;
+  if (y < 1) return FIRST_DAY;
+  return fromUtc(d);
 }
 
 /** Whole calendar days from `a` to `b` (positive when b is later). */

@@ -3,12 +3,12 @@
  * Reads YAML files (a folder: every *.yaml / *.yml in it), their rate-card CSVs, and
  * runs the schema and semantic checks.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { parseCampaign, tooLarge, MAX_CAMPAIGN_BYTES } from './parse.js';
 import { earningOf, resolveCampaign } from './resolve.js';
-import { inlineRateCard, parseRateCard, type RateCard } from './rate-card.js';
+import { FORMULA_RE, inlineRateCard, parseRateCard, type RateCard } from './rate-card.js';
 import { runChecks } from './checks.js';
 import type { Campaign } from './model.js';
 
@@ -39,7 +39,39 @@ function readText(file: string, maxBytes: number): { text?: string; diagnostic?:
   return { text };
 }
 
-export function loadCampaignFile(file: string): { campaign?: Campaign; diagnostics: Diagnostic[] } {
+/** A rate card CSV larger than this is refused (a rate card lists SKUs, not transactions). */
+export const MAX_RATE_CARD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The rate card a campaign names, confined to the rules tree the user pointed at: a
+ * relative path, inside `root` (after symbolic links), a regular file, size-limited.
+ * Anything else is refused without reading it, and the message never shows its content.
+ */
+function rateCardPath(ref: string, file: string, root: string): { path?: string; problem?: { message: string; expected: string } } {
+  const inside = `a relative path to a CSV file inside ${root}`;
+  if (isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref)) return { problem: { message: `the rate card path ${ref} is absolute`, expected: inside } };
+  const path = resolvePath(dirname(file), ref);
+  const within = (p: string, r: string) => {
+    const rel = relative(r, p);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  if (!within(path, resolvePath(root))) return { problem: { message: `the rate card path ${ref} leads out of the rules folder ${root}`, expected: inside } };
+  let real: string;
+  let st;
+  try {
+    real = realpathSync(path);
+    st = statSync(real);
+  } catch {
+    return { problem: { message: `the rate card ${ref} does not exist`, expected: `a CSV file at ${path}` } };
+  }
+  if (!within(real, realpathSync(resolvePath(root)))) return { problem: { message: `the rate card ${ref} is a link that leads out of the rules folder ${root}`, expected: inside } };
+  if (!st.isFile()) return { problem: { message: `the rate card ${ref} is not a regular file`, expected: inside } };
+  if (st.size > MAX_RATE_CARD_BYTES) return { problem: { message: `the rate card ${ref} is ${st.size} bytes, over the ${MAX_RATE_CARD_BYTES}-byte limit`, expected: 'a rate card CSV of SKUs and rates' } };
+  return { path: real };
+}
+
+/** `root`: the folder given to --rules, or the campaign file's own folder (rate cards stay inside it). */
+export function loadCampaignFile(file: string, root = dirname(file)): { campaign?: Campaign; diagnostics: Diagnostic[] } {
   const { text, diagnostic } = readText(file, MAX_CAMPAIGN_BYTES);
   if (diagnostic || text === undefined) return { diagnostics: [diagnostic!] };
   const parsed = parseCampaign(text, file);
@@ -53,21 +85,26 @@ export function loadCampaignFile(file: string): { campaign?: Campaign; diagnosti
     const ref = method.rateCardRef(cfg);
     if (ref === undefined) continue;
     if (typeof ref === 'string') {
-      const cardFile = resolvePath(dirname(file), ref);
-      let text: string;
-      try {
-        text = readFileSync(cardFile, 'utf8');
-      } catch {
+      const where = rateCardPath(ref, file, root);
+      let text: string | undefined;
+      if (where.path) {
+        try {
+          text = readFileSync(where.path, 'utf8');
+        } catch {
+          where.problem = { message: `the rate card ${ref} cannot be read`, expected: 'a readable CSV file' };
+        }
+      }
+      if (text === undefined) {
         const at = parsed.locate(['services', name, key, 'rates']);
         diagnostics.push({
-          code: 'RATE_CARD_NOT_FOUND',
+          code: where.path ? 'RATE_CARD_UNREADABLE' : /does not exist/.test(where.problem?.message ?? '') ? 'RATE_CARD_NOT_FOUND' : 'RATE_CARD_PATH',
           severity: 'error',
           file,
           line: at?.line,
           column: at?.column,
-          message: `the rate card ${ref} of ${name} does not exist`,
-          expected: `a CSV file at ${cardFile}`,
-          found: 'no file',
+          message: `${where.problem?.message ?? 'unreadable'} (service ${name})`,
+          expected: where.problem?.expected,
+          found: ref,
         });
         continue;
       }
@@ -76,6 +113,11 @@ export function loadCampaignFile(file: string): { campaign?: Campaign; diagnosti
       rateCards.set(name, card);
     } else {
       const at = parsed.locate(['services', name, key, 'rates']);
+      for (const sku of Object.keys(ref)) {
+        if (!FORMULA_RE.test(sku)) continue;
+        const k = parsed.locate(['services', name, key, 'rates', sku], true) ?? at;
+        diagnostics.push({ code: 'RATE_CARD_FORMULA', severity: 'error', file, line: k?.line, column: k?.column, field: `services.${name}.${key}.rates`, message: 'a SKU that starts like a spreadsheet formula is refused', expected: 'a SKU id', found: sku });
+      }
       rateCards.set(name, inlineRateCard(ref, file, at?.line ?? 1));
     }
   }
@@ -98,8 +140,14 @@ export function loadCampaigns(paths: readonly string[]): LoadResult {
     if (files.length === 0) {
       diagnostics.push({ code: 'NO_CAMPAIGNS', severity: 'error', file: p, message: 'no *.yaml or *.yml campaign files in this folder' });
     }
+    let root = p;
+    try {
+      if (!statSync(p).isDirectory()) root = dirname(p);
+    } catch {
+      root = dirname(p);
+    }
     for (const f of files) {
-      const r = loadCampaignFile(f);
+      const r = loadCampaignFile(f, root);
       diagnostics.push(...r.diagnostics);
       if (r.campaign) campaigns.push(r.campaign);
     }

@@ -58,11 +58,13 @@ export function parseCampaign(text: string, file: string): ParsedCampaign {
 
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const pos = (offset: number) => lineCounter.linePos(offset);
+  // The yaml package's warnings (an unresolved tag such as !money or !!js/function, an
+  // unknown directive) mean the document would not be read as written: errors here.
   for (const err of [...doc.errors, ...doc.warnings]) {
     const p = pos(err.pos[0]);
     diagnostics.push({
-      code: err.code === 'DUPLICATE_KEY' ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
-      severity: doc.errors.includes(err) ? 'error' : 'warning',
+      code: err.code === 'DUPLICATE_KEY' ? 'YAML_DUPLICATE_KEY' : err.code === 'TAG_RESOLVE_FAILED' ? 'YAML_UNKNOWN_TAG' : 'YAML_SYNTAX',
+      severity: 'error',
       file,
       line: p.line,
       column: p.col,

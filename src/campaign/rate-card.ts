@@ -31,7 +31,8 @@ export function cardSkus(card: RateCard): Set<string> {
   return new Set([...card.values()].map((e) => e.sku));
 }
 
-const FORMULA_RE = /^[=+\-@\t\r]/;
+/** A cell a spreadsheet would run as a formula. */
+export const FORMULA_RE = /^[=+\-@\t\r]/;
 
 /** Parses a rate-card CSV (`sku,rate` plus optional `service,description,workload`). Pure. */
 export function parseRateCard(text: string, file: string): { card: RateCard; diagnostics: Diagnostic[] } {
@@ -66,7 +67,7 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
       column: 1,
       message: 'a rate card needs the columns sku and rate',
       expected: 'sku,rate[,service,description]',
-      found: header.join(',') || '(empty file)',
+      found: header.join(',').slice(0, 200) || '(empty file)',
     });
     return { card, diagnostics };
   }

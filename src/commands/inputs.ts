@@ -7,7 +7,7 @@ import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
 import { isIsoDate } from '../dates.js';
 import { Evaluator, MissingQuantityError } from '../engine/evaluate.js';
-import { DuplicateCountError, FxNeededError } from '../engine/accumulate.js';
+import { DuplicateCountError, FxNeededError, UnitOverflowError } from '../engine/accumulate.js';
 import { ClaimBook } from '../engine/claims.js';
 import { EligibilityBook } from '../engine/eligibility.js';
 import type { PerActiveUser } from '../engine/earn/per-active-user.js';
@@ -243,6 +243,9 @@ function toInputError(e: unknown, fxFile: string | undefined, usageFile: string 
         found: `${e.first.value} on line ${e.first.line} and ${e.second.value} on line ${e.second.line}`,
       },
     ]);
+  }
+  if (e instanceof UnitOverflowError) {
+    return new InvalidInputError([{ code: 'UNITS_OVERFLOW', severity: 'error', file: 'transactions', message: `${e.message}: refused rather than rounded`, expected: `sums of seats up to ${Number.MAX_SAFE_INTEGER}`, found: 'a larger sum' }]);
   }
   if (e instanceof FxMissingError) {
     return new InvalidInputError([

@@ -10,6 +10,23 @@ import type { Campaign, ServiceDef } from '../campaign/model.js';
 import type { TxRow } from './types.js';
 
 const NO_UNITS: ReadonlyMap<string, number> = new Map();
+/** A sum of seats past 2^53 - 1 that a number cannot hold exactly: refused, never rounded. */
+export class UnitOverflowError extends Error {
+  constructor() {
+    super(`a sum of seats passes ${Number.MAX_SAFE_INTEGER} (2^53 - 1) and cannot be counted exactly`);
+  }
+}
+
+/**
+ * a + b for whole numbers of seats, exact or refused: when both are safe integers, the
+ * float sum is exact whenever the true sum is safe, and is not safe when it is not.
+ */
+export function addUnitsExactly(a: number, b: number): number {
+  const t = a + b;
+  if (!Number.isSafeInteger(t)) throw new UnitOverflowError();
+  return t;
+}
+
 /** A service with at most this many named SKUs keeps units by SKU in columns. */
 const SKU_COLUMNS = 16;
 
@@ -149,7 +166,7 @@ export class ServiceTable {
   }
 
   addUnits(s: number, sku: string, units: number): void {
-    this.unitsOf.set(s, this.unitsOf.get(s) + units);
+    this.unitsOf.set(s, addUnitsExactly(this.unitsOf.get(s), units));
     const k = this.skuColumn?.get(sku);
     if (k !== undefined) {
       const t = this.skuUnits.get(s, k) + units;
@@ -157,7 +174,7 @@ export class ServiceTable {
     }
     const e = this.extraOf(s);
     e.bySku ??= new Map();
-    e.bySku.set(sku, (e.bySku.get(sku) ?? 0) + units);
+    e.bySku.set(sku, addUnitsExactly(e.bySku.get(sku) ?? 0, units));
   }
 
   addRevenue(s: number, c: Campaign, r: TxRow): void {

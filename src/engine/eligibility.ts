@@ -34,7 +34,7 @@ export class EligibilityBook {
     let day = start;
     for (const s of list) {
       if (s.from > day) break;
-      if (s.to === null) return null;
+      if (s.to === null || s.to >= end) return null;
       if (s.to >= day) day = plusDays(s.to, 1);
       if (day > end) return null;
     }

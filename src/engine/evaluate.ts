@@ -6,7 +6,7 @@
 import { Decimal, formatMoney, ZERO, type FxTable } from '../money/index.js';
 import { isUsageService, type Campaign, type ServiceDef } from '../campaign/model.js';
 import { plusDays } from '../dates.js';
-import { Interner, ServiceTable, type CustomerAcc } from './accumulate.js';
+import { addUnitsExactly, Interner, ServiceTable, type CustomerAcc } from './accumulate.js';
 import { NetNewBook } from './net-new.js';
 import type { ClaimBook } from './claims.js';
 import { creditRow, creditUsage } from './credit.js';
@@ -205,7 +205,7 @@ export class CampaignRun {
    */
   add(r: TxRow, file?: string, tell?: AtOnce): boolean {
     if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
-      this.paidSeats.set(r.customerId, (this.paidSeats.get(r.customerId) ?? 0) + r.quantity);
+      this.paidSeats.set(r.customerId, addUnitsExactly(this.paidSeats.get(r.customerId) ?? 0, r.quantity));
     }
     // A campaign that pays only on usage reads transactions.csv as its directory of
     // customers and subscriptions; its rows are usage.csv's.
@@ -504,7 +504,7 @@ export class CampaignRun {
         if (acc.rows === 0) continue;
         const rev = def.method.measure === 'revenue' ? acc.revenueIn(c, this.opts.fx) : ZERO;
         const active = usage ? acc.active(usage.metrics) : undefined;
-        const customerUnits = active ? [...active.values()].reduce((a, b) => a + b, 0) : acc.units;
+        const customerUnits = active ? [...active.values()].reduce(addUnitsExactly, 0) : acc.units;
         const belowClaimMinimum = this.paidSeats !== null && (this.paidSeats.get(acc.customerId) ?? 0) < c.claims!.minPaidSeats!;
         const reason =
           (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ??
@@ -527,7 +527,7 @@ export class CampaignRun {
         }
         measures.push(measure);
         qualifyingRows.push(acc.rows);
-        units += customerUnits;
+        units = addUnitsExactly(units, customerUnits);
         revenue = revenue.plus(rev);
       }
       const needed = customersNeeded(def.qualify?.customers);

@@ -1,3 +1,4 @@
+import { addUnitsExactly } from '../accumulate.js';
 import { z } from 'zod';
 import { Decimal, ZERO } from '../../money/index.js';
 import { count, nonNegativeDecimal } from '../../campaign/fields.js';
@@ -55,7 +56,7 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
     for (const c of customers) {
       const skus = [...c.unitsBySku.keys()].sort();
       let customerUnits = 0;
-      for (const sku of skus) customerUnits += Math.max(0, c.unitsBySku.get(sku) ?? 0);
+      for (const sku of skus) customerUnits = addUnitsExactly(customerUnits, Math.max(0, c.unitsBySku.get(sku) ?? 0));
       const allowed = cfg.per === 'customer' ? limit(cfg, customerUnits) : customerUnits;
       // Per-customer limits trim the customer's units, SKU by SKU in SKU order.
       let left = allowed;
