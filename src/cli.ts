@@ -372,6 +372,8 @@ const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EROFS
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    // Test hook: an internal error on purpose, to test exit 70 and --debug.
+    if (process.env.INCENT_TEST_CRASH === '1') throw new Error('a crash on purpose (INCENT_TEST_CRASH=1)');
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (e) {

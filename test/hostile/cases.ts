@@ -1,0 +1,310 @@
+/**
+ * The hostile-input table: each case changes a copy of the demo (fixtures/demo and
+ * rules/) the way a careless or adversarial user would, runs the built binary, and
+ * states the outcome: exit code, what stderr/stdout must say, and which files must
+ * not exist afterwards (no partial output, no temporary file).
+ *
+ * Amounts are the demo's, worked out by hand in the README's walk-through:
+ * Contoso (1000001) in Power Up = $1,162 O365 + $25,000 D365 (capped) + $716.40 Azure
+ * = $26,878.40; Tailspin (1000004) as indirect provider = 40 x 4 + 25 x 6 = $310.00.
+ */
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface World {
+  /** Folder holding data/ (a copy of fixtures/demo) and rules/ (a copy of rules/). */
+  dir: string;
+  data: string;
+  rules: string;
+  tx: string;
+}
+
+export interface HostileCase {
+  name: string;
+  /** Changes the copy; returns the command line (paths inside `w`). */
+  setup(w: World): string[];
+  exit: number;
+  stderr?: (string | RegExp)[];
+  /** Things stderr must never show (e.g. another file's content). */
+  stderrNot?: (string | RegExp)[];
+  stdout?: (string | RegExp)[];
+  stdoutNot?: (string | RegExp)[];
+  /** Paths (relative to w.dir) that must not exist after the run. */
+  absent?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Further checks after the run. */
+  after?(w: World, out: { stdout: string; stderr: string }): void;
+}
+
+const POWER_UP = (w: World) => ['calc', '--rules', join(w.rules, 'csp-power-up-2017.yaml'), '--data', w.data];
+const lines = (w: World) => readFileSync(w.tx, 'utf8').replace(/\r\n/g, '\n').trimEnd().split('\n');
+const rewrite = (w: World, f: (ls: string[]) => string[], end = '\n') => writeFileSync(w.tx, f(lines(w)).join(end) + end);
+const campaign = (w: World, name: string, text: string) => {
+  writeFileSync(join(w.rules, name), text);
+  return join(w.rules, name);
+};
+const MINI = (rates: string) => `id: mini
+currency: USD
+period: { start: 2017-01-01, end: 2017-12-31 }
+as_of: 2017-12-31
+services:
+  O365:
+    per_unit:
+      rates: ${rates}
+`;
+
+export const CASES: HostileCase[] = [
+  // ---- 2. input is read exactly, or refused
+  {
+    name: 'a CRLF header with LF and CR rows: every row read, same figures',
+    setup(w) {
+      const ls = lines(w);
+      const ends = ['\r\n', '\n', '\r'];
+      writeFileSync(w.tx, ls.map((l, i) => l + (i === 0 ? '\r\n' : ends[i % 3])).join(''));
+      return [...POWER_UP(w), '--format', 'json'];
+    },
+    exit: 0,
+    // 69 rows read (all of them), Contoso $26,878.40 as with LF only
+    stdout: ['"read": 69', /"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
+  {
+    name: 'a row with a field missing is an error with the counts, not a shifted quantity',
+    setup(w) {
+      rewrite(w, (ls) => ls.map((l, i) => (i === 9 ? l.replace(/,[^,]*$/, '') : l)));
+      return [...POWER_UP(w), '--out', join(w.dir, 'out.json')];
+    },
+    exit: 1,
+    stderr: [/transactions\.csv:10: error CSV_FIELD_COUNT: expected 15 fields, found 14/],
+    absent: ['out.json'],
+  },
+  {
+    name: 'invalid UTF-8 names file, line, column and byte offset, and suggests the encoding',
+    setup(w) {
+      const buf = readFileSync(w.tx);
+      const at = buf.indexOf('C102');
+      writeFileSync(w.tx, Buffer.concat([buf.subarray(0, at + 4), Buffer.from([0xe9]), buf.subarray(at + 4)]));
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [/transactions\.csv:3: customer_id: error CSV_ENCODING: not valid UTF-8 at byte \d+/, '--encoding windows-1252'],
+  },
+  {
+    name: 'a windows-1252 file is read with --encoding windows-1252',
+    setup(w) {
+      const text = readFileSync(w.tx, 'utf8').replace('Contoso', 'Contosó');
+      writeFileSync(w.tx, Buffer.from(text, 'latin1'));
+      return [...POWER_UP(w), '--encoding', 'windows-1252', '--format', 'json'];
+    },
+    exit: 0,
+    stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
+  {
+    name: 'a NUL byte in a cell is an error naming its line and column',
+    setup(w) {
+      rewrite(w, (ls) => ls.map((l, i) => (i === 6 ? l.replace('1000001', '1000001\u0000') : l)));
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [/transactions\.csv:7: partner_id: error CSV_NUL/],
+  },
+  {
+    name: 'two columns of one name are an error naming both',
+    setup(w) {
+      rewrite(w, (ls) => ls.map((l, i) => (i === 0 ? `${l},quantity` : `${l},`)));
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [/transactions\.csv:1: quantity: error DUPLICATE_COLUMN: the header names quantity twice: column 12 \("quantity"\) and column 16/],
+  },
+  {
+    name: 'a seat-based row without quantity is an error, not 0 seats',
+    setup(w) {
+      // T1001 is O365 (per seat): its quantity 10 removed
+      rewrite(w, (ls) => ls.map((l) => (l.startsWith('T1001,') ? l.replace(',paid,10,', ',paid,,') : l)));
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [/transactions\.csv:2: quantity: error INVALID_ROW: quantity is required: service O365 counts seats/],
+  },
+  {
+    name: "PowerShell's #TYPE line and a header repeated mid-file are skipped: same figures",
+    setup(w) {
+      const ls = lines(w);
+      writeFileSync(w.tx, ['#TYPE System.Management.Automation.PSCustomObject', ...ls.slice(0, 30), ls[0], ...ls.slice(30)].join('\n') + '\n');
+      return [...POWER_UP(w), '--format', 'json'];
+    },
+    exit: 0,
+    stdout: ['"read": 69', /"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
+  {
+    name: 'an unknown --encoding is a wrong command line',
+    setup: (w) => [...POWER_UP(w), '--encoding', 'klingon'],
+    exit: 2,
+    stderr: ['unknown encoding "klingon"'],
+  },
+
+  // ---- 3. a campaign is loaded whole or refused
+  {
+    name: 'an unresolved YAML tag refuses the campaign in calc (the run does not go on without it)',
+    setup(w) {
+      const f = join(w.rules, 'csp-power-up-2017.yaml');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('currency: USD', 'currency: !money USD'));
+      return ['calc', '--rules', w.rules, '--data', w.data];
+    },
+    exit: 1,
+    stderr: [/csp-power-up-2017\.yaml:\d+:\d+: error YAML_UNKNOWN_TAG/],
+  },
+  {
+    name: 'a !!js/function tag fails validate',
+    setup: (w) => ['validate', campaign(w, 'evil.yaml', MINI('{ E3: !!js/function "function () { return 1 }" }'))],
+    exit: 1,
+    stdout: [/evil\.yaml:8:\d+/],
+  },
+  {
+    name: 'a rate card outside the rules tree (/proc/self/environ) is refused and never echoed',
+    setup: (w) => ['validate', campaign(w, 'leak.yaml', MINI('/proc/self/environ')), '--format', 'github'],
+    exit: 1,
+    stdout: ['RATE_CARD_PATH', 'is absolute'],
+    stdoutNot: ['PATH=', 'HOME='],
+    env: { SECRET_TOKEN: 'hunter2' },
+    after(_w, out) {
+      if (out.stdout.includes('hunter2') || out.stderr.includes('hunter2')) throw new Error('the environment leaked');
+    },
+  },
+  {
+    name: 'a rate card /dev/zero is refused at once',
+    setup: (w) => ['validate', campaign(w, 'zero.yaml', MINI('/dev/zero'))],
+    exit: 1,
+    stdout: ['RATE_CARD_PATH'],
+  },
+  {
+    name: 'a rate card that leads out of the rules folder with .. is refused',
+    setup(w) {
+      writeFileSync(join(w.dir, 'outside.csv'), 'sku,rate\nE3,10\n');
+      return ['validate', campaign(w, 'up.yaml', MINI('../outside.csv'))];
+    },
+    exit: 1,
+    stdout: ['leads out of the rules folder'],
+  },
+  {
+    name: 'an inline rate card SKU that starts like a formula is refused',
+    setup: (w) => ['validate', campaign(w, 'formula.yaml', MINI('{ "=HYPERLINK(1)": 10 }'))],
+    exit: 1,
+    stdout: ['RATE_CARD_FORMULA', '=HYPERLINK(1)'],
+  },
+
+  // ---- 4. dates and numbers at the edges
+  {
+    name: 'an eligibility span ending 9999-12-31 is met: Tailspin still earns $310.00',
+    setup(w) {
+      const f = join(w.data, 'eligibility.csv');
+      writeFileSync(f, readFileSync(f, 'utf8').replace(/^(1000004,[a-z_]+,2017-07-01,)$/gm, '$19999-12-31'));
+      return ['calc', '--rules', join(w.rules, 'csp-indirect-provider.yaml'), '--data', w.data, '--format', 'json'];
+    },
+    exit: 0,
+    // 40 x 4 + 25 x 6 = 310.00
+    stdout: [/"partnerId": "1000004",\s*"name": "Tailspin Distribution",\s*"status": "payable"[\s\S]*?"payout": "310.00"/],
+  },
+  {
+    name: 'seats summing past 2^53 are refused, not rounded',
+    setup(w) {
+      appendFileSync(w.tx, 'TBIG1,2017-03-01,1000001,,C101,US,CFQ7TTC0LF8Q:0001,O365,CSP,S1001,paid,9007199254740991,,,\n');
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: ['UNITS_OVERFLOW', '9007199254740991'],
+  },
+
+  // ---- 5. outputs never clobber
+  {
+    name: '--explain naming an existing folder is refused; the folder is untouched',
+    setup(w) {
+      mkdirSync(join(w.dir, 'traces'));
+      writeFileSync(join(w.dir, 'traces', 'keep.txt'), 'keep');
+      return [...POWER_UP(w), '--explain', join(w.dir, 'traces')];
+    },
+    exit: 1,
+    stderr: ['--explain', 'is a folder'],
+    after(w) {
+      if (readFileSync(join(w.dir, 'traces', 'keep.txt'), 'utf8') !== 'keep') throw new Error('the folder was touched');
+    },
+  },
+  {
+    name: '--out naming an input file is refused; the input is unchanged',
+    setup: (w) => [...POWER_UP(w), '--out', w.tx],
+    exit: 1,
+    stderr: ["is one of the run's input files"],
+    after(w) {
+      if (!readFileSync(w.tx, 'utf8').startsWith('transaction_id,')) throw new Error('the input was replaced');
+    },
+  },
+  {
+    name: '--out and --explain naming one file are refused',
+    setup: (w) => [...POWER_UP(w), '--out', join(w.dir, 'x.csv'), '--explain', join(w.dir, 'x.csv')],
+    exit: 1,
+    stderr: ['is also --out'],
+    absent: ['x.csv'],
+  },
+  {
+    name: '--out in a folder that does not exist is refused before the run',
+    setup: (w) => [...POWER_UP(w), '--out', join(w.dir, 'no', 'such', 'out.json')],
+    exit: 1,
+    stderr: ['does not exist'],
+  },
+  {
+    name: 'an ANSI escape in a partner name reaches the terminal as visible text',
+    setup(w) {
+      const f = join(w.data, 'partners.csv');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('Contoso Cloud', 'Contoso \u001b[31mCloud\u001b[0m'));
+      return POWER_UP(w);
+    },
+    exit: 0,
+    stdout: ['Contoso \\x1b[31mCloud'],
+    stdoutNot: ['\u001b'],
+  },
+
+  // ---- 6. exit codes
+  {
+    name: 'a date that does not exist in --as-of is a wrong command line',
+    setup: (w) => [...POWER_UP(w), '--as-of', '2017-02-30'],
+    exit: 2,
+    stderr: ['not a calendar date'],
+  },
+  {
+    name: 'a bad --period is a wrong command line',
+    setup: (w) => ['payout', 'run', '--period', '2017-13', '--rules', w.rules, '--data', w.data, '--ledger', join(w.dir, 'l.db')],
+    exit: 2,
+    stderr: ['not a month'],
+    absent: ['l.db'],
+  },
+  {
+    name: 'a bad --busy-timeout is a wrong command line',
+    setup: (w) => ['payout', 'run', '--period', '2017-09', '--busy-timeout', 'soon', '--rules', w.rules, '--data', w.data, '--ledger', join(w.dir, 'l.db')],
+    exit: 2,
+    stderr: ['not a number of milliseconds'],
+  },
+  {
+    name: 'an internal error exits 70 without a stack',
+    setup: (w) => POWER_UP(w),
+    env: { INCENT_TEST_CRASH: '1' },
+    exit: 70,
+    stderr: ['incent: internal error: a crash on purpose', '--debug'],
+    stderrNot: [/\n\s+at /],
+  },
+  {
+    name: 'an internal error with --debug prints the stack',
+    setup: (w) => [...POWER_UP(w), '--debug'],
+    env: { INCENT_TEST_CRASH: '1' },
+    exit: 70,
+    stderr: [/\n\s+at /],
+  },
+
+  // ---- 1. the ledger: a mistyped path
+  {
+    name: 'a mistyped --ledger is refused and no file is created',
+    setup: (w) => ['payout', 'list', '--ledger', join(w.dir, 'payuots.db')],
+    exit: 1,
+    stderr: ['no ledger at', 'incent payout init'],
+    absent: ['payuots.db'],
+  },
+];
