@@ -456,7 +456,11 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
   for (const plan of plans.values()) {
     // Within a day, the latest id gives first: the service cap, then the campaign cap.
     const byDay = new Map<string, TraceEvent[]>();
-    for (const e of plan.held) byDay.set(e.date!, [...(byDay.get(e.date!) ?? []), e]);
+    for (const e of plan.held) {
+      const list = byDay.get(e.date!);
+      if (list) list.push(e);
+      else byDay.set(e.date!, [e]);
+    }
     for (const [day, list] of byDay) {
       list.sort(order);
       for (const e of list) {
