@@ -1,4 +1,4 @@
-/** Why a row was not used. Names fixed by spec/cli.md; extended where noted. */
+/** Why a row was not used. The names are a published contract (the JSON output and the trace carry them); extended where noted. */
 export const REASONS = [
   'OUTSIDE_PERIOD',
   'AFTER_AS_OF',

@@ -1,6 +1,6 @@
 /**
  * Where transaction rows come from: one or more files, each canonical
- * (spec/inputs.md), a Partner Center export (a preset), or another layout through a
+ * (incent's own columns), a Partner Center export (a preset), or another layout through a
  * --columns mapping. Streaming layouts are read once. Billing layouts (seat
  * subscriptions) are read twice: first to rebuild each subscription's seats per charge
  * cycle, then to hand each line to the engine with its share of the seat change.

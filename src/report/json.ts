@@ -1,4 +1,4 @@
-/** calc --format json: the shape in spec/cli.md, money as strings with minor-unit digits. */
+/** calc --format json: the published shape (docs and README), money as strings with minor-unit digits. */
 import { formatMoney } from '../money/index.js';
 import type { CalcResult, CampaignResult, PartnerResult } from '../engine/types.js';
 

@@ -62,7 +62,7 @@ export function detect(file: string, names: readonly string[], named?: string): 
     file,
     names,
     `the header lacks the required column${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}, and no preset matches it (no --columns mapping was given)${closest.length ? `; closest presets: ${closest.join(', ')}` : ''}`,
-    `canonical columns ${TX_REQUIRED.join(', ')} (spec/inputs.md), a Partner Center export, or --columns mapping.yaml`,
+    `canonical columns ${TX_REQUIRED.join(', ')} (see the README), a Partner Center export, or --columns mapping.yaml`,
   );
 }
 

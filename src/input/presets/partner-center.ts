@@ -1,5 +1,5 @@
 /**
- * Partner Center export layouts (spec/partner-center.md): the legacy licence-based
+ * Partner Center export layouts: the legacy licence-based
  * reconciliation file, the new-commerce invoice reconciliation file, and the
  * new-commerce daily-rated usage file. Headers match case-insensitively, with the
  * documented aliases (MPNID, ResellerMpnId, ResellerMPNID).
