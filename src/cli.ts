@@ -85,6 +85,8 @@ function addInputOptions(cmd: Command): Command {
     .addOption(new Option('--preset <name>', 'layout of the transactions files (default: detected from the header)').choices([...PRESET_NAMES]))
     .option('--columns <file>', 'YAML mapping of another export onto the canonical columns')
     .option('--encoding <name>', 'encoding of the CSV inputs when not UTF-8: windows-1252, latin1, utf-16le, ... (default: UTF-8, or UTF-16 with a BOM)', parseEncoding)
+    .addOption(new Option('--date-format <format>', 'how the exports write dates, when incent cannot tell (day-first files, or no day above 12)').choices(['M/D/YYYY', 'D/M/YYYY', 'YYYY-MM-DD', 'D.M.YYYY', 'YYYYMMDD']))
+    .option('--decimal-comma', 'export amounts are written with a decimal comma (150,12)')
     .option('--charge-types <file>', 'YAML map of extra Partner Center ChargeType values: positive | negative | ignore')
     .addOption(new Option('--on-invalid <mode>', 'strict: an invalid row stops the run; skip: set it aside').choices(['strict', 'skip']).default('strict'))
     .option('--rejects <file>', 'with --on-invalid skip: write the rows set aside here, with line and reason')
@@ -103,6 +105,8 @@ function runOptions(o: Record<string, unknown>): RunOptions {
     columns: o.columns as string | undefined,
     chargeTypes: o.chargeTypes as string | undefined,
     encoding: o.encoding as string | undefined,
+    dateFormat: o.dateFormat as RunOptions['dateFormat'],
+    decimalComma: o.decimalComma === true ? true : undefined,
     onInvalid: o.onInvalid as 'strict' | 'skip',
     rejectsFile: o.rejects as string | undefined,
     partners: o.partners as string | undefined,

@@ -22,6 +22,7 @@ import { readClaims, readEligibility, readFx, readPartners, readRegistrations } 
 import { streamTransactions } from '../input/source.js';
 import { RejectsFile } from '../input/rejects.js';
 import { loadMapping, type Mapping } from '../input/presets/mapping.js';
+import type { DateFormat } from '../input/presets/us-date.js';
 import { loadChargeTypes, type ChargeClass } from '../input/presets/charge-types.js';
 import { KNOWN_METRICS, KNOWN_WORKLOADS, UsageReader } from '../input/usage.js';
 
@@ -39,6 +40,10 @@ export interface RunOptions extends InputFlags {
   rejectsFile?: string;
   /** --encoding NAME for every CSV input (default: UTF-8, or UTF-16 with a BOM). */
   encoding?: string;
+  /** --date-format: how exports write their dates (default: each preset's, checked). */
+  dateFormat?: DateFormat;
+  /** --decimal-comma: export amounts written 150,12. */
+  decimalComma?: boolean;
   /** Bytes of transactions read so far (progress bar). */
   onBytes?: (bytes: number) => void;
   asOf?: string;
@@ -128,7 +133,7 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
 
     const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });
     const files = paths.transactionFiles!;
-    const source = sourceOptions(opts);
+    const source = { ...sourceOptions(opts), skuSpelling: skuSpelling(campaigns) };
     const layouts = await streamTransactions(
       files,
       { ...source, rejects, onBytes: opts.onBytes },
@@ -183,8 +188,30 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
   }
 }
 
+/**
+ * The campaigns' SKUs by lower-case spelling (SKU and offer ids are case-insensitive):
+ * a row's SKU that differs only in case takes the rate card's spelling. A SKU two
+ * cards spell differently keeps each row's own spelling.
+ */
+function skuSpelling(campaigns: readonly Campaign[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const clash = new Set<string>();
+  for (const c of campaigns) {
+    for (const s of c.services) {
+      for (const sku of s.skus ?? []) {
+        const k = sku.toLowerCase();
+        const had = out.get(k);
+        if (had !== undefined && had !== sku) clash.add(k);
+        else out.set(k, sku);
+      }
+    }
+  }
+  for (const k of clash) out.delete(k);
+  return out;
+}
+
 /** --preset, --columns and --charge-types, loaded; their problems are the run's. */
-function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; chargeTypes: Map<string, ChargeClass>; csv: CsvSettings } {
+function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; chargeTypes: Map<string, ChargeClass>; csv: CsvSettings; dateFormat?: DateFormat; decimalComma?: boolean } {
   const errors: Diagnostic[] = [];
   let mapping: Mapping | undefined;
   if (opts.columns) {
@@ -195,7 +222,7 @@ function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; 
   const ct = loadChargeTypes(opts.chargeTypes);
   errors.push(...ct.diagnostics);
   if (errors.length) throw new InvalidInputError(errors);
-  return { preset: opts.preset, mapping, chargeTypes: ct.map, csv: { encoding: opts.encoding } };
+  return { preset: opts.preset, mapping, chargeTypes: ct.map, csv: { encoding: opts.encoding }, dateFormat: opts.dateFormat, decimalComma: opts.decimalComma };
 }
 
 /** usage.csv, after every transactions row is in (usage is credited through them). */

@@ -20,7 +20,10 @@ import { sniffFile } from './sniff.js';
 import { CANONICAL_INDEX, TX_COLUMNS, TransactionReader, cell, placeName } from './transactions.js';
 import { detect, headerLookup, type BoundPreset } from './presets/index.js';
 import { bindMapping, mappingMissing, type Mapping } from './presets/mapping.js';
-import type { ChargeClass } from './presets/charge-types.js';
+import { chargeClass, type ChargeClass } from './presets/charge-types.js';
+import { IdCase } from './presets/id-case.js';
+import { wholeQuantity } from './presets/partner-center.js';
+import type { DateFormat } from './presets/us-date.js';
 
 export interface SourceOptions {
   /** --preset NAME: skip detection. */
@@ -33,6 +36,12 @@ export interface SourceOptions {
   rejects?: RejectSink;
   /** How to read the files (--encoding). */
   csv?: CsvSettings;
+  /** --date-format: how the exports write dates (default: each preset's, checked). */
+  dateFormat?: DateFormat;
+  /** --decimal-comma: amounts written 150,12. */
+  decimalComma?: boolean;
+  /** The campaigns' SKUs by lower-case spelling: a row's SKU that differs only in case takes the card's. */
+  skuSpelling?: ReadonlyMap<string, string>;
   /** Bytes read so far across the files (for a progress bar). */
   onBytes?: (bytes: number) => void;
 }
@@ -46,11 +55,11 @@ interface Plan {
   layout: { kind: 'canonical' } | { kind: 'bound'; bound: BoundPreset };
 }
 
-const INT_RE = /^[+-]?\d+$/;
 
 /** Reads just the header of each file and decides its layout; every problem at once. */
 function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
   const plans: Plan[] = [];
+  const ctx = { ids: new IdCase(), dateFormat: opts.dateFormat, decimalComma: opts.decimalComma };
   const errors: Diagnostic[] = [];
   for (const file of files) {
     let names: string[];
@@ -79,24 +88,29 @@ function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
     const d = detect(file, names, opts.preset);
     if ('code' in d) errors.push(d);
     else if (d.kind === 'canonical') plans.push({ file, layout: { kind: 'canonical' } });
-    else plans.push({ file, layout: { kind: 'bound', bound: d.preset.bind(headerLookup(names)) } });
+    else plans.push({ file, layout: { kind: 'bound', bound: d.preset.bind(headerLookup(names), ctx) } });
   }
   if (errors.length) throw new InvalidInputError(errors);
   return plans;
 }
 
-/** The layouts chosen, for the report (file -> preset name). */
-export function describeLayouts(files: readonly string[], opts: SourceOptions): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of planFiles(files, opts)) out[p.file] = p.layout.kind === 'canonical' ? 'canonical' : p.layout.bound.name;
-  return out;
-}
-
-/** One charge cycle of one subscription: its seats, and the line that carries the change. */
+/**
+ * The lines of one subscription that share a ChargeStartDate: a charge cycle, or a
+ * change inside one (a prorated purchase or cancel dated on the change day). Their
+ * seats, the latest ChargeEndDate, and the line that carries the seat change.
+ */
 interface Cycle {
   seats: number;
-  /** The first line of the cycle (file order): `fileIndex:line`. */
+  end: string;
+  /** The first line of the group (file order): `fileIndex:line`. */
   first: string;
+}
+
+/** Where a subscription was first seen, to refuse one subscription id under two customers. */
+interface SubscriptionHome {
+  customer: string;
+  file: string;
+  line: number;
 }
 
 /**
@@ -141,7 +155,7 @@ async function streamPlans(
     await readCsv(
       plan.file,
       (h: CsvHeader) => {
-        reader = bound ? presetReader(plan.file, bound, problems, ids) : new TransactionReader(plan.file, h.index, problems, ids);
+        reader = bound ? presetReader(plan.file, bound, problems, ids, opts.skuSpelling) : new TransactionReader(plan.file, h.index, problems, ids, undefined, opts.skuSpelling);
         reader.reuse = true;
         if (opts.rejects) reader.noIdCheck = true;
         if (!reader.ok) throw new InvalidInputError(problems.all());
@@ -153,11 +167,22 @@ async function streamPlans(
         }
         const canon = bound ? toCanonical(bound, rec, plan.file, line) : rec;
         // Only a canonical file's cells are the row's own text (presets and mappings make values).
-        feed(checked(opts, problems, rec, () => reader!.toRow(canon, line, plain && !bound)));
+        feed(
+          checked(opts, problems, rec, () => {
+            const keys = bound?.rowProblems?.(rec, plan.file, line);
+            if (keys?.length) {
+              for (const d of keys) problems.addDiagnostic(d);
+              return undefined;
+            }
+            return reader!.toRow(canon, line, plain && !bound);
+          }),
+        );
       },
       opts.onBytes,
       opts.csv,
     );
+    const dates = bound?.dateProblem?.(plan.file);
+    if (dates) problems.addDiagnostic(dates);
   }
   if (!opts.rejects) await confirmRepeats(ids, plans, problems, opts.csv);
   if (problems.count) throw new InvalidInputError(problems.all());
@@ -166,10 +191,11 @@ async function streamPlans(
   const billing = plans.filter((p) => p.layout.kind === 'bound' && p.layout.bound.billing);
   if (billing.length === 0) return layouts;
   const cycles = new Map<string, Map<string, Cycle>>();
+  const homes = new Map<string, SubscriptionHome>();
   const unknownTypes = new Map<string, { file: string; line: number; count: number; label: string }>();
   for (const [fi, plan] of billing.entries()) {
     const bound = (plan.layout as { bound: BoundPreset }).bound;
-    const probe = presetReader(plan.file, bound, problems, ids);
+    const probe = presetReader(plan.file, bound, problems, ids, opts.skuSpelling);
     await readCsv(
       plan.file,
       () => undefined,
@@ -184,6 +210,7 @@ async function streamPlans(
           return;
         }
         if (billingProblems(f, plan.file, line).length || sign === 0) return;
+        if (bound.rowProblems?.(rec, plan.file, line).length) return;
         // A line that will be set aside (or fail the run) cannot carry its cycle's change.
         const canon = toCanonical(bound, rec, plan.file, line);
         problems.capture = [];
@@ -192,17 +219,41 @@ async function streamPlans(
         } finally {
           problems.capture = null;
         }
-        let bySub = cycles.get(f.subscription);
-        if (!bySub) cycles.set(f.subscription, (bySub = new Map()));
+        // One subscription id under two customers: which customer's seats are they?
+        const home = homes.get(f.subscription);
+        if (!home) homes.set(f.subscription, { customer: f.customer, file: plan.file, line });
+        else if (home.customer !== f.customer) {
+          problems.addDiagnostic({
+            code: 'SUBSCRIPTION_TWO_CUSTOMERS',
+            severity: 'error',
+            file: plan.file,
+            line,
+            field: f.labels.subscription,
+            message: `subscription ${f.subscription} belongs to customer ${home.customer} on ${home.file === plan.file ? `line ${home.line}` : `${home.file}:${home.line}`} and to customer ${f.customer} here`,
+            expected: 'each subscription under one customer',
+            found: `${home.customer}, ${f.customer}`,
+          });
+          home.customer = f.customer;
+        }
+        // A fractional quantity (a one-time or usage line: 3.1618) carries revenue, not seats.
+        const whole = wholeQuantity(f.quantity);
+        const q = whole === null ? 0 : Number(whole) * sign;
+        const key = `${f.customer}\u0000${f.subscription}\u0000${f.subscriptionType}`;
+        let bySub = cycles.get(key);
+        if (!bySub) cycles.set(key, (bySub = new Map()));
         const c = bySub.get(f.cycleStart);
-        const q = Number(f.quantity) * sign;
-        if (c) c.seats += q;
-        else bySub.set(f.cycleStart, { seats: q, first: `${fi}:${line}` });
+        if (c) {
+          c.seats += q;
+          if (f.cycleEnd > c.end) c.end = f.cycleEnd;
+        } else bySub.set(f.cycleStart, { seats: q, end: f.cycleEnd, first: `${fi}:${line}` });
       },
       opts.onBytes,
       opts.csv,
     );
+    const dates = bound.dateProblem?.(plan.file);
+    if (dates) problems.addDiagnostic(dates);
   }
+  if (problems.count) throw new InvalidInputError(problems.all());
   if (unknownTypes.size && !opts.rejects) {
     throw new InvalidInputError(
       [...unknownTypes].map(([name, u]) => ({
@@ -217,21 +268,11 @@ async function streamPlans(
       })),
     );
   }
-  // The seat change of each cycle, carried by the cycle's first line.
-  const change = new Map<string, number>();
-  for (const bySub of cycles.values()) {
-    let prev = 0;
-    for (const start of [...bySub.keys()].sort()) {
-      const c = bySub.get(start)!;
-      const seats = Math.max(0, c.seats);
-      change.set(c.first, seats - prev);
-      prev = seats;
-    }
-  }
+  const change = seatChanges(cycles);
   cycles.clear();
   for (const [fi, plan] of billing.entries()) {
     const bound = (plan.layout as { bound: BoundPreset }).bound;
-    const reader = presetReader(plan.file, bound, problems, ids);
+    const reader = presetReader(plan.file, bound, problems, ids, opts.skuSpelling);
     current = plan.file;
     await readCsv(
       plan.file,
@@ -251,6 +292,7 @@ async function streamPlans(
               problems.add(plan.file, line, f.labels.chargeType, `unknown ChargeType "${f.chargeType}"`, 'a known ChargeType, or --charge-types FILE', show(f.chargeType));
             }
             for (const d of billingProblems(f, plan.file, line)) problems.addDiagnostic(d);
+            for (const d of bound.rowProblems?.(rec, plan.file, line) ?? []) problems.addDiagnostic(d);
             const row = reader.toRow(canon, line);
             return (problems.capture?.length ?? problems.count) === before ? row : undefined;
           }),
@@ -262,6 +304,33 @@ async function streamPlans(
   }
   if (problems.count) throw new InvalidInputError(problems.all());
   return layouts;
+}
+
+/**
+ * The seat change each group of lines carries, by its first line (`fileIndex:line`).
+ * Per (customer, subscription, subscription type), groups in ChargeStartDate order: a
+ * group that starts a new charge cycle sets the seats (every cycle repeats the full
+ * quantity, so it changes them by the difference from before); a group that starts
+ * inside the current cycle (on or before its ChargeEndDate) is a change on that day
+ * (a prorated purchase or cancel, a reversal and rebill) and moves the seats by its
+ * net quantity. Seats never go below zero.
+ */
+export function seatChanges(cycles: ReadonlyMap<string, ReadonlyMap<string, Cycle>>): Map<string, number> {
+  const change = new Map<string, number>();
+  for (const bySub of cycles.values()) {
+    let level = 0;
+    let cycleEnd = '';
+    for (const start of [...bySub.keys()].sort()) {
+      const g = bySub.get(start)!;
+      const inside = cycleEnd !== '' && start <= cycleEnd;
+      const next = Math.max(0, inside ? level + g.seats : g.seats);
+      change.set(g.first, next - level);
+      level = next;
+      if (!inside) cycleEnd = g.end;
+      else if (g.end > cycleEnd) cycleEnd = g.end;
+    }
+  }
+  return change;
 }
 
 /** Runs a row's validation; with a reject sink, a row with problems is set aside. */
@@ -280,8 +349,8 @@ function checked(opts: SourceOptions, problems: RowProblems, rec: readonly strin
   }
 }
 
-function presetReader(file: string, bound: BoundPreset, problems: RowProblems, ids: IdFilter): TransactionReader {
-  const reader = new TransactionReader(file, CANONICAL_INDEX, problems, ids, bound.labels);
+function presetReader(file: string, bound: BoundPreset, problems: RowProblems, ids: IdFilter, skuSpelling?: ReadonlyMap<string, string>): TransactionReader {
+  const reader = new TransactionReader(file, CANONICAL_INDEX, problems, ids, bound.labels, skuSpelling);
   if (bound.idFromLine) reader.noIdCheck = true;
   return reader;
 }
@@ -295,7 +364,7 @@ function toCanonical(bound: BoundPreset, rec: string[], file: string, line: numb
 
 /** The sign a billing line's seats count with: its amount's, else its ChargeType's. */
 function lineSign(f: { amount: string; chargeType: string }, types: ReadonlyMap<string, ChargeClass>): 1 | -1 | 0 | 'unknown' {
-  const cls = types.get(f.chargeType.trim().toLowerCase());
+  const cls = chargeClass(types, f.chargeType);
   if (cls === undefined) return 'unknown';
   if (cls === 'ignore') return 0;
   const a = f.amount.trim();
@@ -308,7 +377,7 @@ function billingProblems(f: { cycleStart: string; quantity: string; amount: stri
   const out: Diagnostic[] = [];
   const bad = (field: string, message: string, expected: string, found: string) => out.push({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
   if (!isIsoDate(f.cycleStart)) bad(f.labels.cycleStart, 'not a date', 'a date M/D/YYYY', show(f.cycleStart));
-  if (!INT_RE.test(f.quantity.trim())) bad(f.labels.quantity, 'not a whole number of seats', 'a whole number such as 5', show(f.quantity));
+  if (!DECIMAL_RE.test(f.quantity.trim())) bad(f.labels.quantity, 'not a number of seats', 'a whole number such as 5 (or 6.0); a fraction such as 3.1618 carries revenue only', show(f.quantity));
   if (f.amount.trim() !== '' && !DECIMAL_RE.test(f.amount.trim())) bad(f.labels.amount, 'not a number', 'a decimal amount such as 12.50 or -4', show(f.amount));
   return out;
 }

@@ -60,6 +60,8 @@ export class TransactionReader {
     readonly ids: IdFilter = new IdFilter(),
     /** Source column names for messages, when a preset maps another layout. */
     labels?: Partial<Record<Col, string>>,
+    /** The campaigns' SKUs by lower-case spelling: a SKU that differs only in case takes the card's spelling. */
+    private readonly skuSpelling?: ReadonlyMap<string, string>,
   ) {
     this.fileNo = ids.fileIndex(file);
     this.problems = labels ? problems.relabel((c) => (labels[c as Col] ? `${labels[c as Col]} (${c})` : c)) : problems;
@@ -87,7 +89,7 @@ export class TransactionReader {
     const date = get(at.date);
     const partnerId = get(at.partner_id);
     const customerId = get(at.customer_id);
-    const sku = get(at.sku);
+    const sku = this.skuSpelling ? this.respell(get(at.sku)) : get(at.sku);
     const licenseProgram = get(at.license_program);
     if (id === '' || date === '' || partnerId === '' || customerId === '' || sku === '' || licenseProgram === '') {
       for (const c of TX_REQUIRED) if (get(at[c]) === '') this.problems.add(file, line, c, `${c} is required`, `a value for ${c}`, '(empty)');
@@ -108,7 +110,10 @@ export class TransactionReader {
     let amountMicros: number | undefined | null = null;
     if (aText !== '') {
       amountMicros = parseMicros(aText);
-      if (amountMicros === null) this.problems.add(file, line, 'amount', 'amount is not a number', 'a decimal amount such as 1234.50 or -20', show(aText));
+      if (amountMicros === null) {
+        const comma = /^[+-]?[\d.]*\d,\d+$/.test(aText);
+        this.problems.add(file, line, 'amount', 'amount is not a number', comma ? 'a decimal amount such as 1234.50 (for amounts written 1234,50, pass --decimal-comma)' : 'a decimal amount such as 1234.50 or -20', show(aText));
+      }
     }
     const currency = get(at.currency);
     if (aText !== '' && currency === '') this.problems.add(file, line, 'currency', 'an amount needs its currency', 'an ISO 4217 code such as USD', '(empty)');
@@ -158,6 +163,17 @@ export class TransactionReader {
     o.flags = flags;
     if (this.reuse) this.scratchRow = o;
     return o;
+  }
+
+  private readonly spelled = new Map<string, string>();
+
+  /** A SKU as the campaigns spell it (`cfq7ttc0lf8q:0001` is `CFQ7TTC0LF8Q:0001`); one lookup per row once seen. */
+  private respell(sku: string): string {
+    let s = this.spelled.get(sku);
+    if (s !== undefined) return s;
+    s = this.skuSpelling!.get(sku.toLowerCase()) ?? sku;
+    if (this.spelled.size < 100_000) this.spelled.set(sku, s);
+    return s;
   }
 
   /** Hand out one reused row object (streaming into the engine); off by default. */
