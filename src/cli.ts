@@ -93,7 +93,8 @@ function addInputOptions(cmd: Command): Command {
     .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)", parseDate)
     .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)', parseDate)
     .option('-c, --campaign <id...>', 'only these campaign ids')
-    .option('-q, --quiet', 'no warnings or progress on stderr');
+    .option('-q, --quiet', 'no warnings or progress on stderr')
+    .option('-v, --verbose', 'say on stderr how each transactions file was read: its layout, rows, and lines skipped');
 }
 
 function runOptions(o: Record<string, unknown>): RunOptions {
@@ -118,6 +119,7 @@ function runOptions(o: Record<string, unknown>): RunOptions {
     asOf: o.asOf as string | undefined,
     payoutDate: o.payoutDate as string | undefined,
     campaign: o.campaign as string[] | undefined,
+    onNote: o.verbose ? (text: string) => process.stderr.write(`incent: ${escapeControls(text)}\n`) : undefined,
   };
 }
 

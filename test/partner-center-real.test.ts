@@ -163,6 +163,12 @@ describe('refused before, accepted now', () => {
     expect(partner(r.json!, '1000002').services.find((s) => s.service === 'D365')).toMatchObject({ units: 19, amount: '1305.00' });
   });
 
+  it('--verbose says how each file was read and which lines were skipped', () => {
+    const r = calc([pc('pc-legacy-powershell.csv'), pc('pc-nce-invoice-concatenated.csv')], ['--verbose']);
+    expect(r.stderr).toContain('pc-legacy-powershell.csv: read as pc-legacy-license, 6 rows; skipped 1 line before the header (a PowerShell #TYPE line)');
+    expect(r.stderr).toContain('pc-nce-invoice-concatenated.csv: read as pc-nce-invoice, 11 rows; skipped 1 repeated header line');
+  });
+
   it('a ; separated daily-usage export with decimal commas needs --decimal-comma, and then sums exactly', () => {
     const r = calc([pc('pc-azure-daily-usd.csv'), pc('pc-azure-daily-eur-semicolon.csv')]);
     expect(r.code).toBe(1);

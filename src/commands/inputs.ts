@@ -15,7 +15,7 @@ import { isUsageService } from '../campaign/model.js';
 import { PayoutFxNeededError } from '../engine/payout.js';
 import type { CalcResult, TxRow, UsageRow } from '../engine/types.js';
 import { FxMissingError, FxTable } from '../money/index.js';
-import { CsvReadError, readCsv, type CsvSettings } from '../input/csv.js';
+import { CsvReadError, readCsv, type CsvSettings, type ReadStats } from '../input/csv.js';
 import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
 import { RowProblems } from '../input/row-errors.js';
 import { readClaims, readEligibility, readFx, readPartners, readRegistrations } from '../input/tables.js';
@@ -44,6 +44,8 @@ export interface RunOptions extends InputFlags {
   dateFormat?: DateFormat;
   /** --decimal-comma: export amounts written 150,12. */
   decimalComma?: boolean;
+  /** --verbose: a line of what was read, per transactions file. */
+  onNote?: (text: string) => void;
   /** Bytes of transactions read so far (progress bar). */
   onBytes?: (bytes: number) => void;
   asOf?: string;
@@ -134,9 +136,18 @@ export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdi
     const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });
     const files = paths.transactionFiles!;
     const source = { ...sourceOptions(opts), skuSpelling: skuSpelling(campaigns) };
+    const note = opts.onNote;
+    const onFileRead = note
+      ? (file: string, layout: string, s: ReadStats) =>
+          note(
+            `${file}: read as ${layout}, ${s.records} row${s.records === 1 ? '' : 's'}` +
+              (s.preamble ? `; skipped ${s.preamble} line${s.preamble === 1 ? '' : 's'} before the header (a PowerShell #TYPE line)` : '') +
+              (s.repeatedHeaders ? `; skipped ${s.repeatedHeaders} repeated header line${s.repeatedHeaders === 1 ? '' : 's'}` : ''),
+          )
+      : undefined;
     const layouts = await streamTransactions(
       files,
-      { ...source, rejects, onBytes: opts.onBytes },
+      { ...source, rejects, onBytes: opts.onBytes, onFileRead },
       problems,
       (row, file) => {
         try {

@@ -13,7 +13,7 @@ import { InvalidInputError } from '../diagnostics.js';
 import type { TxRow } from '../engine/types.js';
 import { isIsoDate } from '../dates.js';
 import { DECIMAL_RE } from '../money/index.js';
-import { readCsv, CsvReadError, type CsvHeader, type CsvSettings } from './csv.js';
+import { readCsv, CsvReadError, type CsvHeader, type CsvSettings, type ReadStats } from './csv.js';
 import { IdFilter } from './id-filter.js';
 import { RowProblems, show } from './row-errors.js';
 import { sniffFile } from './sniff.js';
@@ -42,6 +42,8 @@ export interface SourceOptions {
   decimalComma?: boolean;
   /** The campaigns' SKUs by lower-case spelling: a row's SKU that differs only in case takes the card's. */
   skuSpelling?: ReadonlyMap<string, string>;
+  /** Told once per file, after its rows reached the engine: its layout, rows, and lines skipped (--verbose). */
+  onFileRead?(file: string, layout: string, stats: ReadStats): void;
   /** Bytes read so far across the files (for a progress bar). */
   onBytes?: (bytes: number) => void;
 }
@@ -152,7 +154,7 @@ async function streamPlans(
     const bound = plan.layout.kind === 'bound' ? plan.layout.bound : undefined;
     current = plan.file;
     let reader: TransactionReader | undefined;
-    await readCsv(
+    const stats = await readCsv(
       plan.file,
       (h: CsvHeader) => {
         reader = bound ? presetReader(plan.file, bound, problems, ids, opts.skuSpelling) : new TransactionReader(plan.file, h.index, problems, ids, undefined, opts.skuSpelling);
@@ -183,6 +185,7 @@ async function streamPlans(
     );
     const dates = bound?.dateProblem?.(plan.file);
     if (dates) problems.addDiagnostic(dates);
+    opts.onFileRead?.(plan.file, layouts[plan.file]!, stats);
   }
   if (!opts.rejects) await confirmRepeats(ids, plans, problems, opts.csv);
   if (problems.count) throw new InvalidInputError(problems.all());
@@ -274,7 +277,7 @@ async function streamPlans(
     const bound = (plan.layout as { bound: BoundPreset }).bound;
     const reader = presetReader(plan.file, bound, problems, ids, opts.skuSpelling);
     current = plan.file;
-    await readCsv(
+    const stats = await readCsv(
       plan.file,
       () => undefined,
       (rec, line) => {
@@ -301,6 +304,7 @@ async function streamPlans(
       undefined,
       opts.csv,
     );
+    opts.onFileRead?.(plan.file, layouts[plan.file]!, stats);
   }
   if (problems.count) throw new InvalidInputError(problems.all());
   return layouts;
