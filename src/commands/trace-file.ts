@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
-import { Decimal, exactText, ZERO } from '../money/index.js';
+import { Decimal, exactText, ScaledSum, ZERO } from '../money/index.js';
 import { allocate, excludedTo, order, trimLatest, type AtOnce, type TraceEvent } from '../engine/trace.js';
 import type { CampaignRun } from '../engine/evaluate.js';
-import { csvLine } from '../report/csv.js';
+import { csvCell, csvLine } from '../report/csv.js';
 import { csvParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts } from '../report/trace.js';
 import type { Run } from './inputs.js';
 
@@ -80,7 +80,11 @@ interface CapPlan {
   /** Summary items and the lines (rounding, minimum) with their trims already set. */
   tail: TraceEvent[];
   held: TraceEvent[];
+  /** Each bucket's fate, worked out once (buckets do not change after planning). */
+  fates: Map<string, Fate>;
 }
+
+type Fate = 'untouched' | 'gone' | 'partial';
 
 /** Total over services of a bucket's campaign trim, and of what the service caps leave of it. */
 function across(buckets: Map<string, Map<string, Cut>>, b: string): { campaignTrim: Decimal; remaining: Decimal } {
@@ -96,7 +100,7 @@ function across(buckets: Map<string, Map<string, Cut>>, b: string): { campaignTr
 }
 
 /** untouched, gone (every item loses all), or partial (items must be looked at one by one). */
-function fate(buckets: Map<string, Map<string, Cut>>, service: string, b: string): 'untouched' | 'gone' | 'partial' {
+function fate(buckets: Map<string, Map<string, Cut>>, service: string, b: string): Fate {
   const c = buckets.get(service)?.get(b);
   if (!c) return 'untouched';
   const all = across(buckets, b);
@@ -104,6 +108,14 @@ function fate(buckets: Map<string, Map<string, Cut>>, service: string, b: string
   if (c.serviceTrim.eq(c.positive) && all.campaignTrim.isZero()) return 'gone';
   if (!all.campaignTrim.isZero() && all.campaignTrim.eq(all.remaining)) return 'gone';
   return 'partial';
+}
+
+/** A month's ('m') or day's ('d') fate in a finished plan, worked out once per bucket. */
+function planFate(plan: CapPlan, which: 'm' | 'd', service: string, b: string): Fate {
+  const k = `${which}${service}\u0000${b}`;
+  let f = plan.fates.get(k);
+  if (f === undefined) plan.fates.set(k, (f = fate(which === 'm' ? plan.months : plan.days, service, b)));
+  return f;
 }
 
 /** Spreads a month's trims over its days, latest day first: the service cap's, then the campaign cap's. */
@@ -151,19 +163,44 @@ interface Spooled extends TraceEvent {
 }
 
 /**
+ * A row read back from the spool: what the end of the run needs to decide its line
+ * (campaign, partner, service, date, id, amount as text, slot), its line's cut cells
+ * (CSV), and its event built only when a cap must trim it or the trace is JSON.
+ */
+interface SpoolRecord {
+  campaign: string;
+  partner: string;
+  service: string;
+  date: string;
+  transactionId: string;
+  status: TraceEvent['status'];
+  amountText: string;
+  slot: number;
+  parts?: CsvParts;
+  event(): Spooled;
+}
+
+/** NUL never occurs in a field: the CSV reader refuses it in inputs, and campaigns are text. */
+const SEP = '\u0000';
+const CSV_FIELDS = 12;
+
+/**
  * Rows whose stories wait for the whole file: each as the event it tells if its
- * customer and service qualify, one JSON line per event in a temporary file. For a CSV
- * trace the line is spooled already cut into quoted cells (csvParts), so the end of the
- * run only looks up verdicts and joins text.
+ * customer and service qualify, in a temporary file. For a CSV trace the line is
+ * spooled already cut into quoted cells (csvParts), as NUL-separated fields, so the end
+ * of the run only looks up verdicts and joins text; a JSON trace spools JSON lines.
  */
 class Spool {
   private readonly dir = trackTemp(mkdtempSync(join(tmpdir(), 'incent-trace-')));
-  private readonly path = join(this.dir, 'rows.jsonl');
-  private readonly out = new Out(this.path);
+  private readonly path: string;
+  private readonly out: Out;
   /** Campaign ids and file names, written once and referred to by index. */
   private readonly names: string[] = [];
 
-  constructor(private readonly csv: boolean) {}
+  constructor(readonly csv: boolean) {
+    this.path = join(this.dir, csv ? 'rows.nul' : 'rows.jsonl');
+    this.out = new Out(this.path);
+  }
 
   private index(name: string): number {
     let i = this.names.indexOf(name);
@@ -172,72 +209,108 @@ class Spool {
   }
 
   add(e: TraceEvent, slot: number): void {
-    let fields: unknown[];
     if (this.csv) {
       const p = csvParts(e);
-      fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.date, e.transactionId, e.status, exactText(e.amount), p.head, p.mid, p.tail, p.detail, slot];
-    } else {
-      fields = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
-      fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail, slot);
+      this.out.write(`${this.index(e.campaign)}${SEP}${e.partner}${SEP}${e.service}${SEP}${e.date}${SEP}${e.transactionId}${SEP}${e.status}${SEP}${exactText(e.amount)}${SEP}${p.head}${SEP}${p.mid}${SEP}${p.tail}${SEP}${p.detail}${SEP}${slot}${SEP}`);
+      return;
     }
+    const fields: unknown[] = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
+    fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail, slot);
     this.out.write(JSON.stringify(fields) + '\n');
   }
 
-  /** Each spooled event and its slot, in the order it was told; `only` skips others before they are rebuilt. */
-  async replay(f: (e: Spooled, slot: number) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
+  /** Each spooled row, in the order it was told; `only` skips others before anything is built for them. */
+  async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     this.out.close();
+    return this.csv ? this.replayCsv(f, only) : this.replayJson(f, only);
+  }
+
+  private async replayCsv(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
+    const names = this.names;
+    let pending: string[] = [];
+    let rest = '';
+    const take = (v: string[], o: number) => {
+      const campaign = names[Number(v[o])]!;
+      const partner = v[o + 1]!;
+      if (only && !only(campaign, partner)) return;
+      const amountText = v[o + 6]!;
+      const parts = { head: v[o + 7]!, mid: v[o + 8]!, tail: v[o + 9]!, detail: v[o + 10]! };
+      const r: SpoolRecord = {
+        campaign,
+        partner,
+        service: v[o + 2]!,
+        date: v[o + 3]!,
+        transactionId: v[o + 4]!,
+        status: v[o + 5] as TraceEvent['status'],
+        amountText,
+        slot: Number(v[o + 11]),
+        parts,
+        event: () => {
+          const amount = amountText === '0' ? ZERO : new Decimal(amountText);
+          return { kind: 'row', campaign, partner, amount, trimmed: ZERO, paid: amount, transactionId: r.transactionId, date: r.date, service: r.service, status: r.status, reason: undefined, detail: '', parts, amountText };
+        },
+      };
+      f(r);
+    };
+    for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const fields = (rest + (chunk as string)).split(SEP);
+      rest = fields.pop()!;
+      let o = 0;
+      if (pending.length) {
+        const need = CSV_FIELDS - pending.length;
+        pending.push(...fields.slice(0, need));
+        if (pending.length < CSV_FIELDS) continue;
+        take(pending, 0);
+        pending = [];
+        o = need;
+      }
+      for (; o + CSV_FIELDS <= fields.length; o += CSV_FIELDS) take(fields, o);
+      if (o < fields.length) pending = fields.slice(o);
+    }
+  }
+
+  private async replayJson(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     const names = this.names;
     const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
-    type CsvFields = [number, string, string, string, string, string, TraceEvent['status'], string, string, string, string, string, number];
     type Fields = [number, string, string, string, string, number, number, string, string, TraceEvent['status'], number | null, string | null, string | null, string | null, string, string, number];
     const line = (text: string) => {
-      const v = JSON.parse(text) as CsvFields | Fields;
-      const campaign = names[v[0]]!;
-      if (only && !only(campaign, v[1])) return;
-      if (this.csv) {
-        const c = v as CsvFields;
-        const amount = decimal(c[7]);
-        return f({
-          kind: 'row',
-          campaign,
-          partner: c[1],
-          amount,
-          trimmed: ZERO,
-          paid: amount,
-          transactionId: c[5],
-          date: c[4],
-          customer: c[3],
-          service: c[2],
-          status: c[6],
-          reason: undefined,
-          detail: '',
-          parts: { head: c[8], mid: c[9], tail: c[10], detail: c[11] },
-          amountText: c[7],
-        }, c[12]);
-      }
-      const j = v as Fields;
-      const amount = decimal(j[14]);
+      const j = JSON.parse(text) as Fields;
+      const campaign = names[j[0]]!;
+      if (only && !only(campaign, j[1])) return;
       f({
-        kind: 'row',
         campaign,
         partner: j[1],
-        amount,
-        trimmed: ZERO,
-        paid: amount,
-        transactionId: j[4],
-        file: names[j[5]] || undefined,
-        line: j[6],
-        date: j[7],
-        customer: j[3],
-        sku: j[8],
         service: j[2],
+        date: j[7],
+        transactionId: j[4],
         status: j[9],
-        reason: undefined,
-        detail: j[15],
-        units: j[10] ?? undefined,
-        rate: j[11] === null ? undefined : decimal(j[11]),
-        fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13]! },
-      }, j[16]);
+        amountText: j[14],
+        slot: j[16],
+        event: () => {
+          const amount = decimal(j[14]);
+          return {
+            kind: 'row',
+            campaign,
+            partner: j[1],
+            amount,
+            trimmed: ZERO,
+            paid: amount,
+            transactionId: j[4],
+            file: names[j[5]] || undefined,
+            line: j[6],
+            date: j[7],
+            customer: j[3],
+            sku: j[8],
+            service: j[2],
+            status: j[9],
+            reason: undefined,
+            detail: j[15],
+            units: j[10] ?? undefined,
+            rate: j[11] === null ? undefined : decimal(j[11]),
+            fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13]! },
+          };
+        },
+      });
     };
     let rest = '';
     for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
@@ -329,7 +402,10 @@ export class TraceFile {
 
   async finish(run: Run): Promise<number> {
     try {
-      await writeRest(run, this.spool, this.emit);
+      await writeRest(run, this.spool, this.emit, (line) => {
+        this.written++;
+        this.out.write(line);
+      });
       this.out.close();
       replace(this.tmp, this.file);
       untrackTemp(this.tmp);
@@ -350,8 +426,24 @@ export class TraceFile {
   }
 }
 
-/** After the run: the spooled rows, usage rows, and every partner's summary lines. */
-async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void): Promise<void> {
+/** A sum kept as exact text-parsed micro-units (Decimal only past them). */
+function addTo<K>(m: Map<K, ScaledSum>, k: K, amountText: string): void {
+  let sum = m.get(k);
+  if (!sum) m.set(k, (sum = new ScaledSum()));
+  sum.addString(amountText);
+}
+
+const ZERO_TEXT = /^-?0(\.0*)?$/;
+
+/**
+ * After the run: the spooled rows, usage rows, and every partner's summary lines.
+ * One pass over the spool writes every row of a partner no cap touches (a CSV row is
+ * its cut cells joined with its verdict: no event is built) and sums the capped
+ * partners' positive rows per service, month and day; a second pass over the capped
+ * partners' rows only writes them with their trims (explain's allocation, applied to
+ * month and day buckets; only the rows of a day a cap cuts partway wait in memory).
+ */
+async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, write: (line: string) => void): Promise<void> {
   const runs = new Map<string, CampaignRun>(run.ev.campaignRuns.map((cr) => [cr.c.id, cr]));
   const capped = new Set<string>();
   for (const cr of runs.values()) {
@@ -359,13 +451,9 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
       if (v.result.total.lt(v.result.subtotal) || v.result.services.some((s) => s.amount.lt(s.earned))) capped.add(key(cr.c.id, partner));
     }
   }
-  const sums = new Map<string, Map<string, Decimal>>();
+  const sums = new Map<string, Map<string, ScaledSum>>();
   const monthSums = new Map<string, Map<string, Map<string, Decimal>>>();
-  const events = async (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) => {
-    await spool.replay((e, slot) => f(runs.get(e.campaign)!.settle(e, slot)), only);
-    await run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
-  };
-  const cappedOnly = (c: string, p: string) => capped.has(key(c, p));
+  const daySums = new Map<string, Map<string, Map<string, Decimal>>>();
   const add = (store: Map<string, Map<string, Map<string, Decimal>>>, k: string, service: string, bucket: string, amount: Decimal) => {
     let byService = store.get(k);
     if (!byService) store.set(k, (byService = new Map()));
@@ -373,19 +461,52 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
     if (!m) byService.set(service, (m = new Map()));
     m.set(bucket, (m.get(bucket) ?? ZERO).plus(amount));
   };
+  const addCapped = (k: string, service: string, date: string, amount: Decimal) => {
+    // Negative items are never trimmed: they sum on one undated key.
+    if (amount.isNegative()) return add(monthSums, k, service, '', amount);
+    add(monthSums, k, service, date.slice(0, 7), amount);
+    add(daySums, k, service, date, amount);
+  };
+  /** A row whose line needs no trim: its cells and its amount as read. */
+  const untrimmed = (r: SpoolRecord) => {
+    if (!r.parts) return emit(r.event());
+    const p = r.parts;
+    write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},0,${r.amountText},${p.detail}\n`);
+  };
+  /** A row its customer's or service's verdict excludes after all. */
+  const excluded = (cr: CampaignRun, r: SpoolRecord, x: { reason: string; detail: string }) => {
+    if (!r.parts) return emit(cr.settle(r.event(), r.slot));
+    const p = r.parts;
+    write(`${p.head}excluded,${x.reason}${p.mid},,,,0,0,0,${csvCell(x.detail)}\n`);
+  };
 
-  // Pass 1 over the spooled rows: write every row of uncapped partners; sum capped partners' rows per month.
-  await events((e) => {
+  // Pass 1 over the spooled rows: write every row of uncapped partners; sum capped partners' rows per month and day.
+  await spool.replay((r) => {
+    const cr = runs.get(r.campaign)!;
+    const x = cr.exclusionAt(r.service, r.slot);
+    if (x) return excluded(cr, r, x);
+    if (r.partner === '' || ZERO_TEXT.test(r.amountText)) return untrimmed(r);
+    const k = key(r.campaign, r.partner);
+    if (!capped.has(k)) {
+      let m = sums.get(k);
+      if (!m) sums.set(k, (m = new Map()));
+      addTo(m, r.service, r.amountText);
+      return untrimmed(r);
+    }
+    addCapped(k, r.service, r.date, new Decimal(r.amountText));
+  });
+  // Usage rows (their pay is on customer lines): told by the engine, settled already.
+  const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) => run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
+  await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return emit(e);
     const k = key(e.campaign, e.partner);
     if (!capped.has(k)) {
       let m = sums.get(k);
       if (!m) sums.set(k, (m = new Map()));
-      m.set(e.service!, (m.get(e.service!) ?? ZERO).plus(e.paid));
+      addTo(m, e.service!, e.paid.toString());
       return emit(e);
     }
-    // Negative items are never trimmed: they sum on one undated key.
-    add(monthSums, k, e.service!, e.amount.isNegative() ? '' : e.date!.slice(0, 7), e.amount);
+    addCapped(k, e.service!, e.date!, e.amount);
   });
 
   // Uncapped partners: their summary items and lines, after what was written.
@@ -394,12 +515,13 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
       const k = key(cr.c.id, partner);
       if (capped.has(k)) continue;
       const items = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
-      for (const e of [...items, ...allocate(cr.c.id, cr.c.currency, v.result, items, sums.get(k) ?? new Map())]) emit(e);
+      const paid = new Map([...(sums.get(k) ?? new Map<string, ScaledSum>())].map(([service, sum]) => [service, sum.toDecimal()]));
+      for (const e of [...items, ...allocate(cr.c.id, cr.c.currency, v.result, items, paid)]) emit(e);
     }
   }
   if (capped.size === 0) return;
 
-  // Capped partners: explain's allocation, on one item per service and month.
+  // Capped partners: explain's allocation, on one item per service and month, then spread over days.
   const plans = new Map<string, CapPlan>();
   for (const k of capped) {
     const [campaign, partner] = k.split('\u0000') as [string, string];
@@ -421,37 +543,37 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
       const serviceTrim = (m.serviceTrimmed ?? ZERO).negated();
       byMonth.set(m.date, { positive: m.amount, serviceTrim, campaignTrim: m.trimmed.negated().minus(serviceTrim) });
     }
-    plans.set(k, { months, days: new Map(), tail: [...summary, ...lines], held: [] });
-  }
-
-  // Pass 2: day sums, only inside the months a cap cuts partway.
-  await events((e) => {
-    if (e.amount.isZero() || e.partner === '' || e.amount.isNegative()) return;
-    const plan = plans.get(key(e.campaign, e.partner));
-    if (!plan || fate(plan.months, e.service!, e.date!.slice(0, 7)) !== 'partial') return;
-    let byDay = plan.days.get(e.service!);
-    if (!byDay) plan.days.set(e.service!, (byDay = new Map()));
-    const c = byDay.get(e.date!) ?? { positive: ZERO, serviceTrim: ZERO, campaignTrim: ZERO };
-    c.positive = c.positive.plus(e.amount);
-    byDay.set(e.date!, c);
-  }, cappedOnly);
-  for (const plan of plans.values()) {
+    const days = new Map<string, Map<string, Cut>>();
+    for (const [service, byDay] of daySums.get(k) ?? []) days.set(service, new Map([...byDay].map(([day, positive]) => [day, { positive, serviceTrim: ZERO, campaignTrim: ZERO }])));
+    const plan: CapPlan = { months, days, tail: [...summary, ...lines], held: [], fates: new Map() };
     const partial = new Set<string>();
-    for (const [service, byMonth] of plan.months) for (const m of byMonth.keys()) if (fate(plan.months, service, m) === 'partial') partial.add(m);
+    for (const [service, byMonth] of months) for (const m of byMonth.keys()) if (fate(months, service, m) === 'partial') partial.add(m);
     for (const m of partial) spreadToDays(plan, m);
+    plans.set(k, plan);
   }
+  monthSums.clear();
+  daySums.clear();
 
-  // Pass 3: capped partners' rows; whole months and days at once, a day cut partway waits.
-  await events((e) => {
-    if (e.amount.isZero() || e.partner === '') return;
-    const plan = plans.get(key(e.campaign, e.partner));
-    if (!plan) return;
+  // Pass 2: capped partners' rows; whole months and days at once, a day cut partway waits.
+  const place = (plan: CapPlan, e: TraceEvent) => {
     if (e.amount.isNegative()) return emit(e);
-    let f = fate(plan.months, e.service!, e.date!.slice(0, 7));
-    if (f === 'partial') f = fate(plan.days, e.service!, e.date!);
+    let f = planFate(plan, 'm', e.service!, e.date!.slice(0, 7));
+    if (f === 'partial') f = planFate(plan, 'd', e.service!, e.date!);
     if (f === 'untouched') return emit(e);
     if (f === 'gone') return emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
     plan.held.push(e);
+  };
+  const cappedOnly = (c: string, p: string) => capped.has(key(c, p));
+  await spool.replay((r) => {
+    if (r.partner === '' || ZERO_TEXT.test(r.amountText)) return;
+    const cr = runs.get(r.campaign)!;
+    if (cr.exclusionAt(r.service, r.slot)) return;
+    place(plans.get(key(r.campaign, r.partner))!, r.event());
+  }, cappedOnly);
+  await usageEvents((e) => {
+    if (e.amount.isZero() || e.partner === '') return;
+    const plan = plans.get(key(e.campaign, e.partner));
+    if (plan) place(plan, e);
   }, cappedOnly);
   for (const plan of plans.values()) {
     // Within a day, the latest id gives first: the service cap, then the campaign cap.
@@ -478,4 +600,3 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
     plan.tail.forEach(emit);
   }
 }
-

@@ -682,7 +682,7 @@ export class CampaignRun {
    * table (CampaignRun.add hands it with the event). Mutates and returns `e`.
    */
   settle(e: TraceEvent, slot: number): TraceEvent {
-    const x = this.exclusions.get(this.serviceIndex.byName.get(e.service!)!)?.[slot];
+    const x = this.exclusionAt(e.service!, slot);
     if (x === undefined) return e;
     e.status = 'excluded';
     e.reason = x.reason;
@@ -690,6 +690,11 @@ export class CampaignRun {
     e.units = e.rate = e.fx = undefined;
     e.amount = e.paid = ZERO;
     return e;
+  }
+
+  /** After finish: why the row that accumulated in `service`'s `slot` is excluded after all (its customer's or service's verdict), or undefined. */
+  exclusionAt(service: string, slot: number): { reason: Reason; detail: string } | undefined {
+    return this.exclusions.get(this.serviceIndex.byName.get(service)!)?.[slot];
   }
 
   /** After finish: a usage row's story. */
@@ -749,8 +754,11 @@ export class CampaignRun {
       const def = sv.def;
       const qualifying = [...sv.customers.values()].filter((x) => x.reason === null).sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
       if (def.method.key === 'per_unit') {
-        const rates = (def.config as { rates: RateCard }).rates;
+        const cfg = def.config as { rates: RateCard; per?: string };
+        const rates = cfg.rates;
         for (const cv of qualifying) {
+          // Rows already carry every unit they pay: only netting below zero or per-customer limits leave a difference.
+          if (cfg.per !== 'customer' && [...cv.measure.unitsBySku.values()].every((u) => u >= 0)) continue;
           const earned = def.method.earn(def.config, [cv.measure]).earned;
           let fromRows = ZERO;
           for (const [sku, units] of cv.measure.unitsBySku) fromRows = fromRows.plus((rateFor(rates, sku)?.rate ?? ZERO).times(units));
