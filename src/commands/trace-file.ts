@@ -80,8 +80,9 @@ interface CapPlan {
   /** Summary items and the lines (rounding, minimum) with their trims already set. */
   tail: TraceEvent[];
   held: TraceEvent[];
-  /** Each bucket's fate, worked out once (buckets do not change after planning). */
-  fates: Map<string, Fate>;
+  /** Each bucket's fate, worked out once (buckets do not change after planning): by service, then month or day. */
+  monthFates: Map<string, Map<string, Fate>>;
+  dayFates: Map<string, Map<string, Fate>>;
 }
 
 type Fate = 'untouched' | 'gone' | 'partial';
@@ -110,11 +111,12 @@ function fate(buckets: Map<string, Map<string, Cut>>, service: string, b: string
   return 'partial';
 }
 
-/** A month's ('m') or day's ('d') fate in a finished plan, worked out once per bucket. */
-function planFate(plan: CapPlan, which: 'm' | 'd', service: string, b: string): Fate {
-  const k = `${which}${service}\u0000${b}`;
-  let f = plan.fates.get(k);
-  if (f === undefined) plan.fates.set(k, (f = fate(which === 'm' ? plan.months : plan.days, service, b)));
+/** A bucket's fate in a finished plan, worked out once per service and bucket. */
+function planFate(memo: Map<string, Map<string, Fate>>, buckets: Map<string, Map<string, Cut>>, service: string, b: string): Fate {
+  let byBucket = memo.get(service);
+  if (!byBucket) memo.set(service, (byBucket = new Map()));
+  let f = byBucket.get(b);
+  if (f === undefined) byBucket.set(b, (f = fate(buckets, service, b)));
   return f;
 }
 
@@ -164,8 +166,9 @@ interface Spooled extends TraceEvent {
 
 /**
  * A row read back from the spool: what the end of the run needs to decide its line
- * (campaign, partner, service, date, id, amount as text, slot), its line's cut cells
- * (CSV), and its event built only when a cap must trim it or the trace is JSON.
+ * (campaign, partner, service, date, id, amount as text, slot) and its line's cut cells
+ * (CSV). One object is refilled for every row; `event()` builds the row's event, only
+ * when a cap must trim it or the trace is JSON.
  */
 interface SpoolRecord {
   campaign: string;
@@ -176,8 +179,26 @@ interface SpoolRecord {
   status: TraceEvent['status'];
   amountText: string;
   slot: number;
-  parts?: CsvParts;
+  parts: CsvParts | undefined;
   event(): Spooled;
+}
+
+/** A CSV trace's spooled row (refilled per row). */
+class CsvRecord implements SpoolRecord {
+  campaign = '';
+  partner = '';
+  service = '';
+  date = '';
+  transactionId = '';
+  status: TraceEvent['status'] = 'earned';
+  amountText = '0';
+  slot = 0;
+  parts: CsvParts = { head: '', mid: '', tail: '', detail: '' };
+
+  event(): Spooled {
+    const amount = this.amountText === '0' ? ZERO : new Decimal(this.amountText);
+    return { kind: 'row', campaign: this.campaign, partner: this.partner, amount, trimmed: ZERO, paid: amount, transactionId: this.transactionId, date: this.date, service: this.service, status: this.status, reason: undefined, detail: '', parts: this.parts, amountText: this.amountText };
+  }
 }
 
 /** NUL never occurs in a field: the CSV reader refuses it in inputs, and campaigns are text. */
@@ -215,7 +236,7 @@ class Spool {
       return;
     }
     const fields: unknown[] = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
-    fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, e.amount.toString(), e.detail, slot);
+    fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, exactText(e.amount), e.detail, slot);
     this.out.write(JSON.stringify(fields) + '\n');
   }
 
@@ -227,29 +248,23 @@ class Spool {
 
   private async replayCsv(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     const names = this.names;
+    const r = new CsvRecord();
     let pending: string[] = [];
     let rest = '';
     const take = (v: string[], o: number) => {
       const campaign = names[Number(v[o])]!;
       const partner = v[o + 1]!;
       if (only && !only(campaign, partner)) return;
-      const amountText = v[o + 6]!;
-      const parts = { head: v[o + 7]!, mid: v[o + 8]!, tail: v[o + 9]!, detail: v[o + 10]! };
-      const r: SpoolRecord = {
-        campaign,
-        partner,
-        service: v[o + 2]!,
-        date: v[o + 3]!,
-        transactionId: v[o + 4]!,
-        status: v[o + 5] as TraceEvent['status'],
-        amountText,
-        slot: Number(v[o + 11]),
-        parts,
-        event: () => {
-          const amount = amountText === '0' ? ZERO : new Decimal(amountText);
-          return { kind: 'row', campaign, partner, amount, trimmed: ZERO, paid: amount, transactionId: r.transactionId, date: r.date, service: r.service, status: r.status, reason: undefined, detail: '', parts, amountText };
-        },
-      };
+      r.campaign = campaign;
+      r.partner = partner;
+      r.service = v[o + 2]!;
+      r.date = v[o + 3]!;
+      r.transactionId = v[o + 4]!;
+      r.status = v[o + 5] as TraceEvent['status'];
+      r.amountText = v[o + 6]!;
+      // A new parts object per row: a held row's event keeps it.
+      r.parts = { head: v[o + 7]!, mid: v[o + 8]!, tail: v[o + 9]!, detail: v[o + 10]! };
+      r.slot = Number(v[o + 11]);
       f(r);
     };
     for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
@@ -286,6 +301,7 @@ class Spool {
         status: j[9],
         amountText: j[14],
         slot: j[16],
+        parts: undefined,
         event: () => {
           const amount = decimal(j[14]);
           return {
@@ -433,8 +449,6 @@ function addTo<K>(m: Map<K, ScaledSum>, k: K, amountText: string): void {
   sum.addString(amountText);
 }
 
-const ZERO_TEXT = /^-?0(\.0*)?$/;
-
 /**
  * After the run: the spooled rows, usage rows, and every partner's summary lines.
  * One pass over the spool writes every row of a partner no cap touches (a CSV row is
@@ -445,33 +459,48 @@ const ZERO_TEXT = /^-?0(\.0*)?$/;
  */
 async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, write: (line: string) => void): Promise<void> {
   const runs = new Map<string, CampaignRun>(run.ev.campaignRuns.map((cr) => [cr.c.id, cr]));
-  const capped = new Set<string>();
+  /** Per campaign, its capped partners' plans (filled after the first pass). */
+  const capped = new Map<string, Map<string, CapPlan | null>>();
   for (const cr of runs.values()) {
+    const mine = new Map<string, CapPlan | null>();
     for (const [partner, v] of cr.verdicts) {
-      if (v.result.total.lt(v.result.subtotal) || v.result.services.some((s) => s.amount.lt(s.earned))) capped.add(key(cr.c.id, partner));
+      if (v.result.total.lt(v.result.subtotal) || v.result.services.some((s) => s.amount.lt(s.earned))) mine.set(partner, null);
     }
+    capped.set(cr.c.id, mine);
   }
+  const isCapped = (c: string, p: string) => capped.get(c)?.has(p) === true;
   const sums = new Map<string, Map<string, ScaledSum>>();
-  const monthSums = new Map<string, Map<string, Map<string, Decimal>>>();
-  const daySums = new Map<string, Map<string, Map<string, Decimal>>>();
-  const add = (store: Map<string, Map<string, Map<string, Decimal>>>, k: string, service: string, bucket: string, amount: Decimal) => {
+  /** Capped partners' positive rows per service and month ('' for the negative ones), and per service and day. */
+  const monthSums = new Map<string, Map<string, Map<string, ScaledSum>>>();
+  const daySums = new Map<string, Map<string, Map<string, ScaledSum>>>();
+  const add = (store: Map<string, Map<string, Map<string, ScaledSum>>>, k: string, service: string, bucket: string, amountText: string) => {
     let byService = store.get(k);
     if (!byService) store.set(k, (byService = new Map()));
     let m = byService.get(service);
     if (!m) byService.set(service, (m = new Map()));
-    m.set(bucket, (m.get(bucket) ?? ZERO).plus(amount));
+    addTo(m, bucket, amountText);
   };
-  const addCapped = (k: string, service: string, date: string, amount: Decimal) => {
+  const addCapped = (k: string, service: string, date: string, amountText: string) => {
     // Negative items are never trimmed: they sum on one undated key.
-    if (amount.isNegative()) return add(monthSums, k, service, '', amount);
-    add(monthSums, k, service, date.slice(0, 7), amount);
-    add(daySums, k, service, date, amount);
+    if (amountText.startsWith('-')) return add(monthSums, k, service, '', amountText);
+    add(monthSums, k, service, date.slice(0, 7), amountText);
+    add(daySums, k, service, date, amountText);
   };
   /** A row whose line needs no trim: its cells and its amount as read. */
   const untrimmed = (r: SpoolRecord) => {
     if (!r.parts) return emit(r.event());
     const p = r.parts;
     write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},0,${r.amountText},${p.detail}\n`);
+  };
+  /** A row a cap takes whole: trimmed by its amount, paid 0. */
+  const gone = (r: SpoolRecord) => {
+    if (!r.parts) {
+      const e = r.event();
+      return emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
+    }
+    const p = r.parts;
+    const minus = r.amountText.startsWith('-') ? r.amountText.slice(1) : `-${r.amountText}`;
+    write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},${minus},0,${p.detail}\n`);
   };
   /** A row its customer's or service's verdict excludes after all. */
   const excluded = (cr: CampaignRun, r: SpoolRecord, x: { reason: string; detail: string }) => {
@@ -485,118 +514,126 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
     const cr = runs.get(r.campaign)!;
     const x = cr.exclusionAt(r.service, r.slot);
     if (x) return excluded(cr, r, x);
-    if (r.partner === '' || ZERO_TEXT.test(r.amountText)) return untrimmed(r);
+    if (r.partner === '' || r.amountText === '0') return untrimmed(r);
     const k = key(r.campaign, r.partner);
-    if (!capped.has(k)) {
+    if (!isCapped(r.campaign, r.partner)) {
       let m = sums.get(k);
       if (!m) sums.set(k, (m = new Map()));
       addTo(m, r.service, r.amountText);
       return untrimmed(r);
     }
-    addCapped(k, r.service, r.date, new Decimal(r.amountText));
+    addCapped(k, r.service, r.date, r.amountText);
   });
   // Usage rows (their pay is on customer lines): told by the engine, settled already.
   const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) => run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
   await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return emit(e);
     const k = key(e.campaign, e.partner);
-    if (!capped.has(k)) {
+    if (!isCapped(e.campaign, e.partner)) {
       let m = sums.get(k);
       if (!m) sums.set(k, (m = new Map()));
-      addTo(m, e.service!, e.paid.toString());
+      addTo(m, e.service!, exactText(e.paid));
       return emit(e);
     }
-    addCapped(k, e.service!, e.date!, e.amount);
+    addCapped(k, e.service!, e.date!, exactText(e.amount));
   });
 
   // Uncapped partners: their summary items and lines, after what was written.
   for (const cr of runs.values()) {
     for (const [partner, v] of cr.verdicts) {
-      const k = key(cr.c.id, partner);
-      if (capped.has(k)) continue;
+      if (isCapped(cr.c.id, partner)) continue;
       const items = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
-      const paid = new Map([...(sums.get(k) ?? new Map<string, ScaledSum>())].map(([service, sum]) => [service, sum.toDecimal()]));
+      const paid = new Map([...(sums.get(key(cr.c.id, partner)) ?? new Map<string, ScaledSum>())].map(([service, sum]) => [service, sum.toDecimal()]));
       for (const e of [...items, ...allocate(cr.c.id, cr.c.currency, v.result, items, paid)]) emit(e);
     }
   }
-  if (capped.size === 0) return;
+  if (![...capped.values()].some((m) => m.size > 0)) return;
 
   // Capped partners: explain's allocation, on one item per service and month, then spread over days.
-  const plans = new Map<string, CapPlan>();
-  for (const k of capped) {
-    const [campaign, partner] = k.split('\u0000') as [string, string];
+  for (const [campaign, mine] of capped) {
     const cr = runs.get(campaign)!;
-    const v = cr.verdicts.get(partner)!;
-    const synthetic: TraceEvent[] = [];
-    for (const [service, byMonth] of monthSums.get(k) ?? []) {
-      for (const [month, amount] of byMonth) {
-        synthetic.push({ kind: 'row', campaign, partner, service, date: month || undefined, transactionId: month ? '' : undefined, status: 'earned', detail: '', amount, trimmed: ZERO, paid: amount });
+    for (const partner of mine.keys()) {
+      const k = key(campaign, partner);
+      const v = cr.verdicts.get(partner)!;
+      const synthetic: TraceEvent[] = [];
+      for (const [service, byMonth] of monthSums.get(k) ?? []) {
+        for (const [month, sum] of byMonth) {
+          const amount = sum.toDecimal();
+          synthetic.push({ kind: 'row', campaign, partner, service, date: month || undefined, transactionId: month ? '' : undefined, status: 'earned', detail: '', amount, trimmed: ZERO, paid: amount });
+        }
       }
+      const summary = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
+      const lines = allocate(campaign, cr.c.currency, v.result, [...synthetic, ...summary]);
+      const months = new Map<string, Map<string, Cut>>();
+      for (const m of synthetic) {
+        if (!m.date) continue;
+        let byMonth = months.get(m.service!);
+        if (!byMonth) months.set(m.service!, (byMonth = new Map()));
+        const serviceTrim = (m.serviceTrimmed ?? ZERO).negated();
+        byMonth.set(m.date, { positive: m.amount, serviceTrim, campaignTrim: m.trimmed.negated().minus(serviceTrim) });
+      }
+      const days = new Map<string, Map<string, Cut>>();
+      for (const [service, byDay] of daySums.get(k) ?? []) days.set(service, new Map([...byDay].map(([day, sum]) => [day, { positive: sum.toDecimal(), serviceTrim: ZERO, campaignTrim: ZERO }])));
+      const plan: CapPlan = { months, days, tail: [...summary, ...lines], held: [], monthFates: new Map(), dayFates: new Map() };
+      const partial = new Set<string>();
+      for (const [service, byMonth] of months) for (const m of byMonth.keys()) if (fate(months, service, m) === 'partial') partial.add(m);
+      for (const m of partial) spreadToDays(plan, m);
+      mine.set(partner, plan);
     }
-    const summary = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
-    const lines = allocate(campaign, cr.c.currency, v.result, [...synthetic, ...summary]);
-    const months = new Map<string, Map<string, Cut>>();
-    for (const m of synthetic) {
-      if (!m.date) continue;
-      let byMonth = months.get(m.service!);
-      if (!byMonth) months.set(m.service!, (byMonth = new Map()));
-      const serviceTrim = (m.serviceTrimmed ?? ZERO).negated();
-      byMonth.set(m.date, { positive: m.amount, serviceTrim, campaignTrim: m.trimmed.negated().minus(serviceTrim) });
-    }
-    const days = new Map<string, Map<string, Cut>>();
-    for (const [service, byDay] of daySums.get(k) ?? []) days.set(service, new Map([...byDay].map(([day, positive]) => [day, { positive, serviceTrim: ZERO, campaignTrim: ZERO }])));
-    const plan: CapPlan = { months, days, tail: [...summary, ...lines], held: [], fates: new Map() };
-    const partial = new Set<string>();
-    for (const [service, byMonth] of months) for (const m of byMonth.keys()) if (fate(months, service, m) === 'partial') partial.add(m);
-    for (const m of partial) spreadToDays(plan, m);
-    plans.set(k, plan);
   }
   monthSums.clear();
   daySums.clear();
 
   // Pass 2: capped partners' rows; whole months and days at once, a day cut partway waits.
-  const place = (plan: CapPlan, e: TraceEvent) => {
+  const fateOf = (plan: CapPlan, service: string, date: string): Fate => {
+    const f = planFate(plan.monthFates, plan.months, service, date.slice(0, 7));
+    return f === 'partial' ? planFate(plan.dayFates, plan.days, service, date) : f;
+  };
+  await spool.replay((r) => {
+    if (r.partner === '' || r.amountText === '0') return;
+    if (runs.get(r.campaign)!.exclusionAt(r.service, r.slot)) return;
+    if (r.amountText.startsWith('-')) return untrimmed(r);
+    const plan = capped.get(r.campaign)!.get(r.partner)!;
+    const f = fateOf(plan, r.service, r.date);
+    if (f === 'untouched') return untrimmed(r);
+    if (f === 'gone') return gone(r);
+    plan.held.push(r.event());
+  }, isCapped);
+  await usageEvents((e) => {
+    if (e.amount.isZero() || e.partner === '') return;
+    const plan = capped.get(e.campaign)?.get(e.partner);
+    if (!plan) return;
     if (e.amount.isNegative()) return emit(e);
-    let f = planFate(plan, 'm', e.service!, e.date!.slice(0, 7));
-    if (f === 'partial') f = planFate(plan, 'd', e.service!, e.date!);
+    const f = fateOf(plan, e.service!, e.date!);
     if (f === 'untouched') return emit(e);
     if (f === 'gone') return emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
     plan.held.push(e);
-  };
-  const cappedOnly = (c: string, p: string) => capped.has(key(c, p));
-  await spool.replay((r) => {
-    if (r.partner === '' || ZERO_TEXT.test(r.amountText)) return;
-    const cr = runs.get(r.campaign)!;
-    if (cr.exclusionAt(r.service, r.slot)) return;
-    place(plans.get(key(r.campaign, r.partner))!, r.event());
-  }, cappedOnly);
-  await usageEvents((e) => {
-    if (e.amount.isZero() || e.partner === '') return;
-    const plan = plans.get(key(e.campaign, e.partner));
-    if (plan) place(plan, e);
-  }, cappedOnly);
-  for (const plan of plans.values()) {
-    // Within a day, the latest id gives first: the service cap, then the campaign cap.
-    const byDay = new Map<string, TraceEvent[]>();
-    for (const e of plan.held) {
-      const list = byDay.get(e.date!);
-      if (list) list.push(e);
-      else byDay.set(e.date!, [e]);
-    }
-    for (const [day, list] of byDay) {
-      list.sort(order);
-      for (const e of list) {
-        e.trimmed = ZERO;
-        e.paid = e.amount;
+  }, isCapped);
+  for (const mine of capped.values()) {
+    for (const plan of mine.values()) {
+      if (!plan) continue;
+      // Within a day, the latest id gives first: the service cap, then the campaign cap.
+      const byDay = new Map<string, TraceEvent[]>();
+      for (const e of plan.held) {
+        const list = byDay.get(e.date!);
+        if (list) list.push(e);
+        else byDay.set(e.date!, [e]);
       }
-      for (const [service, days] of plan.days) {
-        const t = days.get(day)?.serviceTrim;
-        if (t && !t.isZero()) trimLatest(list.filter((e) => e.service === service), t);
+      for (const [day, list] of byDay) {
+        list.sort(order);
+        for (const e of list) {
+          e.trimmed = ZERO;
+          e.paid = e.amount;
+        }
+        for (const [service, days] of plan.days) {
+          const t = days.get(day)?.serviceTrim;
+          if (t && !t.isZero()) trimLatest(list.filter((e) => e.service === service), t);
+        }
+        const c = across(plan.days, day).campaignTrim;
+        if (!c.isZero()) trimLatest(list, c);
+        list.forEach(emit);
       }
-      const c = across(plan.days, day).campaignTrim;
-      if (!c.isZero()) trimLatest(list, c);
-      list.forEach(emit);
+      plan.tail.forEach(emit);
     }
-    plan.tail.forEach(emit);
   }
 }
