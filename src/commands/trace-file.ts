@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
 import { Decimal, exactText, ScaledSum, ZERO } from '../money/index.js';
-import { allocate, excludedTo, order, trimLatest, type AtOnce, type TraceEvent } from '../engine/trace.js';
+import { allocate, excludedTo, order, pendingRowEvent, trimLatest, type AtOnce, type PendingRow, type TraceEvent } from '../engine/trace.js';
 import type { CampaignRun } from '../engine/evaluate.js';
 import { csvCell, csvLine } from '../report/csv.js';
-import { csvParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts } from '../report/trace.js';
+import { pendingParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts, type EarningCells } from '../report/trace.js';
 import type { Run } from './inputs.js';
 
 /** Text to a new file, in 64 KB pieces. */
@@ -229,12 +229,18 @@ class Spool {
     return i;
   }
 
-  add(e: TraceEvent, slot: number): void {
+  /** Earnings' shared cells, quoted once (a writer's cache: the engine keeps no words for it). */
+  private readonly cells: EarningCells = new WeakMap();
+
+  add(p: PendingRow): void {
     if (this.csv) {
-      const p = csvParts(e);
-      this.out.write(`${this.index(e.campaign)}${SEP}${e.partner}${SEP}${e.service}${SEP}${e.date}${SEP}${e.transactionId}${SEP}${e.status}${SEP}${exactText(e.amount)}${SEP}${p.head}${SEP}${p.mid}${SEP}${p.tail}${SEP}${p.detail}${SEP}${slot}${SEP}`);
+      const c = pendingParts(p, this.cells);
+      const r = p.row;
+      this.out.write(`${this.index(p.campaign)}${SEP}${p.partner}${SEP}${p.service}${SEP}${r.date}${SEP}${r.id}${SEP}${p.earning.status}${SEP}${p.earning.amountText}${SEP}${c.head}${SEP}${c.mid}${SEP}${c.tail}${SEP}${c.detail}${SEP}${p.slot}${SEP}`);
       return;
     }
+    const e = pendingRowEvent(p);
+    const slot = p.slot;
     const fields: unknown[] = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
     fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, exactText(e.amount), e.detail, slot);
     this.out.write(JSON.stringify(fields) + '\n');
@@ -397,7 +403,7 @@ export class TraceFile {
             this.written++;
             this.out.write(traceCsvExcluded(campaign, partner, service, reason, detail, phrase, r, file, this.quoted));
           },
-      pending: (e, slot) => this.spool.add(e, slot),
+      pending: (p) => this.spool.add(p),
     };
   }
 

@@ -3,7 +3,7 @@
  * earn -> round -> caps -> minimum -> payout currency. No file or console I/O: rows
  * come in as plain objects, one at a time (Evaluator.add) or as an iterable.
  */
-import { Decimal, formatMoney, ZERO, type FxTable } from '../money/index.js';
+import { Decimal, exactText, formatMoney, ZERO, type FxTable } from '../money/index.js';
 import { isUsageService, type Campaign, type ServiceDef } from '../campaign/model.js';
 import { plusDays } from '../dates.js';
 import { addUnitsExactly, Interner, ServiceTable, type CustomerAcc } from './accumulate.js';
@@ -19,7 +19,7 @@ import { capService, settle } from './payout.js';
 import { REASONS, type Reason } from './reasons.js';
 import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
 import { rateFor, type RateCard } from '../campaign/rate-card.js';
-import { excludedEvent, Phrases, rowEvent, type AtOnce, type TraceEvent } from './trace.js';
+import { excludedEvent, pendingRowEvent, Phrases, type AtOnce, type Earning, type PendingRow, type TraceEvent } from './trace.js';
 import type { CustomerMeasure, TierStanding } from './earn/index.js';
 import type { CalcResult, CampaignResult, PartnerInfo, PartnerResult, Registration, RowCounts, ServiceResult, TxRow, UsageRow } from './types.js';
 
@@ -220,7 +220,17 @@ export class CampaignRun {
     }
     const table = this.tables.get(v.def!)!;
     const s = table.slot(slot.index, this.customers.of(r.customerId));
-    tell?.pending(this.pendingEvent(r, v, file), s);
+    if (tell) {
+      const p = this.pendingScratch;
+      p.campaign = this.c.id;
+      p.partner = v.partnerId!;
+      p.service = v.def!.name;
+      p.row = r;
+      p.file = file;
+      p.earning = this.earningOf(r, v);
+      p.slot = s;
+      tell.pending(p);
+    }
     table.addRows(s, 1);
     if (v.def!.method.measure === 'units') table.addUnits(s, r.sku, v.units!);
     else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
@@ -632,30 +642,36 @@ export class CampaignRun {
     const v = this.classifyTx(r, true);
     if (v.reason) return this.excludedAtOnce(r, v, file);
     const slot = this.tables.get(v.def!)!.find(this.slots.get(v.partnerId!)!.index, this.customers.find(r.customerId)!)!;
-    return this.settle(this.pendingEvent(r, v, file), slot);
+    return this.settle(pendingRowEvent({ campaign: c.id, partner: v.partnerId!, service: v.def!.name, row: r, file, earning: this.earningOf(r, v), slot }), slot);
   }
 
+  /** The pending row handed to calc --explain, refilled for every row. */
+  private readonly pendingScratch = {} as PendingRow;
+  /** Per-unit earnings by service, SKU and units: rows of one SKU and count share one (most rows, no Decimal per row). */
+  private readonly earnings = new Map<ServiceDef, Map<string, Map<number, Earning>>>();
+
   /**
-   * A row that accumulated, told as if its customer and service qualify: what it earns
-   * (units x rate, revenue x FX x percent) or that it counts. settle() decides after
-   * finish; calc --explain spools these events, so the end of the run only settles them.
+   * What a row that accumulated earns if its customer and service qualify (units x
+   * rate, revenue x FX x percent), or that it counts; settle() decides after finish.
+   * Per-unit earnings are made once per SKU and unit count.
    */
-  private pendingEvent(r: TxRow, v: RowVerdict, file: string | undefined): TraceEvent {
+  private earningOf(r: TxRow, v: RowVerdict): Earning {
     const c = this.c;
     const def = v.def!;
-    // One object per row, filled in below.
-    const e = rowEvent(c.id, v.partnerId!, def.name, r, file, 'counted', undefined, '');
     if (def.method.key === 'per_unit') {
-      const rate = rateFor((def.config as { rates: RateCard }).rates, r.sku)?.rate ?? ZERO;
       const units = v.units ?? 0;
-      const amount = rate.times(units);
-      const limited = r.quantity !== null && units !== r.quantity ? ` (${r.quantity} on the row; the per-transaction limits count ${units})` : '';
-      e.status = 'earned';
-      e.units = units;
-      e.rate = rate;
-      e.amount = e.paid = amount;
-      e.detail = `${units} x ${rate.toString()} = ${amount.toString()} ${c.currency}${limited}`;
-      return e;
+      // A row whose units the per-transaction limits changed says so: its words are its own.
+      if (r.quantity !== null && units !== r.quantity) return this.perUnitEarning(def, r.sku, units, ` (${r.quantity} on the row; the per-transaction limits count ${units})`);
+      let bySku = this.earnings.get(def);
+      if (!bySku) this.earnings.set(def, (bySku = new Map()));
+      let byUnits = bySku.get(r.sku);
+      if (!byUnits) bySku.set(r.sku, (byUnits = new Map()));
+      let g = byUnits.get(units);
+      if (!g) {
+        g = this.perUnitEarning(def, r.sku, units, '');
+        if (byUnits.size < 4096) byUnits.set(units, g);
+      }
+      return g;
     }
     if (def.method.key === 'percent_of_revenue' && r.amount !== null) {
       const fx = this.fxFor(r.currency, r.date);
@@ -663,17 +679,22 @@ export class CampaignRun {
       const converted = new Decimal(r.amount).times(fx.rate);
       const amount = converted.times(pct).div(100);
       const fxText = r.currency === c.currency ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
-      e.status = 'earned';
-      if (r.currency !== c.currency) e.fx = fx;
-      e.rate = pct;
-      e.amount = e.paid = amount;
-      e.detail = `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`;
-      return e;
+      return {
+        status: 'earned',
+        ...(r.currency !== c.currency ? { fx } : {}),
+        rate: pct,
+        amount,
+        amountText: exactText(amount),
+        detail: `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`,
+      };
     }
-    e.status = 'counted';
-    e.units = v.units;
-    e.detail = `counted by ${def.name} (${def.method.key}); its pay is on the service line`;
-    return e;
+    return { status: 'counted', units: v.units, amount: ZERO, amountText: '0', detail: `counted by ${def.name} (${def.method.key}); its pay is on the service line` };
+  }
+
+  private perUnitEarning(def: ServiceDef, sku: string, units: number, limited: string): Earning {
+    const rate = rateFor((def.config as { rates: RateCard }).rates, sku)?.rate ?? ZERO;
+    const amount = rate.times(units);
+    return { status: 'earned', units, rate, amount, amountText: exactText(amount), detail: `${units} x ${rate.toString()} = ${amount.toString()} ${this.c.currency}${limited}` };
   }
 
   /**

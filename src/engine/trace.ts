@@ -65,7 +65,45 @@ export interface AtOnce {
   /** `phrase`: the number of `detail` in the run's Phrases, or -1 when the words are the row's own. */
   excluded(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, phrase: number, r: TxRow, file: string | undefined): void;
   /** A row that accumulated in `slot` of its service's table, told as if its customer and service qualify: CampaignRun.settle decides after finish. */
-  pending(e: TraceEvent, slot: number): void;
+  pending(p: PendingRow): void;
+}
+
+/**
+ * What a row that accumulated earns if its customer and service qualify (units x rate,
+ * revenue x FX x percent), or that it only counts: decided once by the engine, handed
+ * to the trace as data. Shared by rows of one SKU and unit count.
+ */
+export interface Earning {
+  status: 'earned' | 'counted';
+  units?: number;
+  rate?: Decimal;
+  fx?: { rate: Decimal; source: string };
+  amount: Decimal;
+  /** exactText(amount). */
+  amountText: string;
+  detail: string;
+}
+
+/** A pending row as the engine hands it to the trace (one object refilled per row: copy what you keep). */
+export interface PendingRow {
+  campaign: string;
+  partner: string;
+  service: string;
+  row: TxRow;
+  file: string | undefined;
+  earning: Earning;
+  slot: number;
+}
+
+/** A pending row's event (explain, JSON traces). */
+export function pendingRowEvent(p: PendingRow): TraceEvent {
+  const e = rowEvent(p.campaign, p.partner, p.service, p.row, p.file, p.earning.status, undefined, p.earning.detail);
+  const g = p.earning;
+  if (g.units !== undefined) e.units = g.units;
+  if (g.rate !== undefined) e.rate = g.rate;
+  if (g.fx !== undefined) e.fx = g.fx;
+  e.amount = e.paid = g.amount;
+  return e;
 }
 
 /** An input row's event, before what it earns or why it is excluded is filled in. */

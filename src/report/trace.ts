@@ -1,5 +1,5 @@
 /** Trace events as CSV rows or JSON objects (calc --explain, explain --format csv|json). */
-import type { TraceEvent } from '../engine/trace.js';
+import type { Earning, PendingRow, TraceEvent } from '../engine/trace.js';
 import type { Reason } from '../engine/reasons.js';
 import type { TxRow } from '../engine/types.js';
 import { exactText } from '../money/index.js';
@@ -143,4 +143,28 @@ export function traceCsvFromParts(p: CsvParts, e: TraceEvent, amount?: string): 
   if (e.status === 'excluded') return `${p.head}excluded,${e.reason ?? ''}${p.mid},,,,0,0,0,${csvCell(e.detail)}\n`;
   const money = amount !== undefined ? `${amount},0,${amount}` : `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)}`;
   return `${p.head}${e.status},${e.reason ?? ''}${p.mid}${p.tail}${money},${p.detail}\n`;
+}
+
+/** The cells of an earning that many rows share (units .. fx_source, and the detail), quoted once. */
+export type EarningCells = WeakMap<Earning, { tail: string; detail: string }>;
+
+/**
+ * csvParts(pendingRowEvent(p)) without the event (calc --explain's hot path for rows
+ * that accumulate): the row's own cells as traceCsvExcluded writes them, and the
+ * earning's cells from `cells` (filled as they come).
+ */
+export function pendingParts(p: PendingRow, cells: EarningCells): CsvParts {
+  const r = p.row;
+  const g = p.earning;
+  let shared = cells.get(g);
+  if (!shared) {
+    shared = { tail: `${g.units ?? ''},${exact(g.rate)},${exact(g.fx?.rate)},${csvCell(g.fx?.source ?? '')},`, detail: csvCell(g.detail) };
+    cells.set(g, shared);
+  }
+  return {
+    head: `${campaignCell(p.campaign)},${p.partner === r.partnerId || p.partner === r.resellerId ? rowCell(r, p.partner) : csvCell(p.partner)},row,`,
+    mid: `,${serviceCell(p.service)},${rowCell(r, r.customerId)},${rowCell(r, r.id)},${fileCell(p.file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},`,
+    tail: shared.tail,
+    detail: shared.detail,
+  };
 }
