@@ -1,6 +1,6 @@
 // Seeded generator of canonical inputs shaped like a distributor's year.
 // Same seed, same bytes, every time. Usage: node bench/generate.mjs ROWS DIR
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PARTNERS = 5000;
@@ -206,6 +206,23 @@ export function generateDailyUsage(mb, dir, seed = 20170301) {
     out.line(line);
     bytes += line.length + 1;
   }
+  out.close();
+}
+
+/**
+ * The heavy case for calc --explain: one partner whose cap is hit, every row a customer
+ * of its own (so every row reaches an accumulator and is written after the run, trimmed
+ * by the cap), 28 days of one month. Writes transactions.csv and capped.yaml to `dir`.
+ */
+export function generateCapped(rows, dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'capped.yaml'),
+    'id: capped\ncurrency: USD\nperiod: { start: 2017-01-01, end: 2017-12-31 }\nas_of: 2017-12-31\nservices:\n  O365:\n    per_unit: { rates: { E3: 10 } }\n    cap: 100000\n',
+  );
+  const out = new Out(join(dir, 'transactions.csv'));
+  out.line('transaction_id,date,partner_id,customer_id,sku,license_program,quantity');
+  for (let i = 0; i < rows; i++) out.line(`T${i},2017-03-${String(1 + (i % 28)).padStart(2, '0')},P1,C${i},E3,CSP,5`);
   out.close();
 }
 

@@ -7,11 +7,11 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { excludedEvent, type TraceEvent } from '../src/engine/trace.js';
+import { excludedEvent, pendingRowEvent, type Earning, type PendingRow, type TraceEvent } from '../src/engine/trace.js';
 import type { TxRow } from '../src/engine/types.js';
 import { RecordParser } from '../src/input/csv.js';
 import { dec, ZERO } from '../src/money/index.js';
-import { csvParts, traceCsvExcluded, traceCsvFromParts, traceCsvLine } from '../src/report/trace.js';
+import { csvParts, earningCells, pendingHead, pendingMid, traceCsvExcluded, traceCsvFromParts, traceCsvLine } from '../src/report/trace.js';
 import { runCli, tempDir } from './helpers.js';
 
 function row(p: Partial<TxRow>): TxRow {
@@ -158,4 +158,25 @@ describe('calc --explain through the binary', () => {
     expect(r.reason).toBe('OUTSIDE_PERIOD');
     expect(readdirSync(dir).sort()).toEqual(['data', 'out.json', 'trace.csv']);
   });
+});
+
+describe('a pending row cut from the engine\'s data (no event)', () => {
+  // 5 seats x 48 = 240 USD; 800 GBP x 1.24 = 992 USD x 20% = 198.4
+  const perUnit: Earning = { status: 'earned', units: 5, rate: dec('48'), amount: dec('240'), amountText: '240', detail: '5 x 48 = 240 USD' };
+  const viaFx: Earning = { status: 'earned', rate: dec('20'), fx: { rate: dec('1.24'), source: 'fx.csv 2017-05-01, "inverse"' }, amount: dec('198.4'), amountText: '198.4', detail: '800.00 GBP x 1.24 = 992 USD x 20% = 198.4' };
+  const cases: [string, TxRow, string, Earning][] = [
+    ['plain text', row({ plain: true }), '1000001', perUnit],
+    ['plain cells a spreadsheet would run', row({ plain: true, customerId: '=cmd|x', id: '@T1', sku: '+SKU' }), '1000001', perUnit],
+    ['quoted input: comma, quote, line break', row({ plain: false, customerId: 'C,1', id: 'T"1"', sku: 'two\nlines' }), '1000001', viaFx],
+    ['a partner from claims.csv', row({ plain: true }), 'P,9', viaFx],
+  ];
+  for (const [name, r, partner, earning] of cases) {
+    it(`cuts the same cells as its event: ${name}`, () => {
+      const p: PendingRow = { campaign: 'camp', partner, service: 'O365', row: r, file: 'data/tx.csv', earning, slot: 7 };
+      const parts = csvParts(pendingRowEvent(p));
+      expect(pendingHead('camp', partner)).toBe(parts.head);
+      expect(pendingMid(p)).toBe(parts.mid);
+      expect(earningCells(earning)).toEqual({ tail: parts.tail, detail: parts.detail });
+    });
+  }
 });

@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import type { Evaluator } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
 import { Decimal, exactText, ScaledSum, ZERO } from '../money/index.js';
-import { allocate, excludedTo, order, pendingRowEvent, trimLatest, type AtOnce, type PendingRow, type TraceEvent } from '../engine/trace.js';
+import { allocate, excludedTo, order, pendingRowEvent, trimLatest, type AtOnce, type Earning, type PendingRow, type TraceEvent } from '../engine/trace.js';
 import type { CampaignRun } from '../engine/evaluate.js';
 import { csvCell, csvLine } from '../report/csv.js';
-import { pendingParts, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts, type EarningCells } from '../report/trace.js';
+import { earningCells, pendingHead, pendingMid, TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson, type CsvParts } from '../report/trace.js';
 import type { Run } from './inputs.js';
 
 /** Text to a new file, in 64 KB pieces. */
@@ -229,14 +229,27 @@ class Spool {
     return i;
   }
 
-  /** Earnings' shared cells, quoted once (a writer's cache: the engine keeps no words for it). */
-  private readonly cells: EarningCells = new WeakMap();
+  /** Shared earnings by number, and their cells quoted once (a writer's cache: the engine keeps no words for it). */
+  private readonly earningIds = new WeakMap<Earning, number>();
+  private readonly sharedCells: { tail: string; detail: string }[] = [];
 
   add(p: PendingRow): void {
     if (this.csv) {
-      const c = pendingParts(p, this.cells);
       const r = p.row;
-      this.out.write(`${this.index(p.campaign)}${SEP}${p.partner}${SEP}${p.service}${SEP}${r.date}${SEP}${r.id}${SEP}${p.earning.status}${SEP}${p.earning.amountText}${SEP}${c.head}${SEP}${c.mid}${SEP}${c.tail}${SEP}${c.detail}${SEP}${p.slot}${SEP}`);
+      const g = p.earning;
+      let ref = -1;
+      let tail = '';
+      let detail = '';
+      if (g.shared) {
+        const id = this.earningIds.get(g);
+        if (id !== undefined) ref = id;
+        else {
+          ref = this.sharedCells.push(earningCells(g)) - 1;
+          this.earningIds.set(g, ref);
+        }
+      } else ({ tail, detail } = earningCells(g));
+      // The first cells (campaign, partner) are made again when read back: they repeat.
+      this.out.write(`${this.index(p.campaign)}${SEP}${p.partner}${SEP}${p.service}${SEP}${r.date}${SEP}${r.id}${SEP}${g.status}${SEP}${g.amountText}${SEP}${pendingMid(p)}${SEP}${ref}${SEP}${tail}${SEP}${detail}${SEP}${p.slot}${SEP}`);
       return;
     }
     const e = pendingRowEvent(p);
@@ -254,6 +267,7 @@ class Spool {
 
   private async replayCsv(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     const names = this.names;
+    const cells = this.sharedCells;
     const r = new CsvRecord();
     let pending: string[] = [];
     let rest = '';
@@ -268,8 +282,10 @@ class Spool {
       r.transactionId = v[o + 4]!;
       r.status = v[o + 5] as TraceEvent['status'];
       r.amountText = v[o + 6]!;
+      const ref = Number(v[o + 8]);
+      const shared = ref >= 0 ? cells[ref]! : undefined;
       // A new parts object per row: a held row's event keeps it.
-      r.parts = { head: v[o + 7]!, mid: v[o + 8]!, tail: v[o + 9]!, detail: v[o + 10]! };
+      r.parts = { head: pendingHead(campaign, partner), mid: v[o + 7]!, tail: shared ? shared.tail : v[o + 9]!, detail: shared ? shared.detail : v[o + 10]! };
       r.slot = Number(v[o + 11]);
       f(r);
     };

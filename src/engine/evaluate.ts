@@ -507,6 +507,9 @@ export class CampaignRun {
       let units = 0;
       let revenue = ZERO;
       const qualifyingRows: number[] = [];
+      // With verdicts: the slots whose customer failed, and the others (a failed service excludes them too).
+      const excludedSlots: number[] = [];
+      const qualifyingSlots: number[] = [];
       const usage = isUsageService(def) ? (def.config as PerActiveUser) : null;
       for (const s of slots) {
         const acc = table.view(s, this.customers);
@@ -533,8 +536,10 @@ export class CampaignRun {
         if (reason) {
           bump(this.counts, reason, acc.rows);
           bump(pc, reason, acc.rows);
+          if (keep) excludedSlots.push(s);
           continue;
         }
+        if (keep) qualifyingSlots.push(s);
         measures.push(measure);
         qualifyingRows.push(acc.rows);
         units = addUnitsExactly(units, customerUnits);
@@ -581,11 +586,13 @@ export class CampaignRun {
         // What settles a pending row, by its slot: its customer's verdict, else the service's.
         let bySlot = this.exclusions.get(def);
         if (!bySlot) this.exclusions.set(def, (bySlot = []));
-        const serviceWords = qualified ? undefined : { reason: 'SERVICE_NOT_QUALIFIED' as const, detail: `${def.name}: ${notQualified}` };
-        for (const s of slots) {
-          const cv = customerVerdicts.get(table.view(s, this.customers).customerId);
-          const x = cv?.reason ? { reason: cv.reason, detail: cv.detail } : serviceWords;
-          if (x) bySlot[s] = x;
+        for (const s of excludedSlots) {
+          const cv = customerVerdicts.get(this.customers.names[table.customer(s)]!)!;
+          bySlot[s] = { reason: cv.reason!, detail: cv.detail };
+        }
+        if (!qualified) {
+          const serviceWords = { reason: 'SERVICE_NOT_QUALIFIED' as const, detail: `${def.name}: ${notQualified}` };
+          for (const s of qualifyingSlots) bySlot[s] = serviceWords;
         }
       }
       return result;
@@ -669,7 +676,10 @@ export class CampaignRun {
       let g = byUnits.get(units);
       if (!g) {
         g = this.perUnitEarning(def, r.sku, units, '');
-        if (byUnits.size < 4096) byUnits.set(units, g);
+        if (byUnits.size < 4096) {
+          g.shared = true;
+          byUnits.set(units, g);
+        }
       }
       return g;
     }

@@ -82,6 +82,8 @@ export interface Earning {
   /** exactText(amount). */
   amountText: string;
   detail: string;
+  /** Rows of one SKU and unit count share this object (a writer may number it and write its words once). */
+  shared?: boolean;
 }
 
 /** A pending row as the engine hands it to the trace (one object refilled per row: copy what you keep). */

@@ -145,26 +145,24 @@ export function traceCsvFromParts(p: CsvParts, e: TraceEvent, amount?: string): 
   return `${p.head}${e.status},${e.reason ?? ''}${p.mid}${p.tail}${money},${p.detail}\n`;
 }
 
-/** The cells of an earning that many rows share (units .. fx_source, and the detail), quoted once. */
-export type EarningCells = WeakMap<Earning, { tail: string; detail: string }>;
+/** The cells of an earning (units .. fx_source, and the detail). */
+export function earningCells(g: Earning): { tail: string; detail: string } {
+  return { tail: `${g.units ?? ''},${exact(g.rate)},${exact(g.fx?.rate)},${csvCell(g.fx?.source ?? '')},`, detail: csvCell(g.detail) };
+}
+
+const partnerCell = repeating();
+
+/** A pending row's first cells (campaign_id, partner_id, kind), as csvParts writes them. */
+export function pendingHead(campaign: string, partner: string): string {
+  return `${campaignCell(campaign)},${partnerCell(partner)},row,`;
+}
 
 /**
- * csvParts(pendingRowEvent(p)) without the event (calc --explain's hot path for rows
- * that accumulate): the row's own cells as traceCsvExcluded writes them, and the
- * earning's cells from `cells` (filled as they come).
+ * A pending row's cells from service to sku, as csvParts(pendingRowEvent(p)) writes
+ * them without the event (calc --explain's hot path for rows that accumulate): the
+ * row's own cells as traceCsvExcluded writes them.
  */
-export function pendingParts(p: PendingRow, cells: EarningCells): CsvParts {
+export function pendingMid(p: PendingRow): string {
   const r = p.row;
-  const g = p.earning;
-  let shared = cells.get(g);
-  if (!shared) {
-    shared = { tail: `${g.units ?? ''},${exact(g.rate)},${exact(g.fx?.rate)},${csvCell(g.fx?.source ?? '')},`, detail: csvCell(g.detail) };
-    cells.set(g, shared);
-  }
-  return {
-    head: `${campaignCell(p.campaign)},${p.partner === r.partnerId || p.partner === r.resellerId ? rowCell(r, p.partner) : csvCell(p.partner)},row,`,
-    mid: `,${serviceCell(p.service)},${rowCell(r, r.customerId)},${rowCell(r, r.id)},${fileCell(p.file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},`,
-    tail: shared.tail,
-    detail: shared.detail,
-  };
+  return `,${serviceCell(p.service)},${rowCell(r, r.customerId)},${rowCell(r, r.id)},${fileCell(p.file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},`;
 }
