@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,4 +92,22 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'incent-test-'));
+}
+
+/** Runs the CLI as a child process we can kill or wait on, resolving `seen` when `until` appears on stderr. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, until?: string) {
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const seen = new Promise<void>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (until && stderr.includes(until)) resolve();
+    });
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, seen, done };
 }

@@ -2,12 +2,11 @@
  * The ledger pays each amount exactly once, whatever order or place runs happen in.
  * Campaign: $10 per E3 seat, no minimum. Amounts by hand in comments.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, startCli, tempDir } from './helpers.js';
 
 const CAMPAIGN = `id: seats
 currency: USD
@@ -49,21 +48,7 @@ function world() {
   return { dir, data, ledger, args, runs, show, month };
 }
 
-/** Runs the CLI as a child we can wait on, resolving `seen` when `until` appears on stderr. */
-function start(args: string[], env: NodeJS.ProcessEnv = {}, until?: string) {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], { env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const seen = new Promise<void>((resolve) => {
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (until && stderr.includes(until)) resolve();
-    });
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { seen, done };
-}
+const start = startCli;
 
 describe('the ledger lifecycle', () => {
   it('init makes a ledger; init again changes nothing; other commands need one', () => {

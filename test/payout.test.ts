@@ -2,11 +2,10 @@
  * incent payout: month-by-month runs against a real SQLite ledger, worked out by hand
  * from a campaign paying $10 per E3 seat with a $200 minimum that carries forward.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, startCli, tempDir } from './helpers.js';
 
 const CAMPAIGN = `id: monthly
 currency: USD
@@ -120,23 +119,7 @@ describe('the payment file', () => {
   });
 });
 
-/** Runs the CLI as a child process we can kill, resolving when `until` appears on stderr. */
-function start(args: string[], env: NodeJS.ProcessEnv = {}, until?: string) {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], { env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const seen = new Promise<void>((resolve) => {
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (until && stderr.includes(until)) resolve();
-    });
-  });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, seen, done };
-}
+const start = startCli;
 
 describe('crashes and races', () => {
   it('kill -9 inside the write transaction leaves the ledger as it was', async () => {
