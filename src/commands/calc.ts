@@ -34,7 +34,7 @@ export async function calc(opts: CalcOptions, warnings: Warnings): Promise<strin
   const trace = new TraceFile(opts.explain);
   let run;
   try {
-    run = await computeRun(opts, warnings, true, trace.onRow);
+    run = await computeRun(opts, warnings, 'trace', trace.onRow);
   } catch (e) {
     trace.abort();
     throw e;

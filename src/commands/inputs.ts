@@ -110,7 +110,7 @@ export interface Run {
  * transactions row (a reused object) to the engine itself: calc --explain tells
  * stories as it reads.
  */
-export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdicts = false, onRow?: (row: TxRow, file: string, ev: Evaluator) => void): Promise<Run> {
+export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdicts: boolean | 'trace' = false, onRow?: (row: TxRow, file: string, ev: Evaluator) => void): Promise<Run> {
   checkDateFlag('as-of', opts.asOf);
   checkDateFlag('payout-date', opts.payoutDate);
   const campaigns = selectCampaigns(opts, warnings);

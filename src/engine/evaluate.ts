@@ -37,7 +37,12 @@ export interface EvaluateOptions {
   /** Date of the payout-currency conversion; default each campaign's as_of. */
   payoutDate?: string;
   /** Keep each customer's and service's verdict after finish (explain, progress). */
-  keepVerdicts?: boolean;
+  /**
+   * Keep the verdicts after finish: `true` (explain, progress) keeps every customer's;
+   * `'trace'` (calc --explain) keeps only the customers that failed, with each partner's
+   * summary lines decided in finish (what a trace needs, not a verdict per customer).
+   */
+  keepVerdicts?: boolean | 'trace';
 }
 
 /** Why a customer of a service qualified or not, with its figures. */
@@ -60,7 +65,10 @@ export interface ServiceVerdict {
 
 export interface PartnerVerdict {
   result: PartnerResult;
+  /** Each service's verdict; with keepVerdicts 'trace', its customers are only those that failed. */
   services: Map<ServiceDef, ServiceVerdict>;
+  /** With keepVerdicts 'trace': the summary lines, decided in finish. */
+  summary?: TraceEvent[];
 }
 
 const REASON_INDEX = new Map<Reason, number>(REASONS.map((r, i) => [r, i]));
@@ -145,7 +153,7 @@ export class CampaignRun {
   ) {
     this.asOf = opts.asOf ?? c.asOf;
     this.serviceIndex = serviceIndexOf(c);
-    this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts === true);
+    this.netNew = new NetNewBook(c.services, c.period.start, opts.keepVerdicts !== undefined && opts.keepVerdicts !== false);
     for (const s of c.services) {
       this.tables.set(s, new ServiceTable(s));
       if (isUsageService(s)) {
@@ -497,7 +505,10 @@ export class CampaignRun {
     const pc = slot.pc;
     const p = { partnerId };
     const gate = this.gate(p.partnerId);
-    const keep = this.opts.keepVerdicts === true;
+    const keep = this.opts.keepVerdicts !== undefined && this.opts.keepVerdicts !== false;
+    const everyCustomer = this.opts.keepVerdicts === true;
+    /** 'trace': the qualifying customers, only for the summary lines decided below. */
+    const qualifyingBy = new Map<ServiceDef, CustomerVerdict[]>();
     const serviceVerdicts = new Map<ServiceDef, ServiceVerdict>();
     const services: ServiceResult[] = c.services.map((def) => {
       const customerVerdicts = new Map<string, CustomerVerdict>();
@@ -523,7 +534,7 @@ export class CampaignRun {
           (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ??
           customerGate(def, this.netNew.isNetNew(def, customer), customerUnits, rev);
         const measure: CustomerMeasure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
-        if (keep) {
+        if (keep && (reason !== null || everyCustomer)) {
           customerVerdicts.set(acc.customerId, {
             customerId: acc.customerId,
             reason,
@@ -532,6 +543,10 @@ export class CampaignRun {
             revenue: rev,
             measure,
           });
+        } else if (keep && reason === null) {
+          let q = qualifyingBy.get(def);
+          if (!q) qualifyingBy.set(def, (q = []));
+          q.push({ customerId: acc.customerId, reason, detail: '', units: customerUnits, revenue: rev, measure });
         }
         if (reason) {
           bump(this.counts, reason, acc.rows);
@@ -624,7 +639,11 @@ export class CampaignRun {
       carriedForward: t.carriedForward,
       rows: pc.toCounts(),
     };
-    if (keep) this.verdicts.set(p.partnerId, { result: partnerResult, services: serviceVerdicts });
+    if (keep) {
+      const verdict: PartnerVerdict = { result: partnerResult, services: serviceVerdicts };
+      if (!everyCustomer) verdict.summary = this.summaryOf(p.partnerId, serviceVerdicts, (sv) => qualifyingBy.get(sv.def) ?? []);
+      this.verdicts.set(p.partnerId, verdict);
+    }
     return partnerResult;
   }
 
@@ -778,18 +797,23 @@ export class CampaignRun {
   summaryItems(partnerId: string): TraceEvent[] {
     const pv = this.verdicts.get(partnerId);
     if (!pv) return [];
+    return pv.summary ?? this.summaryOf(partnerId, pv.services, (sv) => [...sv.customers.values()].filter((x) => x.reason === null));
+  }
+
+  /** The summary lines of a partner, given each service's qualifying customers. */
+  private summaryOf(partnerId: string, services: ReadonlyMap<ServiceDef, ServiceVerdict>, qualifyingOf: (sv: ServiceVerdict) => CustomerVerdict[]): TraceEvent[] {
     const c = this.c;
     const out: TraceEvent[] = [];
-    for (const sv of pv.services.values()) {
+    for (const sv of services.values()) {
       if (!sv.result.qualified) continue;
       const def = sv.def;
-      const qualifying = [...sv.customers.values()].filter((x) => x.reason === null).sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+      const byId = (a: CustomerVerdict, b: CustomerVerdict) => (a.customerId < b.customerId ? -1 : 1);
       if (def.method.key === 'per_unit') {
         const cfg = def.config as { rates: RateCard; per?: string };
         const rates = cfg.rates;
-        for (const cv of qualifying) {
-          // Rows already carry every unit they pay: only netting below zero or per-customer limits leave a difference.
-          if (cfg.per !== 'customer' && [...cv.measure.unitsBySku.values()].every((u) => u >= 0)) continue;
+        // Rows already carry every unit they pay: only netting below zero or per-customer limits leave a difference.
+        const candidates = qualifyingOf(sv).filter((cv) => cfg.per === 'customer' || [...cv.measure.unitsBySku.values()].some((u) => u < 0));
+        for (const cv of candidates.sort(byId)) {
           const earned = def.method.earn(def.config, [cv.measure]).earned;
           let fromRows = ZERO;
           for (const [sku, units] of cv.measure.unitsBySku) fromRows = fromRows.plus((rateFor(rates, sku)?.rate ?? ZERO).times(units));
@@ -798,13 +822,13 @@ export class CampaignRun {
           out.push({ ...this.event(partnerId, { status: 'adjustment', detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but seats netting below zero or per-customer limits pay ${earned.toString()}` }), kind: 'customer', service: def.name, customer: cv.customerId, amount: diff, paid: diff });
         }
       } else if (def.method.key === 'per_active_user') {
-        for (const cv of qualifying) {
+        for (const cv of qualifyingOf(sv).sort(byId)) {
           const e = def.method.earn(def.config, [cv.measure]);
           const detail = e.lines.map((l) => `${l.units} x ${l.rate?.toString()} (${l.sku}, ${l.note})`).join(' + ') || 'no rated activity';
           out.push({ ...this.event(partnerId, { status: 'earned', detail: `customer ${cv.customerId}: ${detail} = ${e.earned.toString()} ${c.currency}` }), kind: 'customer', service: def.name, customer: cv.customerId, units: cv.units, amount: e.earned, paid: e.earned });
         }
       } else if (def.method.key === 'tiers') {
-        const e = def.method.earn(def.config, qualifying.map((x) => x.measure));
+        const e = def.method.earn(def.config, qualifyingOf(sv).sort(byId).map((x) => x.measure));
         out.push({ ...this.event(partnerId, { status: 'earned', detail: `${def.name}: ${e.lines[0]?.note ?? 'no tier'} = ${e.earned.toString()} ${c.currency}` }), kind: 'service', service: def.name, amount: e.earned, paid: e.earned });
       }
     }
