@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/engine/evaluate.js';
 import type { TxRow, UsageRow } from '../src/engine/types.js';
 import { campaignFromYaml, tx, use } from './helpers.js';
+import { dec } from '../src/money/index.js';
 
 const CAMPAIGN = `
 id: osu
@@ -77,6 +78,37 @@ describe('per_active_user, events', () => {
     // ExO {U1} + ProPlus {U1, U2} = 3 entitlements x 1.00 = 3.00
     const r = run([use({ customerId: 'C5', userId: 'U1' }), use({ customerId: 'C5', userId: 'U1', workload: 'ProPlus' }), use({ customerId: 'C5', userId: 'U2', workload: 'ProPlus' })], dir);
     expect(service(r, 'P1', 'O365').amount.toFixed(2)).toBe('3.00');
+  });
+});
+
+describe('per_active_user: a user is one entitlement per workload, whatever SKUs they moved across', () => {
+  // C1 has two subscriptions: S1 on E3 (ExO 2.00) and S3 on E1 (1.00 for every workload)
+  const directory = [...DIRECTORY, tx({ date: '2018-01-10', customerId: 'C1', sku: 'E1', subscriptionId: 'S3', quantity: 10 })];
+
+  it('a user who moves from one subscription to another inside the window is paid once, at the SKU of their latest action', () => {
+    const c = run(
+      [
+        use({ userId: 'U1', workload: 'ExO', date: '2018-06-05', subscriptionId: 'S3' }), // E1
+        use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S1' }), // moved to E3: latest
+      ],
+      directory,
+    );
+    // one ExO user, priced at E3's ExO rate: 1 x 2.00 = 2.00 (counted per SKU it was 2.00 + 1.00 = 3.00)
+    expect(service(c, 'P1', 'O365')).toMatchObject({ units: 1, earned: dec('2.00') });
+  });
+
+  it('the same user moving the other way is priced at E1, whatever the order of the rows', () => {
+    const rows = [use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S3' }), use({ userId: 'U1', workload: 'ExO', date: '2018-06-05', subscriptionId: 'S1' })];
+    // latest action on E1 (2018-06-20): 1 x 1.00 = 1.00
+    expect(service(run(rows, directory), 'P1', 'O365').earned.toString()).toBe('1');
+    expect(service(run([...rows].reverse(), directory), 'P1', 'O365').earned.toString()).toBe('1');
+  });
+
+  it('actions on two SKUs on the latest day: the higher rate prices the user', () => {
+    const rows = [use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S3' }), use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S1' })];
+    // E3 ExO 2.00 > E1 1.00: 1 x 2.00 = 2.00, in either order
+    expect(service(run(rows, directory), 'P1', 'O365').earned.toString()).toBe('2');
+    expect(service(run([...rows].reverse(), directory), 'P1', 'O365').earned.toString()).toBe('2');
   });
 });
 

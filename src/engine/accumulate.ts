@@ -55,6 +55,13 @@ export class Interner {
   }
 }
 
+/** A user active in a workload: the day of their latest action, and the SKU (and its rate) that prices them. */
+export interface ActiveUser {
+  date: string;
+  sku: string;
+  rate: Decimal;
+}
+
 /** What few slots need, made on first use. */
 class SlotExtra {
   /** Units of SKUs outside the service's columns. */
@@ -63,8 +70,8 @@ class SlotExtra {
   home: ScaledSum | null = null;
   /** Other revenue by `currency` (fixed-rate currency) or `currency|date` (fx.csv rate of that day). */
   foreign: Map<string, ScaledSum> | null = null;
-  /** Usage, events shape: distinct users by usageKey(sku, workload). */
-  users: Map<string, Set<string>> | null = null;
+  /** Usage, events shape: by workload, each user once, with the SKU that prices them. */
+  users: Map<string, Map<string, ActiveUser>> | null = null;
   /** Usage, counts shape: the latest report per usageKey and metric. */
   counts: Map<string, Map<string, MetricReport>> | null = null;
 }
@@ -199,12 +206,19 @@ export class ServiceTable {
     else if (r.amount !== null) sum.addDecimal(new Decimal(r.amount));
   }
 
-  addUser(s: number, key: string, userId: string): void {
+  /**
+   * A user's action in a workload: each user counts once per (customer, workload)
+   * however many subscriptions or SKUs they were active on, priced at the SKU of their
+   * latest action in the window; on a day with actions on two SKUs, the higher rate
+   * (equal rates: the first SKU in sort order, so row order never changes the result).
+   */
+  addUser(s: number, workload: string, userId: string, date: string, sku: string, rate: Decimal): void {
     const e = this.extraOf(s);
     e.users ??= new Map();
-    let set = e.users.get(key);
-    if (!set) e.users.set(key, (set = new Set()));
-    set.add(userId);
+    let byUser = e.users.get(workload);
+    if (!byUser) e.users.set(workload, (byUser = new Map()));
+    const had = byUser.get(userId);
+    if (!had || date > had.date || (date === had.date && (rate.gt(had.rate) || (rate.eq(had.rate) && sku < had.sku)))) byUser.set(userId, { date, sku, rate });
   }
 
   /**
@@ -293,7 +307,14 @@ export class ServiceTable {
   active(s: number, metrics: readonly string[] | null): Map<string, number> {
     const e = this.extra.get(s);
     const out = new Map<string, number>();
-    if (metrics === null) for (const [key, set] of e?.users ?? []) out.set(key, set.size);
+    if (metrics === null) {
+      for (const [workload, byUser] of e?.users ?? []) {
+        for (const u of byUser.values()) {
+          const key = `${u.sku}\u0000${workload}`;
+          out.set(key, (out.get(key) ?? 0) + 1);
+        }
+      }
+    }
     else {
       for (const [key, byMetric] of e?.counts ?? []) {
         let best = 0;

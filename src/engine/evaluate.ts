@@ -409,7 +409,7 @@ export class CampaignRun {
     const s = table.slot(slot.index, this.customers.of(u.customerId));
     table.addRows(s, 1);
     const cfg = v.def!.config as PerActiveUser;
-    if (cfg.metrics === null) table.addUser(s, v.usageKey!, u.userId);
+    if (cfg.metrics === null) table.addUser(s, u.workload, u.userId, u.date, v.sku!, rateFor(cfg.rates, v.sku!, u.workload)?.rate ?? ZERO);
     else if (table.addCount(s, u.customerId, v.usageKey!, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
       table.addRows(s, -1);
       this.exclude(slot.pc, 'SUPERSEDED');

@@ -69,7 +69,7 @@ export const perActiveUser: EarningMethod<Raw, PerActiveUser> = {
         if (!rate || users <= 0) continue;
         const amount = rate.times(users);
         earned = earned.plus(amount);
-        lines.push({ customerId: c.customerId, sku, units: users, rate, amount, note: `${users} active in ${workload}` });
+        lines.push({ customerId: c.customerId, sku, units: users, rate, amount, note: cfg.metrics === null ? `${users} active in ${workload}, each user once at the SKU of their latest action` : `${users} active in ${workload}` });
       }
     }
     return { earned: new Decimal(earned), lines };
