@@ -7,7 +7,8 @@ import { evaluate } from '../src/engine/evaluate.js';
 import { ClaimBook, overlappingClaims } from '../src/engine/claims.js';
 import { EligibilityBook } from '../src/engine/eligibility.js';
 import { registrationKey } from '../src/engine/partner-gates.js';
-import type { Claim, EligibilitySpan, Registration } from '../src/engine/types.js';
+import type { Claim, EligibilitySpan, PartnerInfo, Registration } from '../src/engine/types.js';
+import { requiredInputs } from '../src/campaign/model.js';
 import { campaignFromYaml, tx, use } from './helpers.js';
 
 const claim = (p: Partial<Claim>): Claim => ({ partnerId: 'P2', customerId: 'C1', subscriptionId: '', workload: '', type: 'CPOR', from: '2018-01-01', to: null, line: 2, ...p });
@@ -194,6 +195,37 @@ services:
   it('a campaign may let pending registrations earn', () => {
     const c = evaluate([campaignFromYaml(yaml('[approved, pending]'))], rows, { registrations }).campaigns[0]!;
     expect(c.partners.map((p) => p.status)).toEqual(['payable', 'payable', 'ineligible']);
+  });
+});
+
+describe('partners in markets where the services are not sold (seed 002)', () => {
+  const yaml = `
+id: os
+currency: USD
+period: { start: 2018-01-01, end: 2018-03-31 }
+as_of: 2018-04-30
+exclude: { partner_countries: [CU, KP] }
+services:
+  O365: { per_unit: { rates: { E3: 10 } } }
+`;
+  const partner = (partnerId: string, country: string): [string, PartnerInfo] => [partnerId, { partnerId, name: partnerId, country, role: 'direct', payoutCurrency: '', line: 2 }];
+  const partners = new Map([partner('US1', 'US'), partner('CU1', 'CU')]);
+  // both sell to a US customer: the sale's country does not matter, the partner's does
+  const rows = ['US1', 'CU1', 'XX1'].map((p) => tx({ partnerId: p, date: '2018-02-01', quantity: 4, country: 'US' }));
+
+  it('a partner based in a listed country earns nothing, whatever the customer: US1 4 x 10 = 40.00, CU1 0.00', () => {
+    const c = evaluate([campaignFromYaml(yaml)], rows, { partners }).campaigns[0]!;
+    expect(c.partners.map((p) => [p.partnerId, p.status, p.total.toFixed(2), p.reason?.code])).toEqual([
+      ['CU1', 'ineligible', '0.00', 'PARTNER_MARKET'],
+      ['US1', 'payable', '40.00', undefined],
+      // not in partners.csv: its market cannot be told, so it is not paid
+      ['XX1', 'ineligible', '0.00', 'PARTNER_MARKET'],
+    ]);
+    expect(c.rows.excluded).toEqual({ PARTNER_MARKET: 2 });
+  });
+
+  it('needs partners.csv', () => {
+    expect(requiredInputs(campaignFromYaml(yaml))).toContain('partners');
   });
 });
 

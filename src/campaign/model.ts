@@ -45,6 +45,8 @@ export interface Campaign {
     flags: ReadonlySet<string>;
     publicSectorCountries: ReadonlySet<string>;
     countries: ReadonlySet<string>;
+    /** Partners based in these countries earn nothing (PARTNER_MARKET). */
+    partnerCountries: ReadonlySet<string>;
     licensePrograms: ReadonlySet<string>;
     subscriptionTypes: ReadonlySet<string>;
   };
@@ -66,7 +68,7 @@ export function isUsageService(s: ServiceDef): boolean {
 /** Which input files a campaign cannot be computed without (beyond transactions.csv). */
 export function requiredInputs(c: Campaign): InputName[] {
   const need: InputName[] = ['transactions'];
-  if (c.partnerRoles) need.push('partners');
+  if (c.partnerRoles || c.exclude?.partnerCountries.size) need.push('partners');
   if (c.registration) need.push('registrations');
   if (c.services.some(isUsageService)) need.push('usage');
   if (c.claims) need.push('claims');

@@ -63,6 +63,7 @@ export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: Reado
           flags: new Set(raw.exclude.customer_flags ?? []),
           publicSectorCountries: new Set(raw.exclude.public_sector_countries ?? []),
           countries: new Set(raw.exclude.countries),
+          partnerCountries: new Set(raw.exclude.partner_countries ?? []),
           licensePrograms: new Set(raw.exclude.license_programs ?? []),
           subscriptionTypes: new Set(raw.exclude.subscription_types ?? []),
         }

@@ -111,6 +111,10 @@ export const campaignSchema = z
         customer_flags: z.array(z.enum(CUSTOMER_FLAGS)).optional().meta({ description: 'Customers carrying one of these customer_flags are excluded (CUSTOMER_EXCLUDED)' }),
         public_sector_countries: z.array(countryCode).optional().meta({ description: 'Public-sector customers in these countries are excluded' }),
         countries: z.array(countryCode).default(['CN']).meta({ description: 'Customer countries where the services are not sold (default [CN])' }),
+        partner_countries: z
+          .array(countryCode)
+          .optional()
+          .meta({ description: "Partners based in these countries (partners.csv's country) earn nothing from the campaign, wherever the sale occurs (PARTNER_MARKET)" }),
         license_programs: z.array(z.string().min(1)).optional().meta({ description: 'Licence programs excluded (e.g. Open); LICENSE_PROGRAM' }),
         subscription_types: z.array(z.enum(SUBSCRIPTION_TYPES)).optional().meta({ description: 'Subscription types excluded (e.g. trial, beta); SUBSCRIPTION_TYPE' }),
       })

@@ -34,5 +34,11 @@ export function partnerGate(c: Campaign, partnerId: string, dir: PartnerDirector
     if (!p) return { code: 'PARTNER_ROLE', detail: 'partner not in partners.csv, so its role is unknown' };
     if (!c.partnerRoles.has(p.role)) return { code: 'PARTNER_ROLE', detail: `role ${p.role}; needs ${[...c.partnerRoles].join(' or ')}` };
   }
+  const markets = c.exclude?.partnerCountries;
+  if (markets && markets.size > 0) {
+    const p = dir.partners?.get(partnerId);
+    if (!p) return { code: 'PARTNER_MARKET', detail: 'partner not in partners.csv, so its country is unknown' };
+    if (markets.has(p.country)) return { code: 'PARTNER_MARKET', detail: `partner based in ${p.country}, where the services are not sold (exclude.partner_countries)` };
+  }
   return null;
 }
