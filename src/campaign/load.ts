@@ -156,6 +156,19 @@ export function loadCampaigns(paths: readonly string[]): LoadResult {
   return { campaigns, diagnostics };
 }
 
+/**
+ * Whether two campaigns can credit one partner for one row: not a transacting-partner
+ * campaign and a reseller one (a row's reseller is never its transacting partner), nor
+ * two claim campaigns of different claim types (a CPOR and a PAL campaign credit
+ * different partners by design).
+ */
+function canCreditSamePartner(a: Campaign, b: Campaign): boolean {
+  const pair = new Set([a.credit, b.credit]);
+  if (pair.has('transacting_partner') && pair.has('reseller') && pair.size === 2) return false;
+  if (a.claims && b.claims && ![...a.claims.types].some((t) => b.claims!.types.has(t))) return false;
+  return true;
+}
+
 /** Checks across the campaigns loaded together: repeated ids, double pay for one SKU. */
 export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -181,6 +194,7 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
       const a = campaigns[i]!;
       const b = campaigns[j]!;
       if (a.period.end < b.period.start || b.period.end < a.period.start) continue;
+      if (!canCreditSamePartner(a, b)) continue;
       const skusA = new Set(a.services.flatMap((s) => [...(s.skus ?? [])]));
       const shared = [...new Set(b.services.flatMap((s) => [...(s.skus ?? [])]))].filter((k) => skusA.has(k));
       if (shared.length > 0) {
@@ -190,7 +204,7 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
           file: b.file,
           line: 1,
           column: 1,
-          message: `campaigns ${a.id} and ${b.id} both pay for ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ', ...' : ''} in overlapping periods`,
+          message: `campaigns ${a.id} and ${b.id} both pay for ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ', ...' : ''} in overlapping periods, and can credit the same partner for the same row`,
         });
       }
     }

@@ -92,7 +92,10 @@ export class UsageReader {
     else if (!userId && !metric) p.add(file, line, at.user_id >= 0 ? 'user_id' : 'metric', 'the row has neither a user_id (event) nor a metric (count)', 'user_id, or metric and value', '(empty)');
     else if (metric) {
       if (!this.metrics.has(metric)) p.add(file, line, 'metric', `unknown metric ${metric}`, `one of ${[...this.metrics].join(', ')}`, show(metric));
-      if (!COUNT_RE.test(valueText)) p.add(file, line, 'value', 'value is not a whole number', 'a count >= 0 such as 120', show(valueText));
+      if (!COUNT_RE.test(valueText)) {
+        const negative = /^-\d+$/.test(valueText);
+        p.add(file, line, 'value', negative ? 'a count must be 0 or more' : 'value is not a whole number', 'a count >= 0 such as 120', show(valueText));
+      }
       else {
         value = Number(valueText);
         if (!Number.isSafeInteger(value)) p.add(file, line, 'value', 'value is too large', 'a whole number below 2^53', show(valueText));
