@@ -151,7 +151,11 @@ export function buildProgram(): Command {
     program
       .command('calc')
       .description('compute payouts per campaign and partner')
-      .addOption(new Option('-f, --format <format>', 'output format (html: one self-contained page)').choices(['table', 'json', 'csv', 'html']).default('table'))
+      .addOption(
+        new Option('-f, --format <format>', 'output format (csv: a row per campaign and partner, services as columns; csv-long: a row per service, then one per partner with its total; html: one self-contained page)')
+          .choices(['table', 'json', 'csv', 'csv-long', 'html'])
+          .default('table'),
+      )
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout')
       .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl'),
   )

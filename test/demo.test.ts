@@ -5,7 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { Decimal } from '../src/money/index.js';
 import { runCli, tempDir } from './helpers.js';
 
 interface JsonService { service: string; qualified: boolean; customers: number; units: number; revenue: string; earned: string; amount: string }
@@ -114,14 +116,30 @@ describe('demo: CSP Power Up 2017', () => {
     const out = join(dir, 'payouts.csv');
     const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'csv', '--out', out]);
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('campaign_id,partner_id,status,service,qualified,customers,units,revenue,earned,amount,currency,total,payout,payout_currency,carried_forward');
-    expect(lines).toContain('csp-power-up-2017,1000006,payable,EMS,true,3,18,0.00,630.00,630.00,USD,630.00,466.67,GBP,');
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    // a row per (campaign, partner), services as columns: Litware's EMS 630.00 USD, paid 466.67 GBP
+    expect(rows.find((x) => x.campaign_id === 'csp-power-up-2017' && x.partner_id === '1000006')).toMatchObject({ partner_name: 'Litware Ltd', status: 'payable', EMS_amount: '630.00', total: '630.00', payout: '466.67', payout_currency: 'GBP' });
     const table = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo']);
     expect(table.stdout).toContain('26878.40');
     // written via a temporary file and a rename: only the output itself is left in the folder
     expect(readdirSync(dir)).toEqual(['payouts.csv']);
     expect(existsSync(join(dir, `.payouts.csv.${process.pid}.tmp`))).toBe(false);
+  });
+
+  it("the CSV's payout column sums to the JSON's payouts per currency (csv and csv-long)", () => {
+    const j = JSON.parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json']).stdout) as { campaigns: { partners: { payout: string; payoutCurrency: string }[] }[] };
+    const sums = (pairs: [string, string][]) => {
+      const m = new Map<string, Decimal>();
+      for (const [cur, amount] of pairs) if (amount !== '') m.set(cur, (m.get(cur) ?? new Decimal(0)).plus(amount));
+      return Object.fromEntries([...m].map(([k, v]) => [k, v.toFixed(2)]));
+    };
+    const fromJson = sums(j.campaigns.flatMap((c) => c.partners.map((p) => [p.payoutCurrency, p.payout] as [string, string])));
+    // Power Up: 26,878.40 + 50,000.00 (USD) and 466.67 (GBP); the other campaigns' payouts in their currencies
+    expect(fromJson.GBP).toBe('466.67');
+    for (const format of ['csv', 'csv-long']) {
+      const rows = parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', format]).stdout, { columns: true }) as Record<string, string>[];
+      expect(sums(rows.map((x) => [x.payout_currency!, x.payout!]))).toEqual(fromJson);
+    }
   });
 });
 

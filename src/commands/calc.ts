@@ -1,13 +1,13 @@
 /** incent calc: payouts per campaign and partner. */
 import type { CalcResult } from '../engine/types.js';
-import { renderCalcCsv } from '../report/csv.js';
+import { renderCalcCsv, renderCalcCsvLong } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderCalcTable } from '../report/table.js';
 import { renderHtml } from '../report/html.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 import { TraceFile } from './trace-file.js';
 
-export type CalcFormat = 'table' | 'json' | 'csv' | 'html';
+export type CalcFormat = 'table' | 'json' | 'csv' | 'csv-long' | 'html';
 
 export interface CalcOptions extends RunOptions {
   format: CalcFormat;
@@ -21,6 +21,8 @@ export function renderCalc(result: CalcResult, format: CalcFormat): string {
       return renderJson(result);
     case 'csv':
       return renderCalcCsv(result);
+    case 'csv-long':
+      return renderCalcCsvLong(result);
     case 'table':
       return renderCalcTable(result);
     case 'html':
