@@ -67,7 +67,8 @@ const stderrWarnings = (quiet: boolean) => ({
 
 /** Writes a command's output to --out (atomically) or stdout; text for people has its control characters made visible. */
 function emit(content: string, out: string | undefined, format?: string): void {
-  if (out) writeAtomic(out, content);
+  // `--out -` is standard output, as csvkit and xsv read it.
+  if (out && out !== '-') writeAtomic(out, content);
   else process.stdout.write(format === undefined || format === 'table' || format === 'text' ? escapeControls(content) : content);
 }
 
@@ -156,7 +157,7 @@ export function buildProgram(): Command {
           .choices(['table', 'json', 'csv', 'csv-long', 'html'])
           .default('table'),
       )
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout')
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
       .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl'),
   )
     .addHelpText(
@@ -191,7 +192,7 @@ export function buildProgram(): Command {
       .requiredOption('-p, --partner <id>', 'the partner to explain')
       .option('--customer <id>', "only this customer's rows")
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'),
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
   )
     .addHelpText('after', '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
     .action(async (o: Record<string, unknown>) => {
@@ -210,7 +211,7 @@ export function buildProgram(): Command {
       .description('per partner and service, what stands between the partner and more money; closest to a threshold first')
       .option('-p, --partner <id>', 'only this partner')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout'),
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
   )
     .addHelpText('after', '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
     .action(async (o: Record<string, unknown>) => {

@@ -32,6 +32,8 @@ export interface HostileCase {
   /** Paths (relative to w.dir) that must not exist after the run. */
   absent?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Run in the copy's folder (so a file written by a relative name lands there). */
+  inCopy?: boolean;
   /** Further checks after the run. */
   after?(w: World, out: { stdout: string; stderr: string }): void;
 }
@@ -250,6 +252,14 @@ export const CASES: HostileCase[] = [
     setup: (w) => [...POWER_UP(w), '--out', join(w.dir, 'no', 'such', 'out.json')],
     exit: 1,
     stderr: ['does not exist'],
+  },
+  {
+    name: '--out - is standard output, not a file named -',
+    setup: (w) => [...POWER_UP(w), '--format', 'json', '--out', '-'],
+    exit: 0,
+    stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+    absent: ['-'],
+    inCopy: true,
   },
   {
     name: 'an ANSI escape in a partner name reaches the terminal as visible text',
