@@ -193,7 +193,14 @@ class CsvRecord implements SpoolRecord {
   status: TraceEvent['status'] = 'earned';
   amountText = '0';
   slot = 0;
-  parts: CsvParts = { head: '', mid: '', tail: '', detail: '' };
+  mid = '';
+  tail = '';
+  detail = '';
+
+  /** The row's cut cells, made only for a row that is written (a capped partner's first pass only sums). */
+  get parts(): CsvParts {
+    return { head: pendingHead(this.campaign, this.partner), mid: this.mid, tail: this.tail, detail: this.detail };
+  }
 
   event(): Spooled {
     const amount = this.amountText === '0' ? ZERO : new Decimal(this.amountText);
@@ -284,8 +291,9 @@ class Spool {
       r.amountText = v[o + 6]!;
       const ref = Number(v[o + 8]);
       const shared = ref >= 0 ? cells[ref]! : undefined;
-      // A new parts object per row: a held row's event keeps it.
-      r.parts = { head: pendingHead(campaign, partner), mid: v[o + 7]!, tail: shared ? shared.tail : v[o + 9]!, detail: shared ? shared.detail : v[o + 10]! };
+      r.mid = v[o + 7]!;
+      r.tail = shared ? shared.tail : v[o + 9]!;
+      r.detail = shared ? shared.detail : v[o + 10]!;
       r.slot = Number(v[o + 11]);
       f(r);
     };
@@ -510,24 +518,24 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
   };
   /** A row whose line needs no trim: its cells and its amount as read. */
   const untrimmed = (r: SpoolRecord) => {
-    if (!r.parts) return emit(r.event());
     const p = r.parts;
+    if (!p) return emit(r.event());
     write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},0,${r.amountText},${p.detail}\n`);
   };
   /** A row a cap takes whole: trimmed by its amount, paid 0. */
   const gone = (r: SpoolRecord) => {
-    if (!r.parts) {
+    const p = r.parts;
+    if (!p) {
       const e = r.event();
       return emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
     }
-    const p = r.parts;
     const minus = r.amountText.startsWith('-') ? r.amountText.slice(1) : `-${r.amountText}`;
     write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},${minus},0,${p.detail}\n`);
   };
   /** A row its customer's or service's verdict excludes after all. */
   const excluded = (cr: CampaignRun, r: SpoolRecord, x: { reason: string; detail: string }) => {
-    if (!r.parts) return emit(cr.settle(r.event(), r.slot));
     const p = r.parts;
+    if (!p) return emit(cr.settle(r.event(), r.slot));
     write(`${p.head}excluded,${x.reason}${p.mid},,,,0,0,0,${csvCell(x.detail)}\n`);
   };
 
