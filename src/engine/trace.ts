@@ -205,8 +205,9 @@ export function allocate(
     }
     all.push(...mine);
   }
-  // The campaign cap, across services, in the same order.
-  const subtotal = all.reduce((a, e) => a.plus(e.paid), ZERO);
+  // The campaign cap, across services, in the same order (items already written count too).
+  const before = [...paidBefore.values()].reduce((a, x) => a.plus(x), ZERO);
+  const subtotal = all.reduce((a, e) => a.plus(e.paid), before);
   if (subtotal.gt(result.total)) {
     all.sort(order);
     trimLatest(all, subtotal.minus(result.total));
