@@ -125,7 +125,8 @@ export class RecordParser extends Parser {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.carry) return callback(new ByteProblem('utf8', this.offset));
+    // The file ends inside a UTF-8 sequence: the offset of its first byte.
+    if (this.carry) return callback(new ByteProblem('utf8', this.offset - this.carry.length));
     super._flush(callback);
   }
 
