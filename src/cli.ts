@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { InvalidInputError, type Diagnostic } from './diagnostics.js';
 import { formatDiagnostic, formatDiagnosticsText } from './report/diagnostics.js';
 import { writeAtomic } from './report/write.js';
-import { escapeControls } from './report/text-table.js';
+import { escapeControls, useBoxDrawing } from './report/text-table.js';
 import { calc, type CalcFormat } from './commands/calc.js';
 import type { ExplainFormat } from './commands/explain.js';
 import type { ProgressFormat } from './commands/progress.js';
@@ -381,6 +381,8 @@ function payoutCommands(): Promise<typeof import('./commands/payout.js')> {
 const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EROFS', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'EIO', 'EEXIST', 'EBUSY', 'EXDEV', 'ENAMETOOLONG']);
 
 export async function main(argv: string[]): Promise<number> {
+  // Box-drawing tables on a terminal; plain aligned text into a pipe or a file.
+  useBoxDrawing(process.stdout.isTTY === true);
   const program = buildProgram();
   try {
     // Test hook: an internal error on purpose, to test exit 70 and --debug.

@@ -121,6 +121,9 @@ describe('demo: CSP Power Up 2017', () => {
     expect(rows.find((x) => x.campaign_id === 'csp-power-up-2017' && x.partner_id === '1000006')).toMatchObject({ partner_name: 'Litware Ltd', status: 'payable', EMS_amount: '630.00', total: '630.00', payout: '466.67', payout_currency: 'GBP' });
     const table = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo']);
     expect(table.stdout).toContain('26878.40');
+    // stdout is a pipe here: plain aligned columns, no box drawing
+    expect(table.stdout).not.toMatch(/[│┌─]/);
+    expect(table.stdout).toMatch(/^Partner +Status +O365/m);
     // written via a temporary file and a rename: only the output itself is left in the folder
     expect(readdirSync(dir)).toEqual(['payouts.csv']);
     expect(existsSync(join(dir, `.payouts.csv.${process.pid}.tmp`))).toBe(false);
