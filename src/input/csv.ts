@@ -94,6 +94,13 @@ export class RecordParser extends Parser {
   private offset = 0;
   /** The start of a UTF-8 sequence cut by the chunk's end, checked with the next chunk. */
   private carry: Buffer | undefined;
+  /** Whether a carriage return was seen: only then can a quoted field hold a CRLF. */
+  private sawCR: boolean;
+  /**
+   * Lines csv-parse counted twice: it counts a CRLF inside a quoted field as two lines
+   * (a CRLF that ends a record as one), so every later line number would be one too high.
+   */
+  private extraLines = 0;
 
   /**
    * `sawCR`: whether the start of the file holds a carriage return. If it does, every
@@ -110,6 +117,7 @@ export class RecordParser extends Parser {
   ) {
     super({ ...options, record_delimiter: lineEnds.sawCR ? ANY_LINE_END() : [Buffer.from('\n')] });
     this.lfOnly = !lineEnds.sawCR;
+    this.sawCR = lineEnds.sawCR;
     this.checkBytes = lineEnds.checkBytes ?? true;
     this.commaIsData = options.delimiter !== undefined && options.delimiter !== ',';
   }
@@ -132,6 +140,7 @@ export class RecordParser extends Parser {
 
   private anyLineEnd(): void {
     this.lfOnly = false;
+    this.sawCR = true;
     const internal = this as unknown as { options: { record_delimiter: Buffer[] }; state: { recordDelimiterMaxLength: number } };
     internal.options.record_delimiter.splice(0, Infinity, ...ANY_LINE_END());
     internal.state.recordDelimiterMaxLength = 2;
@@ -170,7 +179,13 @@ export class RecordParser extends Parser {
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     if (chunk === null) return super.push(null, encoding);
-    this.onRecord(chunk as string[], this.info.lines, this.plain);
+    const record = chunk as string[];
+    if (this.sawCR) {
+      for (const field of record) {
+        for (let i = field.indexOf('\r\n'); i >= 0; i = field.indexOf('\r\n', i + 2)) this.extraLines++;
+      }
+    }
+    this.onRecord(record, this.info.lines - this.extraLines, this.plain);
     return true;
   }
 }
