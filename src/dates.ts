@@ -59,11 +59,6 @@ export function daysBetween(a: string, b: string): number {
   return differenceInCalendarDays(toUtc(b), toUtc(a));
 }
 
-/** Today's calendar date in UTC. */
-export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
 export type PeriodUnit = 'day' | 'month' | 'semester';
 
 /**

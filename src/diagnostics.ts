@@ -17,10 +17,6 @@ export interface Diagnostic {
   found?: string;
 }
 
-export function hasErrors(ds: readonly Diagnostic[]): boolean {
-  return ds.some((d) => d.severity === 'error');
-}
-
 /** Thrown when inputs or campaigns are invalid; the CLI renders the diagnostics and exits 1. */
 export class InvalidInputError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {

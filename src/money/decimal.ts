@@ -12,10 +12,6 @@ export const ZERO = new Decimal(0);
 /** A plain decimal literal: optional sign, digits, optional fraction. No exponents, no spaces. */
 export const DECIMAL_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
-export function isDecimalString(s: string): boolean {
-  return DECIMAL_RE.test(s);
-}
-
 /** Parses a decimal literal exactly; throws on anything else (never goes through a float). */
 export function dec(s: string | number | Decimal): Decimal {
   if (typeof s === 'number') {

@@ -1,5 +1,5 @@
 /** The one money module: exact decimals, minor units, rounding, FX. */
-export { Decimal, ZERO, dec, isDecimalString, minDec, DECIMAL_RE } from './decimal.js';
+export { Decimal, ZERO, dec, minDec, DECIMAL_RE } from './decimal.js';
 export { isCurrency, minorUnits } from './currencies.js';
 export { roundMoney, formatMoney, exactText, type RoundingMode } from './rounding.js';
 export { parseMicros, ScaledSum, microsToDecimal } from './scaled.js';
