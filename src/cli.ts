@@ -410,6 +410,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_INVALID;
     }
     throw e;
+  } finally {
+    // What a run copied from standard input, and anything a failure left.
+    removeAllTemps();
   }
 }
 

@@ -81,11 +81,12 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): CliRun {
   const r = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], {
     cwd: opts.cwd ?? process.cwd(),
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -16,7 +16,7 @@ import { PayoutFxNeededError } from '../engine/payout.js';
 import type { CalcResult, TxRow, UsageRow } from '../engine/types.js';
 import { FxMissingError, FxTable } from '../money/index.js';
 import { CsvReadError, readCsv, type CsvSettings, type ReadStats } from '../input/csv.js';
-import { missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
+import { materializeStdin, missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
 import { RowProblems } from '../input/row-errors.js';
 import { readClaims, readEligibility, readFx, readPartners, readRegistrations } from '../input/tables.js';
 import { streamTransactions } from '../input/source.js';
@@ -110,7 +110,8 @@ export interface Run {
  * transactions row (a reused object) to the engine itself: calc --explain tells
  * stories as it reads.
  */
-export async function computeRun(opts: RunOptions, warnings: Warnings, keepVerdicts: boolean | 'trace' = false, onRow?: (row: TxRow, file: string, ev: Evaluator) => void): Promise<Run> {
+export async function computeRun(given: RunOptions, warnings: Warnings, keepVerdicts: boolean | 'trace' = false, onRow?: (row: TxRow, file: string, ev: Evaluator) => void): Promise<Run> {
+  const opts = await materializeStdin(given);
   checkDateFlag('as-of', opts.asOf);
   checkDateFlag('payout-date', opts.payoutDate);
   const campaigns = selectCampaigns(opts, warnings);

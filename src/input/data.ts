@@ -1,5 +1,9 @@
 /** Which input files a run reads: `--data DIR` by their names, or one flag per file. */
-import { existsSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { InvalidInputError } from '../diagnostics.js';
+import { trackTemp } from '../temp-files.js';
 import { basename, dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { requiredInputs, type Campaign, type InputName } from '../campaign/model.js';
@@ -79,5 +83,24 @@ export function missingInputs(campaigns: readonly Campaign[], paths: InputPaths,
       found: 'no file',
     });
   }
+  return out;
+}
+
+/**
+ * `-` as an input file is standard input (as csvkit and xsv read it): copied once to a
+ * temporary `stdin.csv` (removed when the process ends), since a file is read more than
+ * once (its header first, billing exports twice). At most one input can be `-`.
+ */
+export async function materializeStdin<T extends InputFlags>(flags: T): Promise<T> {
+  const keys = (['partners', 'registrations', 'fx', 'usage', 'claims', 'eligibility'] as const).filter((k) => flags[k] === '-');
+  const inTransactions = flags.transactions?.filter((t) => t === '-').length ?? 0;
+  if (keys.length + inTransactions === 0) return flags;
+  if (keys.length + inTransactions > 1) throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '-', message: 'only one input can be read from standard input (-)', expected: 'one - among the input flags', found: `${keys.length + inTransactions}` }]);
+  const dir = trackTemp(mkdtempSync(join(tmpdir(), 'incent-stdin-')));
+  const file = join(dir, 'stdin.csv');
+  await pipeline(process.stdin, createWriteStream(file));
+  const out = { ...flags };
+  for (const k of keys) out[k] = file;
+  if (inTransactions) out.transactions = flags.transactions!.map((t) => (t === '-' ? file : t));
   return out;
 }

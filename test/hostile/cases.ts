@@ -34,6 +34,8 @@ export interface HostileCase {
   env?: NodeJS.ProcessEnv;
   /** Run in the copy's folder (so a file written by a relative name lands there). */
   inCopy?: boolean;
+  /** What the command reads on standard input. */
+  stdin?(w: World): string;
   /** Further checks after the run. */
   after?(w: World, out: { stdout: string; stderr: string }): void;
 }
@@ -260,6 +262,20 @@ export const CASES: HostileCase[] = [
     stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
     absent: ['-'],
     inCopy: true,
+  },
+  {
+    name: '--transactions - reads standard input (copied once, removed after)',
+    setup: (w) => ['calc', '--rules', join(w.rules, 'csp-power-up-2017.yaml'), '--data', w.data, '--transactions', '-', '--format', 'json'],
+    stdin: (w) => readFileSync(w.tx, 'utf8'),
+    exit: 0,
+    stdout: ['"read": 69', /"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
+  {
+    name: 'two inputs from standard input are refused',
+    setup: (w) => ['calc', '--rules', w.rules, '--data', w.data, '--transactions', '-', '--partners', '-'],
+    stdin: () => '',
+    exit: 1,
+    stderr: ['only one input can be read from standard input'],
   },
   {
     name: 'an ANSI escape in a partner name reaches the terminal as visible text',

@@ -27,7 +27,7 @@ describe('hostile inputs', () => {
     const tmp = join(w.dir, 'tmp');
     mkdirSync(tmp);
     const args = c.setup(w);
-    const r = runCli(args, { env: { ...c.env, TMPDIR: tmp }, ...(c.inCopy ? { cwd: w.dir } : {}) });
+    const r = runCli(args, { env: { ...c.env, TMPDIR: tmp }, ...(c.inCopy ? { cwd: w.dir } : {}), ...(c.stdin ? { input: c.stdin(w) } : {}) });
     const context = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
     expect(r.code, context).toBe(c.exit);
     for (const s of c.stderr ?? []) expect(r.stderr, context).toMatch(typeof s === 'string' ? new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : s);
