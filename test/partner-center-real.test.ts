@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seatChanges } from '../src/input/source.js';
+import { seatChanges } from '../src/input/seats.js';
 import { runCli, tempDir } from './helpers.js';
 
 const PC = 'fixtures/partner-center';

@@ -24,6 +24,7 @@ import { chargeClass, type ChargeClass } from './presets/charge-types.js';
 import { IdCase } from './presets/id-case.js';
 import { wholeQuantity } from './presets/partner-center.js';
 import type { DateFormat } from './presets/us-date.js';
+import { seatChanges, type Cycle } from './seats.js';
 
 export interface SourceOptions {
   /** --preset NAME: skip detection. */
@@ -94,18 +95,6 @@ function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
   }
   if (errors.length) throw new InvalidInputError(errors);
   return plans;
-}
-
-/**
- * The lines of one subscription that share a ChargeStartDate: a charge cycle, or a
- * change inside one (a prorated purchase or cancel dated on the change day). Their
- * seats, the latest ChargeEndDate, and the line that carries the seat change.
- */
-interface Cycle {
-  seats: number;
-  end: string;
-  /** The first line of the group (file order): `fileIndex:line`. */
-  first: string;
 }
 
 /** Where a subscription was first seen, to refuse one subscription id under two customers. */
@@ -308,33 +297,6 @@ async function streamPlans(
   }
   if (problems.count) throw new InvalidInputError(problems.all());
   return layouts;
-}
-
-/**
- * The seat change each group of lines carries, by its first line (`fileIndex:line`).
- * Per (customer, subscription, subscription type), groups in ChargeStartDate order: a
- * group that starts a new charge cycle sets the seats (every cycle repeats the full
- * quantity, so it changes them by the difference from before); a group that starts
- * inside the current cycle (on or before its ChargeEndDate) is a change on that day
- * (a prorated purchase or cancel, a reversal and rebill) and moves the seats by its
- * net quantity. Seats never go below zero.
- */
-export function seatChanges(cycles: ReadonlyMap<string, ReadonlyMap<string, Cycle>>): Map<string, number> {
-  const change = new Map<string, number>();
-  for (const bySub of cycles.values()) {
-    let level = 0;
-    let cycleEnd = '';
-    for (const start of [...bySub.keys()].sort()) {
-      const g = bySub.get(start)!;
-      const inside = cycleEnd !== '' && start <= cycleEnd;
-      const next = Math.max(0, inside ? level + g.seats : g.seats);
-      change.set(g.first, next - level);
-      level = next;
-      if (!inside) cycleEnd = g.end;
-      else if (g.end > cycleEnd) cycleEnd = g.end;
-    }
-  }
-  return change;
 }
 
 /** Runs a row's validation; with a reject sink, a row with problems is set aside. */
