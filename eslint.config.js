@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/data/', 'coverage/'] },
+  { ignores: ['.dist*/**', 'dist/', 'node_modules/', 'bench/data/', 'coverage/'] },
   js.configs.recommended,
   {
     files: ['bench/**/*.mjs'],

@@ -44,6 +44,12 @@ const parseEncoding = (v: string): string => {
   return v;
 };
 
+/** A wrong combination of flags found after parsing: said on stderr, exit 2. */
+function usageError(message: string): CommanderError {
+  process.stderr.write(`error: ${message}\n(run with --help for usage)\n`);
+  return new CommanderError(EXIT_USAGE, 'incent.usage', message);
+}
+
 /** Every file a run reads, for the output checks. */
 function inputFiles(o: RunOptions): string[] {
   const p = resolveInputs(o);
@@ -72,8 +78,8 @@ function emit(content: string, out: string | undefined, format?: string): void {
   else process.stdout.write(format === undefined || format === 'table' || format === 'text' ? escapeControls(content) : content);
 }
 
-function addInputOptions(cmd: Command): Command {
-  return cmd
+function addInputOptions(cmd: Command, { asOf = true } = {}): Command {
+  cmd
     .requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)')
     .option('-d, --data <dir>', 'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv')
     .option('--transactions <files...>', 'transactions CSV(s) or globs, canonical or a Partner Center export (overrides --data)')
@@ -91,11 +97,12 @@ function addInputOptions(cmd: Command): Command {
     .option('--charge-types <file>', 'YAML map of extra Partner Center ChargeType values: positive | negative | ignore')
     .addOption(new Option('--on-invalid <mode>', 'strict: an invalid row stops the run; skip: set it aside').choices(['strict', 'skip']).default('strict'))
     .option('--rejects <file>', 'with --on-invalid skip: write the rows set aside here, with line and reason')
-    .option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)", parseDate)
     .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)', parseDate)
     .option('-c, --campaign <id...>', 'only these campaign ids')
     .option('-q, --quiet', 'no warnings or progress on stderr')
     .option('-v, --verbose', 'say on stderr how each transactions file was read: its layout, rows, and lines skipped');
+  if (asOf) cmd.option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)", parseDate);
+  return cmd;
 }
 
 function runOptions(o: Record<string, unknown>): RunOptions {
@@ -330,6 +337,34 @@ export function buildProgram(): Command {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
       const { payoutStatement } = await payoutCommands();
       emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined, o.format as string);
+    });
+
+  addInputOptions(
+    program
+      .command('reconcile')
+      .description("compare incent's payouts with Microsoft's earnings export, item by item, with dispute deadlines")
+      .requiredOption('-e, --earnings <files...>', "Microsoft's earnings export(s): CSV or TSV, globs, - for standard input")
+      .option('--as-of <date>', "the day dispute deadlines are judged on (default: today); the calculation uses each campaign's as_of", parseDate)
+      .addOption(new Option('-f, --format <format>', 'output format (html: a printable dispute pack per partner)').choices(['table', 'json', 'csv', 'html']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
+      .option('--out-dir <dir>', 'with --format html: one dispute pack per partner, DIR/<campaign>-<partner>.html')
+      .option('--exit-code', 'exit 1 when any difference beyond tolerance is found (as git diff --exit-code)'),
+    { asOf: false },
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent reconcile --rules rules/csp-power-up-2017.yaml --data fixtures/demo --earnings fixtures/earnings/power-up-2017.csv --as-of 2017-11-01\n' +
+        '  $ incent reconcile --rules rules --data exports --earnings earnings/*.tsv --format html --out-dir disputes\n\nThe campaign says which program and levers are its own in a reconcile: block; see docs/reconcile.md.',
+    )
+    .action(async (o: Record<string, unknown>) => {
+      const ro = runOptions(o);
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [...inputFiles(ro), ...((o.earnings as string[]) ?? [])]);
+      if (o.outDir && o.format !== 'html') throw usageError('--out-dir needs --format html');
+      const { reconcile, writeReconciliation } = await import('./commands/reconcile.js');
+      const r = await reconcile({ ...ro, asOf: undefined, earnings: o.earnings as string[], judgeOn: o.asOf as string | undefined }, stderrWarnings(Boolean(o.quiet)));
+      emit(writeReconciliation(r, o.format as 'table' | 'json' | 'csv' | 'html', o.outDir as string | undefined), o.out as string | undefined, o.format as string);
+      const { hasDifferences } = await import('./reconcile/match.js');
+      if (o.exitCode && hasDifferences(r.campaigns)) process.exitCode = EXIT_INVALID;
     });
 
   program

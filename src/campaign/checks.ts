@@ -235,7 +235,23 @@ const claimsNeedClaimCredit: Check = ({ raw, report }) => {
   }
 };
 
+/** reconcile.levers name services of this campaign. */
+const leversNameServices: Check = ({ raw, report }) => {
+  for (const [lever, service] of Object.entries(raw.reconcile?.levers ?? {})) {
+    if (raw.services[service] !== undefined) continue;
+    report({
+      code: 'UNKNOWN_SERVICE',
+      severity: 'error',
+      path: ['reconcile', 'levers', lever],
+      message: `lever "${lever}" pays service ${service}, which this campaign does not have`,
+      expected: `one of ${Object.keys(raw.services).join(', ')}`,
+      found: service,
+    });
+  }
+};
+
 export const CHECKS: Record<string, Check> = {
+  leversNameServices,
   workloadInOneService,
   usageWindowInPeriod,
   workloadRatesOnlyForUsage,

@@ -56,6 +56,17 @@ export interface Campaign {
   services: ServiceDef[];
   cap?: Decimal;
   minimumPayout?: { amount: Decimal; below: 'forfeit' | 'carry_forward' };
+  /** Where Microsoft's earnings export pays this campaign (incent reconcile). */
+  reconcile?: ReconcileSpec;
+}
+
+export interface ReconcileSpec {
+  program: string;
+  /** lever (or engagementName) -> service name. */
+  levers: ReadonlyMap<string, string>;
+  /** Per item, in the campaign currency. */
+  tolerance: Decimal;
+  disputeWindowDays: number;
 }
 
 export type InputName = 'transactions' | 'partners' | 'registrations' | 'fx' | 'usage' | 'claims' | 'eligibility';

@@ -1,5 +1,5 @@
 /** Raw (schema-validated) campaign + loaded rate cards -> the engine's Campaign. */
-import { Decimal } from '../money/index.js';
+import { Decimal, minorUnits } from '../money/index.js';
 import { EARNING_KEYS, EARNING_METHODS, type EarningMethod } from '../engine/earn/index.js';
 import type { CampaignRaw, ServiceRaw } from './schema.js';
 import type { Campaign, ServiceDef, Threshold } from './model.js';
@@ -76,5 +76,13 @@ export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: Reado
     services,
     cap: raw.cap,
     minimumPayout,
+    reconcile: raw.reconcile
+      ? {
+          program: raw.reconcile.program,
+          levers: new Map(Object.entries(raw.reconcile.levers)),
+          tolerance: raw.reconcile.tolerance ?? new Decimal(1).div(new Decimal(10).pow(minorUnits(raw.currency))),
+          disputeWindowDays: raw.reconcile.dispute_window_days,
+        }
+      : undefined,
   };
 }

@@ -149,6 +149,20 @@ export const campaignSchema = z
     }),
     cap: money.optional().meta({ description: 'Cap across all services' }),
     minimum_payout: minimumPayout.optional().meta({ description: 'A capped total below this pays 0 (forfeit) or carries forward' }),
+    reconcile: z
+      .strictObject({
+        program: z.string().min(1).meta({ description: "Microsoft's programName for this campaign in the earnings export" }),
+        levers: z
+          .record(z.string().min(1), z.string().min(1))
+          .refine((l) => Object.keys(l).length > 0, { message: 'name at least one lever' })
+          .meta({ description: "The export's lever (or engagementName) -> the service of this campaign it pays" }),
+        tolerance: money.optional().meta({ description: "A difference up to this, per item, in the campaign currency, is MATCHED (default: one minor unit of the currency)" }),
+        dispute_window_days: count
+          .refine((n) => n > 0, { message: 'expected a number of days >= 1' })
+          .default(30).meta({ description: 'Days from earningDate to raise a dispute (default 30)' }),
+      })
+      .optional()
+      .meta({ description: "How `incent reconcile` finds this campaign's earnings in Microsoft's earnings export" }),
   })
   .meta({ title: 'incent campaign', description: 'One incentive campaign: its period, gates, services, caps and minimum payout.' });
 

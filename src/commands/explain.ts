@@ -6,11 +6,11 @@
  */
 import { InvalidInputError } from '../diagnostics.js';
 import { formatMoney, ZERO, type Decimal } from '../money/index.js';
-import { allocate, type TraceEvent } from '../engine/trace.js';
-import type { CampaignRun, PartnerVerdict } from '../engine/evaluate.js';
+import type { TraceEvent } from '../engine/trace.js';
 import { csvLine } from '../report/csv.js';
 import { TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
 import { computeRun, type Run, type RunOptions, type Warnings } from './inputs.js';
+import { decisions, type PartnerDecisions } from './decisions.js';
 
 export type ExplainFormat = 'table' | 'json' | 'csv';
 
@@ -20,37 +20,13 @@ export interface ExplainOptions extends RunOptions {
   format: ExplainFormat;
 }
 
-export interface CampaignStory {
-  run: CampaignRun;
-  verdict: PartnerVerdict;
-  /** Row events plus summary lines, with cap trims allocated. */
-  events: TraceEvent[];
-}
+/** One campaign's decisions for the partner explained. */
+export type CampaignStory = PartnerDecisions;
 
-/** Every campaign's events for one partner, caps allocated, summary lines added. */
+/** Every campaign's decisions for one partner (see decisions.ts). */
 export async function partnerStories(run: Run, partner: string): Promise<CampaignStory[]> {
-  const byCampaign = new Map<string, TraceEvent[]>();
-  const push = (e: TraceEvent) => {
-    if (e.partner !== partner) return;
-    let list = byCampaign.get(e.campaign);
-    if (!list) byCampaign.set(e.campaign, (list = []));
-    list.push(e);
-  };
-  const only = (_c: string, p: string) => p === partner;
-  await run.replay(
-    (row, file) => run.ev.explainTx(row, file, only).forEach(push),
-    (row, file) => run.ev.explainUsage(row, file, only).forEach(push),
-  );
-  const stories: CampaignStory[] = [];
-  for (const cr of run.ev.campaignRuns) {
-    const verdict = cr.verdicts.get(partner);
-    if (!verdict) continue;
-    const events = [...(byCampaign.get(cr.c.id) ?? []), ...cr.summaryItems(partner)];
-    const items = events.filter((e) => !e.amount.isZero());
-    const lines = allocate(cr.c.id, cr.c.currency, verdict.result, items);
-    stories.push({ run: cr, verdict, events: [...events, ...lines] });
-  }
-  return stories;
+  const all = await decisions(run, (_c, p) => p === partner);
+  return [...all.values()].flatMap((byPartner) => [...byPartner.values()]);
 }
 
 export async function explain(opts: ExplainOptions, warnings: Warnings): Promise<string> {

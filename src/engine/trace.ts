@@ -20,6 +20,8 @@ export interface TraceEvent {
   service?: string;
   customer?: string;
   transactionId?: string;
+  /** The row's subscription (reconcile matches on it). */
+  subscriptionId?: string;
   file?: string;
   line?: number;
   date?: string;
@@ -118,6 +120,7 @@ export function rowEvent(campaign: string, partner: string, service: string | un
     trimmed: ZERO,
     paid: ZERO,
     transactionId: r.id,
+    subscriptionId: r.subscriptionId,
     file,
     line: r.line,
     date: r.date,

@@ -96,11 +96,17 @@ export async function materializeStdin<T extends InputFlags>(flags: T): Promise<
   const inTransactions = flags.transactions?.filter((t) => t === '-').length ?? 0;
   if (keys.length + inTransactions === 0) return flags;
   if (keys.length + inTransactions > 1) throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '-', message: 'only one input can be read from standard input (-)', expected: 'one - among the input flags', found: `${keys.length + inTransactions}` }]);
-  const dir = trackTemp(mkdtempSync(join(tmpdir(), 'incent-stdin-')));
-  const file = join(dir, 'stdin.csv');
-  await pipeline(process.stdin, createWriteStream(file));
+  const file = await stdinFile();
   const out = { ...flags };
   for (const k of keys) out[k] = file;
   if (inTransactions) out.transactions = flags.transactions!.map((t) => (t === '-' ? file : t));
   return out;
+}
+
+/** Standard input, copied once to a temporary `stdin.csv` (removed when the process ends). */
+export async function stdinFile(): Promise<string> {
+  const dir = trackTemp(mkdtempSync(join(tmpdir(), 'incent-stdin-')));
+  const file = join(dir, 'stdin.csv');
+  await pipeline(process.stdin, createWriteStream(file));
+  return file;
 }

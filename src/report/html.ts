@@ -7,7 +7,7 @@ import { formatMoney, ZERO } from '../money/index.js';
 import type { CalcResult, CampaignResult, ServiceResult } from '../engine/types.js';
 import { REASON_TEXT, type Reason } from '../engine/reasons.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Width of a bar in whole percent of its cap (display only). */
 function percentOfCap(s: ServiceResult): number {
