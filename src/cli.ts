@@ -78,9 +78,10 @@ function emit(content: string, out: string | undefined, format?: string): void {
   else process.stdout.write(format === undefined || format === 'table' || format === 'text' ? escapeControls(content) : content);
 }
 
-function addInputOptions(cmd: Command, { asOf = true } = {}): Command {
+function addInputOptions(cmd: Command, { asOf = true, rulesRequired = true } = {}): Command {
+  if (rulesRequired) cmd.requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)');
+  else cmd.option('-r, --rules <path...>', 'campaign YAML file(s) or folder(s) of the baseline');
   cmd
-    .requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)')
     .option('-d, --data <dir>', 'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv')
     .option('--transactions <files...>', 'transactions CSV(s) or globs, canonical or a Partner Center export (overrides --data)')
     .option('--partners <file>', 'partners CSV (overrides --data)')
@@ -365,6 +366,37 @@ export function buildProgram(): Command {
       emit(writeReconciliation(r, o.format as 'table' | 'json' | 'csv' | 'html', o.outDir as string | undefined), o.out as string | undefined, o.format as string);
       const { hasDifferences } = await import('./reconcile/match.js');
       if (o.exitCode && hasDifferences(r.campaigns)) process.exitCode = EXIT_INVALID;
+    });
+
+  addInputOptions(
+    program
+      .command('compare')
+      .description('what-if: a baseline against a scenario (or two saved calc JSON results), per partner and service, with what it costs')
+      .argument('[results...]', 'two saved `calc --format json` results: BEFORE.json AFTER.json')
+      .option('--with-rules <path...>', 'the scenario: these campaign files or folders instead of --rules')
+      .option('--with-data <dir>', "the scenario: this data folder instead of --data")
+      .option('--add-transactions <files...>', "the scenario: the baseline's transactions plus these files")
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'html']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+    { rulesRequired: false },
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent compare --rules rules/csp-power-up-2017.yaml --data fixtures/demo --with-rules proposal/csp-power-up-2017.yaml\n' +
+        '  $ incent compare --rules rules --data fixtures/demo --add-transactions pipeline.csv\n  $ incent compare march.json april.json --format csv',
+    )
+    .action(async (results: string[], o: Record<string, unknown>) => {
+      const scenario = { withRules: o.withRules as string[] | undefined, withData: o.withData as string | undefined, addTransactions: o.addTransactions as string[] | undefined };
+      const changes = Object.values(scenario).filter((v) => v !== undefined).length;
+      if (results.length && (results.length !== 2 || o.rules || changes)) throw usageError('give two calc JSON results (BEFORE.json AFTER.json), or --rules with --with-rules, --with-data or --add-transactions');
+      if (!results.length && (!o.rules || !changes)) throw usageError('compare needs --rules (the baseline) and at least one of --with-rules, --with-data, --add-transactions; or two calc JSON results');
+      const base = results.length ? undefined : runOptions(o);
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], base ? [...inputFiles(base), ...(scenario.addTransactions ?? [])] : results);
+      const { compare } = await import('./commands/compare.js');
+      const outcome = await compare({ files: results.length ? [results[0]!, results[1]!] : undefined, base, ...scenario }, stderrWarnings(Boolean(o.quiet)));
+      const r = await import('./report/compare.js');
+      const render = { table: r.compareTable, json: r.compareJson, csv: r.compareCsv, html: r.compareHtml }[o.format as 'table' | 'json' | 'csv' | 'html'];
+      emit(render(outcome), o.out as string | undefined, o.format as string);
     });
 
   program

@@ -42,8 +42,12 @@ export function campaignToJson(c: CampaignResult) {
   };
 }
 
+/** The version of this JSON's shape: a reader (incent compare) refuses another one. */
+export const CALC_JSON_VERSION = 1;
+
 export function resultToJson(r: CalcResult) {
   return {
+    schemaVersion: CALC_JSON_VERSION,
     asOf: r.asOf,
     campaigns: r.campaigns.map(campaignToJson),
     ...(r.inputs ? { inputs: r.inputs } : {}),
