@@ -74,6 +74,8 @@ class SlotExtra {
   users: Map<string, Map<string, ActiveUser>> | null = null;
   /** Usage, counts shape: the latest report per usageKey and metric. */
   counts: Map<string, Map<string, MetricReport>> | null = null;
+  /** Seats the per-transaction limits left uncounted (net seats before limits = units + this). */
+  limitedAway = 0;
 }
 
 function grownInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
@@ -182,6 +184,16 @@ export class ServiceTable {
     const e = this.extraOf(s);
     e.bySku ??= new Map();
     e.bySku.set(sku, addUnitsExactly(e.bySku.get(sku) ?? 0, units));
+  }
+
+  /** Seats a row had that the per-transaction limits did not count (rare: kept beside the columns). */
+  addLimitedAway(s: number, units: number): void {
+    const e = this.extraOf(s);
+    e.limitedAway = addUnitsExactly(e.limitedAway, units);
+  }
+
+  limitedAway(s: number): number {
+    return this.extra.get(s)?.limitedAway ?? 0;
   }
 
   addRevenue(s: number, c: Campaign, r: TxRow): void {
@@ -348,6 +360,11 @@ export class CustomerAcc {
 
   get unitsBySku(): ReadonlyMap<string, number> {
     return this.table.unitsBySku(this.slot);
+  }
+
+  /** Net seats before per-transaction limits. */
+  get netUnits(): number {
+    return addUnitsExactly(this.table.units(this.slot), this.table.limitedAway(this.slot));
   }
 
   revenueIn(c: Campaign, fx: FxTable | undefined): Decimal {

@@ -240,7 +240,10 @@ export class CampaignRun {
       tell.pending(p);
     }
     table.addRows(s, 1);
-    if (v.def!.method.measure === 'units') table.addUnits(s, r.sku, v.units!);
+    if (v.def!.method.measure === 'units') {
+      table.addUnits(s, r.sku, v.units!);
+      if (r.quantity !== v.units) table.addLimitedAway(s, r.quantity! - v.units!);
+    }
     else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
     return true;
   }
@@ -516,6 +519,7 @@ export class CampaignRun {
       const slots = byPartner.get(def)!.get(slot.index) ?? [];
       const measures: CustomerMeasure[] = [];
       let units = 0;
+      let netUnits = 0;
       let revenue = ZERO;
       const qualifyingRows: number[] = [];
       // With verdicts: the slots whose customer failed, and the others (a failed service excludes them too).
@@ -558,6 +562,7 @@ export class CampaignRun {
         measures.push(measure);
         qualifyingRows.push(acc.rows);
         units = addUnitsExactly(units, customerUnits);
+        if (def.method.measure === 'units') netUnits = addUnitsExactly(netUnits, acc.netUnits);
         revenue = revenue.plus(rev);
       }
       const needed = customersNeeded(def.qualify?.customers);
@@ -574,15 +579,20 @@ export class CampaignRun {
         this.counts.used += rows;
         pc.used += rows;
       }
-      const earning = qualified ? def.method.earn(def.config, measures) : { earned: ZERO, lines: [] };
+      // Seat services earn even when not qualified, for `units` (what the service pays, or would pay, after limits).
+      const computed = qualified || def.method.measure === 'units' ? def.method.earn(def.config, measures) : undefined;
+      const earning = qualified && computed ? computed : { earned: ZERO, lines: [] };
       const { earned, amount } = capService(c, earning.earned, def.cap);
       const tier: TierStanding | undefined = tierOnly;
+      const earningCustomers = new Set((computed?.lines ?? []).filter((l) => l.customerId && !l.amount.isZero()).map((l) => l.customerId)).size;
       const result: ServiceResult = {
         service: def.name,
         qualified,
         customers: measures.length,
+        ...(def.method.measure === 'units' ? { earningCustomers } : {}),
         customersNeeded: needed,
-        units,
+        units: def.method.measure === 'units' ? (computed?.lines ?? []).reduce((a, l) => addUnitsExactly(a, l.units ?? 0), 0) : units,
+        ...(def.method.measure === 'units' ? { netUnits } : {}),
         revenue,
         earned,
         amount,
@@ -687,7 +697,7 @@ export class CampaignRun {
     if (def.method.key === 'per_unit') {
       const units = v.units ?? 0;
       // A row whose units the per-transaction limits changed says so: its words are its own.
-      if (r.quantity !== null && units !== r.quantity) return this.perUnitEarning(def, r.sku, units, ` (${r.quantity} on the row; the per-transaction limits count ${units})`);
+      if (r.quantity !== null && units !== r.quantity) return this.perUnitEarning(def, r.sku, units, ` (${def.method.rowLimitWords?.(def.config, r.quantity, units) ?? `${r.quantity} on the row; counts ${units}`})`);
       let bySku = this.earnings.get(def);
       if (!bySku) this.earnings.set(def, (bySku = new Map()));
       let byUnits = bySku.get(r.sku);
@@ -819,7 +829,8 @@ export class CampaignRun {
           for (const [sku, units] of cv.measure.unitsBySku) fromRows = fromRows.plus((rateFor(rates, sku)?.rate ?? ZERO).times(units));
           const diff = earned.minus(fromRows);
           if (diff.isZero()) continue;
-          out.push({ ...this.event(partnerId, { status: 'adjustment', detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but seats netting below zero or per-customer limits pay ${earned.toString()}` }), kind: 'customer', service: def.name, customer: cv.customerId, amount: diff, paid: diff });
+          const why = def.method.customerLimitWords?.(def.config, cv.measure.unitsBySku).join('; ') || 'limits';
+          out.push({ ...this.event(partnerId, { status: 'adjustment', detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but ${why}: pays ${earned.toString()}` }), kind: 'customer', service: def.name, customer: cv.customerId, amount: diff, paid: diff });
         }
       } else if (def.method.key === 'per_active_user') {
         for (const cv of qualifyingOf(sv).sort(byId)) {

@@ -94,11 +94,20 @@ export type PartnerStatus = 'payable' | 'below_minimum' | 'not_qualified' | 'ine
 export interface ServiceResult {
   service: string;
   qualified: boolean;
-  /** Qualifying customers (passed every customer gate). */
+  /** Qualifying customers (passed every customer gate): what the partner gate counts. */
   customers: number;
+  /** Seat services: of them, those the service pays for (or would, when it does not qualify): a customer under min_units earns nothing. */
+  earningCustomers?: number;
   /** Customers the partner gate needs (at_least N, or more_than N as N+1). */
   customersNeeded: number;
+  /**
+   * Seat services: the seats the service pays for (or would pay for, when it does not
+   * qualify), after min_units / max_units, per transaction or per customer alike, each
+   * SKU netted at 0 or more. Other services: the qualifying customers' counted units.
+   */
   units: number;
+  /** Seat services: the qualifying customers' net seats before any limit. */
+  netUnits?: number;
   revenue: Decimal;
   earned: Decimal;
   amount: Decimal;

@@ -50,6 +50,25 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
     if (cfg.per !== 'transaction' || quantity < 0) return quantity;
     return limit(cfg, quantity);
   },
+  rowLimitWords(cfg, quantity, units) {
+    if (cfg.minUnits !== undefined && quantity < cfg.minUnits) return `${quantity} on the row: under min_units ${cfg.minUnits} a transaction, counts ${units}`;
+    if (cfg.maxUnits !== undefined && quantity > cfg.maxUnits) return `${quantity} on the row: over max_units ${cfg.maxUnits} a transaction, counts ${units}`;
+    return `${quantity} on the row; counts ${units}`;
+  },
+  customerLimitWords(cfg, unitsBySku) {
+    const out: string[] = [];
+    let total = 0;
+    for (const sku of [...unitsBySku.keys()].sort()) {
+      const net = unitsBySku.get(sku)!;
+      if (net < 0) out.push(`${sku} nets to ${net}: counted as 0`);
+      total = addUnitsExactly(total, Math.max(0, net));
+    }
+    if (cfg.per === 'customer' && total > 0) {
+      if (cfg.minUnits !== undefined && total < cfg.minUnits) out.push(`${total} net seats, under min_units ${cfg.minUnits} a customer: earns nothing`);
+      else if (cfg.maxUnits !== undefined && total > cfg.maxUnits) out.push(`${total} net seats, over max_units ${cfg.maxUnits} a customer: paid for ${cfg.maxUnits}`);
+    }
+    return out;
+  },
   earn(cfg, customers) {
     let earned = ZERO;
     const lines: EarnLine[] = [];

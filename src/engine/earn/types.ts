@@ -64,5 +64,9 @@ export interface EarningMethod<Raw, Resolved> {
   skus(cfg: Resolved): ReadonlySet<string> | null;
   /** Units a single row counts for (per-transaction limits); identity by default. */
   rowUnits?(cfg: Resolved, quantity: number): number;
+  /** Why a row counts `units` of its `quantity` (the limit that applied), for explain. */
+  rowLimitWords?(cfg: Resolved, quantity: number, units: number): string;
+  /** Which limits applied to one customer's net units by SKU (explain), or [] when none did. */
+  customerLimitWords?(cfg: Resolved, unitsBySku: ReadonlyMap<string, number>): string[];
   earn(cfg: Resolved, customers: readonly CustomerMeasure[]): Earning;
 }
