@@ -203,6 +203,14 @@ describe('reconcile through the binary', () => {
     expect(html).not.toMatch(/<script/i);
   });
 
+  it('reads the export from standard input (-) and from a glob alike', () => {
+    const fromStdin = runCli(['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', '-', '--as-of', '2017-11-20', '--format', 'csv'], { input: readFileSync(EARNINGS) });
+    const fromGlob = runCli(['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', 'fixtures/earnings/power-up-*.csv', '--as-of', '2017-11-20', '--format', 'csv']);
+    expect(fromStdin.code).toBe(0);
+    expect(fromStdin.stdout).toBe(fromGlob.stdout);
+    expect(fromStdin.stdout.trim().split('\n')).toHaveLength(21);
+  });
+
   it('--out-dir without --format html is a wrong command line (exit 2)', () => {
     expect(runCli([...args, '--out-dir', 'x']).code).toBe(2);
   });
