@@ -76,7 +76,7 @@ export interface SpoolRecord {
   event(): Spooled;
 }
 
-/** A CSV trace's spooled row (refilled per row). */
+/** A CSV trace's spooled row (refilled per row): its first fields read, its cells sliced from the text only when asked for. */
 class CsvRecord implements SpoolRecord {
   campaign = '';
   partner = '';
@@ -86,24 +86,41 @@ class CsvRecord implements SpoolRecord {
   status: TraceEvent['status'] = 'earned';
   amountText = '0';
   slot = 0;
-  mid = '';
-  tail = '';
-  detail = '';
+  /** The text the cells are in, and where: mid, tail, detail (a shared earning's cells when `shared` is set). */
+  text = '';
+  at = [0, 0, 0, 0, 0, 0];
+  shared: { tail: string; detail: string } | undefined = undefined;
 
   /** The row's cut cells, made only for a row that is written (a capped partner's first pass only sums). */
   get parts(): CsvParts {
-    return { head: pendingHead(this.campaign, this.partner), mid: this.mid, tail: this.tail, detail: this.detail };
+    const [m0, m1, t0, t1, d0, d1] = this.at as [number, number, number, number, number, number];
+    const t = this.text;
+    return {
+      head: pendingHead(this.campaign, this.partner),
+      mid: t.slice(m0, m1),
+      tail: this.shared ? this.shared.tail : t.slice(t0, t1),
+      detail: this.shared ? this.shared.detail : t.slice(d0, d1),
+    };
   }
 
+  /** The row's event, its text copied out of the spool's chunk (an event may be held while later chunks are read). */
   event(): Spooled {
     const amount = this.amountText === '0' ? ZERO : new Decimal(this.amountText);
-    return { kind: 'row', campaign: this.campaign, partner: this.partner, amount, trimmed: ZERO, paid: amount, transactionId: this.transactionId, date: this.date, service: this.service, status: this.status, reason: undefined, detail: '', parts: this.parts, amountText: this.amountText };
+    const p = this.parts;
+    const parts = { head: p.head, mid: detach(p.mid), tail: detach(p.tail), detail: detach(p.detail) };
+    return { kind: 'row', campaign: this.campaign, partner: detach(this.partner), amount, trimmed: ZERO, paid: amount, transactionId: detach(this.transactionId), date: detach(this.date), service: this.service, status: this.status, reason: undefined, detail: '', parts, amountText: detach(this.amountText) };
   }
+}
+
+/** A copy of a string that keeps no larger string alive (a slice of a 1 MiB chunk would keep the chunk). */
+function detach(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 /** NUL never occurs in a field: the CSV reader refuses it in inputs, and campaigns are text. */
 const SEP = '\u0000';
-const CSV_FIELDS = 12;
+/** Fields of a spooled CSV row: 10 read at once (campaign .. ref and mid's start), then mid, tail, detail. */
+const HEAD_FIELDS = 9;
 
 /**
  * Rows whose stories wait for the whole file: each as the event it tells if its
@@ -149,7 +166,8 @@ export class Spool {
         }
       } else ({ tail, detail } = earningCells(g));
       // The first cells (campaign, partner) are made again when read back: they repeat.
-      this.out.write(`${this.index(p.campaign)}${SEP}${p.partner}${SEP}${p.service}${SEP}${r.date}${SEP}${r.id}${SEP}${g.status}${SEP}${g.amountText}${SEP}${pendingMid(p)}${SEP}${ref}${SEP}${tail}${SEP}${detail}${SEP}${p.slot}${SEP}`);
+      // The fields a pass decides on come first; the cells it may never write (mid, tail, detail) last, skipped unread when not needed.
+      this.out.write(`${this.index(p.campaign)}${SEP}${p.partner}${SEP}${p.service}${SEP}${r.date}${SEP}${r.id}${SEP}${g.status}${SEP}${g.amountText}${SEP}${p.slot}${SEP}${ref}${SEP}${pendingMid(p)}${SEP}${tail}${SEP}${detail}${SEP}`);
       return;
     }
     const e = pendingRowEvent(p);
@@ -169,41 +187,50 @@ export class Spool {
     const names = this.names;
     const cells = this.sharedCells;
     const r = new CsvRecord();
-    let pending: string[] = [];
+    const head: string[] = new Array<string>(HEAD_FIELDS).fill('');
     let rest = '';
-    const take = (v: string[], o: number) => {
-      const campaign = names[Number(v[o])]!;
-      const partner = v[o + 1]!;
-      if (only && !only(campaign, partner)) return;
-      r.campaign = campaign;
-      r.partner = partner;
-      r.service = v[o + 2]!;
-      r.date = v[o + 3]!;
-      r.transactionId = v[o + 4]!;
-      r.status = v[o + 5] as TraceEvent['status'];
-      r.amountText = v[o + 6]!;
-      const ref = Number(v[o + 8]);
-      const shared = ref >= 0 ? cells[ref]! : undefined;
-      r.mid = v[o + 7]!;
-      r.tail = shared ? shared.tail : v[o + 9]!;
-      r.detail = shared ? shared.detail : v[o + 10]!;
-      r.slot = Number(v[o + 11]);
-      f(r);
-    };
     for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const fields = (rest + (chunk as string)).split(SEP);
-      rest = fields.pop()!;
+      const text = rest + (chunk as string);
+      r.text = text;
       let o = 0;
-      if (pending.length) {
-        const need = CSV_FIELDS - pending.length;
-        pending.push(...fields.slice(0, need));
-        if (pending.length < CSV_FIELDS) continue;
-        take(pending, 0);
-        pending = [];
-        o = need;
+      // One record: HEAD_FIELDS short fields, then mid, tail, detail; an incomplete one waits for the next chunk.
+      for (;;) {
+        let p = o;
+        let i = 0;
+        for (; i < HEAD_FIELDS; i++) {
+          const e = text.indexOf(SEP, p);
+          if (e < 0) break;
+          head[i] = text.slice(p, e);
+          p = e + 1;
+        }
+        if (i < HEAD_FIELDS) break;
+        const m1 = text.indexOf(SEP, p);
+        const t1 = m1 < 0 ? -1 : text.indexOf(SEP, m1 + 1);
+        const d1 = t1 < 0 ? -1 : text.indexOf(SEP, t1 + 1);
+        if (d1 < 0) break;
+        const at = r.at;
+        at[0] = p;
+        at[1] = m1;
+        at[2] = m1 + 1;
+        at[3] = t1;
+        at[4] = t1 + 1;
+        at[5] = d1;
+        o = d1 + 1;
+        const campaign = names[Number(head[0])]!;
+        if (only && !only(campaign, head[1]!)) continue;
+        r.campaign = campaign;
+        r.partner = head[1]!;
+        r.service = head[2]!;
+        r.date = head[3]!;
+        r.transactionId = head[4]!;
+        r.status = head[5] as TraceEvent['status'];
+        r.amountText = head[6]!;
+        r.slot = Number(head[7]);
+        const ref = Number(head[8]);
+        r.shared = ref >= 0 ? cells[ref]! : undefined;
+        f(r);
       }
-      for (; o + CSV_FIELDS <= fields.length; o += CSV_FIELDS) take(fields, o);
-      if (o < fields.length) pending = fields.slice(o);
+      rest = text.slice(o);
     }
   }
 

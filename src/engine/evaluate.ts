@@ -584,15 +584,14 @@ export class CampaignRun {
       const earning = qualified && computed ? computed : { earned: ZERO, lines: [] };
       const { earned, amount } = capService(c, earning.earned, def.cap);
       const tier: TierStanding | undefined = tierOnly;
-      const earningCustomers = new Set((computed?.lines ?? []).filter((l) => l.customerId && !l.amount.isZero()).map((l) => l.customerId)).size;
       const result: ServiceResult = {
         service: def.name,
         qualified,
         customers: measures.length,
-        ...(def.method.measure === 'units' ? { earningCustomers } : {}),
+        ...(computed?.paid ? { earningCustomers: computed.paid.customers } : {}),
         customersNeeded: needed,
-        units: def.method.measure === 'units' ? (computed?.lines ?? []).reduce((a, l) => addUnitsExactly(a, l.units ?? 0), 0) : units,
-        ...(def.method.measure === 'units' ? { netUnits } : {}),
+        units: computed?.paid ? computed.paid.units : units,
+        ...(computed?.paid ? { netUnits } : {}),
         revenue,
         earned,
         amount,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Decimal, ZERO } from '../../money/index.js';
 import { count, nonNegativeDecimal } from '../../campaign/fields.js';
 import { cardSkus, type RateCard } from '../../campaign/rate-card.js';
-import type { EarnLine, EarningMethod } from './types.js';
+import type { EarningMethod } from './types.js';
 
 const schema = z
   .strictObject({
@@ -70,8 +70,9 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
     return out;
   },
   earn(cfg, customers) {
-    let earned = ZERO;
-    const lines: EarnLine[] = [];
+    // Units paid per SKU over the customers (exact integers), then one multiplication per SKU: no Decimal per customer.
+    const paidBySku = new Map<string, number>();
+    let paidCustomers = 0;
     for (const c of customers) {
       const skus = [...c.unitsBySku.keys()].sort();
       let customerUnits = 0;
@@ -79,17 +80,23 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
       const allowed = cfg.per === 'customer' ? limit(cfg, customerUnits) : customerUnits;
       // Per-customer limits trim the customer's units, SKU by SKU in SKU order.
       let left = allowed;
+      let paid = false;
       for (const sku of skus) {
         const net = Math.max(0, c.unitsBySku.get(sku) ?? 0);
         const units = Math.min(net, left);
         left -= units;
-        const rate = cfg.rates.get(sku)?.rate;
-        if (!rate || units === 0) continue;
-        const amount = rate.times(units);
-        earned = earned.plus(amount);
-        lines.push({ customerId: c.customerId, sku, units, rate, amount });
+        if (units === 0 || !cfg.rates.get(sku)?.rate) continue;
+        paidBySku.set(sku, addUnitsExactly(paidBySku.get(sku) ?? 0, units));
+        paid = true;
       }
+      if (paid) paidCustomers++;
     }
-    return { earned: new Decimal(earned), lines };
+    let earned = ZERO;
+    let paidUnits = 0;
+    for (const [sku, units] of paidBySku) {
+      earned = earned.plus(cfg.rates.get(sku)!.rate.times(units));
+      paidUnits = addUnitsExactly(paidUnits, units);
+    }
+    return { earned: new Decimal(earned), lines: [], paid: { units: paidUnits, customers: paidCustomers } };
   },
 };

@@ -39,8 +39,11 @@ export interface TierStanding {
 export interface Earning {
   /** Exact, unrounded, in the campaign currency. */
   earned: Decimal;
+  /** Per customer (or '*' for the service), what earned it; seat services leave it empty and give the counts below. */
   lines: EarnLine[];
   tier?: TierStanding;
+  /** Seat services: the units paid for (after limits, each SKU netted at 0 or more), and the customers paid for. */
+  paid?: { units: number; customers: number };
 }
 
 /**
