@@ -93,7 +93,9 @@ export function generate(rows, dir, seed = 20170201) {
   fx.close();
 
   const tx = new Out(join(dir, 'transactions.csv'));
-  tx.line('transaction_id,date,partner_id,reseller_id,customer_id,customer_country,sku,service,license_program,subscription_id,subscription_type,quantity,amount,currency');
+  tx.line(
+    'transaction_id,date,partner_id,reseller_id,customer_id,customer_country,sku,service,license_program,subscription_id,subscription_type,quantity,amount,currency',
+  );
   for (let i = 0; i < rows; i++) {
     const c = Math.floor(rnd() * CUSTOMERS);
     const p = 1000001 + (c % PARTNERS);
@@ -197,11 +199,61 @@ export function generateDailyUsage(mb, dir, seed = 20170301) {
     const total = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}${String(Math.floor(rnd() * 1e4)).padStart(4, '0')}`;
     const cust = `c0ffee00-0000-4000-8000-${String(c).padStart(12, '0')}`;
     const line = [
-      '3b6e9b2c-0000-4000-8000-00000000a001', `Partner ${p}`, cust, `Customer ${c}`, `customer${c}.onmicrosoft.com`, 'US', p, c % 7 === 0 ? String(2000001 + (c % 50)) : '-1', `G00${i % 9999}`,
-      'DZH318Z0BPS6', '0001', 'DZH318Z0BPS6:0001', 'Microsoft Azure plan', 'Azure plan', 'Microsoft', '', 'Azure plan', `az-${c}`, `${month}/1/2017`, `${month}/28/2017`,
-      `${month}/${day}/2017`, '1 Compute Hour', meters[i % meters.length], `3e3c8a47-a6b1-4c2a-b3a4-${String(i % 1e6).padStart(12, '0')}`, 'Dv3/DSv3 Series', 'D2 v3/D2s v3', 'US East', '1 Hour',
-      'eastus', 'Microsoft.Compute', `rg-${c % 100}`, `/subscriptions/az-${c}/resourceGroups/rg-${c % 100}/providers/Microsoft.Compute/virtualMachines/vm${i % 1000}`,
-      'new', '0.096', '24', '1 Hour', total, 'USD', total, 'USD', '', '', '', '', '0.096', '1', `${month}/1/2017`, `az-${c}`, 'Azure plan', '0', '0', '', '', '', '',
+      '3b6e9b2c-0000-4000-8000-00000000a001',
+      `Partner ${p}`,
+      cust,
+      `Customer ${c}`,
+      `customer${c}.onmicrosoft.com`,
+      'US',
+      p,
+      c % 7 === 0 ? String(2000001 + (c % 50)) : '-1',
+      `G00${i % 9999}`,
+      'DZH318Z0BPS6',
+      '0001',
+      'DZH318Z0BPS6:0001',
+      'Microsoft Azure plan',
+      'Azure plan',
+      'Microsoft',
+      '',
+      'Azure plan',
+      `az-${c}`,
+      `${month}/1/2017`,
+      `${month}/28/2017`,
+      `${month}/${day}/2017`,
+      '1 Compute Hour',
+      meters[i % meters.length],
+      `3e3c8a47-a6b1-4c2a-b3a4-${String(i % 1e6).padStart(12, '0')}`,
+      'Dv3/DSv3 Series',
+      'D2 v3/D2s v3',
+      'US East',
+      '1 Hour',
+      'eastus',
+      'Microsoft.Compute',
+      `rg-${c % 100}`,
+      `/subscriptions/az-${c}/resourceGroups/rg-${c % 100}/providers/Microsoft.Compute/virtualMachines/vm${i % 1000}`,
+      'new',
+      '0.096',
+      '24',
+      '1 Hour',
+      total,
+      'USD',
+      total,
+      'USD',
+      '',
+      '',
+      '',
+      '',
+      '0.096',
+      '1',
+      `${month}/1/2017`,
+      `az-${c}`,
+      'Azure plan',
+      '0',
+      '0',
+      '',
+      '',
+      '',
+      '',
     ].join(',');
     out.line(line);
     bytes += line.length + 1;

@@ -77,7 +77,9 @@ const explainRows = explainSizes.map((n) => {
   const [calc, explain] = measureTogether([{ args }, { args: [...args, '--explain', join(dir, 'trace.csv')] }]);
   const traceMb = statSync(join(dir, 'trace.csv')).size / 1e6;
   const row = { n, calc, explain, traceMb, ratio: explain.seconds / calc.seconds };
-  console.log(`explain ${n}: calc ${calc.seconds.toFixed(2)} s, calc --explain ${explain.seconds.toFixed(2)} s (${explain.rssMb.toFixed(0)} MB), +${((row.ratio - 1) * 100).toFixed(0)}%`);
+  console.log(
+    `explain ${n}: calc ${calc.seconds.toFixed(2)} s, calc --explain ${explain.seconds.toFixed(2)} s (${explain.rssMb.toFixed(0)} MB), +${((row.ratio - 1) * 100).toFixed(0)}%`,
+  );
   return row;
 });
 
@@ -85,10 +87,27 @@ const explainRows = explainSizes.map((n) => {
 const cappedRows = cappedSizes.map((n) => {
   const dir = join('bench', 'data', `capped-${n}`);
   if (!existsSync(join(dir, 'transactions.csv'))) generateCapped(n, dir);
-  const args = ['dist/cli.js', 'calc', '--rules', join(dir, 'capped.yaml'), '--transactions', join(dir, 'transactions.csv'), '--format', 'json', '--out', join(dir, 'out.json')];
-  const [bare, calc, explain] = measureTogether([{ args: ['bench/bare-read.mjs', join(dir, 'transactions.csv')] }, { args }, { args: [...args, '--explain', join(dir, 'trace.csv')] }]);
+  const args = [
+    'dist/cli.js',
+    'calc',
+    '--rules',
+    join(dir, 'capped.yaml'),
+    '--transactions',
+    join(dir, 'transactions.csv'),
+    '--format',
+    'json',
+    '--out',
+    join(dir, 'out.json'),
+  ];
+  const [bare, calc, explain] = measureTogether([
+    { args: ['bench/bare-read.mjs', join(dir, 'transactions.csv')] },
+    { args },
+    { args: [...args, '--explain', join(dir, 'trace.csv')] },
+  ]);
   const row = { n, bare, calc, explain, ratio: explain.seconds / calc.seconds };
-  console.log(`explain, one capped partner, ${n} customers: bare ${bare.seconds.toFixed(2)} s, calc ${calc.seconds.toFixed(2)} s (${calc.rssMb.toFixed(0)} MB), calc --explain ${explain.seconds.toFixed(2)} s (${explain.rssMb.toFixed(0)} MB), +${((row.ratio - 1) * 100).toFixed(0)}%`);
+  console.log(
+    `explain, one capped partner, ${n} customers: bare ${bare.seconds.toFixed(2)} s, calc ${calc.seconds.toFixed(2)} s (${calc.rssMb.toFixed(0)} MB), calc --explain ${explain.seconds.toFixed(2)} s (${explain.rssMb.toFixed(0)} MB), +${((row.ratio - 1) * 100).toFixed(0)}%`,
+  );
   return row;
 });
 
@@ -110,7 +129,8 @@ const pcRows = pcSizes.map((mbWanted) => {
 
 const tableRow = (r) =>
   `| ${r.n.toLocaleString('en-US')} | ${fmt(r.mb, 0)} | ${fmt(r.bare.seconds)} | ${fmt(r.n / r.bare.seconds / 1e3, 0)}k | ${fmt(r.mb / r.bare.seconds, 1)} | ${fmt(r.bare.rssMb, 0)} | ${fmt(r.calc.seconds)} | ${fmt(r.n / r.calc.seconds / 1e3, 0)}k | ${fmt(r.mb / r.calc.seconds, 1)} | ${fmt(r.calc.rssMb, 0)} | ${fmt(r.ratio)} |${r.live === undefined ? '' : ` ${fmt(r.live, 1)} |`}`;
-const LIVE_HEAD = '| rows | MB | csv-parse bare read (s) | rows/s | MB/s | RSS (MB) | incent calc (s) | rows/s | MB/s | RSS (MB) | calc / bare | live after GC (MB) |';
+const LIVE_HEAD =
+  '| rows | MB | csv-parse bare read (s) | rows/s | MB/s | RSS (MB) | incent calc (s) | rows/s | MB/s | RSS (MB) | calc / bare | live after GC (MB) |';
 const LIVE_RULE = '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
 const lines = [
   '# Benchmarks',
@@ -135,17 +155,21 @@ const lines = [
   '|---:|---:|---:|---:|---:|',
   ...rows
     .filter((r) => r.one)
-    .map((r) => `| ${r.n.toLocaleString('en-US')} | ${fmt(r.bare.seconds)} | ${fmt(r.one.seconds)} | ${fmt(r.one.rssMb, 0)} | ${fmt(r.one.seconds / r.bare.seconds)} |`),
+    .map(
+      (r) =>
+        `| ${r.n.toLocaleString('en-US')} | ${fmt(r.bare.seconds)} | ${fmt(r.one.seconds)} | ${fmt(r.one.rssMb, 0)} | ${fmt(r.one.seconds / r.bare.seconds)} |`,
+    ),
   '',
   '## calc --explain',
   '',
   'The same canonical file, `calc` alone against `calc --explain trace.csv` (the trace has a line per row).',
-  'Target (issue 7): --explain adds at most 30% to calc\'s time.',
+  "Target (issue 7): --explain adds at most 30% to calc's time.",
   '',
   '| rows | calc (s) | calc --explain (s) | RSS (MB) | trace (MB) | added |',
   '|---:|---:|---:|---:|---:|---:|',
   ...explainRows.map(
-    (r) => `| ${r.n.toLocaleString('en-US')} | ${fmt(r.calc.seconds)} | ${fmt(r.explain.seconds)} | ${fmt(r.explain.rssMb, 0)} | ${fmt(r.traceMb, 0)} | +${fmt((r.ratio - 1) * 100, 0)}% |`,
+    (r) =>
+      `| ${r.n.toLocaleString('en-US')} | ${fmt(r.calc.seconds)} | ${fmt(r.explain.seconds)} | ${fmt(r.explain.rssMb, 0)} | ${fmt(r.traceMb, 0)} | +${fmt((r.ratio - 1) * 100, 0)}% |`,
   ),
   '',
   'The heavy case: one partner whose cap is hit, every row a customer of its own, so every row reaches an',
@@ -155,12 +179,13 @@ const lines = [
   '| rows = customers | bare read (s) | calc (s) | RSS (MB) | calc --explain (s) | RSS (MB) | added |',
   '|---:|---:|---:|---:|---:|---:|---:|',
   ...cappedRows.map(
-    (r) => `| ${r.n.toLocaleString('en-US')} | ${fmt(r.bare.seconds)} | ${fmt(r.calc.seconds)} | ${fmt(r.calc.rssMb, 0)} | ${fmt(r.explain.seconds)} | ${fmt(r.explain.rssMb, 0)} | +${fmt((r.ratio - 1) * 100, 0)}% |`,
+    (r) =>
+      `| ${r.n.toLocaleString('en-US')} | ${fmt(r.bare.seconds)} | ${fmt(r.calc.seconds)} | ${fmt(r.calc.rssMb, 0)} | ${fmt(r.explain.seconds)} | ${fmt(r.explain.rssMb, 0)} | +${fmt((r.ratio - 1) * 100, 0)}% |`,
   ),
   '',
   '## Usage events (per_active_user)',
   '',
-  '`rules/online-services-usage.yaml` on `bench/generate.mjs`\'s `generateUsage`: 20,000 customers, 40 users each,',
+  "`rules/online-services-usage.yaml` on `bench/generate.mjs`'s `generateUsage`: 20,000 customers, 40 users each,",
   '4 workloads; a fixed 300,000 events fall in the 28-day window whatever the file size, the rest are older.',
   'Target (issue 7): at 10M events, calc at most 1.3× the bare read.',
   'Memory should follow the distinct (customer, workload, user) in the window, so RSS should not grow with rows.',
@@ -184,7 +209,7 @@ const lines = [
   '',
   'The bare read is csv-parse reading the file exactly as incent reads it: the same options, and the same',
   '`RecordParser` (src/input/csv.ts) handing each record to a callback, which only counts. (Until November 2026',
-  'both used csv-parse\'s `on_record` hook, which builds a context object per record: about 1.5 s more per million',
+  "both used csv-parse's `on_record` hook, which builds a context object per record: about 1.5 s more per million",
   'rows on both sides, which made the ratio look better than it was.)',
   '',
   '## Where the time goes',
@@ -199,7 +224,7 @@ const lines = [
   'makes the main thread the slower one while reading: a line of text per row (building it, joining and writing',
   '200 MB, garbage collection; about 1 µs a row, words shared by many rows quoted once and plain cells unquoted),',
   'then, after the run (one thread), the rows that reached a customer (~7%) settled by their slot and written',
-  '(~0.35 s), the summary lines (~0.1 s) and the verdicts kept for them (~0.1 s more than calc\'s finish).',
+  "(~0.35 s), the summary lines (~0.1 s) and the verdicts kept for them (~0.1 s more than calc's finish).",
   '',
 ];
 // BENCH_WRITE=0: print only (a run of some rows must not replace the whole page's figures).

@@ -82,7 +82,10 @@ function addInputOptions(cmd: Command, { asOf = true, rulesRequired = true } = {
   if (rulesRequired) cmd.requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)');
   else cmd.option('-r, --rules <path...>', 'campaign YAML file(s) or folder(s) of the baseline');
   cmd
-    .option('-d, --data <dir>', 'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv')
+    .option(
+      '-d, --data <dir>',
+      'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv',
+    )
     .option('--transactions <files...>', 'transactions CSV(s) or globs, canonical or a Partner Center export (overrides --data)')
     .option('--partners <file>', 'partners CSV (overrides --data)')
     .option('--registrations <file>', 'registrations CSV (overrides --data)')
@@ -92,8 +95,20 @@ function addInputOptions(cmd: Command, { asOf = true, rulesRequired = true } = {
     .option('--eligibility <file>', 'partner requirements over time CSV (overrides --data)')
     .addOption(new Option('--preset <name>', 'layout of the transactions files (default: detected from the header)').choices([...PRESET_NAMES]))
     .option('--columns <file>', 'YAML mapping of another export onto the canonical columns')
-    .option('--encoding <name>', 'encoding of the CSV inputs when not UTF-8: windows-1252, latin1, utf-16le, ... (default: UTF-8, or UTF-16 with a BOM)', parseEncoding)
-    .addOption(new Option('--date-format <format>', 'how the exports write dates, when incent cannot tell (day-first files, or no day above 12)').choices(['M/D/YYYY', 'D/M/YYYY', 'YYYY-MM-DD', 'D.M.YYYY', 'YYYYMMDD']))
+    .option(
+      '--encoding <name>',
+      'encoding of the CSV inputs when not UTF-8: windows-1252, latin1, utf-16le, ... (default: UTF-8, or UTF-16 with a BOM)',
+      parseEncoding,
+    )
+    .addOption(
+      new Option('--date-format <format>', 'how the exports write dates, when incent cannot tell (day-first files, or no day above 12)').choices([
+        'M/D/YYYY',
+        'D/M/YYYY',
+        'YYYY-MM-DD',
+        'D.M.YYYY',
+        'YYYYMMDD',
+      ]),
+    )
     .option('--decimal-comma', 'export amounts are written with a decimal comma (150,12)')
     .option('--charge-types <file>', 'YAML map of extra Partner Center ChargeType values: positive | negative | ignore')
     .addOption(new Option('--on-invalid <mode>', 'strict: an invalid row stops the run; skip: set it aside').choices(['strict', 'skip']).default('strict'))
@@ -161,7 +176,10 @@ export function buildProgram(): Command {
       .command('calc')
       .description('compute payouts per campaign and partner')
       .addOption(
-        new Option('-f, --format <format>', 'output format (csv: a row per campaign and partner, services as columns; csv-long: a row per service, then one per partner with its total; html: one self-contained page)')
+        new Option(
+          '-f, --format <format>',
+          'output format (csv: a row per campaign and partner, services as columns; csv-long: a row per service, then one per partner with its total; html: one self-contained page)',
+        )
           .choices(['table', 'json', 'csv', 'csv-long', 'html'])
           .default('table'),
       )
@@ -202,9 +220,18 @@ export function buildProgram(): Command {
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
   )
-    .addHelpText('after', '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
+    )
     .action(async (o: Record<string, unknown>) => {
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }, { flag: '--rejects', path: o.rejects as string | undefined }], inputFiles(runOptions(o)));
+      guardOutputs(
+        [
+          { flag: '--out', path: o.out as string | undefined },
+          { flag: '--rejects', path: o.rejects as string | undefined },
+        ],
+        inputFiles(runOptions(o)),
+      );
       const { explain } = await import('./commands/explain.js');
       const output = await explain(
         { ...runOptions(o), partner: o.partner as string, customer: o.customer as string | undefined, format: o.format as ExplainFormat },
@@ -221,11 +248,23 @@ export function buildProgram(): Command {
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
   )
-    .addHelpText('after', '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
+    )
     .action(async (o: Record<string, unknown>) => {
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }, { flag: '--rejects', path: o.rejects as string | undefined }], inputFiles(runOptions(o)));
+      guardOutputs(
+        [
+          { flag: '--out', path: o.out as string | undefined },
+          { flag: '--rejects', path: o.rejects as string | undefined },
+        ],
+        inputFiles(runOptions(o)),
+      );
       const { progress } = await import('./commands/progress.js');
-      const output = await progress({ ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat }, stderrWarnings(Boolean(o.quiet)));
+      const output = await progress(
+        { ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat },
+        stderrWarnings(Boolean(o.quiet)),
+      );
       emit(output, o.out as string | undefined, o.format as string);
     });
 
@@ -320,11 +359,11 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', '\nExample:\n  $ incent payout verify 3 --rules rules --data exports/2018-01 --ledger payouts.db')
     .action(async (id: string, o: Record<string, unknown>) => {
-    const { payoutVerify } = await payoutCommands();
-    const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger as string, run: id }, stderrWarnings(Boolean(o.quiet)));
-    process.stdout.write(r.output);
-    process.exitCode = r.exitCode;
-  });
+      const { payoutVerify } = await payoutCommands();
+      const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger as string, run: id }, stderrWarnings(Boolean(o.quiet)));
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
   payout
     .command('statement')
     .description('what a partner is paid by a run and why')
@@ -346,7 +385,11 @@ export function buildProgram(): Command {
       .description("compare incent's payouts with Microsoft's earnings export, item by item, with dispute deadlines")
       .requiredOption('-e, --earnings <files...>', "Microsoft's earnings export(s): CSV or TSV, globs, - for standard input")
       .option('--as-of <date>', "the day dispute deadlines are judged on (default: today); the calculation uses each campaign's as_of", parseDate)
-      .addOption(new Option('-f, --format <format>', 'output format (html: a printable dispute pack per partner)').choices(['table', 'json', 'csv', 'html']).default('table'))
+      .addOption(
+        new Option('-f, --format <format>', 'output format (html: a printable dispute pack per partner)')
+          .choices(['table', 'json', 'csv', 'html'])
+          .default('table'),
+      )
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
       .option('--out-dir <dir>', 'with --format html: one dispute pack per partner, DIR/<campaign>-<partner>.html')
       .option('--exit-code', 'exit 1 when any difference beyond tolerance is found (as git diff --exit-code)'),
@@ -362,8 +405,15 @@ export function buildProgram(): Command {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [...inputFiles(ro), ...((o.earnings as string[]) ?? [])]);
       if (o.outDir && o.format !== 'html') throw usageError('--out-dir needs --format html');
       const { reconcile, writeReconciliation } = await import('./commands/reconcile.js');
-      const r = await reconcile({ ...ro, asOf: undefined, earnings: o.earnings as string[], judgeOn: o.asOf as string | undefined }, stderrWarnings(Boolean(o.quiet)));
-      emit(writeReconciliation(r, o.format as 'table' | 'json' | 'csv' | 'html', o.outDir as string | undefined), o.out as string | undefined, o.format as string);
+      const r = await reconcile(
+        { ...ro, asOf: undefined, earnings: o.earnings as string[], judgeOn: o.asOf as string | undefined },
+        stderrWarnings(Boolean(o.quiet)),
+      );
+      emit(
+        writeReconciliation(r, o.format as 'table' | 'json' | 'csv' | 'html', o.outDir as string | undefined),
+        o.out as string | undefined,
+        o.format as string,
+      );
       const { hasDifferences } = await import('./reconcile/match.js');
       if (o.exitCode && hasDifferences(r.campaigns)) process.exitCode = EXIT_INVALID;
     });
@@ -374,7 +424,7 @@ export function buildProgram(): Command {
       .description('what-if: a baseline against a scenario (or two saved calc JSON results), per partner and service, with what it costs')
       .argument('[results...]', 'two saved `calc --format json` results: BEFORE.json AFTER.json')
       .option('--with-rules <path...>', 'the scenario: these campaign files or folders instead of --rules')
-      .option('--with-data <dir>', "the scenario: this data folder instead of --data")
+      .option('--with-data <dir>', 'the scenario: this data folder instead of --data')
       .option('--add-transactions <files...>', "the scenario: the baseline's transactions plus these files")
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'html']).default('table'))
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
@@ -386,10 +436,16 @@ export function buildProgram(): Command {
         '  $ incent compare --rules rules --data fixtures/demo --add-transactions pipeline.csv\n  $ incent compare march.json april.json --format csv',
     )
     .action(async (results: string[], o: Record<string, unknown>) => {
-      const scenario = { withRules: o.withRules as string[] | undefined, withData: o.withData as string | undefined, addTransactions: o.addTransactions as string[] | undefined };
+      const scenario = {
+        withRules: o.withRules as string[] | undefined,
+        withData: o.withData as string | undefined,
+        addTransactions: o.addTransactions as string[] | undefined,
+      };
       const changes = Object.values(scenario).filter((v) => v !== undefined).length;
-      if (results.length && (results.length !== 2 || o.rules || changes)) throw usageError('give two calc JSON results (BEFORE.json AFTER.json), or --rules with --with-rules, --with-data or --add-transactions');
-      if (!results.length && (!o.rules || !changes)) throw usageError('compare needs --rules (the baseline) and at least one of --with-rules, --with-data, --add-transactions; or two calc JSON results');
+      if (results.length && (results.length !== 2 || o.rules || changes))
+        throw usageError('give two calc JSON results (BEFORE.json AFTER.json), or --rules with --with-rules, --with-data or --add-transactions');
+      if (!results.length && (!o.rules || !changes))
+        throw usageError('compare needs --rules (the baseline) and at least one of --with-rules, --with-data, --add-transactions; or two calc JSON results');
       const base = results.length ? undefined : runOptions(o);
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], base ? [...inputFiles(base), ...(scenario.addTransactions ?? [])] : results);
       const { compare } = await import('./commands/compare.js');
@@ -445,7 +501,23 @@ function payoutCommands(): Promise<typeof import('./commands/payout.js')> {
 }
 
 /** A file that cannot be read or written, a full disk: the environment, not incent (exit 1). */
-const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EROFS', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'EIO', 'EEXIST', 'EBUSY', 'EXDEV', 'ENAMETOOLONG']);
+const ENVIRONMENT_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EMFILE',
+  'ENFILE',
+  'EIO',
+  'EEXIST',
+  'EBUSY',
+  'EXDEV',
+  'ENAMETOOLONG',
+]);
 
 export async function main(argv: string[]): Promise<number> {
   // Box-drawing tables on a terminal; plain aligned text into a pipe or a file.
@@ -484,7 +556,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Ctrl-C or a kill: remove every temporary file the run made, then exit 130 / 143. */
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => {
     removeAllTemps();
     process.exit(code);
@@ -500,7 +575,9 @@ main(process.argv).then(
     removeAllTemps();
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(
-      debug && e instanceof Error && e.stack ? `incent: internal error: ${e.stack}\n` : `incent: internal error: ${message}\n(this is a bug in incent; run again with --debug for the stack, and report it)\n`,
+      debug && e instanceof Error && e.stack
+        ? `incent: internal error: ${e.stack}\n`
+        : `incent: internal error: ${message}\n(this is a bug in incent; run again with --debug for the stack, and report it)\n`,
     );
     process.exitCode = EXIT_INTERNAL;
   },

@@ -62,7 +62,9 @@ describe('invalid transaction rows', () => {
   });
 
   it('a missing FX rate names the pair and the day', () => {
-    const dir = dataWith(`${HEADER}\nT1,2017-01-15,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,100.00,EUR\nT2,2017-02-15,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,100.00,CHF\n`);
+    const dir = dataWith(
+      `${HEADER}\nT1,2017-01-15,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,100.00,EUR\nT2,2017-02-15,1000001,C1,DZH318Z0BPS6:0001,Azure,CSP,,100.00,CHF\n`,
+    );
     const r = calc(dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no exchange rate CHF->USD for 2017-02-15');

@@ -28,14 +28,34 @@ describe('campaign diagnostics', () => {
   });
 
   const cases: { name: string; yaml: string; code: string; line: number; column: number; text?: RegExp }[] = [
-    { name: 'unknown key with a suggestion', yaml: VALID.replace('cap: 50000', 'capp: 50000'), code: 'UNKNOWN_KEY', line: 9, column: 1, text: /did you mean "cap"/ },
+    {
+      name: 'unknown key with a suggestion',
+      yaml: VALID.replace('cap: 50000', 'capp: 50000'),
+      code: 'UNKNOWN_KEY',
+      line: 9,
+      column: 1,
+      text: /did you mean "cap"/,
+    },
     { name: 'nested unknown key', yaml: VALID.replace('cap: 25000', 'cpa: 25000'), code: 'UNKNOWN_KEY', line: 8, column: 5, text: /did you mean "cap"/ },
     { name: 'wrong type', yaml: VALID.replace('cap: 50000', 'cap: lots'), code: 'SCHEMA_INVALID', line: 9, column: 6, text: /decimal number/ },
     { name: 'missing field', yaml: VALID.replace('currency: USD\n', ''), code: 'MISSING_KEY', line: 1, column: 1, text: /currency/ },
     { name: 'impossible date', yaml: VALID.replace('2017-06-30', '2017-02-30'), code: 'SCHEMA_INVALID', line: 3, column: 35, text: /calendar date/ },
     { name: 'unknown currency', yaml: VALID.replace('USD', 'USX'), code: 'SCHEMA_INVALID', line: 2, column: 11, text: /ISO 4217/ },
-    { name: 'percent above 100', yaml: VALID.replace('per_unit: { rates: { E3: 73 } }', 'percent_of_revenue: { percent: 120 }'), code: 'SCHEMA_INVALID', line: 7, column: 36 },
-    { name: 'two earning methods', yaml: VALID.replace('    cap: 25000', '    percent_of_revenue: { percent: 20 }\n    cap: 25000'), code: 'SCHEMA_INVALID', line: 7, column: 5, text: /exactly one earning method/ },
+    {
+      name: 'percent above 100',
+      yaml: VALID.replace('per_unit: { rates: { E3: 73 } }', 'percent_of_revenue: { percent: 120 }'),
+      code: 'SCHEMA_INVALID',
+      line: 7,
+      column: 36,
+    },
+    {
+      name: 'two earning methods',
+      yaml: VALID.replace('    cap: 25000', '    percent_of_revenue: { percent: 20 }\n    cap: 25000'),
+      code: 'SCHEMA_INVALID',
+      line: 7,
+      column: 5,
+      text: /exactly one earning method/,
+    },
     { name: 'period end before start', yaml: VALID.replace('end: 2017-06-30', 'end: 2017-01-30'), code: 'PERIOD_END_BEFORE_START', line: 3, column: 35 },
     { name: 'minimum at the cap', yaml: VALID.replace('minimum_payout: 500', 'minimum_payout: 50000'), code: 'MINIMUM_NOT_BELOW_CAP', line: 10, column: 17 },
     { name: 'YAML syntax error', yaml: VALID.replace('period: {', 'period: {{'), code: 'YAML_SYNTAX', line: 4, column: 1 }, // the unclosed flow map is noticed where the next key starts

@@ -11,7 +11,8 @@ import { runCli } from './helpers.js';
 const RULES = 'rules/csp-power-up-2017.yaml';
 const quiet = { warn() {} };
 const base = { rules: [RULES], data: 'fixtures/demo' };
-const HEADER = 'transaction_id,date,partner_id,reseller_id,customer_id,customer_country,sku,service,license_program,subscription_id,subscription_type,quantity,amount,currency,customer_flags\n';
+const HEADER =
+  'transaction_id,date,partner_id,reseller_id,customer_id,customer_country,sku,service,license_program,subscription_id,subscription_type,quantity,amount,currency,customer_flags\n';
 
 /** A copy of the Power Up campaign whose O365 E3 rate (CFQ7TTC0LF8Q:0001) is `rate` instead of 48. */
 function withE3Rate(rate: string): string {
@@ -41,7 +42,9 @@ describe('compare: a baseline against a scenario', () => {
     expect(p!.partnerId).toBe('1000001');
     // O365 1,162.00 -> 1,178.00; payout 26,878.40 -> 26,894.40.
     expect([p!.payout.before!.toFixed(2), p!.payout.after!.toFixed(2)]).toEqual(['26878.40', '26894.40']);
-    expect(p!.services.map((s) => [s.service, s.amount.before!.toFixed(2), s.amount.after!.toFixed(2), s.difference.toFixed(2)])).toEqual([['O365', '1162.00', '1178.00', '16.00']]);
+    expect(p!.services.map((s) => [s.service, s.amount.before!.toFixed(2), s.amount.after!.toFixed(2), s.difference.toFixed(2)])).toEqual([
+      ['O365', '1162.00', '1178.00', '16.00'],
+    ]);
   });
 
   it('a customer added to a partner one customer short: not_qualified -> payable', async () => {

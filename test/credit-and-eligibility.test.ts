@@ -11,7 +11,17 @@ import type { Claim, EligibilitySpan, PartnerInfo, Registration } from '../src/e
 import { requiredInputs } from '../src/campaign/model.js';
 import { campaignFromYaml, tx, use } from './helpers.js';
 
-const claim = (p: Partial<Claim>): Claim => ({ partnerId: 'P2', customerId: 'C1', subscriptionId: '', workload: '', type: 'CPOR', from: '2018-01-01', to: null, line: 2, ...p });
+const claim = (p: Partial<Claim>): Claim => ({
+  partnerId: 'P2',
+  customerId: 'C1',
+  subscriptionId: '',
+  workload: '',
+  type: 'CPOR',
+  from: '2018-01-01',
+  to: null,
+  line: 2,
+  ...p,
+});
 
 describe('claiming partner of record (CPOR) on usage', () => {
   const yaml = `
@@ -125,7 +135,14 @@ requires:
 services:
   O365: { per_unit: { rates: { E3: 10 } } }
 `;
-  const span = (p: Partial<EligibilitySpan>): EligibilitySpan => ({ partnerId: 'D1', requirement: 'partner_membership', from: '2017-07-01', to: null, line: 2, ...p });
+  const span = (p: Partial<EligibilitySpan>): EligibilitySpan => ({
+    partnerId: 'D1',
+    requirement: 'partner_membership',
+    from: '2017-07-01',
+    to: null,
+    line: 2,
+    ...p,
+  });
   // D1's bank and tax profile lapsed 2017-10-15 .. 2017-10-19, inside FY18 H1 (Jul-Dec 2017).
   const book = new EligibilityBook([
     span({}),
@@ -163,7 +180,8 @@ services:
 
   it('a removal is never lost to a gap (losing it would add seats)', () => {
     // H1 lost, but the H1 removal of 2 nets against H2: (7 - 2) x 10 = 50.00
-    const c = evaluate([campaignFromYaml(yaml('semester'))], [...rows, tx({ partnerId: 'D1', date: '2017-11-01', quantity: -2 })], { eligibility: book }).campaigns[0]!;
+    const c = evaluate([campaignFromYaml(yaml('semester'))], [...rows, tx({ partnerId: 'D1', date: '2017-11-01', quantity: -2 })], { eligibility: book })
+      .campaigns[0]!;
     expect(c.partners[0]!.total.toFixed(2)).toBe('50.00');
   });
 });
@@ -178,7 +196,10 @@ requires: { registration: { statuses: ${statuses} } }
 services:
   M365: { per_unit: { rates: { E3: 10 } } }
 `;
-  const reg = (partnerId: string, status: string): [string, Registration] => [registrationKey('ca', partnerId), { partnerId, campaignId: 'ca', registeredOn: '2018-01-02', status, line: 2 }];
+  const reg = (partnerId: string, status: string): [string, Registration] => [
+    registrationKey('ca', partnerId),
+    { partnerId, campaignId: 'ca', registeredOn: '2018-01-02', status, line: 2 },
+  ];
   const registrations = new Map([reg('A', 'approved'), reg('B', 'pending'), reg('C', 'rejected')]);
   const rows = ['A', 'B', 'C'].map((p) => tx({ partnerId: p, date: '2018-02-01', quantity: 3 }));
 
@@ -208,7 +229,10 @@ exclude: { partner_countries: [CU, KP] }
 services:
   O365: { per_unit: { rates: { E3: 10 } } }
 `;
-  const partner = (partnerId: string, country: string): [string, PartnerInfo] => [partnerId, { partnerId, name: partnerId, country, role: 'direct', payoutCurrency: '', line: 2 }];
+  const partner = (partnerId: string, country: string): [string, PartnerInfo] => [
+    partnerId,
+    { partnerId, name: partnerId, country, role: 'direct', payoutCurrency: '', line: 2 },
+  ];
   const partners = new Map([partner('US1', 'US'), partner('CU1', 'CU')]);
   // both sell to a US customer: the sale's country does not matter, the partner's does
   const rows = ['US1', 'CU1', 'XX1'].map((p) => tx({ partnerId: p, date: '2018-02-01', quantity: 4, country: 'US' }));
@@ -257,7 +281,8 @@ minimum_payout: ${minimum}
   });
 
   it('at the minimum exactly it pays: 20 x 10 = 200.00', () => {
-    const p = evaluate([campaignFromYaml(yaml('{ amount: 200, below: carry_forward }'))], [tx({ date: '2018-02-01', quantity: 20 })]).campaigns[0]!.partners[0]!;
+    const p = evaluate([campaignFromYaml(yaml('{ amount: 200, below: carry_forward }'))], [tx({ date: '2018-02-01', quantity: 20 })]).campaigns[0]!
+      .partners[0]!;
     expect(p).toMatchObject({ status: 'payable' });
     expect(p.payout.toFixed(2)).toBe('200.00');
   });

@@ -10,8 +10,23 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/money/index.js';
 import { runCli, tempDir } from './helpers.js';
 
-interface JsonService { service: string; qualified: boolean; customers: number; units: number; revenue: string; earned: string; amount: string }
-interface JsonPartner { partnerId: string; status: string; services: JsonService[]; total: string; payout: string; payoutCurrency: string }
+interface JsonService {
+  service: string;
+  qualified: boolean;
+  customers: number;
+  units: number;
+  revenue: string;
+  earned: string;
+  amount: string;
+}
+interface JsonPartner {
+  partnerId: string;
+  status: string;
+  services: JsonService[];
+  total: string;
+  payout: string;
+  payoutCurrency: string;
+}
 interface JsonResult {
   asOf: string;
   campaigns: { id: string; currency: string; partners: JsonPartner[]; rows: { read: number; used: number; excluded: Record<string, number> } }[];
@@ -35,7 +50,18 @@ describe('demo: CSP Power Up 2017', () => {
     expect(c.id).toBe('csp-power-up-2017');
     expect(c.currency).toBe('USD');
     // 2000002 and 2000003 transact only in FY18 (the other shipped campaigns' rows): listed, with nothing.
-    expect(c.partners.map((p) => p.partnerId)).toEqual(['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008', '2000002', '2000003']);
+    expect(c.partners.map((p) => p.partnerId)).toEqual([
+      '1000001',
+      '1000002',
+      '1000003',
+      '1000004',
+      '1000005',
+      '1000006',
+      '1000007',
+      '1000008',
+      '2000002',
+      '2000003',
+    ]);
   });
 
   it('1000001 Contoso: O365, capped D365, unqualified EMS, Azure in three currencies', () => {
@@ -118,7 +144,14 @@ describe('demo: CSP Power Up 2017', () => {
     expect(r.code).toBe(0);
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
     // a row per (campaign, partner), services as columns: Litware's EMS 630.00 USD, paid 466.67 GBP
-    expect(rows.find((x) => x.campaign_id === 'csp-power-up-2017' && x.partner_id === '1000006')).toMatchObject({ partner_name: 'Litware Ltd', status: 'payable', EMS_amount: '630.00', total: '630.00', payout: '466.67', payout_currency: 'GBP' });
+    expect(rows.find((x) => x.campaign_id === 'csp-power-up-2017' && x.partner_id === '1000006')).toMatchObject({
+      partner_name: 'Litware Ltd',
+      status: 'payable',
+      EMS_amount: '630.00',
+      total: '630.00',
+      payout: '466.67',
+      payout_currency: 'GBP',
+    });
     const table = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo']);
     expect(table.stdout).toContain('26878.40');
     // stdout is a pipe here: plain aligned columns, no box drawing
@@ -130,7 +163,9 @@ describe('demo: CSP Power Up 2017', () => {
   });
 
   it("the CSV's payout column sums to the JSON's payouts per currency (csv and csv-long)", () => {
-    const j = JSON.parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json']).stdout) as { campaigns: { partners: { payout: string; payoutCurrency: string }[] }[] };
+    const j = JSON.parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json']).stdout) as {
+      campaigns: { partners: { payout: string; payoutCurrency: string }[] }[];
+    };
     const sums = (pairs: [string, string][]) => {
       const m = new Map<string, Decimal>();
       for (const [cur, amount] of pairs) if (amount !== '') m.set(cur, (m.get(cur) ?? new Decimal(0)).plus(amount));
@@ -140,7 +175,10 @@ describe('demo: CSP Power Up 2017', () => {
     // Power Up: 26,878.40 + 50,000.00 (USD) and 466.67 (GBP); the other campaigns' payouts in their currencies
     expect(fromJson.GBP).toBe('466.67');
     for (const format of ['csv', 'csv-long']) {
-      const rows = parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', format]).stdout, { columns: true }) as Record<string, string>[];
+      const rows = parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', format]).stdout, { columns: true }) as Record<
+        string,
+        string
+      >[];
       expect(sums(rows.map((x) => [x.payout_currency!, x.payout!]))).toEqual(fromJson);
     }
   });
@@ -156,7 +194,13 @@ describe('demo: the other shipped campaigns', () => {
 
   it('runs every campaign in rules/ without a warning', () => {
     expect(r.stderr).toBe('');
-    expect(all.campaigns.map((c) => c.id)).toEqual(['ca-dollar-per-sku-2018q1', 'ca-frequency-2018q2', 'csp-indirect-provider-fy18', 'csp-power-up-2017', 'online-services-usage-fy18q4']);
+    expect(all.campaigns.map((c) => c.id)).toEqual([
+      'ca-dollar-per-sku-2018q1',
+      'ca-frequency-2018q2',
+      'csp-indirect-provider-fy18',
+      'csp-power-up-2017',
+      'online-services-usage-fy18q4',
+    ]);
     for (const c of all.campaigns) expect(c.rows.read).toBe(c.rows.used + Object.values(c.rows.excluded).reduce((a, b) => a + b, 0));
   });
 

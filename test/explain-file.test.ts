@@ -8,7 +8,9 @@ function run(dir: string, trace: string) {
   // A TMPDIR of its own, to see what the run leaves there.
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
-  const r = runCli(['calc', '--rules', 'rules', '--data', join(dir, 'data'), '--format', 'json', '--out', join(dir, 'out.json'), '--explain', trace], { env: { TMPDIR: tmp } });
+  const r = runCli(['calc', '--rules', 'rules', '--data', join(dir, 'data'), '--format', 'json', '--out', join(dir, 'out.json'), '--explain', trace], {
+    env: { TMPDIR: tmp },
+  });
   return { ...r, tmpLeft: readdirSync(tmp), outDirLeft: readdirSync(dir).filter((f) => f.endsWith('.tmp')) };
 }
 
@@ -21,7 +23,12 @@ describe('calc --explain FILE', () => {
     expect(r.code).toBe(0);
     // 69 transactions rows: every one appears, for each campaign that reads transactions.csv
     const lines = readFileSync(trace, 'utf8').trim().split('\n');
-    const ids = new Set(lines.slice(1).map((l) => l.split(',')[7]).filter((id) => id));
+    const ids = new Set(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[7])
+        .filter((id) => id),
+    );
     expect(ids.size).toBe(69);
     expect(r.tmpLeft).toEqual([]);
     expect(r.outDirLeft).toEqual([]);

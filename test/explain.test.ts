@@ -16,13 +16,28 @@ import { campaignFromYaml, runCli, tempDir, tx } from './helpers.js';
 
 const DEMO = ['--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo'];
 
-interface Ev { transactionId?: string; reason?: string; detail: string; amount: string; trimmed: string; paid: string; status: string; kind: string; service?: string }
+interface Ev {
+  transactionId?: string;
+  reason?: string;
+  detail: string;
+  amount: string;
+  trimmed: string;
+  paid: string;
+  status: string;
+  kind: string;
+  service?: string;
+}
 interface Story {
   id: string;
   status: string;
   total: string;
   paidByItems: string;
-  services: { service: string; qualified: boolean; gate: { customersNeeded: number; customersReached: number; why?: string }; customers: { customerId: string; qualified: boolean; reason?: string; detail?: string }[] }[];
+  services: {
+    service: string;
+    qualified: boolean;
+    gate: { customersNeeded: number; customersReached: number; why?: string };
+    customers: { customerId: string; qualified: boolean; reason?: string; detail?: string }[];
+  }[];
   earned: Ev[];
   excluded: Record<string, Ev[]>;
   lines: Ev[];
@@ -82,9 +97,15 @@ describe('incent explain on the demo', () => {
 
   it('--customer narrows the rows; csv lists every event; an unknown partner is an error', () => {
     const s = explainJson('1000002', ['--customer', 'C203']);
-    expect(Object.values(s.excluded).flat().map((e) => e.transactionId)).toEqual(['T2003']);
+    expect(
+      Object.values(s.excluded)
+        .flat()
+        .map((e) => e.transactionId),
+    ).toEqual(['T2003']);
     const csv = runCli(['explain', '--partner', '1000008', ...DEMO, '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('campaign_id,partner_id,kind,status,reason,service,customer_id,transaction_id,file,line,date,sku,units,rate,fx_rate,fx_source,amount,trimmed,paid,detail');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'campaign_id,partner_id,kind,status,reason,service,customer_id,transaction_id,file,line,date,sku,units,rate,fx_rate,fx_source,amount,trimmed,paid,detail',
+    );
     // Proseware: 3 rows of 5 EMS E3 at 20 = 300 < 500: three earned rows and the minimum line taking 300 back
     expect(csv.stdout).toContain('partner,minimum,,,,,,,,,,,,,-300,0,-300,300.00 USD is below the minimum payout: forfeited');
     const unknown = runCli(['explain', '--partner', '9999999', ...DEMO]);
@@ -110,7 +131,9 @@ describe('calc --explain FILE', () => {
     const trace = join(dir, 'trace.csv');
     const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json', '--explain', trace]);
     expect(r.code).toBe(0);
-    const calc = JSON.parse(r.stdout) as { campaigns: { id: string; rows: { read: number }; partners: { partnerId: string; status: string; total: string }[] }[] };
+    const calc = JSON.parse(r.stdout) as {
+      campaigns: { id: string; rows: { read: number }; partners: { partnerId: string; status: string; total: string }[] }[];
+    };
     const lines = readFileSync(trace, 'utf8').trim().split('\n').slice(1);
     const cells = lines.map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '')));
     for (const c of calc.campaigns) {
@@ -143,7 +166,10 @@ describe('calc --explain FILE', () => {
   it('writes JSON Lines for .jsonl', () => {
     const trace = join(tempDir(), 'trace.jsonl');
     expect(runCli(['calc', ...DEMO, '--explain', trace]).code).toBe(0);
-    const events = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { campaign: string; transactionId?: string; paid: string; detail: string });
+    const events = readFileSync(trace, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { campaign: string; transactionId?: string; paid: string; detail: string });
     // 69 rows, plus summary lines
     expect(events.filter((e) => e.transactionId)).toHaveLength(69);
     // T1001: C101 10 E3 seats x 48 (the removal T1006 nets on its own row)
@@ -155,9 +181,14 @@ describe('incent progress', () => {
   it('says exactly how many seats or customers are missing, closest first', () => {
     const r = runCli(['progress', ...DEMO, '--format', 'json']);
     expect(r.code).toBe(0);
-    const { partners } = JSON.parse(r.stdout) as { partners: { partnerId: string; nudges: { text: string; distance: number }[]; minimumGap?: string; services: { service: string; capRoom?: string }[] }[] };
+    const { partners } = JSON.parse(r.stdout) as {
+      partners: { partnerId: string; nudges: { text: string; distance: number }[]; minimumGap?: string; services: { service: string; capRoom?: string }[] }[];
+    };
     const fabrikam = partners.find((p) => p.partnerId === '1000002')!;
-    expect(fabrikam.nudges.map((n) => n.text).slice(0, 2)).toEqual(['O365: customer C203 has 4 seats, 1 more qualifies it', 'O365: 1 more qualifying customer (2 of 3)']);
+    expect(fabrikam.nudges.map((n) => n.text).slice(0, 2)).toEqual([
+      'O365: customer C203 has 4 seats, 1 more qualifies it',
+      'O365: 1 more qualifying customer (2 of 3)',
+    ]);
     // Proseware: 300 of a 500 minimum
     expect(partners.find((p) => p.partnerId === '1000008')!.minimumGap).toBe('200.00');
     // Contoso: O365 1162 of 25000 leaves 23838.00
@@ -182,12 +213,18 @@ describe('calc --format html', () => {
   });
 
   it.skipIf(!chromium)('renders in headless Chromium with the totals, bars against caps and excluded rows', () => {
-    const dom = execFileSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${out}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const dom = execFileSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${out}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const row = (id: string) => dom.match(new RegExp(`<tr data-partner="${id}">([\\s\\S]*?)</tr>`))![1]!;
     expect(row('1000001')).toContain('26878.40');
     expect(row('1000006')).toContain('466.67 GBP');
     // Woodgrove's O365 is at its cap: a full bar, 100% of 25000.00
-    expect(row('1000007')).toMatch(/data-service="O365"><span class="amount">25000.00<\/span> <span class="capped"[^>]*>capped<\/span><div class="bar"[^>]*><div style="width: ?100%;?"><\/div><\/div><small>100% of 25000.00/);
+    expect(row('1000007')).toMatch(
+      /data-service="O365"><span class="amount">25000.00<\/span> <span class="capped"[^>]*>capped<\/span><div class="bar"[^>]*><div style="width: ?100%;?"><\/div><\/div><small>100% of 25000.00/,
+    );
     expect(dom).toMatch(/<tr data-reason="AFTER_AS_OF"><th scope="row"><code>AFTER_AS_OF<\/code><\/th><td class="num">21<\/td>/);
   });
 

@@ -32,8 +32,14 @@ describe('IdFilter', () => {
     f.add('T299999', b, 9); // first seen after the switch, on a.csv line 300,001
     const groups = f.candidates().sort((x, y) => x[0]!.line - y[0]!.line);
     expect(groups).toEqual([
-      [{ file: a, line: 44 }, { file: b, line: 7 }],
-      [{ file: a, line: 300_001 }, { file: b, line: 9 }],
+      [
+        { file: a, line: 44 },
+        { file: b, line: 7 },
+      ],
+      [
+        { file: a, line: 300_001 },
+        { file: b, line: 9 },
+      ],
     ]);
     // asked twice, the same answer; disposed, the spill files are gone
     expect(f.candidates()).toHaveLength(2);

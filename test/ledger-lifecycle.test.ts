@@ -41,8 +41,21 @@ function world() {
     mar: month('mar', ROWS.jan + ROWS.feb + ROWS.mar),
   };
   const ledger = join(dir, 'ledger.db');
-  const args = (period: string, d: string, extra: string[] = []) => ['payout', 'run', '--period', period, '--rules', join(dir, 'seats.yaml'), '--data', d, '--ledger', ledger, ...extra];
-  const runs = () => (JSON.parse(runCli(['payout', 'list', '--ledger', ledger, '--format', 'json']).stdout) as { runs: { id: number; period: string; status: string }[] }).runs;
+  const args = (period: string, d: string, extra: string[] = []) => [
+    'payout',
+    'run',
+    '--period',
+    period,
+    '--rules',
+    join(dir, 'seats.yaml'),
+    '--data',
+    d,
+    '--ledger',
+    ledger,
+    ...extra,
+  ];
+  const runs = () =>
+    (JSON.parse(runCli(['payout', 'list', '--ledger', ledger, '--format', 'json']).stdout) as { runs: { id: number; period: string; status: string }[] }).runs;
   type Line = { partner_id: string; status: string; action: string; reason: string | null; amount: string; earned_to_date: string; paid_before: string };
   const show = (id: number) => (JSON.parse(runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json']).stdout) as { lines: Line[] }).lines;
   return { dir, data, ledger, args, runs, show, month };
@@ -101,7 +114,9 @@ describe('the ledger lifecycle', () => {
     expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
     // a cron job: other cwd, relative paths
     const rel = (p: string) => relative(w.data.jan, p);
-    const again = runCli(['payout', 'run', '--period', '2018-01', '--rules', rel(join(w.dir, 'seats.yaml')), '--data', '.', '--ledger', rel(w.ledger)], { cwd: w.data.jan });
+    const again = runCli(['payout', 'run', '--period', '2018-01', '--rules', rel(join(w.dir, 'seats.yaml')), '--data', '.', '--ledger', rel(w.ledger)], {
+      cwd: w.data.jan,
+    });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already recorded by run 1 from identical inputs: nothing changed');
     // the same content copied elsewhere is the same input too
@@ -118,7 +133,14 @@ describe('the ledger lifecycle', () => {
     // (3 seats, $30 paid) is lost, so the $30 comes back
     const feb = w.month('feb2', ROWS.jan + ROWS.feb, 'partner_id,requirement,from,to\nP1,bank_tax_profile,2018-01-01,\nP2,bank_tax_profile,2018-02-01,\n');
     expect(runCli(w.args('2018-02', feb)).code).toBe(0);
-    expect(w.show(2).find((l) => l.partner_id === 'P2')).toMatchObject({ status: 'ineligible', action: 'claw_back', reason: 'PARTNER_INELIGIBLE', earned_to_date: '0.00', paid_before: '30.00', amount: '-30.00' });
+    expect(w.show(2).find((l) => l.partner_id === 'P2')).toMatchObject({
+      status: 'ineligible',
+      action: 'claw_back',
+      reason: 'PARTNER_INELIGIBLE',
+      earned_to_date: '0.00',
+      paid_before: '30.00',
+      amount: '-30.00',
+    });
     const csv = join(w.dir, 'pay.csv');
     expect(runCli(['payout', 'export', '2', '--ledger', w.ledger, '--out', csv]).code).toBe(0);
     expect(readFileSync(csv, 'utf8')).toContain('2,2018-02,seats,P2,ineligible,claw_back,PARTNER_INELIGIBLE,0.00,30.00,-30.00,');
@@ -134,7 +156,17 @@ describe('the ledger lifecycle', () => {
     expect(plan).toMatchObject({ runId: null, recorded: false, dryRun: true, period: '2018-01' });
     // P1 15 x 10 = 150.00; P2 3 x 10 = 30.00
     expect(plan.lines).toEqual([
-      expect.objectContaining({ campaign: 'seats', partner: 'P1', earnedToDate: '150.00', paidBefore: '0.00', thisRun: '150.00', action: 'pay', reason: null, payout: '150.00', payoutCurrency: 'USD' }),
+      expect.objectContaining({
+        campaign: 'seats',
+        partner: 'P1',
+        earnedToDate: '150.00',
+        paidBefore: '0.00',
+        thisRun: '150.00',
+        action: 'pay',
+        reason: null,
+        payout: '150.00',
+        payoutCurrency: 'USD',
+      }),
       expect.objectContaining({ campaign: 'seats', partner: 'P2', thisRun: '30.00', action: 'pay' }),
     ]);
     expect(readFileSync(w.ledger).equals(before)).toBe(true);
@@ -152,7 +184,7 @@ describe('ledger files that are not what they should be: refused, untouched, exi
       "another application's SQLite file",
       (f) => {
         const db = new Database(f);
-        db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (\'mine\')');
+        db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('mine')");
         db.close();
       },
       /is not an incent ledger/,
@@ -182,7 +214,10 @@ describe('ledger files that are not what they should be: refused, untouched, exi
     const f = join(dir, 'ledger.db');
     make(f);
     const bytes = readFileSync(f);
-    for (const args of [['payout', 'list', '--ledger', f], ['payout', 'run', '--period', '2018-01', '--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo', '--ledger', f]]) {
+    for (const args of [
+      ['payout', 'list', '--ledger', f],
+      ['payout', 'run', '--period', '2018-01', '--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo', '--ledger', f],
+    ]) {
       const r = runCli(args);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(message);

@@ -21,7 +21,10 @@ interface Svc {
   amount: string;
 }
 interface J {
-  campaigns: { partners: { partnerId: string; status: string; total: string; services: Svc[] }[]; rows: { read: number; used: number; excluded: Record<string, number> } }[];
+  campaigns: {
+    partners: { partnerId: string; status: string; total: string; services: Svc[] }[];
+    rows: { read: number; used: number; excluded: Record<string, number> };
+  }[];
 }
 
 function calc(files: string[], extra: string[] = []) {
@@ -101,7 +104,9 @@ describe('wrong with exit 0 before: each now exact', () => {
     const file = variant('pc-nce-invoice-usd.csv', (t) => t.replace(/5ab5c710-c000-4000-8000-00000000000c/, '5ab5c710-b000-4000-8000-00000000000b'));
     const r = calc([file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/pc-nce-invoice-usd\.csv:12: SubscriptionId: error SUBSCRIPTION_TWO_CUSTOMERS: subscription 5ab5c710-b000-4000-8000-00000000000b belongs to customer c0ffee00-0000-4000-8000-0000000000b2 on line 8 and to customer c0ffee00-0000-4000-8000-0000000000c3 here/);
+    expect(r.stderr).toMatch(
+      /pc-nce-invoice-usd\.csv:12: SubscriptionId: error SUBSCRIPTION_TWO_CUSTOMERS: subscription 5ab5c710-b000-4000-8000-00000000000b belongs to customer c0ffee00-0000-4000-8000-0000000000b2 on line 8 and to customer c0ffee00-0000-4000-8000-0000000000c3 here/,
+    );
   });
 
   it('tenant GUIDs upper-case in one export and lower-case in another are one customer: net-new history is seen', () => {
@@ -148,7 +153,9 @@ describe('wrong with exit 0 before: each now exact', () => {
     // the same invoice: 899.00
     expect(o365(ok.json!)).toMatchObject({ units: 18, amount: '899.00' });
     // a day-first file where no day is above 12: 01/04/2017 could be 1 April or 4 January
-    const ambiguous = variant('pc-nce-invoice-dayfirst.csv', (t) => t.replace(/\b(\d{1,2})\/(\d{1,2})\/2017/g, (_m, d: string, m: string) => `${Math.min(Number(d), 12)}/${m}/2017`));
+    const ambiguous = variant('pc-nce-invoice-dayfirst.csv', (t) =>
+      t.replace(/\b(\d{1,2})\/(\d{1,2})\/2017/g, (_m, d: string, m: string) => `${Math.min(Number(d), 12)}/${m}/2017`),
+    );
     const a = calc([ambiguous]);
     expect(a.code).toBe(1);
     expect(a.stderr).toContain('every slash date in the file could be month-first or day-first');
@@ -188,7 +195,11 @@ describe('refused before, accepted now', () => {
   it('a fractional quantity (a one-time or usage line, 3.1618) carries revenue, not seats, and does not stop the run', () => {
     const file = variant('pc-nce-invoice-usd.csv', (t) => {
       const lines = t.trimEnd().split('\r\n');
-      const extra = lines[11]!.replace('ord-000c412017', 'ord-onetime').replace(',new,7.9998333333,5,39.9991666665,', ',new,10,3.1618,31.618,').replace(/,5,Monthly,/, ',3.1618,OneTime,').replace('5ab5c710-c000-4000-8000-00000000000c', 'one-time-c3');
+      const extra = lines[11]!
+        .replace('ord-000c412017', 'ord-onetime')
+        .replace(',new,7.9998333333,5,39.9991666665,', ',new,10,3.1618,31.618,')
+        .replace(/,5,Monthly,/, ',3.1618,OneTime,')
+        .replace('5ab5c710-c000-4000-8000-00000000000c', 'one-time-c3');
       return [...lines, extra].join('\r\n') + '\r\n';
     });
     const r = calc([file]);
@@ -201,7 +212,10 @@ describe('refused before, accepted now', () => {
     const file = variant('pc-nce-invoice-usd.csv', (t) => {
       const lines = t.trimEnd().split('\r\n');
       // Contoso Pharma cancels its 5 E1 seats at once on 4/2
-      const cancel = lines[11]!.replace(',new,', ',cancelImmediate,').replace(',39.9991666665,0,39.9991666665,', ',-39.9991666665,0,-39.9991666665,').replace('4/1/2017,4/30/2017', '4/2/2017,4/30/2017');
+      const cancel = lines[11]!
+        .replace(',new,', ',cancelImmediate,')
+        .replace(',39.9991666665,0,39.9991666665,', ',-39.9991666665,0,-39.9991666665,')
+        .replace('4/1/2017,4/30/2017', '4/2/2017,4/30/2017');
       return [...lines, cancel].join('\r\n') + '\r\n';
     });
     const r = calc([file]);
@@ -211,13 +225,37 @@ describe('refused before, accepted now', () => {
 });
 
 describe('seat changes from billing groups', () => {
-  const cycles = (groups: [string, number, string][]) => new Map([['s', new Map(groups.map(([start, seats, end], i) => [start, { seats, end, first: `0:${i + 2}` }]))]]);
+  const cycles = (groups: [string, number, string][]) =>
+    new Map([['s', new Map(groups.map(([start, seats, end], i) => [start, { seats, end, first: `0:${i + 2}` }]))]]);
   it('a new cycle sets the seats, a change inside one moves them, never below zero', () => {
     // 5 on 3/1 (to 3/31); +3 on 3/15 inside it; 8 repeated on 4/1 (a new cycle): +5, +3, 0
-    expect([...seatChanges(cycles([['2017-03-01', 5, '2017-03-31'], ['2017-03-15', 3, '2017-03-31'], ['2017-04-01', 8, '2017-04-30']])).values()]).toEqual([5, 3, 0]);
+    expect([
+      ...seatChanges(
+        cycles([
+          ['2017-03-01', 5, '2017-03-31'],
+          ['2017-03-15', 3, '2017-03-31'],
+          ['2017-04-01', 8, '2017-04-30'],
+        ]),
+      ).values(),
+    ]).toEqual([5, 3, 0]);
     // 5, then -9 inside the cycle: to 0 (-5), then 4 on the next cycle (+4)
-    expect([...seatChanges(cycles([['2017-03-01', 5, '2017-03-31'], ['2017-03-20', -9, '2017-03-31'], ['2017-04-01', 4, '2017-04-30']])).values()]).toEqual([5, -5, 4]);
+    expect([
+      ...seatChanges(
+        cycles([
+          ['2017-03-01', 5, '2017-03-31'],
+          ['2017-03-20', -9, '2017-03-31'],
+          ['2017-04-01', 4, '2017-04-30'],
+        ]),
+      ).values(),
+    ]).toEqual([5, -5, 4]);
     // no end dates (a file without ChargeEndDate): every group is a cycle, as before
-    expect([...seatChanges(cycles([['2017-03-01', 5, ''], ['2017-03-15', 3, '']])).values()]).toEqual([5, -2]);
+    expect([
+      ...seatChanges(
+        cycles([
+          ['2017-03-01', 5, ''],
+          ['2017-03-15', 3, ''],
+        ]),
+      ).values(),
+    ]).toEqual([5, -2]);
   });
 });

@@ -17,7 +17,15 @@ const PC = 'fixtures/partner-center';
 const FILES = ['pc-nce-invoice-usd.csv', 'pc-azure-daily-usd.csv', 'pc-azure-daily-eur.csv', 'pc-legacy-license-usd.csv'].map((f) => join(PC, f));
 
 interface J {
-  campaigns: { partners: { partnerId: string; status: string; total: string; services: { service: string; qualified: boolean; customers: number; units: number; revenue: string; amount: string }[] }[]; rows: { read: number; used: number; excluded: Record<string, number> } }[];
+  campaigns: {
+    partners: {
+      partnerId: string;
+      status: string;
+      total: string;
+      services: { service: string; qualified: boolean; customers: number; units: number; revenue: string; amount: string }[];
+    }[];
+    rows: { read: number; used: number; excluded: Record<string, number> };
+  }[];
   inputs: { transactions: Record<string, string> };
   rejected?: { rows: number; file?: string; reasons: Record<string, number> };
 }

@@ -31,9 +31,36 @@ function world() {
   const data = { jan: month('jan', JAN), feb: month('feb', JAN + FEB), mar: month('mar', JAN + FEB + MAR) };
   const ledger = join(dir, 'ledger.db');
   runCli(['payout', 'init', '--ledger', ledger]);
-  const args = (period: string, data: string, extra: string[] = []) => ['payout', 'run', '--period', period, '--rules', join(dir, 'monthly.yaml'), '--data', data, '--ledger', ledger, ...extra];
-  const show = (id: number) => JSON.parse(runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json']).stdout) as { run: { id: number; status: string; supersedes: number | null; reason: string | null }; lines: { partner_id: string; status: string; action: string; reason: string | null; earned_to_date: string; paid_before: string; amount: string; carried_forward: string; delta: string | null }[] };
-  const runs = () => (JSON.parse(runCli(['payout', 'list', '--ledger', ledger, '--format', 'json']).stdout) as { runs: { id: number; period: string; status: string }[] }).runs;
+  const args = (period: string, data: string, extra: string[] = []) => [
+    'payout',
+    'run',
+    '--period',
+    period,
+    '--rules',
+    join(dir, 'monthly.yaml'),
+    '--data',
+    data,
+    '--ledger',
+    ledger,
+    ...extra,
+  ];
+  const show = (id: number) =>
+    JSON.parse(runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json']).stdout) as {
+      run: { id: number; status: string; supersedes: number | null; reason: string | null };
+      lines: {
+        partner_id: string;
+        status: string;
+        action: string;
+        reason: string | null;
+        earned_to_date: string;
+        paid_before: string;
+        amount: string;
+        carried_forward: string;
+        delta: string | null;
+      }[];
+    };
+  const runs = () =>
+    (JSON.parse(runCli(['payout', 'list', '--ledger', ledger, '--format', 'json']).stdout) as { runs: { id: number; period: string; status: string }[] }).runs;
   return { dir, data, ledger, args, show, runs };
 }
 
@@ -46,19 +73,42 @@ describe('monthly payout runs', () => {
   it('month 1 is below the minimum: carried forward, nothing paid', () => {
     expect(jan.code).toBe(0);
     // 15 x 10 = 150.00 < 200
-    expect(w.show(1).lines[0]).toMatchObject({ status: 'below_minimum', action: 'carried_forward', reason: 'BELOW_MINIMUM', earned_to_date: '150.00', paid_before: '0.00', amount: '0.00', carried_forward: '150.00' });
+    expect(w.show(1).lines[0]).toMatchObject({
+      status: 'below_minimum',
+      action: 'carried_forward',
+      reason: 'BELOW_MINIMUM',
+      earned_to_date: '150.00',
+      paid_before: '0.00',
+      amount: '0.00',
+      carried_forward: '150.00',
+    });
   });
 
   it('month 2 crosses it and pays the sum', () => {
     expect(feb.code).toBe(0);
     // (15 + 10) x 10 = 250.00 earned, nothing paid before: pay 250.00
-    expect(w.show(2).lines[0]).toMatchObject({ status: 'payable', action: 'pay', reason: null, earned_to_date: '250.00', paid_before: '0.00', amount: '250.00', carried_forward: '0.00' });
+    expect(w.show(2).lines[0]).toMatchObject({
+      status: 'payable',
+      action: 'pay',
+      reason: null,
+      earned_to_date: '250.00',
+      paid_before: '0.00',
+      amount: '250.00',
+      carried_forward: '0.00',
+    });
   });
 
   it('month 3 claws back a cancellation', () => {
     expect(mar.code).toBe(0);
     // 5 seats cancelled: (25 - 5) x 10 = 200.00 earned, 250.00 paid: -50.00
-    expect(w.show(3).lines[0]).toMatchObject({ status: 'payable', action: 'claw_back', reason: 'EARNED_TO_DATE_DECREASED', earned_to_date: '200.00', paid_before: '250.00', amount: '-50.00' });
+    expect(w.show(3).lines[0]).toMatchObject({
+      status: 'payable',
+      action: 'claw_back',
+      reason: 'EARNED_TO_DATE_DECREASED',
+      earned_to_date: '200.00',
+      paid_before: '250.00',
+      amount: '-50.00',
+    });
   });
 
   it('an identical re-run changes nothing and says so', () => {
@@ -85,7 +135,9 @@ describe('monthly payout runs', () => {
   });
 
   it('verify recomputes a run and names a changed input by its hash', () => {
-    expect(runCli(['payout', 'verify', '2', '--rules', join(w.dir, 'monthly.yaml'), '--data', w.data.feb, '--ledger', w.ledger]).stdout).toContain('run 2 verified');
+    expect(runCli(['payout', 'verify', '2', '--rules', join(w.dir, 'monthly.yaml'), '--data', w.data.feb, '--ledger', w.ledger]).stdout).toContain(
+      'run 2 verified',
+    );
     writeFileSync(join(w.data.feb, 'transactions.csv'), HEADER + JAN + 'T2,2018-02-05,P1,C2,E3,CSP,11\n');
     const bad = runCli(['payout', 'verify', '2', '--rules', join(w.dir, 'monthly.yaml'), '--data', w.data.feb, '--ledger', w.ledger]);
     expect(bad.code).toBe(1);
@@ -107,12 +159,17 @@ describe('monthly payout runs', () => {
 describe('the payment file', () => {
   it('neutralises spreadsheet formulas and keeps exact digits', () => {
     const w = world();
-    writeFileSync(join(w.data.jan, 'transactions.csv'), HEADER + 'T1,2018-01-10,"=HYPERLINK(""http://x"")",C1,E3,CSP,25\nT2,2018-01-10,@SUM(A1),C1,E3,CSP,30\n');
+    writeFileSync(
+      join(w.data.jan, 'transactions.csv'),
+      HEADER + 'T1,2018-01-10,"=HYPERLINK(""http://x"")",C1,E3,CSP,25\nT2,2018-01-10,@SUM(A1),C1,E3,CSP,30\n',
+    );
     expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
     const out = join(w.dir, 'pay.csv');
     expect(runCli(['payout', 'export', '1', '--ledger', w.ledger, '--format', 'csv', '--out', out]).code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('run_id,period,campaign_id,partner_id,status,action,reason,earned_to_date,paid_before,amount,carried_forward,currency,payout_amount,payout_currency,delta');
+    expect(lines[0]).toBe(
+      'run_id,period,campaign_id,partner_id,status,action,reason,earned_to_date,paid_before,amount,carried_forward,currency,payout_amount,payout_currency,delta',
+    );
     // 25 x 10 = 250.00 and 30 x 10 = 300.00, each paid in full
     expect(lines).toContain(`1,2018-01,monthly,"'=HYPERLINK(""http://x"")",payable,pay,,250.00,0.00,250.00,0.00,USD,250.00,USD,`);
     expect(lines).toContain("1,2018-01,monthly,'@SUM(A1),payable,pay,,300.00,0.00,300.00,0.00,USD,300.00,USD,");

@@ -69,7 +69,10 @@ describe('per_unit: each field means one thing in both modes', () => {
       return [...rows.flatMap((r) => ev.explainTx(r).map((e) => e.detail)), ...ev.campaignRuns[0]!.summaryItems('P1').map((e) => e.detail)];
     };
     // per transaction: 3 < 5 counts 0; 25 > 20 counts 20: 20 x 10 = 200.
-    expect(words('transaction', [3, 25])).toEqual(['0 x 10 = 0 CAD (3 on the row: under min_units 5 a transaction, counts 0)', '20 x 10 = 200 CAD (25 on the row: over max_units 20 a transaction, counts 20)']);
+    expect(words('transaction', [3, 25])).toEqual([
+      '0 x 10 = 0 CAD (3 on the row: under min_units 5 a transaction, counts 0)',
+      '20 x 10 = 200 CAD (25 on the row: over max_units 20 a transaction, counts 20)',
+    ]);
     // per customer: rows 3 + 25 = 28 x 10 = 280, the customer's 28 > 20 is paid for 20: 200, a -80 line says why.
     expect(words('customer', [3, 25]).at(-1)).toBe('customer C1: rows sum to 280, but 28 net seats, over max_units 20 a customer: paid for 20: pays 200');
   });

@@ -124,11 +124,7 @@ describe('customer gate: seats per customer', () => {
 
 describe('net new', () => {
   it('a customer with paid seats before the period is not net new', () => {
-    const rows = [
-      ...threeCustomers(5),
-      tx({ customerId: 'C4', quantity: 1, date: '2016-12-01' }),
-      tx({ customerId: 'C4', quantity: 50 }),
-    ];
+    const rows = [...threeCustomers(5), tx({ customerId: 'C4', quantity: 1, date: '2016-12-01' }), tx({ customerId: 'C4', quantity: 50 })];
     const { svc, r } = run(rows);
     // C4's 50 seats do not count: 3 x 5 x $73 = $1,095.00
     expect(svc('O365').amount.toFixed(2)).toBe('1095.00');
@@ -184,7 +180,10 @@ describe('row filters', () => {
 describe('partner gates', () => {
   const c = campaignFromYaml(base('requires: { registration: { deadline: 2017-06-01 }, partner_roles: [direct] }'));
   const partners = new Map<string, PartnerInfo>(
-    ['P1', 'P2', 'P3', 'P4'].map((id) => [id, { partnerId: id, name: id, country: 'US', role: id === 'P4' ? 'indirect_provider' : 'direct', payoutCurrency: '', line: 1 }]),
+    ['P1', 'P2', 'P3', 'P4'].map((id) => [
+      id,
+      { partnerId: id, name: id, country: 'US', role: id === 'P4' ? 'indirect_provider' : 'direct', payoutCurrency: '', line: 1 },
+    ]),
   );
   const reg = (partnerId: string, registeredOn: string): [string, Registration] => [
     registrationKey('pu', partnerId),
@@ -286,7 +285,15 @@ describe('rounding', () => {
     // with $200.04: 600.12 x 12.5% = 75.015 -> half_up 75.02, half_even 75.02 (1 odd -> up)
     // with $200.12: 600.36 x 12.5% = 75.045 -> half_up 75.05, half_even 75.04 (4 even -> stays)
     const rows = ['C1', 'C2', 'C3'].map((c) => tx({ customerId: c, sku: 'AZ', amount: '200.12' }));
-    expect(run(rows, campaignFromYaml(yaml('half_up'))).svc('Azure').amount.toFixed(2)).toBe('75.05');
-    expect(run(rows, campaignFromYaml(yaml('half_even'))).svc('Azure').amount.toFixed(2)).toBe('75.04');
+    expect(
+      run(rows, campaignFromYaml(yaml('half_up')))
+        .svc('Azure')
+        .amount.toFixed(2),
+    ).toBe('75.05');
+    expect(
+      run(rows, campaignFromYaml(yaml('half_even')))
+        .svc('Azure')
+        .amount.toFixed(2),
+    ).toBe('75.04');
   });
 });

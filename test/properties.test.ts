@@ -59,9 +59,12 @@ describe('properties', () => {
 
   it('the result does not change when rows are shuffled', () => {
     fc.assert(
-      fc.property(rowsArb.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }))), ([rows, shuffled]) => {
-        expect(resultToJson(evaluate([campaign], shuffled))).toEqual(resultToJson(evaluate([campaign], rows)));
-      }),
+      fc.property(
+        rowsArb.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }))),
+        ([rows, shuffled]) => {
+          expect(resultToJson(evaluate([campaign], shuffled))).toEqual(resultToJson(evaluate([campaign], rows)));
+        },
+      ),
     );
   });
 

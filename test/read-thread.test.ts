@@ -28,7 +28,9 @@ function bigData(lastRow: string): { dir: string; lines: number } {
 
 function calc(dir: string, oneThread: boolean) {
   const out = join(dir, oneThread ? 'one.json' : 'two.json');
-  const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', dir, '--format', 'json', '--out', out], { env: oneThread ? { INCENT_READ_THREAD: '0' } : {} });
+  const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', dir, '--format', 'json', '--out', out], {
+    env: oneThread ? { INCENT_READ_THREAD: '0' } : {},
+  });
   return { ...r, json: r.code === 0 ? readFileSync(out, 'utf8') : '' };
 }
 

@@ -35,7 +35,13 @@ function item(p: PartnerReconciliation, tx: string): Item {
   return i;
 }
 
-const view = (i: Item) => ({ categories: i.categories, expected: i.expected?.toString() ?? null, paid: i.paid?.toString() ?? null, difference: i.difference.toString(), disputeBy: i.disputeBy });
+const view = (i: Item) => ({
+  categories: i.categories,
+  expected: i.expected?.toString() ?? null,
+  paid: i.paid?.toString() ?? null,
+  difference: i.difference.toString(),
+  disputeBy: i.disputeBy,
+});
 
 describe('reconcile: the demo against its earnings export', () => {
   it('Contoso (1000001): every category but QUANTITY_DIFFERS, each worked by hand', async () => {
@@ -43,7 +49,13 @@ describe('reconcile: the demo against its earnings export', () => {
     // T1001: 10 seats x 48 = 480; Microsoft E1001 480.00 -> MATCHED, no deadline (nothing to dispute).
     expect(view(item(p, 'T1001'))).toEqual({ categories: ['MATCHED'], expected: '480', paid: '480', difference: '0', disputeBy: null });
     // T1002: 6 x 73 = 438; Microsoft applied 60: 6 x 60 = 360 -> 360 - 438 = -78; earningDate 2017-10-15 + 30 days = 2017-11-14.
-    expect(view(item(p, 'T1002'))).toEqual({ categories: ['UNDERPAID', 'RATE_DIFFERS'], expected: '438', paid: '360', difference: '-78', disputeBy: '2017-11-14' });
+    expect(view(item(p, 'T1002'))).toEqual({
+      categories: ['UNDERPAID', 'RATE_DIFFERS'],
+      expected: '438',
+      paid: '360',
+      difference: '-78',
+      disputeBy: '2017-11-14',
+    });
     // T1003: 5 x 20 = 100 with no earning -> MISSING -100; its clock runs from Contoso's latest earning (E1006, 2017-11-15) + 30 = 2017-12-15.
     expect(view(item(p, 'T1003'))).toEqual({ categories: ['MISSING'], expected: '100', paid: null, difference: '-100', disputeBy: '2017-12-15' });
     // T1005: C105 has 4 seats < 5 (CUSTOMER_BELOW_MINIMUM), yet E1005 paid 4 x 48 = 192 -> UNEXPECTED +192, with incent's reason.
@@ -59,7 +71,13 @@ describe('reconcile: the demo against its earnings export', () => {
     expect(d365.rows.map((r) => r.transactionId)).toEqual(['T1020', 'T1021', 'T1022']);
     expect(d365.key.transactionIds).toEqual(['T1020', 'T1021', 'T1022']);
     // T1041: 800.00 GBP x 1.24 = 992 x 20% = 198.40; Microsoft 800 x 20% = 160 GBP x 1.25 = 200.00 USD -> +1.60, FX 1.25 vs 1.24.
-    expect(view(item(p, 'T1041'))).toEqual({ categories: ['OVERPAID', 'FX_DIFFERS'], expected: '198.4', paid: '200', difference: '1.6', disputeBy: '2017-11-14' });
+    expect(view(item(p, 'T1041'))).toEqual({
+      categories: ['OVERPAID', 'FX_DIFFERS'],
+      expected: '198.4',
+      paid: '200',
+      difference: '1.6',
+      disputeBy: '2017-11-14',
+    });
     // T1042: 1000 EUR x 1.09 = 1090 x 20% = 218; Microsoft 218.00 USD at 1.09 -> MATCHED.
     expect(view(item(p, 'T1042'))).toEqual({ categories: ['MATCHED'], expected: '218', paid: '218', difference: '0', disputeBy: null });
     // E1099: a manual adjustment (reasonCode) of 50.00: listed on its own, never matched.
@@ -76,7 +94,13 @@ describe('reconcile: the demo against its earnings export', () => {
   it('Woodgrove (1000007): quantity short, caps followed, the subscription and customer keys', async () => {
     const p = partner(await run(), '1000007');
     // T7002: 100 x 73 = 7300; Microsoft counted 90 seats: 90 x 73 = 6570 -> -730.
-    expect(view(item(p, 'T7002'))).toEqual({ categories: ['UNDERPAID', 'QUANTITY_DIFFERS'], expected: '7300', paid: '6570', difference: '-730', disputeBy: '2017-11-14' });
+    expect(view(item(p, 'T7002'))).toEqual({
+      categories: ['UNDERPAID', 'QUANTITY_DIFFERS'],
+      expected: '7300',
+      paid: '6570',
+      difference: '-730',
+      disputeBy: '2017-11-14',
+    });
     // T7003: 100 x 48 = 4800, O365's cap (25000) after 14600 + 7300 leaves 3100: Microsoft paid 3100 -> MATCHED.
     expect(view(item(p, 'T7003'))).toEqual({ categories: ['MATCHED'], expected: '3100', paid: '3100', difference: '0', disputeBy: null });
     // E7010 names only subscription S7010 + SKU + March 2017; E7011 only customer C702 + SKU + March: 150 x 75 = 11250 each.
@@ -140,7 +164,12 @@ describe('reconcile: the demo against its earnings export', () => {
       ['lever.csv', header + 'E1,1000001,CSP Power Up 2017,Power Up - Teams,10/15/2017,T1001,USD,1.00,\n', /lever\.csv.*line 2|"Power Up - Teams"/],
       ['amount.csv', header + 'E1,1000001,CSP Power Up 2017,Power Up - Office 365 seats,10/15/2017,T1001,USD,1.0.0,\n', /not a number/],
       ['currency.csv', header + 'E1,1000001,CSP Power Up 2017,Power Up - Office 365 seats,10/15/2017,T1001,EUR,1.00,\n', /cannot compare in USD/],
-      ['twice.csv', header + 'E1,1000001,CSP Power Up 2017,Power Up - Office 365 seats,10/15/2017,T1001,USD,1.00,\nE1,1000001,CSP Power Up 2017,Power Up - Office 365 seats,10/15/2017,T1002,USD,2.00,\n', /E1 is written differently/],
+      [
+        'twice.csv',
+        header +
+          'E1,1000001,CSP Power Up 2017,Power Up - Office 365 seats,10/15/2017,T1001,USD,1.00,\nE1,1000001,CSP Power Up 2017,Power Up - Office 365 seats,10/15/2017,T1002,USD,2.00,\n',
+        /E1 is written differently/,
+      ],
       ['columns.csv', 'id,amount\n1,2\n', /not an earnings export/],
     ];
     for (const [name, body, message] of cases) {
@@ -154,7 +183,9 @@ describe('reconcile: the demo against its earnings export', () => {
   });
 
   it('CSV: an item a line, money exact', async () => {
-    const lines = reconcileCsv(await run()).trim().split('\n');
+    const lines = reconcileCsv(await run())
+      .trim()
+      .split('\n');
     // 11 items for Contoso, 3 for Litware, 6 for Woodgrove, plus the header.
     expect(lines).toHaveLength(1 + 11 + 3 + 6);
     expect(lines.find((l) => l.includes(',T1002,'))).toContain(',438.00,360.00,-78.00,USD,E1002,,2017-11-14,true,');
@@ -168,7 +199,20 @@ describe('the reconcile: block', () => {
     const file = join(dir, 'c.yaml');
     writeFileSync(
       file,
-      ['id: x', 'currency: USD', 'period: { start: 2017-02-01, end: 2017-06-30 }', 'as_of: 2017-09-15', 'services:', '  O365: { per_unit: { rates: { E3: 10 } } }', 'reconcile:', '  program: P', '  levers:', '    "Seats": O365', '    "Teams": Teams', ''].join('\n'),
+      [
+        'id: x',
+        'currency: USD',
+        'period: { start: 2017-02-01, end: 2017-06-30 }',
+        'as_of: 2017-09-15',
+        'services:',
+        '  O365: { per_unit: { rates: { E3: 10 } } }',
+        'reconcile:',
+        '  program: P',
+        '  levers:',
+        '    "Seats": O365',
+        '    "Teams": Teams',
+        '',
+      ].join('\n'),
     );
     const r = validate([file], 'json', false);
     expect(r.exitCode).toBe(1);
@@ -183,12 +227,17 @@ describe('reconcile through the binary', () => {
   it('exits 0 with differences, 1 with --exit-code; the table names the short earning and its deadline', () => {
     const r = runCli(args);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/UNDERPAID, RATE_DIFFERS {2}O365 T1002 \(earning E1002\): expected 438\.00, paid 360\.00, difference -78\.00; dispute by 2017-11-14 \(passed\)/);
+    expect(r.stdout).toMatch(
+      /UNDERPAID, RATE_DIFFERS {2}O365 T1002 \(earning E1002\): expected 438\.00, paid 360\.00, difference -78\.00; dispute by 2017-11-14 \(passed\)/,
+    );
     expect(runCli([...args, '--exit-code']).code).toBe(1);
   });
 
   it('JSON carries schemaVersion and money as strings; --out-dir writes a dispute pack per partner', () => {
-    const json = JSON.parse(runCli([...args, '--format', 'json']).stdout) as { schemaVersion: number; campaigns: { partners: { partnerId: string; difference: string }[] }[] };
+    const json = JSON.parse(runCli([...args, '--format', 'json']).stdout) as {
+      schemaVersion: number;
+      campaigns: { partners: { partnerId: string; difference: string }[] }[];
+    };
     expect(json.schemaVersion).toBe(1);
     expect(json.campaigns[0]!.partners.map((p) => [p.partnerId, p.difference])).toEqual([
       ['1000001', '65.60'],
@@ -204,8 +253,22 @@ describe('reconcile through the binary', () => {
   });
 
   it('reads the export from standard input (-) and from a glob alike', () => {
-    const fromStdin = runCli(['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', '-', '--as-of', '2017-11-20', '--format', 'csv'], { input: readFileSync(EARNINGS) });
-    const fromGlob = runCli(['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', 'fixtures/earnings/power-up-*.csv', '--as-of', '2017-11-20', '--format', 'csv']);
+    const fromStdin = runCli(['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', '-', '--as-of', '2017-11-20', '--format', 'csv'], {
+      input: readFileSync(EARNINGS),
+    });
+    const fromGlob = runCli([
+      'reconcile',
+      '--rules',
+      RULES,
+      '--data',
+      'fixtures/demo',
+      '--earnings',
+      'fixtures/earnings/power-up-*.csv',
+      '--as-of',
+      '2017-11-20',
+      '--format',
+      'csv',
+    ]);
     expect(fromStdin.code).toBe(0);
     expect(fromStdin.stdout).toBe(fromGlob.stdout);
     expect(fromStdin.stdout.trim().split('\n')).toHaveLength(21);
@@ -222,19 +285,104 @@ describe('reconcileCampaign: amounts no row carries', () => {
     const { campaignFromYaml } = await import('./helpers.js');
     const { Decimal, ZERO } = await import('../src/money/index.js');
     const c = campaignFromYaml(
-      ['id: t', 'currency: USD', 'period: { start: 2017-02-01, end: 2017-06-30 }', 'as_of: 2017-09-15', 'services:', '  O365: { per_unit: { rates: { E3: 10 } } }', 'reconcile: { program: P, levers: { Seats: O365 } }', ''].join('\n'),
+      [
+        'id: t',
+        'currency: USD',
+        'period: { start: 2017-02-01, end: 2017-06-30 }',
+        'as_of: 2017-09-15',
+        'services:',
+        '  O365: { per_unit: { rates: { E3: 10 } } }',
+        'reconcile: { program: P, levers: { Seats: O365 } }',
+        '',
+      ].join('\n'),
     );
     const d = (s: string) => new Decimal(s);
     // One row earning 10 x 10 = 100, and a service line (a tier's pay) of 250: the partner's total is 350.
-    const row = { kind: 'row' as const, campaign: 't', partner: 'P1', service: 'O365', customer: 'C1', transactionId: 'T1', date: '2017-03-01', sku: 'E3', status: 'earned' as const, detail: '10 x 10 = 100 USD', units: 10, rate: d('10'), amount: d('100'), trimmed: ZERO, paid: d('100') };
-    const tier = { kind: 'service' as const, campaign: 't', partner: 'P1', service: 'O365', status: 'adjustment' as const, detail: 'tier 2 pays 250', amount: d('250'), trimmed: ZERO, paid: d('250') };
+    const row = {
+      kind: 'row' as const,
+      campaign: 't',
+      partner: 'P1',
+      service: 'O365',
+      customer: 'C1',
+      transactionId: 'T1',
+      date: '2017-03-01',
+      sku: 'E3',
+      status: 'earned' as const,
+      detail: '10 x 10 = 100 USD',
+      units: 10,
+      rate: d('10'),
+      amount: d('100'),
+      trimmed: ZERO,
+      paid: d('100'),
+    };
+    const tier = {
+      kind: 'service' as const,
+      campaign: 't',
+      partner: 'P1',
+      service: 'O365',
+      status: 'adjustment' as const,
+      detail: 'tier 2 pays 250',
+      amount: d('250'),
+      trimmed: ZERO,
+      paid: d('250'),
+    };
     const line = (earningId: string, transactionId: string, amount: string) =>
-      ({ file: 'e.csv', line: 2, earningId, partnerId: 'P1', programName: 'P', lever: 'Seats', engagementName: '', transactionId, lineItemId: '', subscriptionId: '', customerId: '', productId: '', skuId: '', partNumber: transactionId ? 'E3' : '', transactionCurrency: 'USD', lastPaymentCurrency: '', earningAmount: d(amount), earningAmountUSD: null, earningAmountInLastPaymentCurrency: null, earningRate: null, earningExchangeRate: null, quantity: null, transactionAmount: null, transactionAmountUSD: null, earningDate: '2017-10-01', transactionDate: transactionId ? '2017-03-01' : null, calculationDate: null, exchangeRateDate: null, paymentStatus: 'Sent', transactionType: '', reasonCode: '', earningType: 'REBATE', invoiceNumber: '', orderId: '', participantName: '', resellerId: '', resellerName: '', paymentId: '', paymentStatusDescription: '' }) as never;
-    const r = reconcileCampaign({ campaign: c, spec: c.reconcile!, partners: [{ partnerId: 'P1', status: 'payable', events: [row, tier] }] }, [line('E1', 'T1', '100.00'), line('E2', '', '200.00')], '2017-10-15');
+      ({
+        file: 'e.csv',
+        line: 2,
+        earningId,
+        partnerId: 'P1',
+        programName: 'P',
+        lever: 'Seats',
+        engagementName: '',
+        transactionId,
+        lineItemId: '',
+        subscriptionId: '',
+        customerId: '',
+        productId: '',
+        skuId: '',
+        partNumber: transactionId ? 'E3' : '',
+        transactionCurrency: 'USD',
+        lastPaymentCurrency: '',
+        earningAmount: d(amount),
+        earningAmountUSD: null,
+        earningAmountInLastPaymentCurrency: null,
+        earningRate: null,
+        earningExchangeRate: null,
+        quantity: null,
+        transactionAmount: null,
+        transactionAmountUSD: null,
+        earningDate: '2017-10-01',
+        transactionDate: transactionId ? '2017-03-01' : null,
+        calculationDate: null,
+        exchangeRateDate: null,
+        paymentStatus: 'Sent',
+        transactionType: '',
+        reasonCode: '',
+        earningType: 'REBATE',
+        invoiceNumber: '',
+        orderId: '',
+        participantName: '',
+        resellerId: '',
+        resellerName: '',
+        paymentId: '',
+        paymentStatusDescription: '',
+      }) as never;
+    const r = reconcileCampaign(
+      { campaign: c, spec: c.reconcile!, partners: [{ partnerId: 'P1', status: 'payable', events: [row, tier] }] },
+      [line('E1', 'T1', '100.00'), line('E2', '', '200.00')],
+      '2017-10-15',
+    );
     const p = r.partners[0]!;
     // The row matches (100 = 100); the partner-level item: incent 250, Microsoft 200 (E2 names no transaction) -> -50, due 2017-10-01 + 30 = 2017-10-31.
     const level = p.items.find((i) => i.key.level === 'partner')!;
-    expect([level.categories, level.expected?.toString(), level.paid?.toString(), level.difference.toString(), level.disputeBy]).toEqual([['UNDERPAID'], '250', '200', '-50', '2017-10-31']);
+    expect([level.categories, level.expected?.toString(), level.paid?.toString(), level.difference.toString(), level.disputeBy]).toEqual([
+      ['UNDERPAID'],
+      '250',
+      '200',
+      '-50',
+      '2017-10-31',
+    ]);
     expect(p.items.find((i) => i.key.transactionId === 'T1')!.categories).toEqual(['MATCHED']);
     expect(p.expected.toString()).toBe('350');
   });

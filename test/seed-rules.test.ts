@@ -35,13 +35,16 @@ describe('DOUBLE_PAY: only where two campaigns can credit one partner for one ro
 describe('usage counts', () => {
   it('a negative count says a count must be 0 or more (it is a whole number)', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'c.yaml'), `id: u
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `id: u
 currency: USD
 period: { start: 2018-06-01, end: 2018-06-30 }
 as_of: 2018-06-30
 services:
   Intune: { per_active_user: { workloads: [Intune], metric: deployed_licenses, rates: { EMS: 1 } } }
-`);
+`,
+    );
     writeFileSync(join(dir, 'transactions.csv'), 'transaction_id,date,partner_id,customer_id,sku,license_program,quantity\nT1,2018-01-01,P1,C1,EMS,CSP,5\n');
     writeFileSync(join(dir, 'usage.csv'), 'date,customer_id,workload,sku,metric,value\n2018-06-20,C1,Intune,EMS,deployed_licenses,-3\n');
     const r = runCli(['calc', '--rules', join(dir, 'c.yaml'), '--data', dir]);

@@ -30,15 +30,38 @@ function bigWorld(rows: number) {
 
 async function interrupt(signal: 'SIGINT' | 'SIGTERM', dir: string) {
   const tmp = join(dir, 'tmp');
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli.js'), 'calc', '--rules', join(dir, 'big.yaml'), '--transactions', join(dir, 'transactions.csv'), '--explain', join(dir, 'trace.csv'), '--out', join(dir, 'out.json'), '-q'], {
-    env: { ...process.env, TMPDIR: tmp },
-  });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
+  const child = spawn(
+    process.execPath,
+    [
+      join(process.cwd(), 'dist/cli.js'),
+      'calc',
+      '--rules',
+      join(dir, 'big.yaml'),
+      '--transactions',
+      join(dir, 'transactions.csv'),
+      '--explain',
+      join(dir, 'trace.csv'),
+      '--out',
+      join(dir, 'out.json'),
+      '-q',
+    ],
+    {
+      env: { ...process.env, TMPDIR: tmp },
+    },
+  );
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, sig) => resolve({ code, signal: sig })),
+  );
   // Wait until the run has made its temporary files: the trace spool and the id spill files (past 100,000 ids).
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const made = readdirSync(tmp);
-    if (made.some((n) => n.startsWith('incent-ids-')) && made.some((n) => n.startsWith('incent-trace-')) && readdirSync(dir).some((n) => n.startsWith('.trace.csv.'))) break;
+    if (
+      made.some((n) => n.startsWith('incent-ids-')) &&
+      made.some((n) => n.startsWith('incent-trace-')) &&
+      readdirSync(dir).some((n) => n.startsWith('.trace.csv.'))
+    )
+      break;
     await new Promise((r) => setTimeout(r, 20));
   }
   expect(readdirSync(tmp).length).toBeGreaterThan(0);
@@ -51,12 +74,16 @@ describe('interrupted runs leave nothing', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s: exit %i, no temporary file, no output', async (signal, code) => {
-    const r = await interrupt(signal, dir);
-    expect(r.code).toBe(code);
-    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
-    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
-    expect(existsSync(join(dir, 'trace.csv'))).toBe(false);
-    expect(existsSync(join(dir, 'out.json'))).toBe(false);
-  }, 60_000);
+  ] as const)(
+    '%s: exit %i, no temporary file, no output',
+    async (signal, code) => {
+      const r = await interrupt(signal, dir);
+      expect(r.code).toBe(code);
+      expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+      expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+      expect(existsSync(join(dir, 'trace.csv'))).toBe(false);
+      expect(existsSync(join(dir, 'out.json'))).toBe(false);
+    },
+    60_000,
+  );
 });

@@ -59,11 +59,15 @@ cap: ${campaignCap}
   writeFileSync(join(dir, 'transactions.csv'), ['transaction_id,date,partner_id,customer_id,sku,license_program,quantity', ...lines].join('\n') + '\n');
   const trace = join(dir, 'trace.csv');
   const base = { rules: [join(dir, 'c.yaml')], transactions: [join(dir, 'transactions.csv')], onInvalid: 'strict' as const };
-  const result = JSON.parse(await calc({ ...base, format: 'json', explain: trace }, quiet)) as { campaigns: { partners: { partnerId: string; total: string }[] }[] };
+  const result = JSON.parse(await calc({ ...base, format: 'json', explain: trace }, quiet)) as {
+    campaigns: { partners: { partnerId: string; total: string }[] }[];
+  };
   const cells = parse(readFileSync(trace, 'utf8'), { columns: true }) as Record<string, string>[];
   const fromTrace = new Map(cells.filter((c) => c.transaction_id).map((c) => [c.transaction_id!, `${c.trimmed} ${c.paid}`]));
   for (const p of result.campaigns[0]!.partners) {
-    const story = JSON.parse(await explain({ ...base, partner: p.partnerId, format: 'json' }, quiet)) as { campaigns: { earned: { transactionId?: string; trimmed: string; paid: string }[] }[] };
+    const story = JSON.parse(await explain({ ...base, partner: p.partnerId, format: 'json' }, quiet)) as {
+      campaigns: { earned: { transactionId?: string; trimmed: string; paid: string }[] }[];
+    };
     for (const e of story.campaigns[0]!.earned) if (e.transactionId) expect(fromTrace.get(e.transactionId), e.transactionId).toBe(`${e.trimmed} ${e.paid}`);
     // the partner's trace lines (rows and summary lines) add up to its total
     const paid = cells.filter((c) => c.partner_id === p.partnerId).reduce((a, c) => a.plus(c.paid || '0'), new Decimal(0));
@@ -74,9 +78,15 @@ cap: ${campaignCap}
 describe('calc --explain and explain allocate caps alike', () => {
   it('on random rows, caps and gates', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 60 }), fc.integer({ min: 20, max: 900 }), fc.integer({ min: 20, max: 900 }), fc.integer({ min: 30, max: 1500 }), async (rows, a, b, c) => {
-        await compare(rows, a, b, c);
-      }),
+      fc.asyncProperty(
+        fc.array(row, { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 20, max: 900 }),
+        fc.integer({ min: 20, max: 900 }),
+        fc.integer({ min: 30, max: 1500 }),
+        async (rows, a, b, c) => {
+          await compare(rows, a, b, c);
+        },
+      ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
     );
   }, 120_000);

@@ -73,10 +73,21 @@ describe('a row waiting for its verdict', () => {
   });
   // 5 seats x 48 = 240; Azure 800 GBP x 1.24 = 992 USD x 20% = 198.4
   const earned = pending({ status: 'earned', units: 5, rate: dec('48'), amount: dec('240'), paid: dec('240'), detail: '5 x 48 = 240 USD' });
-  const fx = pending({ status: 'earned', rate: dec('20'), fx: { rate: dec('1.24'), source: 'fx.csv 2017-05-01 (line 3), inverse' }, amount: dec('198.4'), paid: dec('198.4'), detail: '800.00 GBP x 1.24 = 992 USD x 20% = 198.4' });
+  const fx = pending({
+    status: 'earned',
+    rate: dec('20'),
+    fx: { rate: dec('1.24'), source: 'fx.csv 2017-05-01 (line 3), inverse' },
+    amount: dec('198.4'),
+    paid: dec('198.4'),
+    detail: '800.00 GBP x 1.24 = 992 USD x 20% = 198.4',
+  });
   const counted = pending({ status: 'counted', units: 5, detail: 'counted by O365 (tiers); its pay is on the service line' });
 
-  for (const [name, e] of [['earned', earned], ['earned through FX', fx], ['counted', counted]] as const) {
+  for (const [name, e] of [
+    ['earned', earned],
+    ['earned through FX', fx],
+    ['counted', counted],
+  ] as const) {
     it(`writes the settled event's line when it stands: ${name}`, () => {
       const parts = csvParts(e);
       expect(traceCsvFromParts(parts, e, e.amount.isZero() ? '0' : e.amount.toFixed())).toBe(traceCsvLine(e));
@@ -86,7 +97,17 @@ describe('a row waiting for its verdict', () => {
     it(`writes the settled event's line when its customer fails: ${name}`, () => {
       const parts = csvParts(e);
       // what CampaignRun.settle does to a row whose customer is not net new
-      const x: TraceEvent = { ...e, status: 'excluded', reason: 'CUSTOMER_NOT_NET_NEW', detail: 'customer C1 already had O365: row T9, 2017-01-20', units: undefined, rate: undefined, fx: undefined, amount: ZERO, paid: ZERO };
+      const x: TraceEvent = {
+        ...e,
+        status: 'excluded',
+        reason: 'CUSTOMER_NOT_NET_NEW',
+        detail: 'customer C1 already had O365: row T9, 2017-01-20',
+        units: undefined,
+        rate: undefined,
+        fx: undefined,
+        amount: ZERO,
+        paid: ZERO,
+      };
       expect(traceCsvFromParts(parts, x)).toBe(traceCsvLine(x));
     });
   }
@@ -144,7 +165,19 @@ describe('calc --explain through the binary', () => {
     writeFileSync(tx, `${text}\nT9001,2016-12-01,1000001,,=C9|x,US,CFQ7TTC0LF8Q:0001,O365,CSP,S9001,paid,5,,,\n`);
     const trace = join(dir, 'trace.csv');
     writeFileSync(trace, 'an earlier trace\n');
-    const args = ['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', join(dir, 'data'), '--format', 'json', '--out', join(dir, 'out.json'), '--explain', trace];
+    const args = [
+      'calc',
+      '--rules',
+      'rules/csp-power-up-2017.yaml',
+      '--data',
+      join(dir, 'data'),
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'out.json'),
+      '--explain',
+      trace,
+    ];
     expect(runCli(args).code).toBe(0);
     let rows = parse(readFileSync(trace, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.find((r) => r.transaction_id === 'T9001')!.customer_id).toBe("'=C9|x");
@@ -160,10 +193,17 @@ describe('calc --explain through the binary', () => {
   });
 });
 
-describe('a pending row cut from the engine\'s data (no event)', () => {
+describe("a pending row cut from the engine's data (no event)", () => {
   // 5 seats x 48 = 240 USD; 800 GBP x 1.24 = 992 USD x 20% = 198.4
   const perUnit: Earning = { status: 'earned', units: 5, rate: dec('48'), amount: dec('240'), amountText: '240', detail: '5 x 48 = 240 USD' };
-  const viaFx: Earning = { status: 'earned', rate: dec('20'), fx: { rate: dec('1.24'), source: 'fx.csv 2017-05-01, "inverse"' }, amount: dec('198.4'), amountText: '198.4', detail: '800.00 GBP x 1.24 = 992 USD x 20% = 198.4' };
+  const viaFx: Earning = {
+    status: 'earned',
+    rate: dec('20'),
+    fx: { rate: dec('1.24'), source: 'fx.csv 2017-05-01, "inverse"' },
+    amount: dec('198.4'),
+    amountText: '198.4',
+    detail: '800.00 GBP x 1.24 = 992 USD x 20% = 198.4',
+  };
   const cases: [string, TxRow, string, Earning][] = [
     ['plain text', row({ plain: true }), '1000001', perUnit],
     ['plain cells a spreadsheet would run', row({ plain: true, customerId: '=cmd|x', id: '@T1', sku: '+SKU' }), '1000001', perUnit],

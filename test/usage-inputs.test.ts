@@ -21,10 +21,12 @@ services:
     per_active_user: { workloads: [AADP], metric: { largest_of: [sspr_registered, mfa_enabled] }, rates: { EMS: 0.50 } }
 `;
 
-const TX = 'transaction_id,date,partner_id,customer_id,sku,license_program,subscription_id,quantity\nT1,2018-01-10,P1,C1,E3,CSP,S1,300\nT2,2018-01-10,P1,C1,EMS,CSP,S2,300\n';
+const TX =
+  'transaction_id,date,partner_id,customer_id,sku,license_program,subscription_id,quantity\nT1,2018-01-10,P1,C1,E3,CSP,S1,300\nT2,2018-01-10,P1,C1,EMS,CSP,S2,300\n';
 const CLAIMS = 'partner_id,customer_id,subscription_id,workload,type,from,to\nP2,C1,,,CPOR,2018-01-01,\n';
 const ELIGIBILITY = 'partner_id,requirement,from,to\nP2,partner_membership,2017-07-01,\n';
-const USAGE = 'date,customer_id,user_id,workload,sku,metric,value\n2018-06-20,C1,U1,ExO,E3,,\n2018-06-21,C1,U2,ExO,E3,,\n2018-06-20,C1,,AADP,EMS,sspr_registered,40\n2018-06-20,C1,,AADP,EMS,mfa_enabled,44\n';
+const USAGE =
+  'date,customer_id,user_id,workload,sku,metric,value\n2018-06-20,C1,U1,ExO,E3,,\n2018-06-21,C1,U2,ExO,E3,,\n2018-06-20,C1,,AADP,EMS,sspr_registered,40\n2018-06-20,C1,,AADP,EMS,mfa_enabled,44\n';
 
 function setup(files: Record<string, string | null> = {}): string {
   const dir = tempDir();
@@ -57,7 +59,16 @@ describe('usage campaign end to end', () => {
     };
     const c = json.campaigns[0]!;
     // O365: {U1, U2} x 1.00 = 2.00; AADP: max(40, 44) = 44 x 0.50 = 22.00; total 24.00
-    expect(c.partners).toMatchObject([{ partnerId: 'P2', total: '24.00', services: [{ service: 'O365', amount: '2.00' }, { service: 'AADP', amount: '22.00' }] }]);
+    expect(c.partners).toMatchObject([
+      {
+        partnerId: 'P2',
+        total: '24.00',
+        services: [
+          { service: 'O365', amount: '2.00' },
+          { service: 'AADP', amount: '22.00' },
+        ],
+      },
+    ]);
     expect(c.rows).toEqual({ read: 4, used: 4, excluded: {} });
   });
 });

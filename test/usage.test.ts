@@ -44,7 +44,8 @@ function run(usage: UsageRow[], directory: TxRow[] = DIRECTORY, yaml = CAMPAIGN)
   return evaluate([campaignFromYaml(yaml)], directory, {}, usage).campaigns[0]!;
 }
 
-const service = (c: ReturnType<typeof run>, partner: string, name: string) => c.partners.find((p) => p.partnerId === partner)!.services.find((s) => s.service === name)!;
+const service = (c: ReturnType<typeof run>, partner: string, name: string) =>
+  c.partners.find((p) => p.partnerId === partner)!.services.find((s) => s.service === name)!;
 
 describe('per_active_user, events', () => {
   // The window is the 28 days ending on as_of 2018-06-30, both ends included: 2018-06-03 .. 2018-06-30.
@@ -76,7 +77,14 @@ describe('per_active_user, events', () => {
   it('a SKU-wide rate pays every workload: E1 at 1.00 for ExO and ProPlus', () => {
     const dir = [tx({ date: '2018-01-10', customerId: 'C5', sku: 'E1', subscriptionId: 'S5', quantity: 10 })];
     // ExO {U1} + ProPlus {U1, U2} = 3 entitlements x 1.00 = 3.00
-    const r = run([use({ customerId: 'C5', userId: 'U1' }), use({ customerId: 'C5', userId: 'U1', workload: 'ProPlus' }), use({ customerId: 'C5', userId: 'U2', workload: 'ProPlus' })], dir);
+    const r = run(
+      [
+        use({ customerId: 'C5', userId: 'U1' }),
+        use({ customerId: 'C5', userId: 'U1', workload: 'ProPlus' }),
+        use({ customerId: 'C5', userId: 'U2', workload: 'ProPlus' }),
+      ],
+      dir,
+    );
     expect(service(r, 'P1', 'O365').amount.toFixed(2)).toBe('3.00');
   });
 });
@@ -98,14 +106,20 @@ describe('per_active_user: a user is one entitlement per workload, whatever SKUs
   });
 
   it('the same user moving the other way is priced at E1, whatever the order of the rows', () => {
-    const rows = [use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S3' }), use({ userId: 'U1', workload: 'ExO', date: '2018-06-05', subscriptionId: 'S1' })];
+    const rows = [
+      use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S3' }),
+      use({ userId: 'U1', workload: 'ExO', date: '2018-06-05', subscriptionId: 'S1' }),
+    ];
     // latest action on E1 (2018-06-20): 1 x 1.00 = 1.00
     expect(service(run(rows, directory), 'P1', 'O365').earned.toString()).toBe('1');
     expect(service(run([...rows].reverse(), directory), 'P1', 'O365').earned.toString()).toBe('1');
   });
 
   it('actions on two SKUs on the latest day: the higher rate prices the user', () => {
-    const rows = [use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S3' }), use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S1' })];
+    const rows = [
+      use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S3' }),
+      use({ userId: 'U1', workload: 'ExO', date: '2018-06-20', subscriptionId: 'S1' }),
+    ];
     // E3 ExO 2.00 > E1 1.00: 1 x 2.00 = 2.00, in either order
     expect(service(run(rows, directory), 'P1', 'O365').earned.toString()).toBe('2');
     expect(service(run([...rows].reverse(), directory), 'P1', 'O365').earned.toString()).toBe('2');

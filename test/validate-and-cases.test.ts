@@ -24,7 +24,10 @@ describe('incent validate', () => {
   });
 
   it('reports a misspelt key as text, json and GitHub annotations with line and column', () => {
-    const dir = folderWith({ 'c.yaml': 'id: x\ncurrency: USD\nperiod: { start: 2017-02-01, end: 2017-06-30 }\nas_of: 2017-09-15\nservices:\n  O365:\n    per_unit: { rates: { E3: 73 } }\nminimun_payout: 500\n' });
+    const dir = folderWith({
+      'c.yaml':
+        'id: x\ncurrency: USD\nperiod: { start: 2017-02-01, end: 2017-06-30 }\nas_of: 2017-09-15\nservices:\n  O365:\n    per_unit: { rates: { E3: 73 } }\nminimun_payout: 500\n',
+    });
     const text = runCli(['validate', dir]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`${join(dir, 'c.yaml')}:8:1: error UNKNOWN_KEY: unknown key "minimun_payout"; did you mean "minimum_payout"?`);
@@ -41,7 +44,7 @@ describe('incent validate', () => {
   });
 
   it('finds repeated campaign ids and double pay across campaigns in a folder', () => {
-    const dir = folderWith({ 'a.yaml': shipped, 'b.yaml': shipped.replace('id: csp-power-up-2017', 'id: other') , 'c.yaml': shipped });
+    const dir = folderWith({ 'a.yaml': shipped, 'b.yaml': shipped.replace('id: csp-power-up-2017', 'id: other'), 'c.yaml': shipped });
     cpSync('rules/rate-cards', join(dir, 'rate-cards'), { recursive: true });
     const r = runCli(['validate', dir]);
     expect(r.code).toBe(1);
@@ -66,7 +69,12 @@ describe('incent validate', () => {
 describe('hostile campaign input', () => {
   it('a billion-laughs alias bomb is refused quickly', () => {
     const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const started = process.hrtime.bigint();
     const parsed = parseCampaign(bomb.join('\n') + '\n', 'bomb.yaml');
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -64,9 +64,16 @@ function rateCardPath(ref: string, file: string, root: string): { path?: string;
   } catch {
     return { problem: { message: `the rate card ${ref} does not exist`, expected: `a CSV file at ${path}` } };
   }
-  if (!within(real, realpathSync(resolvePath(root)))) return { problem: { message: `the rate card ${ref} is a link that leads out of the rules folder ${root}`, expected: inside } };
+  if (!within(real, realpathSync(resolvePath(root))))
+    return { problem: { message: `the rate card ${ref} is a link that leads out of the rules folder ${root}`, expected: inside } };
   if (!st.isFile()) return { problem: { message: `the rate card ${ref} is not a regular file`, expected: inside } };
-  if (st.size > MAX_RATE_CARD_BYTES) return { problem: { message: `the rate card ${ref} is ${st.size} bytes, over the ${MAX_RATE_CARD_BYTES}-byte limit`, expected: 'a rate card CSV of SKUs and rates' } };
+  if (st.size > MAX_RATE_CARD_BYTES)
+    return {
+      problem: {
+        message: `the rate card ${ref} is ${st.size} bytes, over the ${MAX_RATE_CARD_BYTES}-byte limit`,
+        expected: 'a rate card CSV of SKUs and rates',
+      },
+    };
   return { path: real };
 }
 
@@ -116,7 +123,17 @@ export function loadCampaignFile(file: string, root = dirname(file)): { campaign
       for (const sku of Object.keys(ref)) {
         if (!FORMULA_RE.test(sku)) continue;
         const k = parsed.locate(['services', name, key, 'rates', sku], true) ?? at;
-        diagnostics.push({ code: 'RATE_CARD_FORMULA', severity: 'error', file, line: k?.line, column: k?.column, field: `services.${name}.${key}.rates`, message: 'a SKU that starts like a spreadsheet formula is refused', expected: 'a SKU id', found: sku });
+        diagnostics.push({
+          code: 'RATE_CARD_FORMULA',
+          severity: 'error',
+          file,
+          line: k?.line,
+          column: k?.column,
+          field: `services.${name}.${key}.rates`,
+          message: 'a SKU that starts like a spreadsheet formula is refused',
+          expected: 'a SKU id',
+          found: sku,
+        });
       }
       rateCards.set(name, inlineRateCard(ref, file, at?.line ?? 1));
     }

@@ -141,12 +141,7 @@ export function parseCampaign(text: string, file: string): ParsedCampaign {
   return result;
 }
 
-function issueToDiagnostics(
-  issue: z.core.$ZodIssue,
-  doc: Document,
-  file: string,
-  locate: ParsedCampaign['locate'],
-): Diagnostic[] {
+function issueToDiagnostics(issue: z.core.$ZodIssue, doc: Document, file: string, locate: ParsedCampaign['locate']): Diagnostic[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const dotted = path.join('.');
   if (issue.code === 'unrecognized_keys') {

@@ -94,12 +94,30 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
       continue;
     }
     if (!DECIMAL_RE.test(rateText)) {
-      diagnostics.push({ code: 'RATE_NOT_NUMERIC', severity: 'error', file, line, field: 'rate', message: 'the rate is not a number', expected: 'a decimal number such as 73 or 12.50', found: rateText || '(empty)' });
+      diagnostics.push({
+        code: 'RATE_NOT_NUMERIC',
+        severity: 'error',
+        file,
+        line,
+        field: 'rate',
+        message: 'the rate is not a number',
+        expected: 'a decimal number such as 73 or 12.50',
+        found: rateText || '(empty)',
+      });
       continue;
     }
     const rate = new Decimal(rateText);
     if (rate.isNegative()) {
-      diagnostics.push({ code: 'RATE_NEGATIVE', severity: 'error', file, line, field: 'rate', message: 'a rate cannot be negative', expected: 'a rate >= 0', found: rateText });
+      diagnostics.push({
+        code: 'RATE_NEGATIVE',
+        severity: 'error',
+        file,
+        line,
+        field: 'rate',
+        message: 'a rate cannot be negative',
+        expected: 'a rate >= 0',
+        found: rateText,
+      });
       continue;
     }
     const workload = iWorkload >= 0 ? (rec[iWorkload] ?? '').trim() || undefined : undefined;

@@ -33,16 +33,15 @@ const qualify = z
     customers: threshold.optional().meta({ description: 'Partner gate: qualifying customers needed in this service' }),
     units_per_customer: z.strictObject({ at_least: count }).optional().meta({ description: 'Customer gate: net seats of eligible SKUs at as_of' }),
     revenue_per_customer: z.strictObject({ at_least: money }).optional().meta({ description: 'Customer gate: billed revenue in the campaign currency' }),
-    net_new: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Customer gate: only customers with no paid seats/billing of the service before the period (default true; false for per_active_user)' }),
+    net_new: z.boolean().optional().meta({
+      description: 'Customer gate: only customers with no paid seats/billing of the service before the period (default true; false for per_active_user)',
+    }),
   })
   .meta({ description: 'Customer gates, then the partner gate, for one service' });
 
-const earningShape = Object.fromEntries(
-  EARNING_KEYS.map((k) => [k, EARNING_METHODS[k].schema.optional()]),
-) as { [K in keyof typeof EARNING_METHODS]: z.ZodOptional<(typeof EARNING_METHODS)[K]['schema']> };
+const earningShape = Object.fromEntries(EARNING_KEYS.map((k) => [k, EARNING_METHODS[k].schema.optional()])) as {
+  [K in keyof typeof EARNING_METHODS]: z.ZodOptional<(typeof EARNING_METHODS)[K]['schema']>;
+};
 
 export const serviceSchema = z
   .strictObject({
@@ -100,30 +99,41 @@ export const campaignSchema = z
           .meta({
             description: `Requirements every credited partner must meet over time, from eligibility.csv (${KNOWN_REQUIREMENTS.join(', ')}, or the campaign's own names)`,
           }),
-        eligibility_period: z
-          .enum(ELIGIBILITY_PERIODS)
-          .default('semester')
-          .meta({ description: 'A requirement unmet on any day of this period loses the earnings of the whole period: day, month or semester (H1 Jul-Dec, H2 Jan-Jun); default semester' }),
+        eligibility_period: z.enum(ELIGIBILITY_PERIODS).default('semester').meta({
+          description:
+            'A requirement unmet on any day of this period loses the earnings of the whole period: day, month or semester (H1 Jul-Dec, H2 Jan-Jun); default semester',
+        }),
       })
       .optional(),
     exclude: z
       .strictObject({
-        customer_flags: z.array(z.enum(CUSTOMER_FLAGS)).optional().meta({ description: 'Customers carrying one of these customer_flags are excluded (CUSTOMER_EXCLUDED)' }),
+        customer_flags: z
+          .array(z.enum(CUSTOMER_FLAGS))
+          .optional()
+          .meta({ description: 'Customers carrying one of these customer_flags are excluded (CUSTOMER_EXCLUDED)' }),
         public_sector_countries: z.array(countryCode).optional().meta({ description: 'Public-sector customers in these countries are excluded' }),
         countries: z.array(countryCode).default(['CN']).meta({ description: 'Customer countries where the services are not sold (default [CN])' }),
-        partner_countries: z
-          .array(countryCode)
-          .optional()
-          .meta({ description: "Partners based in these countries (partners.csv's country) earn nothing from the campaign, wherever the sale occurs (PARTNER_MARKET)" }),
+        partner_countries: z.array(countryCode).optional().meta({
+          description: "Partners based in these countries (partners.csv's country) earn nothing from the campaign, wherever the sale occurs (PARTNER_MARKET)",
+        }),
         license_programs: z.array(z.string().min(1)).optional().meta({ description: 'Licence programs excluded (e.g. Open); LICENSE_PROGRAM' }),
-        subscription_types: z.array(z.enum(SUBSCRIPTION_TYPES)).optional().meta({ description: 'Subscription types excluded (e.g. trial, beta); SUBSCRIPTION_TYPE' }),
+        subscription_types: z
+          .array(z.enum(SUBSCRIPTION_TYPES))
+          .optional()
+          .meta({ description: 'Subscription types excluded (e.g. trial, beta); SUBSCRIPTION_TYPE' }),
       })
       .optional()
       .meta({ description: 'Customers and subscriptions the campaign never pays for; applies to transactions and usage rows' }),
     claims: z
       .strictObject({
-        types: z.array(z.enum(CLAIM_TYPES)).min(1).optional().meta({ description: 'Claim types that credit (default: CPOR for claiming_partner, PAL for pal)' }),
-        min_paid_seats: count.optional().meta({ description: 'A claimed customer needs this many net paid seats (transactions.csv, any partner, up to as_of) for the claim to count, e.g. 300' }),
+        types: z
+          .array(z.enum(CLAIM_TYPES))
+          .min(1)
+          .optional()
+          .meta({ description: 'Claim types that credit (default: CPOR for claiming_partner, PAL for pal)' }),
+        min_paid_seats: count.optional().meta({
+          description: 'A claimed customer needs this many net paid seats (transactions.csv, any partner, up to as_of) for the claim to count, e.g. 300',
+        }),
       })
       .optional()
       .meta({ description: 'How claims.csv credits rows (credit: claiming_partner or pal)' }),
@@ -134,10 +144,10 @@ export const campaignSchema = z
       })
       .optional()
       .meta({ description: 'Row filters; a row failing one is excluded with a reason' }),
-    credit: z
-      .enum(CREDIT_RULES)
-      .default('transacting_partner')
-      .meta({ description: 'Who a row is credited to: the transacting partner, the reseller on the row, or the partner of record from claims.csv (claiming_partner = CPOR, pal = PAL)' }),
+    credit: z.enum(CREDIT_RULES).default('transacting_partner').meta({
+      description:
+        'Who a row is credited to: the transacting partner, the reseller on the row, or the partner of record from claims.csv (claiming_partner = CPOR, pal = PAL)',
+    }),
     fx: z
       .strictObject({
         fixed: z.record(currencyCode, positiveDecimal).optional().meta({ description: '1 unit of the key currency = this many campaign-currency units' }),
@@ -156,10 +166,13 @@ export const campaignSchema = z
           .record(z.string().min(1), z.string().min(1))
           .refine((l) => Object.keys(l).length > 0, { message: 'name at least one lever' })
           .meta({ description: "The export's lever (or engagementName) -> the service of this campaign it pays" }),
-        tolerance: money.optional().meta({ description: "A difference up to this, per item, in the campaign currency, is MATCHED (default: one minor unit of the currency)" }),
+        tolerance: money
+          .optional()
+          .meta({ description: 'A difference up to this, per item, in the campaign currency, is MATCHED (default: one minor unit of the currency)' }),
         dispute_window_days: count
           .refine((n) => n > 0, { message: 'expected a number of days >= 1' })
-          .default(30).meta({ description: 'Days from earningDate to raise a dispute (default 30)' }),
+          .default(30)
+          .meta({ description: 'Days from earningDate to raise a dispute (default 30)' }),
       })
       .optional()
       .meta({ description: "How `incent reconcile` finds this campaign's earnings in Microsoft's earnings export" }),

@@ -35,7 +35,16 @@ export function readCalcJson(file: string): CalcJson {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new InvalidInputError([{ code: 'NOT_JSON', severity: 'error', file, message: `not JSON: ${(e as Error).message}`, expected: 'the output of incent calc --format json', found: text.slice(0, 40) }]);
+    throw new InvalidInputError([
+      {
+        code: 'NOT_JSON',
+        severity: 'error',
+        file,
+        message: `not JSON: ${(e as Error).message}`,
+        expected: 'the output of incent calc --format json',
+        found: text.slice(0, 40),
+      },
+    ]);
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== undefined && version !== CALC_JSON_VERSION) {
@@ -54,7 +63,14 @@ export function readCalcJson(file: string): CalcJson {
   const parsed = calcResultSchema.safeParse(data);
   if (!parsed.success) {
     throw new InvalidInputError(
-      parsed.error.issues.slice(0, 20).map((i) => ({ code: 'NOT_A_CALC_RESULT', severity: 'error' as const, file, field: i.path.join('.'), message: `not a calc result: ${i.path.join('.') || '(top)'}: ${i.message}`, expected: 'the output of incent calc --format json' })),
+      parsed.error.issues.slice(0, 20).map((i) => ({
+        code: 'NOT_A_CALC_RESULT',
+        severity: 'error' as const,
+        file,
+        field: i.path.join('.'),
+        message: `not a calc result: ${i.path.join('.') || '(top)'}: ${i.message}`,
+        expected: 'the output of incent calc --format json',
+      })),
     );
   }
   return parsed.data;
@@ -87,5 +103,9 @@ export async function compare(opts: CompareOptions, warnings: Warnings): Promise
   }
   const before = await runAsJson(base, warnings);
   const after = await runAsJson(scenario, warnings);
-  return { comparison: compareResults(before, after), before: `rules ${base.rules.join(', ')}${base.data ? `, data ${base.data}` : ''}`, after: changed.join('; ') };
+  return {
+    comparison: compareResults(before, after),
+    before: `rules ${base.rules.join(', ')}${base.data ? `, data ${base.data}` : ''}`,
+    after: changed.join('; '),
+  };
 }

@@ -49,7 +49,13 @@ export async function explain(opts: ExplainOptions, warnings: Warnings): Promise
     case 'csv':
       return csvLine(TRACE_CSV_HEADER) + stories.flatMap((s) => s.events.filter(keep).map(traceCsvLine)).join('');
     case 'json':
-      return JSON.stringify({ partnerId: opts.partner, ...(opts.customer ? { customerId: opts.customer } : {}), campaigns: stories.map((s) => storyJson(s, keep)) }, null, 2) + '\n';
+      return (
+        JSON.stringify(
+          { partnerId: opts.partner, ...(opts.customer ? { customerId: opts.customer } : {}), campaigns: stories.map((s) => storyJson(s, keep)) },
+          null,
+          2,
+        ) + '\n'
+      );
     case 'table':
       return stories.map((s) => storyText(s, keep)).join('\n');
   }
@@ -76,7 +82,13 @@ function storyJson(s: CampaignStory, keep: (e: TraceEvent) => boolean) {
       gate: { customersNeeded: sv.result.customersNeeded, customersReached: sv.result.customers, ...(sv.notQualified ? { why: sv.notQualified } : {}) },
       customers: [...sv.customers.values()]
         .filter((c) => !opts(keep, c.customerId))
-        .map((c) => ({ customerId: c.customerId, qualified: c.reason === null, ...(c.reason ? { reason: c.reason, detail: c.detail } : {}), units: c.units, revenue: formatMoney(c.revenue, cur) })),
+        .map((c) => ({
+          customerId: c.customerId,
+          qualified: c.reason === null,
+          ...(c.reason ? { reason: c.reason, detail: c.detail } : {}),
+          units: c.units,
+          revenue: formatMoney(c.revenue, cur),
+        })),
       earned: formatMoney(sv.result.earned, cur),
       amount: formatMoney(sv.result.amount, cur),
       ...(sv.result.cap ? { cap: formatMoney(sv.result.cap, cur) } : {}),
@@ -92,7 +104,10 @@ function storyJson(s: CampaignStory, keep: (e: TraceEvent) => boolean) {
     ...(r.payoutFx ? { payoutFx: { rate: r.payoutFx.rate.toString(), date: r.payoutFx.date, source: r.payoutFx.source } } : {}),
     ...(r.carriedForward ? { carriedForward: formatMoney(r.carriedForward, cur) } : {}),
     /** What the items above pay, summed: equals total (0 below the minimum). */
-    paidByItems: formatMoney(sum(s.events, (e) => e.paid), cur),
+    paidByItems: formatMoney(
+      sum(s.events, (e) => e.paid),
+      cur,
+    ),
   };
 }
 
@@ -109,15 +124,24 @@ function storyText(s: CampaignStory, keep: (e: TraceEvent) => boolean): string {
   const out: string[] = [];
   const money = (d: Decimal) => formatMoney(d, cur);
   out.push(`${r.partnerId}${r.name ? ` ${r.name}` : ''} in ${run.c.name} (${run.c.id}), ${cur}`);
-  out.push(`  status ${r.status}${r.reason ? ` (${r.reason.code}: ${r.reason.detail})` : ''}; total ${money(r.total)}; payout ${formatMoney(r.payout, r.payoutCurrency)} ${r.payoutCurrency}${r.carriedForward ? `; ${money(r.carriedForward)} carried forward` : ''}`);
+  out.push(
+    `  status ${r.status}${r.reason ? ` (${r.reason.code}: ${r.reason.detail})` : ''}; total ${money(r.total)}; payout ${formatMoney(r.payout, r.payoutCurrency)} ${r.payoutCurrency}${r.carriedForward ? `; ${money(r.carriedForward)} carried forward` : ''}`,
+  );
   for (const sv of verdict.services.values()) {
     const res = sv.result;
     out.push('');
-    const gateText = res.customersNeeded > 0 ? `${res.customers} qualifying customer${res.customers === 1 ? '' : 's'} of ${res.customersNeeded} needed` : `${res.customers} qualifying customer${res.customers === 1 ? '' : 's'}`;
-    out.push(`  ${sv.def.name}: ${res.qualified ? 'qualified' : `not qualified (${sv.notQualified})`}; ${gateText}; earned ${money(res.earned)}${res.cap ? `, cap ${money(res.cap)}` : ''}, amount ${money(res.amount)}`);
+    const gateText =
+      res.customersNeeded > 0
+        ? `${res.customers} qualifying customer${res.customers === 1 ? '' : 's'} of ${res.customersNeeded} needed`
+        : `${res.customers} qualifying customer${res.customers === 1 ? '' : 's'}`;
+    out.push(
+      `  ${sv.def.name}: ${res.qualified ? 'qualified' : `not qualified (${sv.notQualified})`}; ${gateText}; earned ${money(res.earned)}${res.cap ? `, cap ${money(res.cap)}` : ''}, amount ${money(res.amount)}`,
+    );
     for (const c of [...sv.customers.values()].sort((a, b) => (a.customerId < b.customerId ? -1 : 1))) {
       if (opts(keep, c.customerId)) continue;
-      out.push(`    ${c.reason === null ? 'ok ' : 'no '} ${c.customerId}: ${c.units} units${c.revenue.isZero() ? '' : `, ${money(c.revenue)} ${cur}`}${c.reason ? ` - ${c.reason}: ${c.detail}` : ''}`);
+      out.push(
+        `    ${c.reason === null ? 'ok ' : 'no '} ${c.customerId}: ${c.units} units${c.revenue.isZero() ? '' : `, ${money(c.revenue)} ${cur}`}${c.reason ? ` - ${c.reason}: ${c.detail}` : ''}`,
+      );
     }
     for (const e of events.filter((x) => x.service === sv.def.name && (x.status === 'earned' || x.status === 'adjustment' || x.status === 'rounding'))) {
       const trim = e.trimmed.isZero() ? '' : `, cap trims ${e.trimmed.negated().toString()}`;
@@ -134,7 +158,8 @@ function storyText(s: CampaignStory, keep: (e: TraceEvent) => boolean): string {
     for (const e of excluded) byReason.set(e.reason!, [...(byReason.get(e.reason!) ?? []), e]);
     for (const [reason, list] of [...byReason].sort((a, b) => b[1].length - a[1].length)) {
       out.push(`    ${reason} (${list.length})`);
-      for (const e of list) out.push(`      ${[e.transactionId ?? `${e.file ?? ''}:${e.line ?? ''}`, e.date, e.customer].filter(Boolean).join(' ')}: ${e.detail}`);
+      for (const e of list)
+        out.push(`      ${[e.transactionId ?? `${e.file ?? ''}:${e.line ?? ''}`, e.date, e.customer].filter(Boolean).join(' ')}: ${e.detail}`);
     }
   }
   const partnerLines = events.filter((e) => e.kind === 'partner');

@@ -59,7 +59,9 @@ export interface Warnings {
 
 function checkDateFlag(name: string, v: string | undefined): void {
   if (v !== undefined && !isIsoDate(v)) {
-    throw new InvalidInputError([{ code: 'BAD_DATE_FLAG', severity: 'error', file: `--${name}`, message: `--${name} is not a calendar date`, expected: 'YYYY-MM-DD', found: v }]);
+    throw new InvalidInputError([
+      { code: 'BAD_DATE_FLAG', severity: 'error', file: `--${name}`, message: `--${name} is not a calendar date`, expected: 'YYYY-MM-DD', found: v },
+    ]);
   }
 }
 
@@ -110,7 +112,12 @@ export interface Run {
  * transactions row (a reused object) to the engine itself: calc --explain tells
  * stories as it reads.
  */
-export async function computeRun(given: RunOptions, warnings: Warnings, keepVerdicts: boolean | 'trace' = false, onRow?: (row: TxRow, file: string, ev: Evaluator) => void): Promise<Run> {
+export async function computeRun(
+  given: RunOptions,
+  warnings: Warnings,
+  keepVerdicts: boolean | 'trace' = false,
+  onRow?: (row: TxRow, file: string, ev: Evaluator) => void,
+): Promise<Run> {
   const opts = await materializeStdin(given);
   checkDateFlag('as-of', opts.asOf);
   checkDateFlag('payout-date', opts.payoutDate);
@@ -121,7 +128,16 @@ export async function computeRun(given: RunOptions, warnings: Warnings, keepVerd
 
   const problems = new RowProblems();
   if (opts.rejectsFile && opts.onInvalid !== 'skip') {
-    throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '--rejects', message: '--rejects needs --on-invalid skip', expected: '--on-invalid skip --rejects FILE', found: `--on-invalid ${opts.onInvalid ?? 'strict'}` }]);
+    throw new InvalidInputError([
+      {
+        code: 'BAD_FLAGS',
+        severity: 'error',
+        file: '--rejects',
+        message: '--rejects needs --on-invalid skip',
+        expected: '--on-invalid skip --rejects FILE',
+        found: `--on-invalid ${opts.onInvalid ?? 'strict'}`,
+      },
+    ]);
   }
   const rejects = opts.onInvalid === 'skip' ? new RejectsFile(opts.rejectsFile) : undefined;
   const csv: CsvSettings = { encoding: opts.encoding };
@@ -146,20 +162,22 @@ export async function computeRun(given: RunOptions, warnings: Warnings, keepVerd
               (s.repeatedHeaders ? `; skipped ${s.repeatedHeaders} repeated header line${s.repeatedHeaders === 1 ? '' : 's'}` : ''),
           )
       : undefined;
-    const layouts = await streamTransactions(
-      files,
-      { ...source, rejects, onBytes: opts.onBytes, onFileRead },
-      problems,
-      (row, file) => {
-        try {
-          if (onRow) onRow(row, file, ev);
-          else ev.add(row);
-        } catch (e) {
-          if (!(e instanceof MissingQuantityError)) throw e;
-          problems.add(file, row.line, 'quantity', `quantity is required: service ${e.service} counts seats`, 'a signed whole number of seats such as 5 or -2', '(empty)');
-        }
-      },
-    );
+    const layouts = await streamTransactions(files, { ...source, rejects, onBytes: opts.onBytes, onFileRead }, problems, (row, file) => {
+      try {
+        if (onRow) onRow(row, file, ev);
+        else ev.add(row);
+      } catch (e) {
+        if (!(e instanceof MissingQuantityError)) throw e;
+        problems.add(
+          file,
+          row.line,
+          'quantity',
+          `quantity is required: service ${e.service} counts seats`,
+          'a signed whole number of seats such as 5 or -2',
+          '(empty)',
+        );
+      }
+    });
     if (problems.count) throw new InvalidInputError(problems.all());
     if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems, csv);
     const finished = ev.finish();
@@ -223,7 +241,14 @@ function skuSpelling(campaigns: readonly Campaign[]): Map<string, string> {
 }
 
 /** --preset, --columns and --charge-types, loaded; their problems are the run's. */
-function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; chargeTypes: Map<string, ChargeClass>; csv: CsvSettings; dateFormat?: DateFormat; decimalComma?: boolean } {
+function sourceOptions(opts: RunOptions): {
+  preset?: string;
+  mapping?: Mapping;
+  chargeTypes: Map<string, ChargeClass>;
+  csv: CsvSettings;
+  dateFormat?: DateFormat;
+  decimalComma?: boolean;
+} {
   const errors: Diagnostic[] = [];
   let mapping: Mapping | undefined;
   if (opts.columns) {
@@ -238,7 +263,13 @@ function sourceOptions(opts: RunOptions): { preset?: string; mapping?: Mapping; 
 }
 
 /** usage.csv, after every transactions row is in (usage is credited through them). */
-async function streamUsage(file: string, campaigns: readonly Campaign[], onRow: (row: UsageRow) => void, problems: RowProblems, csv: CsvSettings): Promise<void> {
+async function streamUsage(
+  file: string,
+  campaigns: readonly Campaign[],
+  onRow: (row: UsageRow) => void,
+  problems: RowProblems,
+  csv: CsvSettings,
+): Promise<void> {
   const workloads = new Set<string>(KNOWN_WORKLOADS);
   const metrics = new Set<string>(KNOWN_METRICS);
   for (const c of campaigns) {
@@ -284,11 +315,27 @@ function toInputError(e: unknown, fxFile: string | undefined, usageFile: string 
     ]);
   }
   if (e instanceof UnitOverflowError) {
-    return new InvalidInputError([{ code: 'UNITS_OVERFLOW', severity: 'error', file: 'transactions', message: `${e.message}: refused rather than rounded`, expected: `sums of seats up to ${Number.MAX_SAFE_INTEGER}`, found: 'a larger sum' }]);
+    return new InvalidInputError([
+      {
+        code: 'UNITS_OVERFLOW',
+        severity: 'error',
+        file: 'transactions',
+        message: `${e.message}: refused rather than rounded`,
+        expected: `sums of seats up to ${Number.MAX_SAFE_INTEGER}`,
+        found: 'a larger sum',
+      },
+    ]);
   }
   if (e instanceof FxMissingError) {
     return new InvalidInputError([
-      { code: 'FX_RATE_MISSING', severity: 'error', file: fxFile ?? 'fx.csv', message: e.message, expected: `a ${e.from}->${e.to} (or ${e.to}->${e.from}) rate dated on or before ${e.day}`, found: 'none' },
+      {
+        code: 'FX_RATE_MISSING',
+        severity: 'error',
+        file: fxFile ?? 'fx.csv',
+        message: e.message,
+        expected: `a ${e.from}->${e.to} (or ${e.to}->${e.from}) rate dated on or before ${e.day}`,
+        found: 'none',
+      },
     ]);
   }
   if (e instanceof FxNeededError || e instanceof PayoutFxNeededError) {

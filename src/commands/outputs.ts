@@ -43,7 +43,8 @@ export function filesUnder(paths: readonly string[], depth = 4): string[] {
 
 export function checkOutputs(outputs: readonly OutputPath[], inputs: readonly string[]): void {
   const problems: Diagnostic[] = [];
-  const refuse = (o: OutputPath, message: string, expected: string) => problems.push({ code: 'BAD_OUTPUT', severity: 'error', file: o.flag, message: `${o.flag} ${o.path}: ${message}`, expected, found: o.path ?? '' });
+  const refuse = (o: OutputPath, message: string, expected: string) =>
+    problems.push({ code: 'BAD_OUTPUT', severity: 'error', file: o.flag, message: `${o.flag} ${o.path}: ${message}`, expected, found: o.path ?? '' });
   const ins = inputs.map((p) => ({ path: resolve(p), st: statOf(p) }));
   const seen = new Map<string, OutputPath>();
   for (const o of outputs) {
@@ -56,7 +57,7 @@ export function checkOutputs(outputs: readonly OutputPath[], inputs: readonly st
     }
     const same = ins.find((i) => i.path === abs || (st && i.st && st.ino === i.st.ino && st.dev === i.st.dev));
     if (same) {
-      refuse(o, 'is one of the run\'s input files: it would be replaced', 'a file that is not an input');
+      refuse(o, "is one of the run's input files: it would be replaced", 'a file that is not an input');
       continue;
     }
     const twice = seen.get(abs);

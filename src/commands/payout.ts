@@ -13,7 +13,20 @@ import { daysInMonth } from '../dates.js';
 import { Decimal } from '../money/index.js';
 import type { Campaign } from '../campaign/model.js';
 import type { RateCard } from '../campaign/rate-card.js';
-import { getRun, initLedger, inWriteTransaction, listRuns, openLedger, readState, withLedgerErrors, writeRun, type InputRow, type LineAction, type NewLine, type RunRow } from '../ledger/ledger.js';
+import {
+  getRun,
+  initLedger,
+  inWriteTransaction,
+  listRuns,
+  openLedger,
+  readState,
+  withLedgerErrors,
+  writeRun,
+  type InputRow,
+  type LineAction,
+  type NewLine,
+  type RunRow,
+} from '../ledger/ledger.js';
 import { describeChanges, inputsDigestOf, lineJson, PayoutFxMissing, planLines, planRun, type Refusal } from '../ledger/plan.js';
 import { csvLine } from '../report/csv.js';
 import { renderTable } from '../report/text-table.js';
@@ -79,7 +92,12 @@ export type PayoutFormat = 'table' | 'json';
 /** `incent payout init`: a new, empty ledger (an existing incent ledger is left as it is). */
 export function payoutInit(ledger: string): CommandOutput {
   const r = initLedger(ledger);
-  return { output: r.created ? `created the ledger ${ledger} (schema ${r.version})\n` : `${ledger} is already an incent ledger (schema ${r.version}); nothing changed\n`, exitCode: 0 };
+  return {
+    output: r.created
+      ? `created the ledger ${ledger} (schema ${r.version})\n`
+      : `${ledger} is already an incent ledger (schema ${r.version}); nothing changed\n`,
+    exitCode: 0,
+  };
 }
 
 /** Test hook: hold the write transaction open this long (ms), to test kill -9 and races. */
@@ -114,13 +132,19 @@ export async function payoutRun(opts: PayoutRunOptions & { dryRun?: boolean; for
   const peek = openLedger(opts.ledger, { readonly: true, busyTimeoutMs: opts.busyTimeoutMs });
   try {
     const later = readState(peek, opts.period, opts.ledger).later;
-    if (later.length && !opts.supersede) return { output: refusalMessage({ kind: 'later-periods', period: opts.period, later }) + '\n', exitCode: 1, toStderr: true };
+    if (later.length && !opts.supersede)
+      return { output: refusalMessage({ kind: 'later-periods', period: opts.period, later }) + '\n', exitCode: 1, toStderr: true };
   } finally {
     peek.close();
   }
   const run = await computeRun({ ...opts, asOf }, warnings);
   const inputs = await hashInputs(run);
-  const planInput = { result: run.result, campaigns: run.campaigns, fx: run.fx, payoutDate: (c: Campaign) => opts.payoutDate ?? run.result.campaigns.find((x) => x.id === c.id)?.asOf ?? asOf };
+  const planInput = {
+    result: run.result,
+    campaigns: run.campaigns,
+    fx: run.fx,
+    payoutDate: (c: Campaign) => opts.payoutDate ?? run.result.campaigns.find((x) => x.id === c.id)?.asOf ?? asOf,
+  };
   const runInfo = { period: opts.period, asOf, inputs, supersede: Boolean(opts.supersede) };
   const format = opts.format ?? 'table';
   const db = openLedger(opts.ledger, { readonly: Boolean(opts.dryRun), busyTimeoutMs: opts.busyTimeoutMs });
@@ -128,7 +152,16 @@ export async function payoutRun(opts: PayoutRunOptions & { dryRun?: boolean; for
     const decide = () => {
       const plan = planRun(planInput, readState(db, opts.period, opts.ledger), runInfo);
       if (plan.kind !== 'record' || opts.dryRun) return { plan };
-      const recorded = writeRun(db, { period: opts.period, asOf, version: VERSION, inputsDigest: inputsDigest(inputs), inputs, lines: plan.lines, supersedes: plan.supersedes, reason: opts.reason });
+      const recorded = writeRun(db, {
+        period: opts.period,
+        asOf,
+        version: VERSION,
+        inputsDigest: inputsDigest(inputs),
+        inputs,
+        lines: plan.lines,
+        supersedes: plan.supersedes,
+        reason: opts.reason,
+      });
       pauseForTests();
       return { plan, recorded };
     };
@@ -138,11 +171,28 @@ export async function payoutRun(opts: PayoutRunOptions & { dryRun?: boolean; for
       const body =
         plan.kind === 'unchanged'
           ? { runId: plan.runId, period: opts.period, asOf, recorded: false, unchanged: true, dryRun: Boolean(opts.dryRun), lines: [] }
-          : { runId: recorded?.id ?? null, period: opts.period, asOf, recorded: Boolean(recorded), dryRun: Boolean(opts.dryRun), supersedes: plan.supersedes ?? null, reason: opts.reason ?? null, lines: plan.lines.map(lineJson) };
+          : {
+              runId: recorded?.id ?? null,
+              period: opts.period,
+              asOf,
+              recorded: Boolean(recorded),
+              dryRun: Boolean(opts.dryRun),
+              supersedes: plan.supersedes ?? null,
+              reason: opts.reason ?? null,
+              lines: plan.lines.map(lineJson),
+            };
       return { output: JSON.stringify(body, null, 2) + '\n', exitCode: 0 };
     }
-    if (plan.kind === 'unchanged') return { output: `period ${opts.period} is already recorded by run ${plan.runId} from identical inputs: nothing changed\n`, exitCode: 0 };
-    if (!recorded) return { output: `dry run: nothing recorded. A run for ${opts.period} (as of ${asOf}) would record:\n` + summaryCounts(plan.lines) + linesTable(plan.lines.filter((l) => l.action !== 'nothing')), exitCode: 0 };
+    if (plan.kind === 'unchanged')
+      return { output: `period ${opts.period} is already recorded by run ${plan.runId} from identical inputs: nothing changed\n`, exitCode: 0 };
+    if (!recorded)
+      return {
+        output:
+          `dry run: nothing recorded. A run for ${opts.period} (as of ${asOf}) would record:\n` +
+          summaryCounts(plan.lines) +
+          linesTable(plan.lines.filter((l) => l.action !== 'nothing')),
+        exitCode: 0,
+      };
     return { output: runSummary(recorded, plan.lines, plan.supersedes), exitCode: 0 };
   } catch (e) {
     if (e instanceof PayoutFxMissing) throw usage('MISSING_INPUT', 'fx.csv', e.message, 'fx.csv', 'no file');
@@ -158,7 +208,9 @@ function summaryCounts(lines: readonly NewLine[]): string {
 }
 
 function runSummary(run: RunRow, lines: readonly NewLine[], replaced?: number): string {
-  const head = `run ${run.id} recorded for ${run.period} (as of ${run.as_of})${replaced !== undefined ? `, superseding run ${replaced}: ${run.reason}` : ''}: ` + summaryCounts(lines);
+  const head =
+    `run ${run.id} recorded for ${run.period} (as of ${run.as_of})${replaced !== undefined ? `, superseding run ${replaced}: ${run.reason}` : ''}: ` +
+    summaryCounts(lines);
   return head + linesTable(lines.filter((l) => l.action !== 'nothing'));
 }
 
@@ -176,7 +228,17 @@ function linesTable(lines: readonly NewLine[]): string {
       { title: 'Carried', align: 'right' },
       { title: 'Payout', align: 'right' },
     ],
-    lines.map((l) => [l.campaign_id, l.partner_id, l.action, l.reason ?? '', l.earned_to_date, l.paid_before, l.amount, l.carried_forward, `${l.payout_amount} ${l.payout_currency}`]),
+    lines.map((l) => [
+      l.campaign_id,
+      l.partner_id,
+      l.action,
+      l.reason ?? '',
+      l.earned_to_date,
+      l.paid_before,
+      l.amount,
+      l.carried_forward,
+      `${l.payout_amount} ${l.payout_currency}`,
+    ]),
   );
 }
 
@@ -187,7 +249,15 @@ export function payoutList(ledger: string, format: 'table' | 'json'): string {
     if (format === 'json') return JSON.stringify({ runs }, null, 2) + '\n';
     if (runs.length === 0) return `no runs in ${ledger}\n`;
     return renderTable(
-      [{ title: 'Run', align: 'right' }, { title: 'Period' }, { title: 'As of' }, { title: 'Status' }, { title: 'Recorded at' }, { title: 'Supersedes' }, { title: 'Reason' }],
+      [
+        { title: 'Run', align: 'right' },
+        { title: 'Period' },
+        { title: 'As of' },
+        { title: 'Status' },
+        { title: 'Recorded at' },
+        { title: 'Supersedes' },
+        { title: 'Reason' },
+      ],
       runs.map((r) => [String(r.id), r.period, r.as_of, r.status, r.created_at, r.supersedes ? String(r.supersedes) : '', r.reason ?? '']),
     );
   } finally {
@@ -209,7 +279,8 @@ function loadRun(ledger: string, id: string) {
 
 export function payoutShow(ledger: string, id: string, format: 'table' | 'json'): string {
   const { run, lines, inputs } = loadRun(ledger, id);
-  if (format === 'json') return JSON.stringify({ run, inputs, lines: lines.map((l) => ({ ...l, services: JSON.parse(l.services) as unknown })) }, null, 2) + '\n';
+  if (format === 'json')
+    return JSON.stringify({ run, inputs, lines: lines.map((l) => ({ ...l, services: JSON.parse(l.services) as unknown })) }, null, 2) + '\n';
   return (
     `run ${run.id} · period ${run.period} · as of ${run.as_of} · ${run.status}${run.supersedes ? ` · supersedes run ${run.supersedes} (${run.reason})` : ''} · incent ${run.incent_version}\n` +
     inputs.map((i) => `  ${i.role.padEnd(13)} ${i.sha256.slice(0, 16)}  ${i.path}`).join('\n') +
@@ -218,7 +289,23 @@ export function payoutShow(ledger: string, id: string, format: 'table' | 'json')
   );
 }
 
-export const EXPORT_HEADER = ['run_id', 'period', 'campaign_id', 'partner_id', 'status', 'action', 'reason', 'earned_to_date', 'paid_before', 'amount', 'carried_forward', 'currency', 'payout_amount', 'payout_currency', 'delta'];
+export const EXPORT_HEADER = [
+  'run_id',
+  'period',
+  'campaign_id',
+  'partner_id',
+  'status',
+  'action',
+  'reason',
+  'earned_to_date',
+  'paid_before',
+  'amount',
+  'carried_forward',
+  'currency',
+  'payout_amount',
+  'payout_currency',
+  'delta',
+];
 
 /** The payment file of a run. CSV cells that a spreadsheet would run as formulas are neutralised. */
 export function payoutExport(ledger: string, id: string, format: 'csv' | 'json'): string {
@@ -240,7 +327,8 @@ export function payoutExport(ledger: string, id: string, format: 'csv' | 'json')
     payout_currency: l.payout_currency,
     delta: l.delta ?? '',
   }));
-  if (format === 'json') return JSON.stringify({ run: { id: run.id, period: run.period, asOf: run.as_of, status: run.status }, payments: rows }, null, 2) + '\n';
+  if (format === 'json')
+    return JSON.stringify({ run: { id: run.id, period: run.period, asOf: run.as_of, status: run.status }, payments: rows }, null, 2) + '\n';
   return csvLine(EXPORT_HEADER) + rows.map((r) => csvLine(EXPORT_HEADER.map((h) => r[h as keyof typeof r]))).join('');
 }
 
@@ -250,7 +338,13 @@ export async function payoutVerify(opts: RunOptions & { ledger: string; run: str
   const run = await computeRun({ ...opts, asOf: recorded.as_of }, warnings);
   const inputs = await hashInputs(run);
   const problems: string[] = describeChanges(oldInputs, inputs, recorded.as_of, recorded.as_of);
-  const paid = lines.map((l) => ({ campaign_id: l.campaign_id, partner_id: l.partner_id, currency: l.currency, payout_currency: l.payout_currency, amounts: [l.paid_before] }));
+  const paid = lines.map((l) => ({
+    campaign_id: l.campaign_id,
+    partner_id: l.partner_id,
+    currency: l.currency,
+    payout_currency: l.payout_currency,
+    amounts: [l.paid_before],
+  }));
   let planned: NewLine[];
   try {
     planned = planLines({ result: run.result, campaigns: run.campaigns, fx: run.fx, payoutDate: () => opts.payoutDate ?? recorded.as_of }, paid);

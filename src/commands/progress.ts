@@ -69,21 +69,37 @@ function progressOf(cr: CampaignRun, v: PartnerVerdict): PartnerProgress {
     if (r.status === 'ineligible') continue;
     if (!res.qualified && res.customersNeeded > res.customers) {
       const missing = res.customersNeeded - res.customers;
-      nudges.push({ service: res.service, text: `${res.service}: ${missing} more qualifying customer${missing === 1 ? '' : 's'} (${res.customers} of ${res.customersNeeded})`, distance: missing / res.customersNeeded });
+      nudges.push({
+        service: res.service,
+        text: `${res.service}: ${missing} more qualifying customer${missing === 1 ? '' : 's'} (${res.customers} of ${res.customersNeeded})`,
+        distance: missing / res.customersNeeded,
+      });
     }
     if (res.tier?.toNext !== undefined && res.tier.next !== undefined) {
       const unit = res.tier.toNext === 1 ? res.tier.counts.replace(/s$/, '') : res.tier.counts;
-      nudges.push({ service: res.service, text: `${res.service}: ${res.tier.toNext} more ${unit} reach${res.tier.toNext === 1 ? 'es' : ''} the tier at ${res.tier.next}`, distance: res.tier.toNext / res.tier.next });
+      nudges.push({
+        service: res.service,
+        text: `${res.service}: ${res.tier.toNext} more ${unit} reach${res.tier.toNext === 1 ? 'es' : ''} the tier at ${res.tier.next}`,
+        distance: res.tier.toNext / res.tier.next,
+      });
     }
     for (const cv of sv.customers.values()) {
       if (cv.reason !== 'CUSTOMER_BELOW_MINIMUM') continue;
       if (q?.unitsPerCustomer !== undefined && cv.units < q.unitsPerCustomer) {
         const more = q.unitsPerCustomer - cv.units;
         const what = sv.def.method.measure === 'usage' ? 'active users' : 'seats';
-        nudges.push({ service: res.service, text: `${res.service}: customer ${cv.customerId} has ${cv.units} ${what}, ${more} more qualif${more === 1 ? 'ies' : 'y'} it`, distance: more / q.unitsPerCustomer });
+        nudges.push({
+          service: res.service,
+          text: `${res.service}: customer ${cv.customerId} has ${cv.units} ${what}, ${more} more qualif${more === 1 ? 'ies' : 'y'} it`,
+          distance: more / q.unitsPerCustomer,
+        });
       } else if (q?.revenuePerCustomer !== undefined && cv.revenue.lt(q.revenuePerCustomer)) {
         const more = q.revenuePerCustomer.minus(cv.revenue);
-        nudges.push({ service: res.service, text: `${res.service}: customer ${cv.customerId} billed ${money(cv.revenue)}, ${money(more)} ${c.currency} more qualifies it`, distance: more.div(q.revenuePerCustomer).toNumber() });
+        nudges.push({
+          service: res.service,
+          text: `${res.service}: customer ${cv.customerId} billed ${money(cv.revenue)}, ${money(more)} ${c.currency} more qualifies it`,
+          distance: more.div(q.revenuePerCustomer).toNumber(),
+        });
       }
     }
   }
@@ -91,7 +107,10 @@ function progressOf(cr: CampaignRun, v: PartnerVerdict): PartnerProgress {
   let minimumGap: Decimal | undefined;
   if (c.minimumPayout && r.status === 'below_minimum') {
     minimumGap = c.minimumPayout.amount.minus(r.total);
-    nudges.push({ text: `${money(minimumGap)} ${c.currency} more reaches the ${money(c.minimumPayout.amount)} minimum payout`, distance: minimumGap.div(c.minimumPayout.amount).toNumber() });
+    nudges.push({
+      text: `${money(minimumGap)} ${c.currency} more reaches the ${money(c.minimumPayout.amount)} minimum payout`,
+      distance: minimumGap.div(c.minimumPayout.amount).toNumber(),
+    });
   }
   nudges.sort((a, b) => a.distance - b.distance);
   return {
@@ -124,7 +143,10 @@ export async function progress(opts: ProgressOptions, warnings: Warnings): Promi
     p.name ? `${p.partnerId} ${p.name}` : p.partnerId,
     p.status,
     `${p.total} ${p.currency}`,
-    (p.nudges.slice(0, 2).map((n) => n.text).join('; ') || (p.status === 'ineligible' ? '(ineligible)' : '-')) + (p.nudges.length > 2 ? ` (+${p.nudges.length - 2} more)` : ''),
+    (p.nudges
+      .slice(0, 2)
+      .map((n) => n.text)
+      .join('; ') || (p.status === 'ineligible' ? '(ineligible)' : '-')) + (p.nudges.length > 2 ? ` (+${p.nudges.length - 2} more)` : ''),
     p.status === 'ineligible'
       ? ''
       : p.services
@@ -135,7 +157,15 @@ export async function progress(opts: ProgressOptions, warnings: Warnings): Promi
   ]);
   return (
     renderTable(
-      [{ title: 'Campaign' }, { title: 'Partner' }, { title: 'Status' }, { title: 'Total', align: 'right' }, { title: 'Next step (closest first)' }, { title: 'Room under caps' }, { title: 'Days left', align: 'right' }],
+      [
+        { title: 'Campaign' },
+        { title: 'Partner' },
+        { title: 'Status' },
+        { title: 'Total', align: 'right' },
+        { title: 'Next step (closest first)' },
+        { title: 'Room under caps' },
+        { title: 'Days left', align: 'right' },
+      ],
       rows,
     ).trimEnd() + '\n'
   );

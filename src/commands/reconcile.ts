@@ -40,7 +40,10 @@ export function today(): string {
 
 export async function reconcile(opts: ReconcileOptions, warnings: Warnings): Promise<Reconciliation> {
   const stdinCount = opts.earnings.filter((f) => f === '-').length;
-  if (stdinCount > 1) throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '-', message: 'standard input (-) can be read once', expected: 'one -', found: `${stdinCount}` }]);
+  if (stdinCount > 1)
+    throw new InvalidInputError([
+      { code: 'BAD_FLAGS', severity: 'error', file: '-', message: 'standard input (-) can be read once', expected: 'one -', found: `${stdinCount}` },
+    ]);
   const stdin = stdinCount ? await stdinFile() : undefined;
   const files = opts.earnings.flatMap((f) => (f === '-' ? [stdin!] : expandGlob(f)));
   const run = await computeRun(opts, warnings, true);
@@ -63,7 +66,12 @@ export async function reconcile(opts: ReconcileOptions, warnings: Warnings): Pro
   const inputs: ReconcileInput[] = reconciled.map((c) => ({
     campaign: c,
     spec: c.reconcile!,
-    partners: [...(decided.get(c.id)?.values() ?? [])].map((d) => ({ partnerId: d.verdict.result.partnerId, name: d.verdict.result.name, status: d.verdict.result.status, events: d.events })),
+    partners: [...(decided.get(c.id)?.values() ?? [])].map((d) => ({
+      partnerId: d.verdict.result.partnerId,
+      name: d.verdict.result.name,
+      status: d.verdict.result.status,
+      events: d.events,
+    })),
   }));
   const { byCampaign, other } = linesByCampaign(inputs, earnings.lines);
   const judgeOn = opts.judgeOn ?? today();

@@ -37,9 +37,7 @@ const expectedSchema = z.strictObject({
     }),
   ),
   absent_partners: z.array(z.string()).optional(),
-  rows: z
-    .strictObject({ read: z.number().optional(), used: z.number().optional(), excluded: z.record(z.string(), z.number()).optional() })
-    .optional(),
+  rows: z.strictObject({ read: z.number().optional(), used: z.number().optional(), excluded: z.record(z.string(), z.number()).optional() }).optional(),
 });
 
 export interface CaseOutcome {
@@ -104,7 +102,8 @@ export async function runCase(campaignFile: string, caseDir: string): Promise<Ca
       diff(`partner ${pid} ${svc}`, amt, s ? formatMoney(s.amount, c.currency) : '(no such service)');
     }
   }
-  for (const pid of exp.absent_partners ?? []) if (c.partners.some((p) => p.partnerId === pid)) outcome.differences.push(`partner ${pid}: expected absent, present`);
+  for (const pid of exp.absent_partners ?? [])
+    if (c.partners.some((p) => p.partnerId === pid)) outcome.differences.push(`partner ${pid}: expected absent, present`);
   if (exp.rows) {
     if (exp.rows.read !== undefined) diff('rows read', exp.rows.read, c.rows.read);
     if (exp.rows.used !== undefined) diff('rows used', exp.rows.used, c.rows.used);

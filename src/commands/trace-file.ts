@@ -85,7 +85,10 @@ function spreadToDays(plan: CapPlan, month: string): void {
   for (const [service, days] of plan.days) {
     const cut = plan.months.get(service)?.get(month);
     let left = cut?.serviceTrim ?? ZERO;
-    for (const day of [...days.keys()].filter((d) => d.startsWith(month)).sort().reverse()) {
+    for (const day of [...days.keys()]
+      .filter((d) => d.startsWith(month))
+      .sort()
+      .reverse()) {
       const c = days.get(day)!;
       const take = c.positive.lt(left) ? c.positive : left;
       c.serviceTrim = take;
@@ -298,7 +301,8 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
     addCapped(k, r.service, r.date, r.amountText);
   });
   // Usage rows (their pay is on customer lines): told by the engine, settled already.
-  const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) => run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
+  const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) =>
+    run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
   await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return emit(e);
     const k = key(e.campaign, e.partner);
@@ -332,7 +336,19 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
       for (const [service, byMonth] of monthSums.get(k) ?? []) {
         for (const [month, sum] of byMonth) {
           const amount = sum.toDecimal();
-          synthetic.push({ kind: 'row', campaign, partner, service, date: month || undefined, transactionId: month ? '' : undefined, status: 'earned', detail: '', amount, trimmed: ZERO, paid: amount });
+          synthetic.push({
+            kind: 'row',
+            campaign,
+            partner,
+            service,
+            date: month || undefined,
+            transactionId: month ? '' : undefined,
+            status: 'earned',
+            detail: '',
+            amount,
+            trimmed: ZERO,
+            paid: amount,
+          });
         }
       }
       const summary = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
@@ -346,7 +362,8 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
         byMonth.set(m.date, { positive: m.amount, serviceTrim, campaignTrim: m.trimmed.negated().minus(serviceTrim) });
       }
       const days = new Map<string, Map<string, Cut>>();
-      for (const [service, byDay] of daySums.get(k) ?? []) days.set(service, new Map([...byDay].map(([day, sum]) => [day, { positive: sum.toDecimal(), serviceTrim: ZERO, campaignTrim: ZERO }])));
+      for (const [service, byDay] of daySums.get(k) ?? [])
+        days.set(service, new Map([...byDay].map(([day, sum]) => [day, { positive: sum.toDecimal(), serviceTrim: ZERO, campaignTrim: ZERO }])));
       const plan: CapPlan = { months, days, tail: [...summary, ...lines], held: [], monthFates: new Map(), dayFates: new Map() };
       const partial = new Set<string>();
       for (const [service, byMonth] of months) for (const m of byMonth.keys()) if (fate(months, service, m) === 'partial') partial.add(m);
@@ -400,7 +417,11 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
         }
         for (const [service, days] of plan.days) {
           const t = days.get(day)?.serviceTrim;
-          if (t && !t.isZero()) trimLatest(list.filter((e) => e.service === service), t);
+          if (t && !t.isZero())
+            trimLatest(
+              list.filter((e) => e.service === service),
+              t,
+            );
         }
         const c = across(plan.days, day).campaignTrim;
         if (!c.isZero()) trimLatest(list, c);

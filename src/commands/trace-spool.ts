@@ -108,7 +108,22 @@ class CsvRecord implements SpoolRecord {
     const amount = this.amountText === '0' ? ZERO : new Decimal(this.amountText);
     const p = this.parts;
     const parts = { head: p.head, mid: detach(p.mid), tail: detach(p.tail), detail: detach(p.detail) };
-    return { kind: 'row', campaign: this.campaign, partner: detach(this.partner), amount, trimmed: ZERO, paid: amount, transactionId: detach(this.transactionId), date: detach(this.date), service: this.service, status: this.status, reason: undefined, detail: '', parts, amountText: detach(this.amountText) };
+    return {
+      kind: 'row',
+      campaign: this.campaign,
+      partner: detach(this.partner),
+      amount,
+      trimmed: ZERO,
+      paid: amount,
+      transactionId: detach(this.transactionId),
+      date: detach(this.date),
+      service: this.service,
+      status: this.status,
+      reason: undefined,
+      detail: '',
+      parts,
+      amountText: detach(this.amountText),
+    };
   }
 }
 
@@ -167,12 +182,25 @@ export class Spool {
       } else ({ tail, detail } = earningCells(g));
       // The first cells (campaign, partner) are made again when read back: they repeat.
       // The fields a pass decides on come first; the cells it may never write (mid, tail, detail) last, skipped unread when not needed.
-      this.out.write(`${this.index(p.campaign)}${SEP}${p.partner}${SEP}${p.service}${SEP}${r.date}${SEP}${r.id}${SEP}${g.status}${SEP}${g.amountText}${SEP}${p.slot}${SEP}${ref}${SEP}${pendingMid(p)}${SEP}${tail}${SEP}${detail}${SEP}`);
+      this.out.write(
+        `${this.index(p.campaign)}${SEP}${p.partner}${SEP}${p.service}${SEP}${r.date}${SEP}${r.id}${SEP}${g.status}${SEP}${g.amountText}${SEP}${p.slot}${SEP}${ref}${SEP}${pendingMid(p)}${SEP}${tail}${SEP}${detail}${SEP}`,
+      );
       return;
     }
     const e = pendingRowEvent(p);
     const slot = p.slot;
-    const fields: unknown[] = [this.index(e.campaign), e.partner, e.service, e.customer, e.transactionId, this.index(e.file ?? ''), e.line, e.date, e.sku, e.status];
+    const fields: unknown[] = [
+      this.index(e.campaign),
+      e.partner,
+      e.service,
+      e.customer,
+      e.transactionId,
+      this.index(e.file ?? ''),
+      e.line,
+      e.date,
+      e.sku,
+      e.status,
+    ];
     fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, exactText(e.amount), e.detail, slot);
     this.out.write(JSON.stringify(fields) + '\n');
   }
@@ -237,7 +265,25 @@ export class Spool {
   private async replayJson(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     const names = this.names;
     const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
-    type Fields = [number, string, string, string, string, number, number, string, string, TraceEvent['status'], number | null, string | null, string | null, string | null, string, string, number];
+    type Fields = [
+      number,
+      string,
+      string,
+      string,
+      string,
+      number,
+      number,
+      string,
+      string,
+      TraceEvent['status'],
+      number | null,
+      string | null,
+      string | null,
+      string | null,
+      string,
+      string,
+      number,
+    ];
     const line = (text: string) => {
       const j = JSON.parse(text) as Fields;
       const campaign = names[j[0]]!;
@@ -293,4 +339,3 @@ export class Spool {
     untrackTemp(this.dir);
   }
 }
-

@@ -326,8 +326,7 @@ export class ServiceTable {
           out.set(key, (out.get(key) ?? 0) + 1);
         }
       }
-    }
-    else {
+    } else {
       for (const [key, byMetric] of e?.counts ?? []) {
         let best = 0;
         for (const m of metrics) best = Math.max(best, byMetric.get(m)?.value ?? 0);

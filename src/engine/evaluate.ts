@@ -179,7 +179,9 @@ export class CampaignRun {
     const key = `${partnerId}\u0000${e.period === 'day' ? day : e.period === 'month' ? day.slice(0, 7) : `${day.slice(0, 4)}${day.slice(5, 7) >= '07' ? 'H1' : 'H2'}`}`;
     let g = this.eligibilityGaps.get(key);
     if (g === undefined) {
-      g = this.opts.eligibility ? this.opts.eligibility.gap(partnerId, e.requirements, e.period, day, this.bounds) : { requirement: e.requirements[0]!, day, period: day };
+      g = this.opts.eligibility
+        ? this.opts.eligibility.gap(partnerId, e.requirements, e.period, day, this.bounds)
+        : { requirement: e.requirements[0]!, day, period: day };
       this.eligibilityGaps.set(key, g);
     }
     return g;
@@ -243,8 +245,7 @@ export class CampaignRun {
     if (v.def!.method.measure === 'units') {
       table.addUnits(s, r.sku, v.units!);
       if (r.quantity !== v.units) table.addLimitedAway(s, r.quantity! - v.units!);
-    }
-    else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
+    } else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
     return true;
   }
 
@@ -336,7 +337,9 @@ export class CampaignRun {
     const cache = reason === 'AFTER_AS_OF' ? this.afterAsOfWords : this.outsideWords;
     let id = cache.get(date);
     if (id === undefined) {
-      id = this.phrases.id(reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${this.asOf}` : `dated ${date}, outside ${this.c.period.start}..${this.c.period.end}`);
+      id = this.phrases.id(
+        reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${this.asOf}` : `dated ${date}, outside ${this.c.period.start}..${this.c.period.end}`,
+      );
       cache.set(date, id);
     }
     v.phrase = id;
@@ -430,20 +433,33 @@ export class CampaignRun {
       if (early) {
         const v = refill(explain ? { partnerId: null } : this.scratch, null, def, undefined);
         v.reason = early;
-        v.detail = !explain ? undefined : early === 'AFTER_AS_OF' ? `dated ${u.date}, after as_of ${this.asOf}` : `dated ${u.date}, before the window ${start}..${this.asOf}`;
+        v.detail = !explain
+          ? undefined
+          : early === 'AFTER_AS_OF'
+            ? `dated ${u.date}, after as_of ${this.asOf}`
+            : `dated ${u.date}, before the window ${start}..${this.asOf}`;
         return v;
       }
     }
     const partnerId = creditUsage(c, u, this.opts.claims, dir);
     if (partnerId === null) {
-      const why = c.credit === 'claiming_partner' || c.credit === 'pal' ? this.noClaim(u.customerId, u.date) : `no partner transacts ${u.subscriptionId ? `subscription ${u.subscriptionId}` : `customer ${u.customerId}`} unambiguously in transactions.csv`;
+      const why =
+        c.credit === 'claiming_partner' || c.credit === 'pal'
+          ? this.noClaim(u.customerId, u.date)
+          : `no partner transacts ${u.subscriptionId ? `subscription ${u.subscriptionId}` : `customer ${u.customerId}`} unambiguously in transactions.csv`;
       return { partnerId, def, reason: 'NOT_CREDITED', detail: explain ? why : undefined };
     }
     if (!def) return { partnerId, reason: 'WORKLOAD_NOT_ELIGIBLE', detail: explain ? `workload ${u.workload} is paid by no service of ${c.id}` : undefined };
     const cfg = def.config as PerActiveUser;
-    if (u.date < c.period.start || u.date > c.period.end) return { partnerId, def, reason: 'OUTSIDE_PERIOD', detail: explain ? `dated ${u.date}, outside ${c.period.start}..${c.period.end}` : undefined };
+    if (u.date < c.period.start || u.date > c.period.end)
+      return { partnerId, def, reason: 'OUTSIDE_PERIOD', detail: explain ? `dated ${u.date}, outside ${c.period.start}..${c.period.end}` : undefined };
     if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) {
-      return { partnerId, def, reason: 'METRIC_NOT_PAID', detail: explain ? `${def.name} pays on ${cfg.metrics ? cfg.metrics.join(' / ') : 'user events'}; the row is ${u.metric || 'an event'}` : undefined };
+      return {
+        partnerId,
+        def,
+        reason: 'METRIC_NOT_PAID',
+        detail: explain ? `${def.name} pays on ${cfg.metrics ? cfg.metrics.join(' / ') : 'user events'}; the row is ${u.metric || 'an event'}` : undefined,
+      };
     }
     const sub = u.subscriptionId ? dir.subscriptions.get(u.subscriptionId) : undefined;
     const cust = dir.customers.get(u.customerId);
@@ -453,13 +469,39 @@ export class CampaignRun {
     const licenseProgram = u.licenseProgram || facts?.program || '';
     const subscriptionType = u.subscriptionType || facts?.type || 'paid';
     const program = programReason(c, { licenseProgram, subscriptionType });
-    if (program) return { partnerId, def, reason: program, detail: explain ? (program === 'LICENSE_PROGRAM' ? `licence program ${licenseProgram || '(none)'}` : `subscription type ${subscriptionType}`) : undefined };
+    if (program)
+      return {
+        partnerId,
+        def,
+        reason: program,
+        detail: explain
+          ? program === 'LICENSE_PROGRAM'
+            ? `licence program ${licenseProgram || '(none)'}`
+            : `subscription type ${subscriptionType}`
+          : undefined,
+      };
     const flags = u.flags ?? (cust?.flags ? [...cust.flags] : null);
     const country = u.country || cust?.country || '';
     const excluded = customerExclusion(c, u.customerId, partnerId, country, flags);
-    if (excluded) return { partnerId, def, reason: 'CUSTOMER_EXCLUDED', sub: excluded, detail: explain ? `customer ${u.customerId}: ${excluded.replace(/_/g, ' ')}${country ? ` (${country})` : ''}` : undefined };
+    if (excluded)
+      return {
+        partnerId,
+        def,
+        reason: 'CUSTOMER_EXCLUDED',
+        sub: excluded,
+        detail: explain ? `customer ${u.customerId}: ${excluded.replace(/_/g, ' ')}${country ? ` (${country})` : ''}` : undefined,
+      };
     if (!sku || !rateFor(cfg.rates, sku, u.workload)) {
-      return { partnerId, def, reason: 'SKU_NOT_ELIGIBLE', detail: explain ? (sku ? `SKU ${sku} has no ${u.workload} rate in ${def.name}'s rate card` : `no SKU: the row names none and customer ${u.customerId} has no single rated subscription`) : undefined };
+      return {
+        partnerId,
+        def,
+        reason: 'SKU_NOT_ELIGIBLE',
+        detail: explain
+          ? sku
+            ? `SKU ${sku} has no ${u.workload} rate in ${def.name}'s rate card`
+            : `no SKU: the row names none and customer ${u.customerId} has no single rated subscription`
+          : undefined,
+      };
     }
     const gate = this.gate(partnerId);
     if (gate) return { partnerId, def, reason: gate.code, detail: gate.detail };
@@ -534,15 +576,23 @@ export class CampaignRun {
         const active = usage ? acc.active(usage.metrics) : undefined;
         const customerUnits = active ? [...active.values()].reduce(addUnitsExactly, 0) : acc.units;
         const belowClaimMinimum = this.paidSeats !== null && (this.paidSeats.get(acc.customerId) ?? 0) < c.claims!.minPaidSeats!;
-        const reason =
-          (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ??
-          customerGate(def, this.netNew.isNetNew(def, customer), customerUnits, rev);
+        const reason = (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ?? customerGate(def, this.netNew.isNetNew(def, customer), customerUnits, rev);
         const measure: CustomerMeasure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
         if (keep && (reason !== null || everyCustomer)) {
           customerVerdicts.set(acc.customerId, {
             customerId: acc.customerId,
             reason,
-            detail: reason ? this.customerDetail(def, acc.customerId, reason, customerUnits, rev, this.netNew.earliest(def, customer), this.netNew.explicitValue(def, customer)) : '',
+            detail: reason
+              ? this.customerDetail(
+                  def,
+                  acc.customerId,
+                  reason,
+                  customerUnits,
+                  rev,
+                  this.netNew.earliest(def, customer),
+                  this.netNew.explicitValue(def, customer),
+                )
+              : '',
             units: customerUnits,
             revenue: rev,
             measure,
@@ -677,7 +727,10 @@ export class CampaignRun {
     const v = this.classifyTx(r, true);
     if (v.reason) return this.excludedAtOnce(r, v, file);
     const slot = this.tables.get(v.def!)!.find(this.slots.get(v.partnerId!)!.index, this.customers.find(r.customerId)!)!;
-    return this.settle(pendingRowEvent({ campaign: c.id, partner: v.partnerId!, service: v.def!.name, row: r, file, earning: this.earningOf(r, v), slot }), slot);
+    return this.settle(
+      pendingRowEvent({ campaign: c.id, partner: v.partnerId!, service: v.def!.name, row: r, file, earning: this.earningOf(r, v), slot }),
+      slot,
+    );
   }
 
   /** The pending row handed to calc --explain, refilled for every row. */
@@ -696,7 +749,13 @@ export class CampaignRun {
     if (def.method.key === 'per_unit') {
       const units = v.units ?? 0;
       // A row whose units the per-transaction limits changed says so: its words are its own.
-      if (r.quantity !== null && units !== r.quantity) return this.perUnitEarning(def, r.sku, units, ` (${def.method.rowLimitWords?.(def.config, r.quantity, units) ?? `${r.quantity} on the row; counts ${units}`})`);
+      if (r.quantity !== null && units !== r.quantity)
+        return this.perUnitEarning(
+          def,
+          r.sku,
+          units,
+          ` (${def.method.rowLimitWords?.(def.config, r.quantity, units) ?? `${r.quantity} on the row; counts ${units}`})`,
+        );
       let bySku = this.earnings.get(def);
       if (!bySku) this.earnings.set(def, (bySku = new Map()));
       let byUnits = bySku.get(r.sku);
@@ -726,13 +785,26 @@ export class CampaignRun {
         detail: `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`,
       };
     }
-    return { status: 'counted', units: v.units, amount: ZERO, amountText: '0', detail: `counted by ${def.name} (${def.method.key}); its pay is on the service line` };
+    return {
+      status: 'counted',
+      units: v.units,
+      amount: ZERO,
+      amountText: '0',
+      detail: `counted by ${def.name} (${def.method.key}); its pay is on the service line`,
+    };
   }
 
   private perUnitEarning(def: ServiceDef, sku: string, units: number, limited: string): Earning {
     const rate = rateFor((def.config as { rates: RateCard }).rates, sku)?.rate ?? ZERO;
     const amount = rate.times(units);
-    return { status: 'earned', units, rate, amount, amountText: exactText(amount), detail: `${units} x ${rate.toString()} = ${amount.toString()} ${this.c.currency}${limited}` };
+    return {
+      status: 'earned',
+      units,
+      rate,
+      amount,
+      amountText: exactText(amount),
+      detail: `${units} x ${rate.toString()} = ${amount.toString()} ${this.c.currency}${limited}`,
+    };
   }
 
   /**
@@ -769,11 +841,17 @@ export class CampaignRun {
     const sv = this.verdicts.get(v.partnerId!)!.services.get(v.def!)!;
     const cv = sv.customers.get(u.customerId);
     if (cv?.reason) return this.event(v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
-    if (!sv.result.qualified) return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
+    if (!sv.result.qualified)
+      return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
     if (!u.userId) {
       const standing = this.customerAcc(v.partnerId!, v.def!, u.customerId)?.latest(v.usageKey!, u.metric);
       if (standing && standing.line !== u.line) {
-        return this.event(v.partnerId, { ...base, status: 'excluded', reason: 'SUPERSEDED', detail: `${u.metric} = ${u.value} on ${u.date}; the count of ${standing.date} (line ${standing.line}, ${standing.value}) replaces it` });
+        return this.event(v.partnerId, {
+          ...base,
+          status: 'excluded',
+          reason: 'SUPERSEDED',
+          detail: `${u.metric} = ${u.value} on ${u.date}; the count of ${standing.date} (line ${standing.line}, ${standing.value}) replaces it`,
+        });
       }
     }
     const what = u.userId ? `user ${u.userId} active in ${u.workload}` : `${u.metric} = ${u.value} in ${u.workload}`;
@@ -796,7 +874,10 @@ export class CampaignRun {
     const fixed = c.fixedFx.get(cur);
     if (fixed) return { rate: fixed, source: `campaign fx.fixed ${cur}` };
     const q = this.opts.fx!.rate(cur, c.currency, date);
-    return { rate: q.rate, source: `fx.csv ${q.source === 'table-inverse' ? 'inverse of ' : ''}${q.quoteDate ?? ''}${q.quoteLine ? ` (line ${q.quoteLine})` : ''}` };
+    return {
+      rate: q.rate,
+      source: `fx.csv ${q.source === 'table-inverse' ? 'inverse of ' : ''}${q.quoteDate ?? ''}${q.quoteLine ? ` (line ${q.quoteLine})` : ''}`,
+    };
   }
 
   /**
@@ -810,7 +891,11 @@ export class CampaignRun {
   }
 
   /** The summary lines of a partner, given each service's qualifying customers. */
-  private summaryOf(partnerId: string, services: ReadonlyMap<ServiceDef, ServiceVerdict>, qualifyingOf: (sv: ServiceVerdict) => CustomerVerdict[]): TraceEvent[] {
+  private summaryOf(
+    partnerId: string,
+    services: ReadonlyMap<ServiceDef, ServiceVerdict>,
+    qualifyingOf: (sv: ServiceVerdict) => CustomerVerdict[],
+  ): TraceEvent[] {
     const c = this.c;
     const out: TraceEvent[] = [];
     for (const sv of services.values()) {
@@ -829,24 +914,61 @@ export class CampaignRun {
           const diff = earned.minus(fromRows);
           if (diff.isZero()) continue;
           const why = def.method.customerLimitWords?.(def.config, cv.measure.unitsBySku).join('; ') || 'limits';
-          out.push({ ...this.event(partnerId, { status: 'adjustment', detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but ${why}: pays ${earned.toString()}` }), kind: 'customer', service: def.name, customer: cv.customerId, amount: diff, paid: diff });
+          out.push({
+            ...this.event(partnerId, {
+              status: 'adjustment',
+              detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but ${why}: pays ${earned.toString()}`,
+            }),
+            kind: 'customer',
+            service: def.name,
+            customer: cv.customerId,
+            amount: diff,
+            paid: diff,
+          });
         }
       } else if (def.method.key === 'per_active_user') {
         for (const cv of qualifyingOf(sv).sort(byId)) {
           const e = def.method.earn(def.config, [cv.measure]);
           const detail = e.lines.map((l) => `${l.units} x ${l.rate?.toString()} (${l.sku}, ${l.note})`).join(' + ') || 'no rated activity';
-          out.push({ ...this.event(partnerId, { status: 'earned', detail: `customer ${cv.customerId}: ${detail} = ${e.earned.toString()} ${c.currency}` }), kind: 'customer', service: def.name, customer: cv.customerId, units: cv.units, amount: e.earned, paid: e.earned });
+          out.push({
+            ...this.event(partnerId, { status: 'earned', detail: `customer ${cv.customerId}: ${detail} = ${e.earned.toString()} ${c.currency}` }),
+            kind: 'customer',
+            service: def.name,
+            customer: cv.customerId,
+            units: cv.units,
+            amount: e.earned,
+            paid: e.earned,
+          });
         }
       } else if (def.method.key === 'tiers') {
-        const e = def.method.earn(def.config, qualifyingOf(sv).sort(byId).map((x) => x.measure));
-        out.push({ ...this.event(partnerId, { status: 'earned', detail: `${def.name}: ${e.lines[0]?.note ?? 'no tier'} = ${e.earned.toString()} ${c.currency}` }), kind: 'service', service: def.name, amount: e.earned, paid: e.earned });
+        const e = def.method.earn(
+          def.config,
+          qualifyingOf(sv)
+            .sort(byId)
+            .map((x) => x.measure),
+        );
+        out.push({
+          ...this.event(partnerId, { status: 'earned', detail: `${def.name}: ${e.lines[0]?.note ?? 'no tier'} = ${e.earned.toString()} ${c.currency}` }),
+          kind: 'service',
+          service: def.name,
+          amount: e.earned,
+          paid: e.earned,
+        });
       }
     }
     return out;
   }
 
   /** A failed customer gate in words, with the values compared. */
-  private customerDetail(def: ServiceDef, customerId: string, reason: Reason, units: number, revenue: Decimal, earliest: string | undefined, explicit: boolean | undefined): string {
+  private customerDetail(
+    def: ServiceDef,
+    customerId: string,
+    reason: Reason,
+    units: number,
+    revenue: Decimal,
+    earliest: string | undefined,
+    explicit: boolean | undefined,
+  ): string {
     const c = this.c;
     if (reason === 'CUSTOMER_NOT_NET_NEW') {
       if (explicit === false) return `customer ${customerId} is marked net_new=false for ${def.name}`;

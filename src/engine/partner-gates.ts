@@ -38,7 +38,8 @@ export function partnerGate(c: Campaign, partnerId: string, dir: PartnerDirector
   if (markets && markets.size > 0) {
     const p = dir.partners?.get(partnerId);
     if (!p) return { code: 'PARTNER_MARKET', detail: 'partner not in partners.csv, so its country is unknown' };
-    if (markets.has(p.country)) return { code: 'PARTNER_MARKET', detail: `partner based in ${p.country}, where the services are not sold (exclude.partner_countries)` };
+    if (markets.has(p.country))
+      return { code: 'PARTNER_MARKET', detail: `partner based in ${p.country}, where the services are not sold (exclude.partner_countries)` };
   }
   return null;
 }

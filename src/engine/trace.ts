@@ -65,7 +65,16 @@ export class Phrases {
  */
 export interface AtOnce {
   /** `phrase`: the number of `detail` in the run's Phrases, or -1 when the words are the row's own. */
-  excluded(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, phrase: number, r: TxRow, file: string | undefined): void;
+  excluded(
+    campaign: string,
+    partner: string,
+    service: string | undefined,
+    reason: Reason,
+    detail: string,
+    phrase: number,
+    r: TxRow,
+    file: string | undefined,
+  ): void;
   /** A row that accumulated in `slot` of its service's table, told as if its customer and service qualify: CampaignRun.settle decides after finish. */
   pending(p: PendingRow): void;
 }
@@ -111,7 +120,16 @@ export function pendingRowEvent(p: PendingRow): TraceEvent {
 }
 
 /** An input row's event, before what it earns or why it is excluded is filled in. */
-export function rowEvent(campaign: string, partner: string, service: string | undefined, r: TxRow, file: string | undefined, status: TraceStatus, reason: Reason | undefined, detail: string): TraceEvent {
+export function rowEvent(
+  campaign: string,
+  partner: string,
+  service: string | undefined,
+  r: TxRow,
+  file: string | undefined,
+  status: TraceStatus,
+  reason: Reason | undefined,
+  detail: string,
+): TraceEvent {
   return {
     kind: 'row',
     campaign,
@@ -134,7 +152,15 @@ export function rowEvent(campaign: string, partner: string, service: string | un
 }
 
 /** The event of a row excluded before it accumulates. */
-export function excludedEvent(campaign: string, partner: string, service: string | undefined, reason: Reason, detail: string, r: TxRow, file: string | undefined): TraceEvent {
+export function excludedEvent(
+  campaign: string,
+  partner: string,
+  service: string | undefined,
+  reason: Reason,
+  detail: string,
+  r: TxRow,
+  file: string | undefined,
+): TraceEvent {
   return rowEvent(campaign, partner, service, r, file, 'excluded', reason, detail);
 }
 
@@ -202,7 +228,12 @@ export function allocate(
     const sum = mine.reduce((a, e) => a.plus(e.paid), paidBefore.get(s.service) ?? ZERO);
     const diff = s.amount.minus(sum);
     if (!diff.isZero()) {
-      const r = line({ service: s.service, status: 'rounding', detail: `${s.service}: ${sum.toString()} rounds to ${formatMoney(s.amount, currency)} ${currency}`, paid: diff });
+      const r = line({
+        service: s.service,
+        status: 'rounding',
+        detail: `${s.service}: ${sum.toString()} rounds to ${formatMoney(s.amount, currency)} ${currency}`,
+        paid: diff,
+      });
       mine.push(r);
       lines.push(r);
     }

@@ -21,7 +21,6 @@ export class ByteProblem extends Error {
   }
 }
 
-
 /** The offset of the first byte that breaks UTF-8 (the buffer is known to hold one). */
 export function firstInvalidUtf8(buf: Uint8Array): number {
   let i = 0;
@@ -60,7 +59,7 @@ function locateOffset(file: string, offset: number, delimiter: string, decoder: 
   try {
     const buf = Buffer.alloc(1 << 20);
     let done = 0;
-    for (let pos = 0; done < offset; ) {
+    for (let pos = 0; done < offset;) {
       const n = readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
       pos += n;
@@ -90,9 +89,15 @@ function likelyEncoding(file: string, offset: number): string {
   }
 }
 
-
 /** An invalid byte as a diagnostic: file, line, column and offset, and the encoding it likely is. */
-export function byteDiagnostic(e: ByteProblem, file: string, format: Sniffed, headerNamesRead: readonly string[] | undefined, decoder: TextDecoder | undefined, encodingFlag: string | undefined): Diagnostic {
+export function byteDiagnostic(
+  e: ByteProblem,
+  file: string,
+  format: Sniffed,
+  headerNamesRead: readonly string[] | undefined,
+  decoder: TextDecoder | undefined,
+  encodingFlag: string | undefined,
+): Diagnostic {
   const at = locateOffset(file, e.offset, format.delimiter, decoder && decoder.encoding !== 'utf-8' ? new TextDecoder(decoder.encoding) : undefined);
   const names = headerNamesRead ?? headerNames(format);
   const field = names[at.field] ?? `field ${at.field + 1}`;
@@ -124,9 +129,10 @@ export function byteDiagnostic(e: ByteProblem, file: string, format: Sniffed, he
 /** The header's names from the sniffed header line (before the parser reached it). */
 function headerNames(format: Sniffed): string[] {
   try {
-    return ((parseSync(format.headerLine, { delimiter: format.delimiter, relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? []).map((n) => n.trim());
+    return ((parseSync(format.headerLine, { delimiter: format.delimiter, relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? []).map((n) =>
+      n.trim(),
+    );
   } catch {
     return [];
   }
 }
-

@@ -49,6 +49,8 @@ readCsvHere(
   },
   (e: unknown) => {
     flush();
-    port.postMessage(e instanceof CsvReadError ? { kind: 'error', diagnostics: e.diagnostics } : { kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    port.postMessage(
+      e instanceof CsvReadError ? { kind: 'error', diagnostics: e.diagnostics } : { kind: 'error', message: e instanceof Error ? e.message : String(e) },
+    );
   },
 );

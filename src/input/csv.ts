@@ -241,7 +241,13 @@ export async function readCsv(
 }
 
 /** readCsv with csv-parse on a worker thread, records arriving in batches. */
-function readCsvThreaded(file: string, onHeader: (h: CsvHeader) => void, onRecord: RecordHandler, onBytes: ((bytes: number) => void) | undefined, settings: CsvSettings): Promise<ReadStats> {
+function readCsvThreaded(
+  file: string,
+  onHeader: (h: CsvHeader) => void,
+  onRecord: RecordHandler,
+  onBytes: ((bytes: number) => void) | undefined,
+  settings: CsvSettings,
+): Promise<ReadStats> {
   const control = new SharedArrayBuffer(4);
   const inFlight = new Int32Array(control);
   const worker = new Worker(THREAD_SCRIPT, { workerData: { file, control, settings } });
@@ -308,7 +314,12 @@ export async function readCsvHere(
     format = sniffFile(file, settings.encoding);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CsvReadError({ code: 'FILE_UNREADABLE', severity: 'error', file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : (e as Error).message });
+    throw new CsvReadError({
+      code: 'FILE_UNREADABLE',
+      severity: 'error',
+      file,
+      message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : (e as Error).message,
+    });
   }
   const decoder = textDecoderFor(format, settings);
   const parser = new RecordParser(
@@ -382,7 +393,10 @@ export async function readCsvHere(
   });
   if (handlerError) throw handlerError;
   if (raggedCount) {
-    const more: Diagnostic[] = raggedCount > ragged.length ? [{ code: 'MORE_PROBLEMS', severity: 'error', file, message: `... and ${raggedCount - ragged.length} more rows with the wrong number of fields` }] : [];
+    const more: Diagnostic[] =
+      raggedCount > ragged.length
+        ? [{ code: 'MORE_PROBLEMS', severity: 'error', file, message: `... and ${raggedCount - ragged.length} more rows with the wrong number of fields` }]
+        : [];
     throw new CsvReadError(ragged[0]!, [...ragged.slice(1), ...more]);
   }
   if (!header) {

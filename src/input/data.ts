@@ -56,14 +56,22 @@ export function expandGlob(pattern: string): string[] {
   const base = basename(pattern);
   if (!/[*?]/.test(base)) return [pattern];
   const dir = dirname(pattern);
-  const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${base
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return [pattern];
   }
-  const matched = names.filter((n) => re.test(n)).sort().map((n) => join(dir, n));
+  const matched = names
+    .filter((n) => re.test(n))
+    .sort()
+    .map((n) => join(dir, n));
   return matched.length ? matched : [pattern];
 }
 
@@ -95,7 +103,17 @@ export async function materializeStdin<T extends InputFlags>(flags: T): Promise<
   const keys = (['partners', 'registrations', 'fx', 'usage', 'claims', 'eligibility'] as const).filter((k) => flags[k] === '-');
   const inTransactions = flags.transactions?.filter((t) => t === '-').length ?? 0;
   if (keys.length + inTransactions === 0) return flags;
-  if (keys.length + inTransactions > 1) throw new InvalidInputError([{ code: 'BAD_FLAGS', severity: 'error', file: '-', message: 'only one input can be read from standard input (-)', expected: 'one - among the input flags', found: `${keys.length + inTransactions}` }]);
+  if (keys.length + inTransactions > 1)
+    throw new InvalidInputError([
+      {
+        code: 'BAD_FLAGS',
+        severity: 'error',
+        file: '-',
+        message: 'only one input can be read from standard input (-)',
+        expected: 'one - among the input flags',
+        found: `${keys.length + inTransactions}`,
+      },
+    ]);
   const file = await stdinFile();
   const out = { ...flags };
   for (const k of keys) out[k] = file;

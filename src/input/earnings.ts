@@ -55,7 +55,16 @@ const COLUMNS = {
 } as const;
 
 type Field = keyof typeof COLUMNS;
-const DECIMALS = ['earningAmount', 'earningAmountUSD', 'earningAmountInLastPaymentCurrency', 'earningRate', 'earningExchangeRate', 'quantity', 'transactionAmount', 'transactionAmountUSD'] as const;
+const DECIMALS = [
+  'earningAmount',
+  'earningAmountUSD',
+  'earningAmountInLastPaymentCurrency',
+  'earningRate',
+  'earningExchangeRate',
+  'quantity',
+  'transactionAmount',
+  'transactionAmountUSD',
+] as const;
 const DATES = ['earningDate', 'transactionDate', 'calculationDate', 'exchangeRateDate'] as const;
 const CURRENCIES = ['transactionCurrency', 'lastPaymentCurrency'] as const;
 type DecimalField = (typeof DECIMALS)[number];
@@ -102,7 +111,8 @@ export async function readEarnings(files: readonly string[], settings: CsvSettin
         if (!at.has('programName')) missing.push('programName');
         if (!at.has('partnerId')) missing.push('participantID (or partnerId)');
         if (!at.has('lever') && !at.has('engagementName')) missing.push('lever (or engagementName)');
-        if (!at.has('earningAmount') && !at.has('earningAmountUSD') && !at.has('earningAmountInLastPaymentCurrency')) missing.push('earningAmount (or earningAmountUSD)');
+        if (!at.has('earningAmount') && !at.has('earningAmountUSD') && !at.has('earningAmountInLastPaymentCurrency'))
+          missing.push('earningAmount (or earningAmountUSD)');
         if (missing.length) {
           throw new InvalidInputError([
             {
@@ -156,7 +166,12 @@ export async function readEarnings(files: readonly string[], settings: CsvSettin
         if (!text('earningId')) bad('earningId', 'earningId is required', 'the id of the earning', '(empty)');
         if (!text('partnerId')) bad('partnerId', 'the partner is required', 'participantID: the partner who earned', '(empty)');
         if (out.earningAmount === null && out.earningAmountUSD === null && out.earningAmountInLastPaymentCurrency === null) {
-          bad(cols.has('earningAmount') ? 'earningAmount' : cols.has('earningAmountUSD') ? 'earningAmountUSD' : 'earningAmountInLastPaymentCurrency', 'the earning has no amount', 'earningAmount or earningAmountUSD', '(empty)');
+          bad(
+            cols.has('earningAmount') ? 'earningAmount' : cols.has('earningAmountUSD') ? 'earningAmountUSD' : 'earningAmountInLastPaymentCurrency',
+            'the earning has no amount',
+            'earningAmount or earningAmountUSD',
+            '(empty)',
+          );
         }
         lines.push(out as EarningLine);
       },

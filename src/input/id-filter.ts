@@ -168,7 +168,7 @@ export class IdFilter {
       const fd = openSync(join(this.dir!, String(p)), 'r');
       try {
         const bytes = new Uint8Array(into.buffer, 0, spilled * WORDS * 4);
-        for (let done = 0; done < bytes.length; ) {
+        for (let done = 0; done < bytes.length;) {
           const n = readSync(fd, bytes, done, bytes.length - done, done);
           if (n === 0) throw new Error(`internal: id spill file ${p} is short`);
           done += n;

@@ -29,7 +29,8 @@ export class RowProblems {
     const base = this as RowProblems;
     const view = Object.create(base) as RowProblems;
     view.addDiagnostic = (d: Diagnostic) => base.addDiagnostic(d.field ? { ...d, field: label(d.field) } : d);
-    view.add = (file, line, field, message, expected, found) => view.addDiagnostic({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
+    view.add = (file, line, field, message, expected, found) =>
+      view.addDiagnostic({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
     return view;
   }
 
@@ -43,12 +44,7 @@ export class RowProblems {
 }
 
 /** Checks that a header has the required columns; reports the missing ones at line 1. */
-export function requireColumns(
-  file: string,
-  index: ReadonlyMap<string, number>,
-  required: readonly string[],
-  problems: RowProblems,
-): boolean {
+export function requireColumns(file: string, index: ReadonlyMap<string, number>, required: readonly string[], problems: RowProblems): boolean {
   const missing = required.filter((c) => !index.has(c));
   if (missing.length === 0) return true;
   problems.addDiagnostic({

@@ -38,4 +38,3 @@ export function seatChanges(cycles: ReadonlyMap<string, ReadonlyMap<string, Cycl
   }
   return change;
 }
-

@@ -58,7 +58,6 @@ interface Plan {
   layout: { kind: 'canonical' } | { kind: 'bound'; bound: BoundPreset };
 }
 
-
 /** Reads just the header of each file and decides its layout; every problem at once. */
 function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
   const plans: Plan[] = [];
@@ -71,7 +70,12 @@ function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
       names = ((parse(headerLine, { delimiter, bom: true, relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? []).map((n) => n.trim());
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      errors.push({ code: 'FILE_UNREADABLE', severity: 'error', file, message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : `unreadable header: ${(e as Error).message}` });
+      errors.push({
+        code: 'FILE_UNREADABLE',
+        severity: 'error',
+        file,
+        message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a CSV file' : `unreadable header: ${(e as Error).message}`,
+      });
       continue;
     }
     if (names.length === 0 || (names.length === 1 && names[0] === '')) {
@@ -82,7 +86,15 @@ function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
       const cols = headerLookup(names);
       const missing = mappingMissing(opts.mapping, (n) => cols(n) >= 0);
       if (missing.length) {
-        errors.push({ code: 'MISSING_COLUMN', severity: 'error', file, line: 1, message: `the --columns mapping reads column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which this file lacks`, expected: missing.join(', '), found: names.join(', ') });
+        errors.push({
+          code: 'MISSING_COLUMN',
+          severity: 'error',
+          file,
+          line: 1,
+          message: `the --columns mapping reads column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which this file lacks`,
+          expected: missing.join(', '),
+          found: names.join(', '),
+        });
         continue;
       }
       plans.push({ file, layout: { kind: 'bound', bound: bindMapping(opts.mapping, (n) => cols(n)) } });
@@ -108,7 +120,12 @@ interface SubscriptionHome {
  * Streams every transaction row of `files` into `onRow`. In strict mode problems go
  * to `problems` (the caller fails the run); with a reject sink, bad rows are set aside.
  */
-export async function streamTransactions(files: readonly string[], opts: SourceOptions, problems: RowProblems, onRow: (r: TxRow, file: string) => void): Promise<Record<string, string>> {
+export async function streamTransactions(
+  files: readonly string[],
+  opts: SourceOptions,
+  problems: RowProblems,
+  onRow: (r: TxRow, file: string) => void,
+): Promise<Record<string, string>> {
   const plans = planFiles(files, opts);
   const layouts: Record<string, string> = {};
   for (const p of plans) layouts[p.file] = p.layout.kind === 'canonical' ? 'canonical' : p.layout.bound.name;
@@ -146,7 +163,9 @@ async function streamPlans(
     const stats = await readCsv(
       plan.file,
       (h: CsvHeader) => {
-        reader = bound ? presetReader(plan.file, bound, problems, ids, opts.skuSpelling) : new TransactionReader(plan.file, h.index, problems, ids, undefined, opts.skuSpelling);
+        reader = bound
+          ? presetReader(plan.file, bound, problems, ids, opts.skuSpelling)
+          : new TransactionReader(plan.file, h.index, problems, ids, undefined, opts.skuSpelling);
         reader.reuse = true;
         if (opts.rejects) reader.noIdCheck = true;
         if (!reader.ok) throw new InvalidInputError(problems.all());
@@ -154,7 +173,21 @@ async function streamPlans(
       (rec, line, plain) => {
         if (repeated?.get(plan.file)?.has(line)) {
           const id = (bound ? (bound.map(rec).transaction_id ?? '') : (rec[reader!.idColumn] ?? '')).trim();
-          return opts.rejects!.reject([{ code: 'INVALID_ROW', severity: 'error', file: plan.file, line, field: 'transaction_id', message: 'transaction_id is repeated', expected: 'a transaction_id used once', found: show(id) }], rec);
+          return opts.rejects!.reject(
+            [
+              {
+                code: 'INVALID_ROW',
+                severity: 'error',
+                file: plan.file,
+                line,
+                field: 'transaction_id',
+                message: 'transaction_id is repeated',
+                expected: 'a transaction_id used once',
+                found: show(id),
+              },
+            ],
+            rec,
+          );
         }
         const canon = bound ? toCanonical(bound, rec, plan.file, line) : rec;
         // Only a canonical file's cells are the row's own text (presets and mappings make values).
@@ -281,7 +314,14 @@ async function streamPlans(
           checked(opts, problems, rec, () => {
             const before = problems.capture?.length ?? problems.count;
             if (lineSign(f, opts.chargeTypes) === 'unknown') {
-              problems.add(plan.file, line, f.labels.chargeType, `unknown ChargeType "${f.chargeType}"`, 'a known ChargeType, or --charge-types FILE', show(f.chargeType));
+              problems.add(
+                plan.file,
+                line,
+                f.labels.chargeType,
+                `unknown ChargeType "${f.chargeType}"`,
+                'a known ChargeType, or --charge-types FILE',
+                show(f.chargeType),
+              );
             }
             for (const d of billingProblems(f, plan.file, line)) problems.addDiagnostic(d);
             for (const d of bound.rowProblems?.(rec, plan.file, line) ?? []) problems.addDiagnostic(d);
@@ -339,11 +379,17 @@ function lineSign(f: { amount: string; chargeType: string }, types: ReadonlyMap<
   return cls === 'negative' ? -1 : 1;
 }
 
-function billingProblems(f: { cycleStart: string; quantity: string; amount: string; labels: { cycleStart: string; quantity: string; amount: string } }, file: string, line: number): Diagnostic[] {
+function billingProblems(
+  f: { cycleStart: string; quantity: string; amount: string; labels: { cycleStart: string; quantity: string; amount: string } },
+  file: string,
+  line: number,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const bad = (field: string, message: string, expected: string, found: string) => out.push({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
+  const bad = (field: string, message: string, expected: string, found: string) =>
+    out.push({ code: 'INVALID_ROW', severity: 'error', file, line, field, message, expected, found });
   if (!isIsoDate(f.cycleStart)) bad(f.labels.cycleStart, 'not a date', 'a date M/D/YYYY', show(f.cycleStart));
-  if (!DECIMAL_RE.test(f.quantity.trim())) bad(f.labels.quantity, 'not a number of seats', 'a whole number such as 5 (or 6.0); a fraction such as 3.1618 carries revenue only', show(f.quantity));
+  if (!DECIMAL_RE.test(f.quantity.trim()))
+    bad(f.labels.quantity, 'not a number of seats', 'a whole number such as 5 (or 6.0); a fraction such as 3.1618 carries revenue only', show(f.quantity));
   if (f.amount.trim() !== '' && !DECIMAL_RE.test(f.amount.trim())) bad(f.labels.amount, 'not a number', 'a decimal amount such as 12.50 or -4', show(f.amount));
   return out;
 }
@@ -391,7 +437,14 @@ async function confirmRepeats(ids: IdFilter, plans: readonly Plan[], problems: R
         continue;
       }
       const file = ids.files[at.file]!;
-      problems.add(file, at.line, 'transaction_id', `transaction_id ${id} is repeated (first on ${placeName(ids, seen, file)})`, 'a transaction_id used once', show(id));
+      problems.add(
+        file,
+        at.line,
+        'transaction_id',
+        `transaction_id ${id} is repeated (first on ${placeName(ids, seen, file)})`,
+        'a transaction_id used once',
+        show(id),
+      );
       let lines = repeats.get(file);
       if (!lines) repeats.set(file, (lines = new Set()));
       lines.add(at.line);
@@ -407,12 +460,16 @@ async function findRepeats(plans: readonly Plan[], csv?: CsvSettings): Promise<M
     const exact = new Map<string, Set<number>>();
     for (const plan of plans) {
       const fileNo = ids.fileIndex(plan.file);
-      await eachId(plan, (id, line) => {
-        if (id === '' || !ids.add(id, fileNo, line)) return;
-        let s = exact.get(plan.file);
-        if (!s) exact.set(plan.file, (s = new Set()));
-        s.add(line);
-      }, csv);
+      await eachId(
+        plan,
+        (id, line) => {
+          if (id === '' || !ids.add(id, fileNo, line)) return;
+          let s = exact.get(plan.file);
+          if (!s) exact.set(plan.file, (s = new Set()));
+          s.add(line);
+        },
+        csv,
+      );
     }
     for (const [file, lines] of await confirmRepeats(ids, plans, new RowProblems(), csv)) {
       let s = exact.get(file);

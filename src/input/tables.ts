@@ -25,9 +25,11 @@ export async function readPartners(file: string, problems: RowProblems, settings
     const payoutCurrency = cell(record, ix('payout_currency'));
     if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
     if (!ROLES.has(role)) problems.add(file, line, 'role', 'unknown partner role', 'direct, indirect_provider or indirect_reseller', show(role));
-    if (payoutCurrency && !isCurrency(payoutCurrency)) problems.add(file, line, 'payout_currency', 'unknown currency code', 'an ISO 4217 code', show(payoutCurrency));
+    if (payoutCurrency && !isCurrency(payoutCurrency))
+      problems.add(file, line, 'payout_currency', 'unknown currency code', 'an ISO 4217 code', show(payoutCurrency));
     const prior = out.get(partnerId);
-    if (prior) problems.add(file, line, 'partner_id', `partner ${partnerId} is listed twice (first on line ${prior.line})`, 'each partner once', show(partnerId));
+    if (prior)
+      problems.add(file, line, 'partner_id', `partner ${partnerId} is listed twice (first on line ${prior.line})`, 'each partner once', show(partnerId));
     out.set(partnerId, { partnerId, name: cell(record, ix('name')), country: cell(record, ix('country')), role, payoutCurrency, line });
   }
   return out;
@@ -71,9 +73,11 @@ export async function readFx(file: string, problems: RowProblems, settings: CsvS
     if (!isIsoDate(date)) problems.add(file, line, 'date', 'not a calendar date', 'a date YYYY-MM-DD', show(date));
     if (!isCurrency(from)) problems.add(file, line, 'from', 'unknown currency code', 'an ISO 4217 code', show(from));
     if (!isCurrency(to)) problems.add(file, line, 'to', 'unknown currency code', 'an ISO 4217 code', show(to));
-    if (!DECIMAL_RE.test(rate) || new Decimal(rate).lte(0)) problems.add(file, line, 'rate', 'the rate is not a positive number', 'a decimal rate > 0 such as 1.0842', show(rate));
+    if (!DECIMAL_RE.test(rate) || new Decimal(rate).lte(0))
+      problems.add(file, line, 'rate', 'the rate is not a positive number', 'a decimal rate > 0 such as 1.0842', show(rate));
     const key = `${date}|${from}|${to}`;
-    if (seen.has(key)) problems.add(file, line, 'date', `a second ${from}->${to} rate for ${date} (first on line ${seen.get(key)})`, 'one rate per pair and day', show(date));
+    if (seen.has(key))
+      problems.add(file, line, 'date', `a second ${from}->${to} rate for ${date} (first on line ${seen.get(key)})`, 'one rate per pair and day', show(date));
     seen.set(key, line);
     if (problems.count === before) out.push({ date, from, to, rate: new Decimal(rate), source: { file, line } });
   }
@@ -129,7 +133,8 @@ export async function readClaims(file: string, problems: RowProblems, settings: 
 function checkSpan(file: string, line: number, from: string, to: string, problems: RowProblems): void {
   if (!isIsoDate(from)) problems.add(file, line, 'from', 'not a calendar date', 'a date YYYY-MM-DD', show(from));
   if (to && !isIsoDate(to)) problems.add(file, line, 'to', 'not a calendar date', 'a date YYYY-MM-DD, or empty for open', show(to));
-  else if (to && isIsoDate(from) && to < from) problems.add(file, line, 'to', `the span ends (${to}) before it starts (${from})`, `a date on or after ${from}, or empty`, to);
+  else if (to && isIsoDate(from) && to < from)
+    problems.add(file, line, 'to', `the span ends (${to}) before it starts (${from})`, `a date on or after ${from}, or empty`, to);
 }
 
 /** eligibility.csv: spans in which a partner met a requirement. */
@@ -145,7 +150,15 @@ export async function readEligibility(file: string, problems: RowProblems, setti
     const from = cell(record, ix('from'));
     const to = cell(record, ix('to'));
     if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
-    if (!requirement) problems.add(file, line, 'requirement', 'requirement is required', 'partner_membership, distributor_agreement, incentive_tool_onboarding, bank_tax_profile or a campaign\'s own name', '(empty)');
+    if (!requirement)
+      problems.add(
+        file,
+        line,
+        'requirement',
+        'requirement is required',
+        "partner_membership, distributor_agreement, incentive_tool_onboarding, bank_tax_profile or a campaign's own name",
+        '(empty)',
+      );
     checkSpan(file, line, from, to, problems);
     if (problems.count === before) out.push({ partnerId, requirement, from, to: to || null, line });
   }

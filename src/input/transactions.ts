@@ -100,7 +100,8 @@ export class TransactionReader {
     const qText = get(at.quantity);
     let quantity: number | null = null;
     if (qText !== '') {
-      if (!INT_RE.test(qText)) this.problems.add(file, line, 'quantity', 'quantity is not a whole number of seats', 'a signed whole number such as 5 or -2', show(qText));
+      if (!INT_RE.test(qText))
+        this.problems.add(file, line, 'quantity', 'quantity is not a whole number of seats', 'a signed whole number such as 5 or -2', show(qText));
       else {
         quantity = Number(qText);
         if (!Number.isSafeInteger(quantity)) this.problems.add(file, line, 'quantity', 'quantity is too large', 'a whole number below 2^53', show(qText));
@@ -112,7 +113,14 @@ export class TransactionReader {
       amountMicros = parseMicros(aText);
       if (amountMicros === null) {
         const comma = /^[+-]?[\d.]*\d,\d+$/.test(aText);
-        this.problems.add(file, line, 'amount', 'amount is not a number', comma ? 'a decimal amount such as 1234.50 (for amounts written 1234,50, pass --decimal-comma)' : 'a decimal amount such as 1234.50 or -20', show(aText));
+        this.problems.add(
+          file,
+          line,
+          'amount',
+          'amount is not a number',
+          comma ? 'a decimal amount such as 1234.50 (for amounts written 1234,50, pass --decimal-comma)' : 'a decimal amount such as 1234.50 or -20',
+          show(aText),
+        );
       }
     }
     const currency = get(at.currency);
@@ -132,12 +140,23 @@ export class TransactionReader {
     const flagsText = get(at.customer_flags);
     let flags: string[] | null = null;
     if (flagsText !== '') {
-      flags = flagsText.split(';').map((f) => f.trim()).filter((f) => f !== '');
+      flags = flagsText
+        .split(';')
+        .map((f) => f.trim())
+        .filter((f) => f !== '');
       for (const f of flags) if (!FLAGS.has(f)) this.problems.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
     }
     if (id !== '' && !this.noIdCheck) {
       const first = this.ids.add(id, this.fileNo, line);
-      if (first) this.problems.add(file, line, 'transaction_id', `transaction_id ${id} is repeated (first on ${placeName(this.ids, first, file)})`, 'a transaction_id used once', show(id));
+      if (first)
+        this.problems.add(
+          file,
+          line,
+          'transaction_id',
+          `transaction_id ${id} is repeated (first on ${placeName(this.ids, first, file)})`,
+          'a transaction_id used once',
+          show(id),
+        );
     }
     if (this.problems.count !== before) return undefined;
     // One row object refilled for every record when streaming: the engine keeps values, never the row.

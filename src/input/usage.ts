@@ -85,28 +85,47 @@ export class UsageReader {
     if (!isIsoDate(date)) p.add(file, line, 'date', date ? 'not a calendar date' : 'date is required', 'a date YYYY-MM-DD that exists', show(date));
     if (!customerId) p.add(file, line, 'customer_id', 'customer_id is required', 'a customer id', '(empty)');
     if (!this.workloads.has(workload)) {
-      p.add(file, line, 'workload', workload ? `unknown workload ${workload}` : 'workload is required', `one of ${[...this.workloads].join(', ')}`, show(workload));
+      p.add(
+        file,
+        line,
+        'workload',
+        workload ? `unknown workload ${workload}` : 'workload is required',
+        `one of ${[...this.workloads].join(', ')}`,
+        show(workload),
+      );
     }
     let value: number | null = null;
-    if (userId && metric) p.add(file, line, 'metric', 'a row is an event (user_id) or a count (metric, value), not both', 'user_id, or metric and value', show(metric));
-    else if (!userId && !metric) p.add(file, line, at.user_id >= 0 ? 'user_id' : 'metric', 'the row has neither a user_id (event) nor a metric (count)', 'user_id, or metric and value', '(empty)');
+    if (userId && metric)
+      p.add(file, line, 'metric', 'a row is an event (user_id) or a count (metric, value), not both', 'user_id, or metric and value', show(metric));
+    else if (!userId && !metric)
+      p.add(
+        file,
+        line,
+        at.user_id >= 0 ? 'user_id' : 'metric',
+        'the row has neither a user_id (event) nor a metric (count)',
+        'user_id, or metric and value',
+        '(empty)',
+      );
     else if (metric) {
       if (!this.metrics.has(metric)) p.add(file, line, 'metric', `unknown metric ${metric}`, `one of ${[...this.metrics].join(', ')}`, show(metric));
       if (!COUNT_RE.test(valueText)) {
         const negative = /^-\d+$/.test(valueText);
         p.add(file, line, 'value', negative ? 'a count must be 0 or more' : 'value is not a whole number', 'a count >= 0 such as 120', show(valueText));
-      }
-      else {
+      } else {
         value = Number(valueText);
         if (!Number.isSafeInteger(value)) p.add(file, line, 'value', 'value is too large', 'a whole number below 2^53', show(valueText));
       }
     }
     const subscriptionType = cell(rec, at.subscription_type);
-    if (subscriptionType && !SUBSCRIPTION_TYPES.has(subscriptionType)) p.add(file, line, 'subscription_type', 'unknown subscription type', 'paid, trial or beta', show(subscriptionType));
+    if (subscriptionType && !SUBSCRIPTION_TYPES.has(subscriptionType))
+      p.add(file, line, 'subscription_type', 'unknown subscription type', 'paid, trial or beta', show(subscriptionType));
     const flagsText = cell(rec, at.customer_flags);
     let flags: string[] | null = null;
     if (flagsText) {
-      flags = flagsText.split(';').map((f) => f.trim()).filter((f) => f !== '');
+      flags = flagsText
+        .split(';')
+        .map((f) => f.trim())
+        .filter((f) => f !== '');
       for (const f of flags) if (!FLAGS.has(f)) p.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
     }
     if (p.count !== before) return undefined;

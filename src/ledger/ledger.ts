@@ -113,7 +113,9 @@ export function openLedger(path: string, opts: { readonly?: boolean; busyTimeout
   try {
     st = statSync(path);
   } catch {
-    throw new LedgerError(`no ledger at ${path}: create one with \`incent payout init --ledger ${path}\` (a mistyped path would otherwise start an empty ledger and pay everyone again)`);
+    throw new LedgerError(
+      `no ledger at ${path}: create one with \`incent payout init --ledger ${path}\` (a mistyped path would otherwise start an empty ledger and pay everyone again)`,
+    );
   }
   if (!st.isFile()) throw new LedgerError(`${path} is not a file`);
   if (st.size === 0) throw new LedgerError(`${path} is empty, not an incent ledger: \`incent payout init\` creates one at a new path`);
@@ -128,7 +130,9 @@ export function openLedger(path: string, opts: { readonly?: boolean; busyTimeout
         throw new LedgerError(`${path} is not an incent ledger (a SQLite file of another application, application_id ${app}); it was not changed`);
       }
       if (version > SCHEMA_VERSION) {
-        throw new LedgerError(`${path} has ledger schema ${version}, from a newer incent; this incent knows up to ${SCHEMA_VERSION}: upgrade incent (the file was not changed)`);
+        throw new LedgerError(
+          `${path} has ledger schema ${version}, from a newer incent; this incent knows up to ${SCHEMA_VERSION}: upgrade incent (the file was not changed)`,
+        );
       }
       if (!opts.readonly && (version < SCHEMA_VERSION || app !== APPLICATION_ID)) {
         db.transaction(() => {
@@ -246,7 +250,9 @@ export function readState(db: Db, period: string, path = ''): LedgerState {
   return guard(path, () => {
     const run = db.prepare("SELECT * FROM runs WHERE period = ? AND status = 'recorded'").get(period) as RunRow | undefined;
     const existing = run ? getRun(db, run.id, path) : undefined;
-    const later = (db.prepare("SELECT period FROM runs WHERE status = 'recorded' AND period > ? ORDER BY period").all(period) as { period: string }[]).map((r) => r.period);
+    const later = (db.prepare("SELECT period FROM runs WHERE status = 'recorded' AND period > ? ORDER BY period").all(period) as { period: string }[]).map(
+      (r) => r.period,
+    );
     const rows = db
       .prepare(
         `SELECT l.campaign_id, l.partner_id, l.currency, l.payout_currency, l.amount FROM run_lines l JOIN runs r ON r.id = l.run_id

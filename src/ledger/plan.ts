@@ -21,13 +21,9 @@ export interface PlanInput {
 
 /** What a refused run would have replaced or paid twice. */
 export type Refusal =
-  | { kind: 'later-periods'; period: string; later: string[] }
-  | { kind: 'other-inputs'; run: LedgerState['existing'] & object; changes: string[] };
+  { kind: 'later-periods'; period: string; later: string[] } | { kind: 'other-inputs'; run: LedgerState['existing'] & object; changes: string[] };
 
-export type Plan =
-  | { kind: 'unchanged'; runId: number }
-  | { kind: 'refused'; refusal: Refusal }
-  | { kind: 'record'; lines: NewLine[]; supersedes?: number };
+export type Plan = { kind: 'unchanged'; runId: number } | { kind: 'refused'; refusal: Refusal } | { kind: 'record'; lines: NewLine[]; supersedes?: number };
 
 export class PayoutFxMissing extends Error {}
 
@@ -75,11 +71,18 @@ export function planRun(input: PlanInput, state: LedgerState, run: { period: str
   const existing = state.existing;
   if (existing && existing.run.as_of === run.asOf && sameInputs(existing.inputs, run.inputs)) return { kind: 'unchanged', runId: existing.run.id };
   if (!run.supersede && state.later.length) return { kind: 'refused', refusal: { kind: 'later-periods', period: run.period, later: state.later } };
-  if (existing && !run.supersede) return { kind: 'refused', refusal: { kind: 'other-inputs', run: existing, changes: describeChanges(existing.inputs, run.inputs, existing.run.as_of, run.asOf) } };
+  if (existing && !run.supersede)
+    return {
+      kind: 'refused',
+      refusal: { kind: 'other-inputs', run: existing, changes: describeChanges(existing.inputs, run.inputs, existing.run.as_of, run.asOf) },
+    };
   let lines = planLines(input, state.paid);
   if (existing) {
     const old = new Map(existing.lines.map((l) => [`${l.campaign_id}\u0000${l.partner_id}`, l]));
-    lines = lines.map((l) => ({ ...l, delta: formatMoney(new Decimal(l.amount).minus(old.get(`${l.campaign_id}\u0000${l.partner_id}`)?.amount ?? '0'), l.currency) }));
+    lines = lines.map((l) => ({
+      ...l,
+      delta: formatMoney(new Decimal(l.amount).minus(old.get(`${l.campaign_id}\u0000${l.partner_id}`)?.amount ?? '0'), l.currency),
+    }));
   }
   return { kind: 'record', lines, ...(existing ? { supersedes: existing.run.id } : {}) };
 }
@@ -101,7 +104,15 @@ export function planLines(input: PlanInput, paid: readonly PaidSoFar[]): NewLine
   const before = new Map(paid.map((p) => [`${p.campaign_id}\u0000${p.partner_id}`, p]));
   const byId = new Map(input.campaigns.map((c) => [c.id, c]));
   const seen = new Set<string>();
-  const line = (c: Campaign, partnerId: string, p: PartnerResult | undefined, earned: Decimal, payoutCurrency: string, services: Record<string, string>, rate?: Decimal): NewLine => {
+  const line = (
+    c: Campaign,
+    partnerId: string,
+    p: PartnerResult | undefined,
+    earned: Decimal,
+    payoutCurrency: string,
+    services: Record<string, string>,
+    rate?: Decimal,
+  ): NewLine => {
     const k = `${c.id}\u0000${partnerId}`;
     seen.add(k);
     const paidBefore = (before.get(k)?.amounts ?? []).reduce((a, x) => a.plus(x), ZERO);

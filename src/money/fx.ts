@@ -84,12 +84,7 @@ export class FxTable {
       };
     }
     const any = this.series.has(`${from}>${to}`) || this.series.has(`${to}>${from}`);
-    return new FxMissingError(
-      from,
-      to,
-      day,
-      any ? 'fx.csv has no quote for the pair on or before that day' : 'fx.csv has no quote for the pair at all',
-    );
+    return new FxMissingError(from, to, day, any ? 'fx.csv has no quote for the pair on or before that day' : 'fx.csv has no quote for the pair at all');
   }
 }
 

@@ -7,10 +7,17 @@
 import { z } from 'zod';
 import { Decimal, ZERO } from '../money/index.js';
 
-
 const money = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected an amount such as "25000.00"');
 const tier = z.object({ counted: z.number(), counts: z.string(), reached: z.number().optional(), next: z.number().optional(), toNext: z.number().optional() });
-const service = z.object({ service: z.string(), qualified: z.boolean(), amount: money, earned: money, customers: z.number(), units: z.number(), tier: tier.optional() });
+const service = z.object({
+  service: z.string(),
+  qualified: z.boolean(),
+  amount: money,
+  earned: money,
+  customers: z.number(),
+  units: z.number(),
+  tier: tier.optional(),
+});
 const partner = z.object({
   partnerId: z.string(),
   name: z.string().optional(),
@@ -108,7 +115,15 @@ function serviceChange(name: string, b: ServiceJson | undefined, a: ServiceJson 
 
 function partnerChange(b: PartnerJson | undefined, a: PartnerJson | undefined): PartnerChange | null {
   const names = [...new Set([...(b?.services ?? []), ...(a?.services ?? [])].map((s) => s.service))];
-  const services = names.map((n) => serviceChange(n, b?.services.find((s) => s.service === n), a?.services.find((s) => s.service === n))).filter((s): s is ServiceChange => s !== null);
+  const services = names
+    .map((n) =>
+      serviceChange(
+        n,
+        b?.services.find((s) => s.service === n),
+        a?.services.find((s) => s.service === n),
+      ),
+    )
+    .filter((s): s is ServiceChange => s !== null);
   const payoutCurrency = (a ?? b)!.payoutCurrency;
   // A payout currency that changed makes the two payouts incomparable: each counts apart (see totals).
   const sameCurrency = !a || !b || a.payoutCurrency === b.payoutCurrency;
@@ -159,7 +174,10 @@ export function compareResults(before: CalcJson, after: CalcJson): Comparison {
     for (const pid of pids) {
       const pb = b.partners.find((p) => p.partnerId === pid);
       const pa = a.partners.find((p) => p.partnerId === pid);
-      for (const [side, p] of [['before', pb], ['after', pa]] as const) {
+      for (const [side, p] of [
+        ['before', pb],
+        ['after', pa],
+      ] as const) {
         if (!p) continue;
         const amount = new Decimal(p.payout);
         addTo(totals, p.payoutCurrency, side === 'before' ? amount : null, side === 'after' ? amount : null);

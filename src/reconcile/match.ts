@@ -19,7 +19,18 @@ import type { TraceEvent } from '../engine/trace.js';
 import type { PartnerStatus } from '../engine/types.js';
 import { earningSku, type EarningLine } from '../input/earnings.js';
 
-export const CATEGORIES = ['MATCHED', 'UNDERPAID', 'OVERPAID', 'MISSING', 'UNEXPECTED', 'RATE_DIFFERS', 'QUANTITY_DIFFERS', 'FX_DIFFERS', 'ADJUSTMENT', 'REVERSED'] as const;
+export const CATEGORIES = [
+  'MATCHED',
+  'UNDERPAID',
+  'OVERPAID',
+  'MISSING',
+  'UNEXPECTED',
+  'RATE_DIFFERS',
+  'QUANTITY_DIFFERS',
+  'FX_DIFFERS',
+  'ADJUSTMENT',
+  'REVERSED',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Categories that are a difference to raise with Microsoft (`--exit-code`). */
@@ -132,12 +143,24 @@ function problem(l: EarningLine, field: string, message: string, expected: strin
 }
 
 /** Splits the export's lines by the campaign whose program they are; the rest are counted. */
-export function linesByCampaign(inputs: readonly ReconcileInput[], lines: readonly EarningLine[]): { byCampaign: Map<string, EarningLine[]>; other: OtherPrograms } {
+export function linesByCampaign(
+  inputs: readonly ReconcileInput[],
+  lines: readonly EarningLine[],
+): { byCampaign: Map<string, EarningLine[]>; other: OtherPrograms } {
   const byProgram = new Map<string, string>();
   const clash: Diagnostic[] = [];
   for (const { campaign, spec } of inputs) {
     const had = byProgram.get(low(spec.program));
-    if (had) clash.push({ code: 'PROGRAM_TWICE', severity: 'error', file: campaign.file, field: 'reconcile.program', message: `campaigns ${had} and ${campaign.id} both reconcile program "${spec.program}"`, expected: 'one campaign per program', found: spec.program });
+    if (had)
+      clash.push({
+        code: 'PROGRAM_TWICE',
+        severity: 'error',
+        file: campaign.file,
+        field: 'reconcile.program',
+        message: `campaigns ${had} and ${campaign.id} both reconcile program "${spec.program}"`,
+        expected: 'one campaign per program',
+        found: spec.program,
+      });
     byProgram.set(low(spec.program), campaign.id);
   }
   if (clash.length) throw new InvalidInputError(clash);
@@ -174,12 +197,28 @@ export function earningsOf(campaign: Campaign, spec: ReconcileSpec, lines: reado
   for (const l of lines) {
     const service = spec.levers.get(l.lever) ?? spec.levers.get(l.engagementName);
     if (service === undefined) {
-      problems.push(problem(l, 'lever', `lever ${JSON.stringify(l.lever || l.engagementName)} of "${l.programName}" pays no service of ${campaign.id}`, `one of ${[...spec.levers.keys()].map((k) => JSON.stringify(k)).join(', ')} (reconcile.levers in ${campaign.file})`, l.lever || l.engagementName || '(empty)'));
+      problems.push(
+        problem(
+          l,
+          'lever',
+          `lever ${JSON.stringify(l.lever || l.engagementName)} of "${l.programName}" pays no service of ${campaign.id}`,
+          `one of ${[...spec.levers.keys()].map((k) => JSON.stringify(k)).join(', ')} (reconcile.levers in ${campaign.file})`,
+          l.lever || l.engagementName || '(empty)',
+        ),
+      );
       continue;
     }
     const amount = inCampaignCurrency(l, campaign.currency);
     if (typeof amount === 'string') {
-      problems.push(problem(l, 'earningAmount', `cannot compare in ${campaign.currency}: ${amount}`, `earningAmount in ${campaign.currency}${campaign.currency === 'USD' ? ', earningAmountUSD, or earningAmount with earningExchangeRate' : ''}`, amount));
+      problems.push(
+        problem(
+          l,
+          'earningAmount',
+          `cannot compare in ${campaign.currency}: ${amount}`,
+          `earningAmount in ${campaign.currency}${campaign.currency === 'USD' ? ', earningAmountUSD, or earningAmount with earningExchangeRate' : ''}`,
+          amount,
+        ),
+      );
       continue;
     }
     const reversed = low(l.paymentStatus) === 'reversed' || REVERSING_TYPES.has(low(l.transactionType));
@@ -190,7 +229,13 @@ export function earningsOf(campaign: Campaign, spec: ReconcileSpec, lines: reado
       const same = first.partnerId === l.partnerId && had.service === service && inCampaignCurrency(first, campaign.currency).toString() === amount.toString();
       if (!same) {
         problems.push(
-          problem(l, 'earningId', `earning ${l.earningId} is written differently on line ${first.line} and here`, 'the same partner, lever and amount on every line of one earningId', `${l.partnerId} ${l.lever || l.engagementName} ${amount.toString()} here, ${first.partnerId} ${first.lever || first.engagementName} ${inCampaignCurrency(first, campaign.currency).toString()} on line ${first.line}`),
+          problem(
+            l,
+            'earningId',
+            `earning ${l.earningId} is written differently on line ${first.line} and here`,
+            'the same partner, lever and amount on every line of one earningId',
+            `${l.partnerId} ${l.lever || l.engagementName} ${amount.toString()} here, ${first.partnerId} ${first.lever || first.engagementName} ${inCampaignCurrency(first, campaign.currency).toString()} on line ${first.line}`,
+          ),
         );
       }
       had.lines.push(l);
@@ -290,7 +335,10 @@ function categorize(item: Item, tolerance: Decimal, currency: string): void {
     }
     // Microsoft's earningExchangeRate converts to USD: comparable with incent's rate when the campaign is in USD.
     if (currency === 'USD') {
-      const msFx = lines.filter((l) => l.transactionCurrency && l.transactionCurrency !== 'USD').map((l) => l.earningExchangeRate).filter((r): r is Decimal => r !== null);
+      const msFx = lines
+        .filter((l) => l.transactionCurrency && l.transactionCurrency !== 'USD')
+        .map((l) => l.earningExchangeRate)
+        .filter((r): r is Decimal => r !== null);
       const ourFx = rows.map((r) => r.fx?.rate).filter((r): r is Decimal => r !== undefined);
       if (msFx.length && ourFx.length && !sameSet(msFx, ourFx)) cats.push('FX_DIFFERS');
     }
@@ -301,7 +349,20 @@ function categorize(item: Item, tolerance: Decimal, currency: string): void {
 }
 
 function newItem(key: ItemKey): Item {
-  return { categories: [], key, expected: null, paid: null, difference: ZERO, rows: [], reasons: [], earnings: [], notes: [], disputeBy: null, deadlinePassed: false, open: false };
+  return {
+    categories: [],
+    key,
+    expected: null,
+    paid: null,
+    difference: ZERO,
+    rows: [],
+    reasons: [],
+    earnings: [],
+    notes: [],
+    disputeBy: null,
+    deadlinePassed: false,
+    open: false,
+  };
 }
 
 const plus = (a: Decimal | null, b: Decimal) => (a === null ? b : a.plus(b));
@@ -314,7 +375,8 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
   const partnerIds = [...new Set([...input.partners.map((p) => p.partnerId), ...earnings.map((e) => e.partnerId)])];
   const byPartner = new Map<string, Earning[]>();
   for (const e of earnings) byPartner.set(e.partnerId, [...(byPartner.get(e.partnerId) ?? []), e]);
-  const latestEarning = (list: readonly Earning[]) => list.reduce<string | null>((a, e) => (e.earningDate && (!a || e.earningDate > a) ? e.earningDate : a), null);
+  const latestEarning = (list: readonly Earning[]) =>
+    list.reduce<string | null>((a, e) => (e.earningDate && (!a || e.earningDate > a) ? e.earningDate : a), null);
   const campaignLatest = latestEarning(earnings);
 
   const partners: PartnerReconciliation[] = [];
@@ -355,7 +417,16 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
       const rows = [...new Set(found.flatMap((f) => f.rows))];
       if (rows.length === 0) {
         const l = earning.lines[0]!;
-        const item = newItem({ level: 'earning', partnerId, service: earning.service, transactionId: l.transactionId || l.lineItemId || undefined, subscriptionId: l.subscriptionId || undefined, customerId: l.customerId || undefined, sku: earningSku(l) || undefined, month: monthOf(l.transactionDate ?? l.earningDate) || undefined });
+        const item = newItem({
+          level: 'earning',
+          partnerId,
+          service: earning.service,
+          transactionId: l.transactionId || l.lineItemId || undefined,
+          subscriptionId: l.subscriptionId || undefined,
+          customerId: l.customerId || undefined,
+          sku: earningSku(l) || undefined,
+          month: monthOf(l.transactionDate ?? l.earningDate) || undefined,
+        });
         item.earnings.push(earning);
         item.paid = earning.amount;
         const why = new Map<Reason, number>();
@@ -366,7 +437,8 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
       }
       // Earnings that reach the same rows are one item.
       const joined = [...new Set(rows.map((r) => itemOfRow.get(r)).filter((i): i is Item => i !== undefined))];
-      const key = found.length === 1 || found.every((f) => JSON.stringify(f.key) === JSON.stringify(found[0]!.key)) ? found[0]!.key : { level: found[0]!.key.level };
+      const key =
+        found.length === 1 || found.every((f) => JSON.stringify(f.key) === JSON.stringify(found[0]!.key)) ? found[0]!.key : { level: found[0]!.key.level };
       let item: Item;
       if (joined.length === 0) {
         item = newItem({ partnerId, service: earning.service, ...key });
@@ -379,7 +451,8 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
           for (const r of other.rows) itemOfRow.set(r, item);
           items.splice(items.indexOf(other), 1);
         }
-        if (JSON.stringify(item.key) !== JSON.stringify({ partnerId, service: earning.service, ...key })) item.key = { level: item.key.level, partnerId, service: item.key.service };
+        if (JSON.stringify(item.key) !== JSON.stringify({ partnerId, service: earning.service, ...key }))
+          item.key = { level: item.key.level, partnerId, service: item.key.service };
       }
       item.earnings.push(earning);
       for (const r of rows) {
@@ -395,7 +468,16 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
     // Rows that earned something and no earning reached.
     for (const r of earningRows) {
       if (itemOfRow.has(r) || share(r).isZero()) continue;
-      const item = newItem({ level: 'transaction', partnerId, service: r.service, transactionId: r.transactionId, customerId: r.customer, subscriptionId: r.subscriptionId || undefined, sku: r.sku, month: monthOf(r.date) });
+      const item = newItem({
+        level: 'transaction',
+        partnerId,
+        service: r.service,
+        transactionId: r.transactionId,
+        customerId: r.customer,
+        subscriptionId: r.subscriptionId || undefined,
+        sku: r.sku,
+        month: monthOf(r.date),
+      });
       item.rows.push(r);
       item.expected = share(r);
       items.push(item);
@@ -419,7 +501,11 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
       if (belowMinimum && item.rows.length) item.notes.push('the partner is below the minimum payout: incent pays nothing for these rows');
       categorize(item, spec.tolerance, campaign.currency);
       // Only an open difference has a deadline: from its earliest earningDate, or for a missing earning from the partner's latest statement.
-      const from = !item.open ? null : item.earnings.length ? item.earnings.reduce<string | null>((a, e) => (e.earningDate && (!a || e.earningDate < a) ? e.earningDate : a), null) : latest;
+      const from = !item.open
+        ? null
+        : item.earnings.length
+          ? item.earnings.reduce<string | null>((a, e) => (e.earningDate && (!a || e.earningDate < a) ? e.earningDate : a), null)
+          : latest;
       item.disputeBy = from ? plusDays(from, spec.disputeWindowDays) : null;
       if (!item.key.transactionId && item.key.level === 'transaction') {
         const ids = [...new Set(item.rows.map((r) => r.transactionId).filter((t): t is string => Boolean(t)))];
@@ -453,7 +539,17 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
     });
   }
   partners.sort((a, b) => (a.partnerId < b.partnerId ? -1 : a.partnerId > b.partnerId ? 1 : 0));
-  return { id: campaign.id, name: campaign.name, program: spec.program, currency: campaign.currency, tolerance: spec.tolerance, disputeWindowDays: spec.disputeWindowDays, partners, lines: lines.length, earnings: earnings.length };
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    program: spec.program,
+    currency: campaign.currency,
+    tolerance: spec.tolerance,
+    disputeWindowDays: spec.disputeWindowDays,
+    partners,
+    lines: lines.length,
+    earnings: earnings.length,
+  };
 }
 
 /** Items in the order of their first row or line: date, then transaction, then earning id. */

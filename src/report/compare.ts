@@ -12,13 +12,22 @@ const thousands = (s: string) => s.replace(/^(-?\d+)/, (w) => w.replace(/\B(?=(\
 
 /** "this scenario costs 16.00 USD more; 1 partner gains, 0 lose" */
 export function costSentence(totals: readonly CurrencyTotal[], gain: number, lose: number): string {
-  const money = totals.filter((t) => !t.difference.isZero()).map((t) => `${thousands(formatMoney(t.difference.abs(), t.currency))} ${t.currency} ${t.difference.gt(0) ? 'more' : 'less'}`);
+  const money = totals
+    .filter((t) => !t.difference.isZero())
+    .map((t) => `${thousands(formatMoney(t.difference.abs(), t.currency))} ${t.currency} ${t.difference.gt(0) ? 'more' : 'less'}`);
   const cost = money.length ? `the scenario pays ${money.join(', ')}` : 'the scenario pays the same';
   return `${cost}; ${gain} partner${gain === 1 ? '' : 's'} gain${gain === 1 ? 's' : ''}, ${lose} lose${lose === 1 ? 's' : ''}`;
 }
 
 function serviceJson(s: ServiceChange, currency: string) {
-  return { service: s.service, qualified: s.qualified, before: m(s.amount.before, currency), after: m(s.amount.after, currency), difference: formatMoney(s.difference, currency), tierChange: s.tierChange };
+  return {
+    service: s.service,
+    qualified: s.qualified,
+    before: m(s.amount.before, currency),
+    after: m(s.amount.after, currency),
+    difference: formatMoney(s.difference, currency),
+    tierChange: s.tierChange,
+  };
 }
 
 function partnerJson(p: PartnerChange, currency: string) {
@@ -35,7 +44,13 @@ function partnerJson(p: PartnerChange, currency: string) {
   };
 }
 
-const totalsJson = (ts: readonly CurrencyTotal[]) => ts.map((t) => ({ currency: t.currency, before: formatMoney(t.before, t.currency), after: formatMoney(t.after, t.currency), difference: formatMoney(t.difference, t.currency) }));
+const totalsJson = (ts: readonly CurrencyTotal[]) =>
+  ts.map((t) => ({
+    currency: t.currency,
+    before: formatMoney(t.before, t.currency),
+    after: formatMoney(t.after, t.currency),
+    difference: formatMoney(t.difference, t.currency),
+  }));
 
 export function compareJson(o: CompareOutcome): string {
   const c = o.comparison;
@@ -49,7 +64,15 @@ export function compareJson(o: CompareOutcome): string {
         totals: totalsJson(c.totals),
         gain: c.gain,
         lose: c.lose,
-        campaigns: c.campaigns.map((k) => ({ id: k.id, currency: k.currency, totals: totalsJson(k.totals), gain: k.gain, lose: k.lose, unchanged: k.unchanged, partners: k.partners.map((p) => partnerJson(p, k.currency)) })),
+        campaigns: c.campaigns.map((k) => ({
+          id: k.id,
+          currency: k.currency,
+          totals: totalsJson(k.totals),
+          gain: k.gain,
+          lose: k.lose,
+          unchanged: k.unchanged,
+          partners: k.partners.map((p) => partnerJson(p, k.currency)),
+        })),
         ...(c.onlyBefore.length ? { onlyBefore: c.onlyBefore } : {}),
         ...(c.onlyAfter.length ? { onlyAfter: c.onlyAfter } : {}),
       },
@@ -59,7 +82,21 @@ export function compareJson(o: CompareOutcome): string {
   );
 }
 
-export const COMPARE_CSV_HEADER = ['campaign_id', 'partner_id', 'partner_name', 'service', 'status_before', 'status_after', 'before', 'after', 'difference', 'currency', 'qualified_before', 'qualified_after', 'tier_change'];
+export const COMPARE_CSV_HEADER = [
+  'campaign_id',
+  'partner_id',
+  'partner_name',
+  'service',
+  'status_before',
+  'status_after',
+  'before',
+  'after',
+  'difference',
+  'currency',
+  'qualified_before',
+  'qualified_after',
+  'tier_change',
+];
 
 /**
  * A line per partner (service empty: its payout, in the payout currency) and a line per
@@ -71,9 +108,37 @@ export function compareCsv(o: CompareOutcome): string {
   const b = (v: boolean | null) => (v === null ? '' : v);
   for (const k of o.comparison.campaigns) {
     for (const p of k.partners) {
-      out += csvLine([k.id, p.partnerId, p.name ?? '', '', p.status.before ?? '', p.status.after ?? '', m(p.payout.before, p.payoutCurrency) ?? '', m(p.payout.after, p.payoutCurrency) ?? '', formatMoney(p.payoutDifference, p.payoutCurrency), p.payoutCurrency, '', '', '']);
+      out += csvLine([
+        k.id,
+        p.partnerId,
+        p.name ?? '',
+        '',
+        p.status.before ?? '',
+        p.status.after ?? '',
+        m(p.payout.before, p.payoutCurrency) ?? '',
+        m(p.payout.after, p.payoutCurrency) ?? '',
+        formatMoney(p.payoutDifference, p.payoutCurrency),
+        p.payoutCurrency,
+        '',
+        '',
+        '',
+      ]);
       for (const s of p.services) {
-        out += csvLine([k.id, p.partnerId, p.name ?? '', s.service, '', '', m(s.amount.before, k.currency) ?? '', m(s.amount.after, k.currency) ?? '', formatMoney(s.difference, k.currency), k.currency, b(s.qualified.before), b(s.qualified.after), s.tierChange ?? '']);
+        out += csvLine([
+          k.id,
+          p.partnerId,
+          p.name ?? '',
+          s.service,
+          '',
+          '',
+          m(s.amount.before, k.currency) ?? '',
+          m(s.amount.after, k.currency) ?? '',
+          formatMoney(s.difference, k.currency),
+          k.currency,
+          b(s.qualified.before),
+          b(s.qualified.after),
+          s.tierChange ?? '',
+        ]);
       }
     }
   }
@@ -82,7 +147,10 @@ export function compareCsv(o: CompareOutcome): string {
 
 function servicesText(p: PartnerChange, currency: string): string {
   return p.services
-    .map((s) => `${s.service} ${signed(s.difference, currency)}${s.qualified.before !== s.qualified.after ? ` (${s.qualified.after ? 'now qualified' : 'no longer qualified'})` : ''}${s.tierChange ? ` (${s.tierChange})` : ''}`)
+    .map(
+      (s) =>
+        `${s.service} ${signed(s.difference, currency)}${s.qualified.before !== s.qualified.after ? ` (${s.qualified.after ? 'now qualified' : 'no longer qualified'})` : ''}${s.tierChange ? ` (${s.tierChange})` : ''}`,
+    )
     .join('; ');
 }
 
@@ -90,7 +158,14 @@ function campaignText(k: CampaignChange): string {
   const head = `${k.id} · ${k.currency} · ${costSentence(k.totals, k.gain, k.lose)}; ${k.unchanged} unchanged`;
   if (k.partners.length === 0) return head;
   const table = renderTable(
-    [{ title: 'Partner' }, { title: 'Status' }, { title: 'Payout before', align: 'right' }, { title: 'After', align: 'right' }, { title: 'Difference', align: 'right' }, { title: 'Services' }],
+    [
+      { title: 'Partner' },
+      { title: 'Status' },
+      { title: 'Payout before', align: 'right' },
+      { title: 'After', align: 'right' },
+      { title: 'Difference', align: 'right' },
+      { title: 'Services' },
+    ],
     k.partners.map((p) => [
       `${p.partnerId}${p.name ? ` ${p.name}` : ''}`,
       p.statusChange ?? p.status.after ?? '',

@@ -48,9 +48,22 @@ export function renderCalcCsv(r: CalcResult): string {
       for (const name of services) {
         const s = p.services.find((x) => x.service === name);
         if (!s) cells.push('', '', '', '', '', '');
-        else cells.push(s.qualified, s.customers, s.units, formatMoney(s.revenue, c.currency), formatMoney(s.earned, c.currency), formatMoney(s.amount, c.currency));
+        else
+          cells.push(
+            s.qualified,
+            s.customers,
+            s.units,
+            formatMoney(s.revenue, c.currency),
+            formatMoney(s.earned, c.currency),
+            formatMoney(s.amount, c.currency),
+          );
       }
-      cells.push(formatMoney(p.total, c.currency), formatMoney(p.payout, p.payoutCurrency), p.payoutCurrency, p.carriedForward ? formatMoney(p.carriedForward, c.currency) : '');
+      cells.push(
+        formatMoney(p.total, c.currency),
+        formatMoney(p.payout, p.payoutCurrency),
+        p.payoutCurrency,
+        p.carriedForward ? formatMoney(p.carriedForward, c.currency) : '',
+      );
       out += csvLine(cells);
     }
   }
@@ -85,9 +98,41 @@ export function renderCalcCsvLong(r: CalcResult): string {
   for (const c of r.campaigns) {
     for (const p of c.partners) {
       for (const s of p.services) {
-        out += csvLine([c.id, p.partnerId, p.status, s.service, s.qualified, s.customers, s.units, formatMoney(s.revenue, c.currency), formatMoney(s.earned, c.currency), formatMoney(s.amount, c.currency), c.currency, '', '', '', '']);
+        out += csvLine([
+          c.id,
+          p.partnerId,
+          p.status,
+          s.service,
+          s.qualified,
+          s.customers,
+          s.units,
+          formatMoney(s.revenue, c.currency),
+          formatMoney(s.earned, c.currency),
+          formatMoney(s.amount, c.currency),
+          c.currency,
+          '',
+          '',
+          '',
+          '',
+        ]);
       }
-      out += csvLine([c.id, p.partnerId, p.status, '', '', '', '', '', '', '', c.currency, formatMoney(p.total, c.currency), formatMoney(p.payout, p.payoutCurrency), p.payoutCurrency, p.carriedForward ? formatMoney(p.carriedForward, c.currency) : '']);
+      out += csvLine([
+        c.id,
+        p.partnerId,
+        p.status,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        c.currency,
+        formatMoney(p.total, c.currency),
+        formatMoney(p.payout, p.payoutCurrency),
+        p.payoutCurrency,
+        p.carriedForward ? formatMoney(p.carriedForward, c.currency) : '',
+      ]);
     }
   }
   return out;

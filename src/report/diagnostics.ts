@@ -10,9 +10,7 @@ function where(d: Diagnostic): string {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const head = d.line === undefined ? `${d.file}:` : where(d);
-  const tail = [d.expected !== undefined ? `expected ${d.expected}` : '', d.found !== undefined ? `found ${d.found}` : '']
-    .filter(Boolean)
-    .join(', ');
+  const tail = [d.expected !== undefined ? `expected ${d.expected}` : '', d.found !== undefined ? `found ${d.found}` : ''].filter(Boolean).join(', ');
   return `${head} ${d.severity === 'warning' ? 'warning' : 'error'} ${d.code}: ${d.message}${tail ? ` (${tail})` : ''}`;
 }
 
@@ -23,14 +21,16 @@ export function formatDiagnosticsText(ds: readonly Diagnostic[]): string {
 export function formatDiagnosticsGithub(ds: readonly Diagnostic[]): string {
   const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-  return ds
-    .map((d) => {
-      const props = [`file=${prop(d.file)}`];
-      if (d.line !== undefined) props.push(`line=${d.line}`);
-      if (d.column !== undefined) props.push(`col=${d.column}`);
-      props.push(`title=${prop(d.code)}`);
-      const tail = [d.expected !== undefined ? `expected ${d.expected}` : '', d.found !== undefined ? `found ${d.found}` : ''].filter(Boolean).join(', ');
-      return `::${d.severity === 'warning' ? 'warning' : 'error'} ${props.join(',')}::${esc(`${d.message}${tail ? ` (${tail})` : ''}`)}`;
-    })
-    .join('\n') + (ds.length ? '\n' : '');
+  return (
+    ds
+      .map((d) => {
+        const props = [`file=${prop(d.file)}`];
+        if (d.line !== undefined) props.push(`line=${d.line}`);
+        if (d.column !== undefined) props.push(`col=${d.column}`);
+        props.push(`title=${prop(d.code)}`);
+        const tail = [d.expected !== undefined ? `expected ${d.expected}` : '', d.found !== undefined ? `found ${d.found}` : ''].filter(Boolean).join(', ');
+        return `::${d.severity === 'warning' ? 'warning' : 'error'} ${props.join(',')}::${esc(`${d.message}${tail ? ` (${tail})` : ''}`)}`;
+      })
+      .join('\n') + (ds.length ? '\n' : '')
+  );
 }

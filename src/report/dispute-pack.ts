@@ -36,7 +36,11 @@ function partnerSection(c: CampaignReconciliation, p: PartnerReconciliation, asO
 <p class="muted">Microsoft program "${esc(c.program)}" · amounts in ${esc(cur)} · deadlines judged on ${esc(asOf)} (${c.disputeWindowDays} days from the earning date)</p>
 <table><tr><th class="num">Expected (incent)</th><th class="num">Paid (Microsoft)</th><th class="num">Difference</th><th>Items</th><th>Earliest dispute deadline</th></tr>
 <tr><td class="num">${esc(moneyText(p.expected, cur))}</td><td class="num">${esc(moneyText(p.paid, cur))}</td><td class="num">${esc(moneyText(p.difference, cur))}</td>
-<td>${esc(Object.entries(p.counts).map(([k, n]) => `${n} ${k}`).join(', '))}</td><td class="${p.deadlinePassed ? 'passed' : ''}">${p.disputeBy ? esc(p.disputeBy) + (p.deadlinePassed ? ' (passed)' : '') : ''}</td></tr></table>
+<td>${esc(
+    Object.entries(p.counts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', '),
+  )}</td><td class="${p.deadlinePassed ? 'passed' : ''}">${p.disputeBy ? esc(p.disputeBy) + (p.deadlinePassed ? ' (passed)' : '') : ''}</td></tr></table>
 <h2>Open differences and adjustments</h2>
 ${open.length ? `<table><tr><th>Category</th><th>Item and why</th><th class="num">Expected</th><th class="num">Paid</th><th class="num">Difference</th><th>Dispute by</th></tr>\n${rows}</table>` : '<p>None: every item matched.</p>'}
 </section>`;
@@ -45,7 +49,8 @@ ${open.length ? `<table><tr><th>Category</th><th>Item and why</th><th class="num
 /** One page for the partners given (default: every partner with an item). */
 export function disputePack(r: Reconciliation, only?: { campaign: string; partner: string }): string {
   const sections: string[] = [];
-  for (const c of r.campaigns) for (const p of c.partners) if (!only || (only.campaign === c.id && only.partner === p.partnerId)) sections.push(partnerSection(c, p, r.asOf));
+  for (const c of r.campaigns)
+    for (const p of c.partners) if (!only || (only.campaign === c.id && only.partner === p.partnerId)) sections.push(partnerSection(c, p, r.asOf));
   const title = only ? `Dispute pack ${only.partner}` : 'incent reconcile';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

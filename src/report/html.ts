@@ -18,7 +18,8 @@ function percentOfCap(s: ServiceResult): number {
 
 function serviceCell(s: ServiceResult, currency: string): string {
   const amount = formatMoney(s.amount, currency);
-  if (!s.qualified) return `<td class="svc muted" data-service="${esc(s.service)}">not qualified<br><small>${s.customers} of ${s.customersNeeded} customers</small></td>`;
+  if (!s.qualified)
+    return `<td class="svc muted" data-service="${esc(s.service)}">not qualified<br><small>${s.customers} of ${s.customersNeeded} customers</small></td>`;
   const pct = percentOfCap(s);
   const capped = s.amount.lt(s.earned);
   const cap = s.cap ? ` of ${formatMoney(s.cap, currency)}` : '';
@@ -43,7 +44,10 @@ function campaignSection(c: CampaignResult): string {
   const excluded = (Object.entries(c.rows.excluded) as [Reason, number][]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   const max = Math.max(1, ...excluded.map(([, n]) => n));
   const reasons = excluded
-    .map(([r, n]) => `<tr data-reason="${r}"><th scope="row"><code>${r}</code></th><td class="num">${n}</td><td><div class="bar thin"><div style="width:${Math.max(1, Math.floor((n * 100) / max))}%"></div></div></td><td><small>${esc(REASON_TEXT[r])}</small></td></tr>`)
+    .map(
+      ([r, n]) =>
+        `<tr data-reason="${r}"><th scope="row"><code>${r}</code></th><td class="num">${n}</td><td><div class="bar thin"><div style="width:${Math.max(1, Math.floor((n * 100) / max))}%"></div></div></td><td><small>${esc(REASON_TEXT[r])}</small></td></tr>`,
+    )
     .join('\n');
   const paid = c.partners.reduce((a, p) => (p.payoutCurrency === c.currency ? a.plus(p.payout) : a), ZERO);
   return `<section id="${esc(c.id)}">

@@ -188,7 +188,8 @@ export function itemSubject(i: Item): string {
 export function itemWhy(i: Item, currency: string): string {
   const parts: string[] = [];
   if (i.rows.length) parts.push(`incent: ${[...i.rows.map(rowArithmetic), ...i.notes].join('; ')}`);
-  if (i.reasons.length) parts.push(`incent excluded ${i.reasons.map((r) => `${r.rows} row${r.rows === 1 ? '' : 's'} under this key as ${r.reason}`).join(', ')}`);
+  if (i.reasons.length)
+    parts.push(`incent excluded ${i.reasons.map((r) => `${r.rows} row${r.rows === 1 ? '' : 's'} under this key as ${r.reason}`).join(', ')}`);
   else if (i.categories.includes('UNEXPECTED')) parts.push('incent has no row under this key');
   for (const e of i.earnings) {
     const l = e.lines[0]!;
@@ -249,7 +250,11 @@ function campaignTable(c: CampaignReconciliation, asOf: string): string {
 export function reconcileTable(r: Reconciliation): string {
   const parts = r.campaigns.map((c) => campaignTable(c, r.asOf));
   if (r.otherPrograms.lines) {
-    parts.push(`${r.otherPrograms.lines} line${r.otherPrograms.lines === 1 ? '' : 's'} of other programs not compared: ${Object.entries(r.otherPrograms.programs).map(([p, n]) => `${p} (${n})`).join(', ')}`);
+    parts.push(
+      `${r.otherPrograms.lines} line${r.otherPrograms.lines === 1 ? '' : 's'} of other programs not compared: ${Object.entries(r.otherPrograms.programs)
+        .map(([p, n]) => `${p} (${n})`)
+        .join(', ')}`,
+    );
   }
   return parts.join('\n\n') + '\n';
 }

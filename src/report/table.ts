@@ -36,7 +36,9 @@ export function renderCalcTable(r: CalcResult): string {
     out.push('');
   }
   if (r.rejected) {
-    out.push(`${r.rejected.rows} invalid row${r.rejected.rows === 1 ? '' : 's'} set aside (--on-invalid skip)${r.rejected.file ? ` into ${r.rejected.file}` : ''}, in no campaign's counts:`);
+    out.push(
+      `${r.rejected.rows} invalid row${r.rejected.rows === 1 ? '' : 's'} set aside (--on-invalid skip)${r.rejected.file ? ` into ${r.rejected.file}` : ''}, in no campaign's counts:`,
+    );
     for (const [why, n] of Object.entries(r.rejected.reasons)) out.push(`    ${String(n).padStart(7)}  ${why}`);
     out.push('');
   }

@@ -30,7 +30,11 @@ export function renderTable(columns: readonly Column[], rawRows: readonly (reado
   const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] ?? '').length)));
   const pad = (s: string, i: number) => (columns[i]!.align === 'right' ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
   if (!boxed) {
-    const plain = (cells: readonly string[]) => cells.map((c, i) => pad(c, i)).join('  ').trimEnd();
+    const plain = (cells: readonly string[]) =>
+      cells
+        .map((c, i) => pad(c, i))
+        .join('  ')
+        .trimEnd();
     return [plain(columns.map((c) => c.title)), plain(widths.map((w) => '-'.repeat(w))), ...rows.map(plain)].join('\n') + '\n';
   }
   const line = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;

@@ -15,12 +15,10 @@ const metric = z
 
 const schema = z
   .strictObject({
-    rates: z
-      .union([z.string().min(1), z.record(z.string(), z.union([nonNegativeDecimal, z.record(z.string(), nonNegativeDecimal)]))])
-      .meta({
-        description:
-          'Rate card: a CSV path (sku,rate[,workload,service,description]) relative to this file, or an inline map SKU: rate or SKU: { Workload: rate }',
-      }),
+    rates: z.union([z.string().min(1), z.record(z.string(), z.union([nonNegativeDecimal, z.record(z.string(), nonNegativeDecimal)]))]).meta({
+      description:
+        'Rate card: a CSV path (sku,rate[,workload,service,description]) relative to this file, or an inline map SKU: rate or SKU: { Workload: rate }',
+    }),
     workloads: z.array(z.string().min(1)).min(1).meta({ description: 'usage.csv workloads this service pays for (ExO, SpO, SfB, ProPlus, Intune, AADP, ...)' }),
     window_days: count
       .refine((n) => n >= 1, { message: 'expected at least 1 day' })
@@ -69,7 +67,14 @@ export const perActiveUser: EarningMethod<Raw, PerActiveUser> = {
         if (!rate || users <= 0) continue;
         const amount = rate.times(users);
         earned = earned.plus(amount);
-        lines.push({ customerId: c.customerId, sku, units: users, rate, amount, note: cfg.metrics === null ? `${users} active in ${workload}, each user once at the SKU of their latest action` : `${users} active in ${workload}` });
+        lines.push({
+          customerId: c.customerId,
+          sku,
+          units: users,
+          rate,
+          amount,
+          note: cfg.metrics === null ? `${users} active in ${workload}, each user once at the SKU of their latest action` : `${users} active in ${workload}`,
+        });
       }
     }
     return { earned: new Decimal(earned), lines };

@@ -65,7 +65,8 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
     }
     if (cfg.per === 'customer' && total > 0) {
       if (cfg.minUnits !== undefined && total < cfg.minUnits) out.push(`${total} net seats, under min_units ${cfg.minUnits} a customer: earns nothing`);
-      else if (cfg.maxUnits !== undefined && total > cfg.maxUnits) out.push(`${total} net seats, over max_units ${cfg.maxUnits} a customer: paid for ${cfg.maxUnits}`);
+      else if (cfg.maxUnits !== undefined && total > cfg.maxUnits)
+        out.push(`${total} net seats, over max_units ${cfg.maxUnits} a customer: paid for ${cfg.maxUnits}`);
     }
     return out;
   },

@@ -86,7 +86,14 @@ export function loadChargeTypes(file: string | undefined): { map: Map<string, Ch
     return {
       map,
       diagnostics: [
-        { code: 'CHARGE_TYPES_FILE', severity: 'error', file, message: 'a charge-types file maps ChargeType names to positive, negative or ignore', expected: 'e.g. "Seat true-up: positive"', found: JSON.stringify(raw)?.slice(0, 80) ?? '(empty)' },
+        {
+          code: 'CHARGE_TYPES_FILE',
+          severity: 'error',
+          file,
+          message: 'a charge-types file maps ChargeType names to positive, negative or ignore',
+          expected: 'e.g. "Seat true-up: positive"',
+          found: JSON.stringify(raw)?.slice(0, 80) ?? '(empty)',
+        },
       ],
     };
   }

@@ -39,9 +39,23 @@ export function detect(file: string, names: readonly string[], named?: string): 
   if (named) {
     if (named === 'canonical') return { kind: 'canonical' };
     const p = PRESETS.find((x) => x.name === named);
-    if (!p) return { code: 'UNKNOWN_PRESET', severity: 'error', file: '--preset', message: `no preset named ${named}`, expected: PRESET_NAMES.join(', '), found: named };
+    if (!p)
+      return {
+        code: 'UNKNOWN_PRESET',
+        severity: 'error',
+        file: '--preset',
+        message: `no preset named ${named}`,
+        expected: PRESET_NAMES.join(', '),
+        found: named,
+      };
     const missing = p.required.filter((c) => cols(c, ...aliases(c)) < 0);
-    if (missing.length) return missingDiagnostic(file, names, `the ${p.name} preset needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, p.required.join(', '));
+    if (missing.length)
+      return missingDiagnostic(
+        file,
+        names,
+        `the ${p.name} preset needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+        p.required.join(', '),
+      );
     return { kind: 'preset', preset: p };
   }
   if (TX_REQUIRED.every((c) => exact.has(c))) return { kind: 'canonical' };
@@ -53,7 +67,10 @@ export function detect(file: string, names: readonly string[], named?: string): 
     }
   }
   const lacking = TX_REQUIRED.filter((c) => !exact.has(c));
-  const closest = PRESETS.map((p) => ({ p, have: [...p.signature, ...p.required].filter((c) => cols(c, ...aliases(c)) >= 0).length / (p.signature.length + p.required.length) }))
+  const closest = PRESETS.map((p) => ({
+    p,
+    have: [...p.signature, ...p.required].filter((c) => cols(c, ...aliases(c)) >= 0).length / (p.signature.length + p.required.length),
+  }))
     .filter((x) => x.have > 0)
     .sort((a, b) => b.have - a.have)
     .slice(0, 2)

@@ -61,7 +61,18 @@ export function loadMapping(file: string): { mapping?: Mapping; diagnostics: Dia
   }
   const missing = TX_REQUIRED.filter((c) => c !== 'transaction_id' && !r.data.columns[c]);
   if (missing.length) {
-    return { diagnostics: [{ code: 'COLUMN_MAPPING', severity: 'error', file, field: 'columns', message: `the mapping lacks the required canonical column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, expected: TX_REQUIRED.join(', ') }] };
+    return {
+      diagnostics: [
+        {
+          code: 'COLUMN_MAPPING',
+          severity: 'error',
+          file,
+          field: 'columns',
+          message: `the mapping lacks the required canonical column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+          expected: TX_REQUIRED.join(', '),
+        },
+      ],
+    };
   }
   return { mapping: r.data, diagnostics: [] };
 }

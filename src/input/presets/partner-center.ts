@@ -76,7 +76,9 @@ function productKey(rec: string[], product: number, sku: number): string {
 /** Checks that each key column has a value on the row; `[column index, header label]`. */
 function requireKeys(rec: string[], file: string, line: number, keys: readonly [number, string][]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [i, label] of keys) if (i >= 0 && at(rec, i) === '') out.push(keyProblem(file, line, label, `${label} is empty: the row cannot be counted under an empty key`, `a value for ${label}`));
+  for (const [i, label] of keys)
+    if (i >= 0 && at(rec, i) === '')
+      out.push(keyProblem(file, line, label, `${label} is empty: the row cannot be counted under an empty key`, `a value for ${label}`));
   return out;
 }
 
@@ -106,7 +108,15 @@ export const legacyLicense: Preset = {
     return {
       name: this.name,
       idFromLine: true,
-      labels: { ...who.labels, sku: 'DurableOfferId', subscription_id: 'SyndicationPartnerSubscriptionNumber', date: 'ChargeStartDate', amount: subtotal >= 0 ? 'Subtotal' : 'Amount', currency: 'Currency', quantity: 'Quantity' },
+      labels: {
+        ...who.labels,
+        sku: 'DurableOfferId',
+        subscription_id: 'SyndicationPartnerSubscriptionNumber',
+        date: 'ChargeStartDate',
+        amount: subtotal >= 0 ? 'Subtotal' : 'Amount',
+        currency: 'Currency',
+        quantity: 'Quantity',
+      },
       map: (rec) => ({
         ...who.map(rec),
         date: dates.read(at(rec, start)),
@@ -126,7 +136,13 @@ export const legacyLicense: Preset = {
         quantity: exportNumber(at(rec, qty), ctx.decimalComma),
         amount: amount(rec),
         chargeType: at(rec, type),
-        labels: { cycleStart: 'ChargeStartDate', quantity: 'Quantity', amount: subtotal >= 0 ? 'Subtotal' : 'Amount', chargeType: 'ChargeType', subscription: 'SyndicationPartnerSubscriptionNumber' },
+        labels: {
+          cycleStart: 'ChargeStartDate',
+          quantity: 'Quantity',
+          amount: subtotal >= 0 ? 'Subtotal' : 'Amount',
+          chargeType: 'ChargeType',
+          subscription: 'SyndicationPartnerSubscriptionNumber',
+        },
       }),
       rowProblems: (rec, file, line) => {
         const out = requireKeys(rec, file, line, [
@@ -137,7 +153,15 @@ export const legacyLicense: Preset = {
           [type, 'ChargeType'],
         ]);
         if (at(rec, sub) === '' && at(rec, subFallback) === '') {
-          out.push(keyProblem(file, line, 'SyndicationPartnerSubscriptionNumber', 'SyndicationPartnerSubscriptionNumber and SubscriptionId are both empty: the row belongs to no subscription', 'a subscription id in either column'));
+          out.push(
+            keyProblem(
+              file,
+              line,
+              'SyndicationPartnerSubscriptionNumber',
+              'SyndicationPartnerSubscriptionNumber and SubscriptionId are both empty: the row belongs to no subscription',
+              'a subscription id in either column',
+            ),
+          );
         }
         return out;
       },
@@ -153,7 +177,19 @@ export const nceInvoice: Preset = {
   name: 'pc-nce-invoice',
   description: 'Partner Center new-commerce invoice reconciliation file (seats and one-time)',
   signature: ['billablequantity', 'termandbillingcycle'],
-  required: ['mpnid', 'customerid', 'productid', 'skuid', 'subscriptionid', 'orderdate', 'chargestartdate', 'chargetype', 'billablequantity', 'subtotal', 'currency'],
+  required: [
+    'mpnid',
+    'customerid',
+    'productid',
+    'skuid',
+    'subscriptionid',
+    'orderdate',
+    'chargestartdate',
+    'chargetype',
+    'billablequantity',
+    'subtotal',
+    'currency',
+  ],
   bind(cols, ctx): BoundPreset {
     const who = parties(cols, ctx);
     const product = cols('productid');
@@ -174,11 +210,21 @@ export const nceInvoice: Preset = {
     const amount = (rec: string[]) => exportNumber(at(rec, subtotal), ctx.decimalComma);
     const isTrial = (rec: string[]) => TRIAL_RE.test(at(rec, term)) || TRIAL_RE.test(at(rec, qualifiers));
     /** A zero-price line with no term: a trial or a free seat, the file does not say. */
-    const untold = (rec: string[]) => !isTrial(rec) && at(rec, term) === '' && /^[+-]?0*(\.0*)?$/.test(exportNumber(at(rec, unitPrice), ctx.decimalComma) || 'x');
+    const untold = (rec: string[]) =>
+      !isTrial(rec) && at(rec, term) === '' && /^[+-]?0*(\.0*)?$/.test(exportNumber(at(rec, unitPrice), ctx.decimalComma) || 'x');
     return {
       name: this.name,
       idFromLine: true,
-      labels: { ...who.labels, sku: 'ProductId:SkuId', subscription_id: 'SubscriptionId', date: 'OrderDate', amount: 'Subtotal', currency: 'Currency', quantity: 'BillableQuantity', subscription_type: 'TermAndBillingCycle' },
+      labels: {
+        ...who.labels,
+        sku: 'ProductId:SkuId',
+        subscription_id: 'SubscriptionId',
+        date: 'OrderDate',
+        amount: 'Subtotal',
+        currency: 'Currency',
+        quantity: 'BillableQuantity',
+        subscription_type: 'TermAndBillingCycle',
+      },
       map: (rec) => ({
         ...who.map(rec),
         date: dates.read(at(rec, orderDate)),
@@ -246,7 +292,14 @@ export const nceDailyUsage: Preset = {
     return {
       name: this.name,
       idFromLine: true,
-      labels: { ...who.labels, sku: 'ProductId:SkuId', subscription_id: 'SubscriptionId', date: 'UsageDate', amount: 'BillingPreTaxTotal', currency: 'BillingCurrency' },
+      labels: {
+        ...who.labels,
+        sku: 'ProductId:SkuId',
+        subscription_id: 'SubscriptionId',
+        date: 'UsageDate',
+        amount: 'BillingPreTaxTotal',
+        currency: 'BillingCurrency',
+      },
       map: (rec) => ({
         ...who.map(rec),
         date: dates.read(at(rec, date)),

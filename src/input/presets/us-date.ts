@@ -61,10 +61,18 @@ export class SlashDates {
   problem(): { message: string; expected: string; found: string } | undefined {
     if (this.format) return undefined;
     if (this.dayFirst && this.monthFirst) {
-      return { message: `the file mixes day-first (${this.dayFirst}) and month-first (${this.monthFirst}) dates`, expected: 'one date format per file', found: `${this.dayFirst}, ${this.monthFirst}` };
+      return {
+        message: `the file mixes day-first (${this.dayFirst}) and month-first (${this.monthFirst}) dates`,
+        expected: 'one date format per file',
+        found: `${this.dayFirst}, ${this.monthFirst}`,
+      };
     }
     if (this.dayFirst) {
-      return { message: `the file writes dates day-first (${this.dayFirst}); read month-first they would be wrong`, expected: '--date-format D/M/YYYY for this file (or M/D/YYYY dates)', found: this.dayFirst };
+      return {
+        message: `the file writes dates day-first (${this.dayFirst}); read month-first they would be wrong`,
+        expected: '--date-format D/M/YYYY for this file (or M/D/YYYY dates)',
+        found: this.dayFirst,
+      };
     }
     if (!this.monthFirst && this.ambiguous) {
       return {
