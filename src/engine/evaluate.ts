@@ -3,7 +3,7 @@
  * earn -> round -> caps -> minimum -> payout currency. No file or console I/O: rows
  * come in as plain objects, one at a time (Evaluator.add) or as an iterable.
  */
-import { Decimal, exactText, formatMoney, ZERO, type FxTable } from '../money/index.js';
+import { Decimal, formatMoney, ZERO, type FxTable } from '../money/index.js';
 import { isUsageService, type Campaign, type ServiceDef } from '../campaign/model.js';
 import { plusDays } from '../dates.js';
 import { addUnitsExactly, Interner, ServiceTable, type CustomerAcc } from './accumulate.js';
@@ -18,9 +18,9 @@ import { partnerGate, type GateFailure, type PartnerDirectory } from './partner-
 import { capService, settle } from './payout.js';
 import { REASONS, type Reason } from './reasons.js';
 import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
-import { rateFor, type RateCard } from '../campaign/rate-card.js';
+import { rateFor } from '../campaign/rate-card.js';
 import { excludedEvent, pendingRowEvent, Phrases, type AtOnce, type Earning, type PendingRow, type TraceEvent } from './trace.js';
-import type { CustomerMeasure, TierStanding } from './earn/index.js';
+import type { CustomerMeasure, RowContext, RowFacts, TierStanding } from './earn/index.js';
 import type { CalcResult, CampaignResult, PartnerInfo, PartnerResult, Registration, RowCounts, ServiceResult, TxRow, UsageRow } from './types.js';
 
 export interface EvaluateOptions {
@@ -618,7 +618,7 @@ export class CampaignRun {
       const needed = customersNeeded(def.qualify?.customers);
       // Tiers always report where the partner stands, even when it earns nothing; a
       // partner that reaches no tier does not qualify for the service.
-      const tierOnly = def.method.key === 'tiers' ? def.method.earn(def.config, measures).tier : undefined;
+      const tierOnly = def.method.standing?.(def.config, measures);
       const qualified =
         gate === null && measures.length >= needed && (needed > 0 || measures.length > 0) && (tierOnly === undefined || tierOnly.reached !== undefined);
       const rows = qualifyingRows.reduce((a, b) => a + b, 0);
@@ -735,8 +735,8 @@ export class CampaignRun {
 
   /** The pending row handed to calc --explain, refilled for every row. */
   private readonly pendingScratch = {} as PendingRow;
-  /** Per-unit earnings by service, SKU and units: rows of one SKU and count share one (most rows, no Decimal per row). */
-  private readonly earnings = new Map<ServiceDef, Map<string, Map<number, Earning>>>();
+  /** Row earnings by service and the method's share key (per-unit: SKU and units): most rows share one, no Decimal per row. */
+  private readonly earnings = new Map<ServiceDef, Map<string, Earning>>();
 
   /**
    * What a row that accumulated earns if its customer and service qualify (units x
@@ -744,68 +744,40 @@ export class CampaignRun {
    * Per-unit earnings are made once per SKU and unit count.
    */
   private earningOf(r: TxRow, v: RowVerdict): Earning {
-    const c = this.c;
     const def = v.def!;
-    if (def.method.key === 'per_unit') {
-      const units = v.units ?? 0;
-      // A row whose units the per-transaction limits changed says so: its words are its own.
-      if (r.quantity !== null && units !== r.quantity)
-        return this.perUnitEarning(
-          def,
-          r.sku,
-          units,
-          ` (${def.method.rowLimitWords?.(def.config, r.quantity, units) ?? `${r.quantity} on the row; counts ${units}`})`,
-        );
-      let bySku = this.earnings.get(def);
-      if (!bySku) this.earnings.set(def, (bySku = new Map()));
-      let byUnits = bySku.get(r.sku);
-      if (!byUnits) bySku.set(r.sku, (byUnits = new Map()));
-      let g = byUnits.get(units);
-      if (!g) {
-        g = this.perUnitEarning(def, r.sku, units, '');
-        if (byUnits.size < 4096) {
-          g.shared = true;
-          byUnits.set(units, g);
-        }
-      }
-      return g;
+    const m = def.method;
+    const f = this.rowFacts;
+    f.sku = r.sku;
+    f.quantity = r.quantity;
+    f.units = v.units ?? 0;
+    f.amount = r.amount;
+    f.currency = r.currency;
+    f.date = r.date;
+    const key = m.shareKey?.(def.config, f);
+    let byKey = key === undefined ? undefined : this.earnings.get(def);
+    if (key !== undefined) {
+      if (!byKey) this.earnings.set(def, (byKey = new Map()));
+      const had = byKey.get(key);
+      if (had) return had;
     }
-    if (def.method.key === 'percent_of_revenue' && r.amount !== null) {
-      const fx = this.fxFor(r.currency, r.date);
-      const pct = (def.config as { percent: Decimal }).percent;
-      const converted = new Decimal(r.amount).times(fx.rate);
-      const amount = converted.times(pct).div(100);
-      const fxText = r.currency === c.currency ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
-      return {
-        status: 'earned',
-        ...(r.currency !== c.currency ? { fx } : {}),
-        rate: pct,
-        amount,
-        amountText: exactText(amount),
-        detail: `${r.amount} ${r.currency}${fxText} = ${converted.toString()} ${c.currency} x ${pct.toString()}% = ${amount.toString()}`,
-      };
-    }
-    return {
+    this.rowContext ??= { currency: this.c.currency, fx: (cur, date) => this.fxFor(cur, date) };
+    const g = m.rowEarning?.(def.config, f, this.rowContext) ?? {
       status: 'counted',
       units: v.units,
       amount: ZERO,
       amountText: '0',
-      detail: `counted by ${def.name} (${def.method.key}); its pay is on the service line`,
+      detail: `counted by ${def.name} (${m.key}); its pay is on the service line`,
     };
+    if (byKey && byKey.size < 65536) {
+      g.shared = true;
+      byKey.set(key!, g);
+    }
+    return g;
   }
 
-  private perUnitEarning(def: ServiceDef, sku: string, units: number, limited: string): Earning {
-    const rate = rateFor((def.config as { rates: RateCard }).rates, sku)?.rate ?? ZERO;
-    const amount = rate.times(units);
-    return {
-      status: 'earned',
-      units,
-      rate,
-      amount,
-      amountText: exactText(amount),
-      detail: `${units} x ${rate.toString()} = ${amount.toString()} ${this.c.currency}${limited}`,
-    };
-  }
+  /** The row a method is told of (refilled per row), and what it may ask of the run. */
+  private readonly rowFacts: RowFacts = { sku: '', quantity: null, units: 0, amount: null, currency: '', date: '' };
+  private rowContext: RowContext | undefined;
 
   /**
    * After finish: a pending row's story, given its customer's and service's verdicts
@@ -901,58 +873,18 @@ export class CampaignRun {
     for (const sv of services.values()) {
       if (!sv.result.qualified) continue;
       const def = sv.def;
-      const byId = (a: CustomerVerdict, b: CustomerVerdict) => (a.customerId < b.customerId ? -1 : 1);
-      if (def.method.key === 'per_unit') {
-        const cfg = def.config as { rates: RateCard; per?: string };
-        const rates = cfg.rates;
-        // Rows already carry every unit they pay: only netting below zero or per-customer limits leave a difference.
-        const candidates = qualifyingOf(sv).filter((cv) => cfg.per === 'customer' || [...cv.measure.unitsBySku.values()].some((u) => u < 0));
-        for (const cv of candidates.sort(byId)) {
-          const earned = def.method.earn(def.config, [cv.measure]).earned;
-          let fromRows = ZERO;
-          for (const [sku, units] of cv.measure.unitsBySku) fromRows = fromRows.plus((rateFor(rates, sku)?.rate ?? ZERO).times(units));
-          const diff = earned.minus(fromRows);
-          if (diff.isZero()) continue;
-          const why = def.method.customerLimitWords?.(def.config, cv.measure.unitsBySku).join('; ') || 'limits';
-          out.push({
-            ...this.event(partnerId, {
-              status: 'adjustment',
-              detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but ${why}: pays ${earned.toString()}`,
-            }),
-            kind: 'customer',
-            service: def.name,
-            customer: cv.customerId,
-            amount: diff,
-            paid: diff,
-          });
-        }
-      } else if (def.method.key === 'per_active_user') {
-        for (const cv of qualifyingOf(sv).sort(byId)) {
-          const e = def.method.earn(def.config, [cv.measure]);
-          const detail = e.lines.map((l) => `${l.units} x ${l.rate?.toString()} (${l.sku}, ${l.note})`).join(' + ') || 'no rated activity';
-          out.push({
-            ...this.event(partnerId, { status: 'earned', detail: `customer ${cv.customerId}: ${detail} = ${e.earned.toString()} ${c.currency}` }),
-            kind: 'customer',
-            service: def.name,
-            customer: cv.customerId,
-            units: cv.units,
-            amount: e.earned,
-            paid: e.earned,
-          });
-        }
-      } else if (def.method.key === 'tiers') {
-        const e = def.method.earn(
-          def.config,
-          qualifyingOf(sv)
-            .sort(byId)
-            .map((x) => x.measure),
-        );
+      const lines = def.method.summaryLines;
+      if (!lines) continue;
+      const qualifying = [...qualifyingOf(sv)].sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+      for (const l of lines(def.config, def.name, qualifying, c.currency)) {
         out.push({
-          ...this.event(partnerId, { status: 'earned', detail: `${def.name}: ${e.lines[0]?.note ?? 'no tier'} = ${e.earned.toString()} ${c.currency}` }),
-          kind: 'service',
+          ...this.event(partnerId, { status: l.status, detail: l.detail }),
+          kind: l.kind,
           service: def.name,
-          amount: e.earned,
-          paid: e.earned,
+          ...(l.customer !== undefined ? { customer: l.customer } : {}),
+          ...(l.units !== undefined ? { units: l.units } : {}),
+          amount: l.amount,
+          paid: l.amount,
         });
       }
     }

@@ -55,6 +55,20 @@ export const perActiveUser: EarningMethod<Raw, PerActiveUser> = {
     metrics: raw.metric === undefined ? null : typeof raw.metric === 'string' ? [raw.metric] : raw.metric.largest_of,
   }),
   skus: (cfg) => cardSkus(cfg.rates),
+  summaryLines(cfg, _service, qualifying, currency) {
+    return qualifying.map((cv) => {
+      const e = perActiveUser.earn(cfg, [cv.measure]);
+      const detail = e.lines.map((l) => `${l.units} x ${l.rate?.toString()} (${l.sku}, ${l.note})`).join(' + ') || 'no rated activity';
+      return {
+        kind: 'customer',
+        customer: cv.customerId,
+        status: 'earned',
+        detail: `customer ${cv.customerId}: ${detail} = ${e.earned.toString()} ${currency}`,
+        amount: e.earned,
+        units: cv.units,
+      };
+    });
+  },
   earn(cfg, customers) {
     let earned = ZERO;
     const lines: EarnLine[] = [];

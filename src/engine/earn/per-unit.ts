@@ -1,9 +1,9 @@
 import { addUnitsExactly } from '../accumulate.js';
 import { z } from 'zod';
-import { Decimal, ZERO } from '../../money/index.js';
+import { Decimal, exactText, ZERO } from '../../money/index.js';
 import { count, nonNegativeDecimal } from '../../campaign/fields.js';
-import { cardSkus, type RateCard } from '../../campaign/rate-card.js';
-import type { EarningMethod } from './types.js';
+import { cardSkus, rateFor, type RateCard } from '../../campaign/rate-card.js';
+import type { EarningMethod, SummaryLine } from './types.js';
 
 const schema = z
   .strictObject({
@@ -49,6 +49,44 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
     // Per-transaction limits apply to additions; a removal always nets in full.
     if (cfg.per !== 'transaction' || quantity < 0) return quantity;
     return limit(cfg, quantity);
+  },
+  rowEarning(cfg, row, ctx) {
+    const units = row.units;
+    // A row whose units the per-transaction limits changed says so: its words are its own.
+    const limited = row.quantity !== null && units !== row.quantity ? ` (${perUnit.rowLimitWords!(cfg, row.quantity, units)})` : '';
+    const rate = rateFor(cfg.rates, row.sku)?.rate ?? ZERO;
+    const amount = rate.times(units);
+    return {
+      status: 'earned',
+      units,
+      rate,
+      amount,
+      amountText: exactText(amount),
+      detail: `${units} x ${rate.toString()} = ${amount.toString()} ${ctx.currency}${limited}`,
+    };
+  },
+  shareKey: (_cfg, row) => (row.quantity === row.units ? `${row.sku}\u0000${row.units}` : undefined),
+  summaryLines(cfg, _service, qualifying) {
+    // Rows already carry every unit they pay: only netting below zero or per-customer limits leave a difference.
+    const out: SummaryLine[] = [];
+    for (const cv of qualifying) {
+      const bySku = cv.measure.unitsBySku;
+      if (cfg.per !== 'customer' && ![...bySku.values()].some((u) => u < 0)) continue;
+      const earned = perUnit.earn(cfg, [cv.measure]).earned;
+      let fromRows = ZERO;
+      for (const [sku, units] of bySku) fromRows = fromRows.plus((rateFor(cfg.rates, sku)?.rate ?? ZERO).times(units));
+      const diff = earned.minus(fromRows);
+      if (diff.isZero()) continue;
+      const why = perUnit.customerLimitWords!(cfg, bySku).join('; ') || 'limits';
+      out.push({
+        kind: 'customer',
+        customer: cv.customerId,
+        status: 'adjustment',
+        detail: `customer ${cv.customerId}: rows sum to ${fromRows.toString()}, but ${why}: pays ${earned.toString()}`,
+        amount: diff,
+      });
+    }
+    return out;
   },
   rowLimitWords(cfg, quantity, units) {
     if (cfg.minUnits !== undefined && quantity < cfg.minUnits) return `${quantity} on the row: under min_units ${cfg.minUnits} a transaction, counts ${units}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZERO } from '../../money/index.js';
+import { Decimal, exactText, ZERO } from '../../money/index.js';
 import { decimal } from '../../campaign/fields.js';
 import type { EarnLine, EarningMethod } from './types.js';
 
@@ -26,6 +26,23 @@ export const percentOfRevenue: EarningMethod<Raw, PercentOfRevenue> = {
   rateCardRef: () => undefined,
   resolve: (raw) => ({ percent: raw.percent, skus: raw.skus ? new Set(raw.skus) : null }),
   skus: (cfg) => cfg.skus,
+  rowEarning(cfg, row, ctx) {
+    if (row.amount === null) return undefined;
+    const fx = ctx.fx(row.currency, row.date);
+    const pct = cfg.percent;
+    const converted = new Decimal(row.amount).times(fx.rate);
+    const amount = converted.times(pct).div(100);
+    const same = row.currency === ctx.currency;
+    const fxText = same ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
+    return {
+      status: 'earned',
+      ...(same ? {} : { fx }),
+      rate: pct,
+      amount,
+      amountText: exactText(amount),
+      detail: `${row.amount} ${row.currency}${fxText} = ${converted.toString()} ${ctx.currency} x ${pct.toString()}% = ${amount.toString()}`,
+    };
+  },
   earn(cfg, customers) {
     let earned = ZERO;
     const lines: EarnLine[] = [];

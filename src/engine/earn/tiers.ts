@@ -30,6 +30,16 @@ export const tiers: EarningMethod<Raw, Tiers> = {
   rateCardRef: () => undefined,
   resolve: (raw) => ({ ...raw, skuSet: raw.skus ? new Set(raw.skus) : null }),
   skus: (cfg) => cfg.skuSet,
+  standing: (cfg, customers) => tiers.earn(cfg, customers).tier,
+  summaryLines(cfg, service, qualifying, currency) {
+    const e = tiers.earn(
+      cfg,
+      qualifying.map((q) => q.measure),
+    );
+    return [
+      { kind: 'service', status: 'earned', detail: `${service}: ${e.lines[0]?.note ?? 'no tier'} = ${e.earned.toString()} ${currency}`, amount: e.earned },
+    ];
+  },
   earn(cfg, customers) {
     const counted = cfg.count === 'customers' ? customers.length : customers.reduce((a, c) => a + c.transactions, 0);
     let reached: (typeof cfg.table)[number] | undefined;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Decimal } from '../../money/index.js';
 import type { InlineRates, RateCard } from '../../campaign/rate-card.js';
+import type { Earning as RowEarning } from '../trace.js';
 
 /** What the engine knows about one qualifying customer of one service when it earns. */
 export interface CustomerMeasure {
@@ -46,6 +47,42 @@ export interface Earning {
   paid?: { units: number; customers: number };
 }
 
+/** What a method needs of the run to tell a row's earning. */
+export interface RowContext {
+  /** The campaign currency. */
+  currency: string;
+  /** The rate from the row's currency to the campaign's on its date, and where it comes from. */
+  fx(currency: string, date: string): { rate: Decimal; source: string };
+}
+
+/** A row that accumulated, as a method tells what it earns (one object refilled per row). */
+export interface RowFacts {
+  sku: string;
+  quantity: number | null;
+  /** Units the row counts for, after per-transaction limits. */
+  units: number;
+  amount: string | null;
+  currency: string;
+  date: string;
+}
+
+/** A qualifying customer of a service, as summary lines see it. */
+export interface QualifyingCustomer {
+  customerId: string;
+  units: number;
+  measure: CustomerMeasure;
+}
+
+/** A line that carries pay no row carries: a customer's netting or limits, its active users, a tier's pay. */
+export interface SummaryLine {
+  kind: 'customer' | 'service';
+  customer?: string;
+  status: 'earned' | 'adjustment';
+  detail: string;
+  amount: Decimal;
+  units?: number;
+}
+
 /**
  * One earning method: its YAML key, its schema, which SKUs it pays for and how it
  * turns qualifying customers into money. One file per method, collected in index.ts.
@@ -72,4 +109,12 @@ export interface EarningMethod<Raw, Resolved> {
   /** Which limits applied to one customer's net units by SKU (explain), or [] when none did. */
   customerLimitWords?(cfg: Resolved, unitsBySku: ReadonlyMap<string, number>): string[];
   earn(cfg: Resolved, customers: readonly CustomerMeasure[]): Earning;
+  /** What a row earns if its customer and service qualify, with its arithmetic; absent or undefined: the row only counts (its pay is on a summary line). */
+  rowEarning?(cfg: Resolved, row: RowFacts, ctx: RowContext): RowEarning | undefined;
+  /** Rows with the same key earn the same (one earning object shared by them); undefined: the row's earning is its own. */
+  shareKey?(cfg: Resolved, row: RowFacts): string | undefined;
+  /** The summary lines of one partner's qualified service, given its qualifying customers in id order. */
+  summaryLines?(cfg: Resolved, service: string, qualifying: readonly QualifyingCustomer[], currency: string): SummaryLine[];
+  /** A standing the service must reach to qualify beyond the customer gates (tiers: a tier); undefined when the method has none. */
+  standing?(cfg: Resolved, customers: readonly CustomerMeasure[]): TierStanding | undefined;
 }
