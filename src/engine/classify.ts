@@ -1,0 +1,202 @@
+/**
+ * Steps 1-3 for a row: credit, row filters, customer exclusions, partner gates,
+ * eligibility. The same code decides calc and explain; `explain` also writes down the
+ * values compared (words.ts).
+ */
+import { type ServiceDef } from '../campaign/model.js';
+import { creditRow, creditUsage } from './credit.js';
+import type { EligibilityGap } from './eligibility.js';
+import { customerExclusion, dateReason, paysFor, programReason, serviceOf } from './filter.js';
+import { partnerGate, type GateFailure } from './partner-gates.js';
+import type { Reason } from './reasons.js';
+import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
+import { rateFor } from '../campaign/rate-card.js';
+import type { TxRow, UsageRow } from './types.js';
+import { MissingQuantityError, refill, type RowVerdict } from './verdicts.js';
+import type { CampaignRun } from './run.js';
+import { notCreditedTx, noClaim, sayDate, sayProgram, saySku } from './words.js';
+
+/**
+ * Steps 1-3 for a transactions row: credit, row filters, customer exclusions,
+ * partner gates, eligibility. The same code decides calc and explain; `explain`
+ * also writes down the values compared.
+ */
+export function classifyTx(run: CampaignRun, r: TxRow, explain: boolean, v: RowVerdict = { partnerId: null }): RowVerdict {
+  const c = run.c;
+  const def = serviceOf(run.serviceIndex, r);
+  const partnerId = creditRow(c, r, run.opts.claims);
+  // One object per call, filled in place: calc passes the same scratch verdict for every row.
+  refill(v, partnerId, def, def);
+  if (partnerId === null) {
+    v.reason = 'NOT_CREDITED';
+    if (explain) v.detail = notCreditedTx(run, r);
+    return v;
+  }
+  const dateR = dateReason(c, run.asOf, r, def);
+  if (dateR) {
+    v.reason = dateR;
+    if (explain) sayDate(run, v, dateR, r.date);
+    return v;
+  }
+  const prog = programReason(c, r);
+  if (prog) {
+    v.reason = prog;
+    if (explain) sayProgram(run, v, prog, prog === 'LICENSE_PROGRAM' ? r.licenseProgram : r.subscriptionType);
+    return v;
+  }
+  if (!def || !paysFor(def, r)) {
+    v.reason = 'SKU_NOT_ELIGIBLE';
+    if (explain) saySku(run, v, r.sku, r.service);
+    return v;
+  }
+  const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
+  if (excluded) {
+    v.reason = 'CUSTOMER_EXCLUDED';
+    v.sub = excluded;
+    if (explain) v.detail = `customer ${r.customerId}: ${excluded.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}`;
+    return v;
+  }
+  const gate = gateOf(run, partnerId);
+  if (gate) {
+    v.reason = gate.code;
+    v.detail = gate.detail;
+    if (explain) {
+      let id = run.gateWords.get(gate);
+      if (id === undefined) run.gateWords.set(gate, (id = run.phrases.id(gate.detail)));
+      v.phrase = id;
+    }
+    return v;
+  }
+  // A removal always nets in: losing it to an eligibility gap would add seats.
+  if (c.eligibility && !(r.quantity !== null && r.quantity < 0)) {
+    const g = eligibilityGap(run, partnerId, r.date);
+    if (g) {
+      v.reason = 'PARTNER_INELIGIBLE';
+      v.detail = `${g.requirement} not met on ${g.day}: ${g.period} is lost`;
+      if (explain) v.phrase = run.phrases.id(v.detail);
+      return v;
+    }
+  }
+  // A seat-based service cannot read a missing quantity as 0 seats: the row is refused.
+  if (r.quantity === null && def.method.measure === 'units') throw new MissingQuantityError(r.line, def.name);
+  const q = r.quantity ?? 0;
+  v.units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
+  return v;
+}
+
+export function classifyUsage(run: CampaignRun, u: UsageRow, explain: boolean): RowVerdict {
+  const c = run.c;
+  const dir = run.directory!;
+  const def = run.workloadIndex.get(u.workload);
+  if (def) {
+    // Most rows of a long file end here: calc refills one scratch verdict for them.
+    const start = run.windowStart.get(def)!;
+    const early: Reason | null = u.date > run.asOf ? 'AFTER_AS_OF' : u.date < start ? 'OUTSIDE_WINDOW' : null;
+    if (early) {
+      const v = refill(explain ? { partnerId: null } : run.scratch, null, def, undefined);
+      v.reason = early;
+      v.detail = !explain
+        ? undefined
+        : early === 'AFTER_AS_OF'
+          ? `dated ${u.date}, after as_of ${run.asOf}`
+          : `dated ${u.date}, before the window ${start}..${run.asOf}`;
+      return v;
+    }
+  }
+  const partnerId = creditUsage(c, u, run.opts.claims, dir);
+  if (partnerId === null) {
+    const why =
+      c.credit === 'claiming_partner' || c.credit === 'pal'
+        ? noClaim(run, u.customerId, u.date)
+        : `no partner transacts ${u.subscriptionId ? `subscription ${u.subscriptionId}` : `customer ${u.customerId}`} unambiguously in transactions.csv`;
+    return { partnerId, def, reason: 'NOT_CREDITED', detail: explain ? why : undefined };
+  }
+  if (!def) return { partnerId, reason: 'WORKLOAD_NOT_ELIGIBLE', detail: explain ? `workload ${u.workload} is paid by no service of ${c.id}` : undefined };
+  const cfg = def.config as PerActiveUser;
+  if (u.date < c.period.start || u.date > c.period.end)
+    return { partnerId, def, reason: 'OUTSIDE_PERIOD', detail: explain ? `dated ${u.date}, outside ${c.period.start}..${c.period.end}` : undefined };
+  if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) {
+    return {
+      partnerId,
+      def,
+      reason: 'METRIC_NOT_PAID',
+      detail: explain ? `${def.name} pays on ${cfg.metrics ? cfg.metrics.join(' / ') : 'user events'}; the row is ${u.metric || 'an event'}` : undefined,
+    };
+  }
+  const sub = u.subscriptionId ? dir.subscriptions.get(u.subscriptionId) : undefined;
+  const cust = dir.customers.get(u.customerId);
+  const sku = u.sku || sub?.sku || onlySku(run, def, u.workload, cust?.subscriptionBySku);
+  const subId = u.subscriptionId || (sku ? cust?.subscriptionBySku.get(sku) : undefined);
+  const facts = subId ? dir.subscriptions.get(subId) : undefined;
+  const licenseProgram = u.licenseProgram || facts?.program || '';
+  const subscriptionType = u.subscriptionType || facts?.type || 'paid';
+  const program = programReason(c, { licenseProgram, subscriptionType });
+  if (program)
+    return {
+      partnerId,
+      def,
+      reason: program,
+      detail: explain ? (program === 'LICENSE_PROGRAM' ? `licence program ${licenseProgram || '(none)'}` : `subscription type ${subscriptionType}`) : undefined,
+    };
+  const flags = u.flags ?? (cust?.flags ? [...cust.flags] : null);
+  const country = u.country || cust?.country || '';
+  const excluded = customerExclusion(c, u.customerId, partnerId, country, flags);
+  if (excluded)
+    return {
+      partnerId,
+      def,
+      reason: 'CUSTOMER_EXCLUDED',
+      sub: excluded,
+      detail: explain ? `customer ${u.customerId}: ${excluded.replace(/_/g, ' ')}${country ? ` (${country})` : ''}` : undefined,
+    };
+  if (!sku || !rateFor(cfg.rates, sku, u.workload)) {
+    return {
+      partnerId,
+      def,
+      reason: 'SKU_NOT_ELIGIBLE',
+      detail: explain
+        ? sku
+          ? `SKU ${sku} has no ${u.workload} rate in ${def.name}'s rate card`
+          : `no SKU: the row names none and customer ${u.customerId} has no single rated subscription`
+        : undefined,
+    };
+  }
+  const gate = gateOf(run, partnerId);
+  if (gate) return { partnerId, def, reason: gate.code, detail: gate.detail };
+  if (c.eligibility) {
+    const g = eligibilityGap(run, partnerId, u.date);
+    if (g) return { partnerId, def, reason: 'PARTNER_INELIGIBLE', detail: `${g.requirement} not met on ${g.day}: ${g.period} is lost` };
+  }
+  return { partnerId, def, usageKey: usageKey(sku, u.workload), sku };
+}
+
+/** The customer's one SKU that the service rates for the workload, when the usage row names none. */
+export function onlySku(run: CampaignRun, def: ServiceDef, workload: string, bySku: ReadonlyMap<string, string> | undefined): string {
+  const cfg = def.config as PerActiveUser;
+  const rated = [...(bySku?.keys() ?? [])].filter((sku) => rateFor(cfg.rates, sku, workload));
+  return rated.length === 1 ? rated[0]! : '';
+}
+
+/** The period (day, month, semester) of `day` lost to a requirement the partner did not meet, or null. */
+export function eligibilityGap(run: CampaignRun, partnerId: string, day: string): EligibilityGap | null {
+  const e = run.c.eligibility;
+  if (!e) return null;
+  const key = `${partnerId}\u0000${e.period === 'day' ? day : e.period === 'month' ? day.slice(0, 7) : `${day.slice(0, 4)}${day.slice(5, 7) >= '07' ? 'H1' : 'H2'}`}`;
+  let g = run.eligibilityGaps.get(key);
+  if (g === undefined) {
+    g = run.opts.eligibility
+      ? run.opts.eligibility.gap(partnerId, e.requirements, e.period, day, run.bounds)
+      : { requirement: e.requirements[0]!, day, period: day };
+    run.eligibilityGaps.set(key, g);
+  }
+  return g;
+}
+
+export function gateOf(run: CampaignRun, partnerId: string): GateFailure | null {
+  let g = run.gates.get(partnerId);
+  if (g === undefined) {
+    g = partnerGate(run.c, partnerId, run.opts);
+    run.gates.set(partnerId, g);
+  }
+  return g;
+}

@@ -1,0 +1,114 @@
+/**
+ * What the engine decides, as data: the options a run takes, each row's verdict (steps
+ * 1-3), and after finish each partner's, service's and customer's verdict with its
+ * figures. Words are made elsewhere (words.ts); consumers read these, never re-derive them.
+ */
+import type { FxTable } from '../money/index.js';
+import type { Decimal } from '../money/index.js';
+import type { ServiceDef } from '../campaign/model.js';
+import type { ClaimBook } from './claims.js';
+import type { EligibilityBook } from './eligibility.js';
+import type { Reason } from './reasons.js';
+import type { Tally } from './tally.js';
+import type { TraceEvent } from './trace.js';
+import type { CustomerMeasure } from './earn/index.js';
+import type { PartnerInfo, PartnerResult, Registration, ServiceResult } from './types.js';
+
+export interface EvaluateOptions {
+  partners?: ReadonlyMap<string, PartnerInfo>;
+  /** Keyed by registrationKey(campaignId, partnerId). */
+  registrations?: ReadonlyMap<string, Registration>;
+  fx?: FxTable;
+  /** claims.csv, for credit: claiming_partner | pal. */
+  claims?: ClaimBook;
+  /** eligibility.csv, for requires.eligibility. */
+  eligibility?: EligibilityBook;
+  /** Overrides every campaign's as_of. */
+  asOf?: string;
+  /** Date of the payout-currency conversion; default each campaign's as_of. */
+  payoutDate?: string;
+  /** Keep each customer's and service's verdict after finish (explain, progress). */
+  /**
+   * Keep the verdicts after finish: `true` (explain, progress) keeps every customer's;
+   * `'trace'` (calc --explain) keeps only the customers that failed, with each partner's
+   * summary lines decided in finish (what a trace needs, not a verdict per customer).
+   */
+  keepVerdicts?: boolean | 'trace';
+}
+
+/** Why a customer of a service qualified or not, with its figures. */
+export interface CustomerVerdict {
+  customerId: string;
+  reason: Reason | null;
+  detail: string;
+  units: number;
+  revenue: Decimal;
+  measure: CustomerMeasure;
+}
+
+export interface ServiceVerdict {
+  def: ServiceDef;
+  result: ServiceResult;
+  customers: Map<string, CustomerVerdict>;
+  /** Why the service did not qualify, in words. */
+  notQualified?: string;
+}
+
+export interface PartnerVerdict {
+  result: PartnerResult;
+  /** Each service's verdict; with keepVerdicts 'trace', its customers are only those that failed. */
+  services: Map<ServiceDef, ServiceVerdict>;
+  /** With keepVerdicts 'trace': the summary lines, decided in finish. */
+  summary?: TraceEvent[];
+}
+
+/** Resets a verdict for another row (calc refills one scratch verdict rather than make one per row). */
+export function refill(v: RowVerdict, partnerId: string | null, def: ServiceDef | undefined, historyDef: ServiceDef | undefined): RowVerdict {
+  v.partnerId = partnerId;
+  v.def = def;
+  v.historyDef = historyDef;
+  v.reason = undefined;
+  v.sub = undefined;
+  v.detail = undefined;
+  v.phrase = undefined;
+  v.units = 0;
+  v.usageKey = undefined;
+  v.sku = undefined;
+  return v;
+}
+
+/** A credited partner: its index in the service tables, and its row counts. */
+export interface PartnerSlot {
+  index: number;
+  pc: Tally;
+}
+
+/** What steps 1-3 decided for one row. */
+export interface RowVerdict {
+  /** The credited partner; null: nobody (NOT_CREDITED), or a usage row dropped before credit. */
+  partnerId: string | null;
+  def?: ServiceDef;
+  /** The service whose net-new history the row feeds (transactions rows). */
+  historyDef?: ServiceDef;
+  reason?: Reason;
+  /** A sub-reason (CUSTOMER_EXCLUDED: which flag or country). */
+  sub?: string;
+  /** The values compared, in words (explain only). */
+  detail?: string;
+  /** The number of `detail` in the run's Phrases when many rows share the words (explain only). */
+  phrase?: number;
+  /** Units the row counts for (after per-transaction limits). */
+  units?: number;
+  usageKey?: string;
+  sku?: string;
+}
+
+/** A row that reaches a seat-based service without a quantity: an input error, never 0 seats. */
+export class MissingQuantityError extends Error {
+  constructor(
+    readonly line: number,
+    readonly service: string,
+  ) {
+    super(`line ${line}: service ${service} counts seats, and the row has no quantity`);
+  }
+}
