@@ -10,109 +10,28 @@
  * Amounts no row carries (netting, tier pay, rounding) are compared per partner and
  * service, against the earnings that name no transaction, subscription or customer.
  */
-import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
-import { Decimal, ZERO } from '../money/index.js';
+import { ZERO, type Decimal } from '../money/index.js';
 import { plusDays } from '../dates.js';
 import type { Campaign, ReconcileSpec } from '../campaign/model.js';
 import type { Reason } from '../engine/reasons.js';
 import type { TraceEvent } from '../engine/trace.js';
 import type { PartnerStatus } from '../engine/types.js';
 import { earningSku, type EarningLine } from '../input/earnings.js';
+import { earningsOf, low, monthOf, type Earning } from './earnings.js';
+import {
+  CATEGORIES,
+  categorize,
+  itemOrder,
+  newItem,
+  type CampaignReconciliation,
+  type Category,
+  type Item,
+  type ItemKey,
+  type PartnerReconciliation,
+} from './items.js';
 
-export const CATEGORIES = [
-  'MATCHED',
-  'UNDERPAID',
-  'OVERPAID',
-  'MISSING',
-  'UNEXPECTED',
-  'RATE_DIFFERS',
-  'QUANTITY_DIFFERS',
-  'FX_DIFFERS',
-  'ADJUSTMENT',
-  'REVERSED',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-/** Categories that are a difference to raise with Microsoft (`--exit-code`). */
-const OPEN: ReadonlySet<Category> = new Set(['UNDERPAID', 'OVERPAID', 'MISSING', 'UNEXPECTED']);
-
-export type MatchLevel = 'transaction' | 'subscription' | 'customer' | 'partner' | 'earning';
-
-export interface ItemKey {
-  level: MatchLevel;
-  partnerId: string;
-  service?: string;
-  transactionId?: string;
-  /** An item of several transactions (a growth earning repeated on each): all of them. */
-  transactionIds?: string[];
-  subscriptionId?: string;
-  customerId?: string;
-  sku?: string;
-  /** YYYY-MM of the transaction. */
-  month?: string;
-}
-
-/** One of Microsoft's earnings: its lines (a growth earning has one per contributing transaction), counted once. */
-export interface Earning {
-  earningId: string;
-  partnerId: string;
-  service: string;
-  lines: EarningLine[];
-  /** In the campaign currency (Microsoft's own exchange rate where currencies differ); 0 when the payment was reversed. */
-  amount: Decimal;
-  /** As the export states it. */
-  own: { amount: Decimal; currency: string };
-  reversed: boolean;
-  adjustment: boolean;
-  earningDate: string | null;
-}
-
-export interface Item {
-  categories: Category[];
-  key: ItemKey;
-  /** incent's amount (null: incent has no row paying this). */
-  expected: Decimal | null;
-  /** Microsoft's amount in the campaign currency (null: no earning). */
-  paid: Decimal | null;
-  difference: Decimal;
-  /** incent's rows (the explain events) and, for UNEXPECTED, the reasons of the rows it excluded under the key. */
-  rows: TraceEvent[];
-  reasons: { reason: Reason; rows: number }[];
-  earnings: Earning[];
-  /** Why incent expects what it does, beyond the rows' own arithmetic (a minimum payout). */
-  notes: string[];
-  disputeBy: string | null;
-  /** Whether disputeBy is before the day reconcile judges deadlines on. */
-  deadlinePassed: boolean;
-  open: boolean;
-}
-
-export interface PartnerReconciliation {
-  partnerId: string;
-  name?: string;
-  status?: PartnerStatus;
-  expected: Decimal;
-  paid: Decimal;
-  difference: Decimal;
-  counts: Partial<Record<Category, number>>;
-  /** The earliest deadline among open differences. */
-  disputeBy: string | null;
-  deadlinePassed: boolean;
-  items: Item[];
-}
-
-export interface CampaignReconciliation {
-  id: string;
-  name: string;
-  program: string;
-  currency: string;
-  tolerance: Decimal;
-  disputeWindowDays: number;
-  partners: PartnerReconciliation[];
-  /** Earnings lines of this program read, and distinct earnings. */
-  lines: number;
-  earnings: number;
-}
+export { linesByCampaign, type OtherPrograms } from './earnings.js';
+export { hasDifferences, CATEGORIES, type CampaignReconciliation, type Category, type Item, type ItemKey, type PartnerReconciliation } from './items.js';
 
 /** What incent decided for one partner of one campaign (commands/decisions.ts). */
 export interface IncentPartner {
@@ -127,142 +46,6 @@ export interface ReconcileInput {
   campaign: Campaign;
   spec: ReconcileSpec;
   partners: readonly IncentPartner[];
-}
-
-/** Lines of the export whose program no campaign reconciles: counted, not compared. */
-export interface OtherPrograms {
-  lines: number;
-  programs: Record<string, number>;
-}
-
-const low = (s: string | undefined) => (s ?? '').toLowerCase();
-const monthOf = (d: string | null | undefined) => (d ? d.slice(0, 7) : '');
-
-function problem(l: EarningLine, field: string, message: string, expected: string, found: string): Diagnostic {
-  return { code: 'INVALID_EARNING', severity: 'error', file: l.file, line: l.line, field, message, expected, found };
-}
-
-/** Splits the export's lines by the campaign whose program they are; the rest are counted. */
-export function linesByCampaign(
-  inputs: readonly ReconcileInput[],
-  lines: readonly EarningLine[],
-): { byCampaign: Map<string, EarningLine[]>; other: OtherPrograms } {
-  const byProgram = new Map<string, string>();
-  const clash: Diagnostic[] = [];
-  for (const { campaign, spec } of inputs) {
-    const had = byProgram.get(low(spec.program));
-    if (had)
-      clash.push({
-        code: 'PROGRAM_TWICE',
-        severity: 'error',
-        file: campaign.file,
-        field: 'reconcile.program',
-        message: `campaigns ${had} and ${campaign.id} both reconcile program "${spec.program}"`,
-        expected: 'one campaign per program',
-        found: spec.program,
-      });
-    byProgram.set(low(spec.program), campaign.id);
-  }
-  if (clash.length) throw new InvalidInputError(clash);
-  const byCampaign = new Map<string, EarningLine[]>(inputs.map((i) => [i.campaign.id, []]));
-  const other: OtherPrograms = { lines: 0, programs: {} };
-  for (const l of lines) {
-    const id = byProgram.get(low(l.programName));
-    if (id) byCampaign.get(id)!.push(l);
-    else {
-      other.lines++;
-      other.programs[l.programName] = (other.programs[l.programName] ?? 0) + 1;
-    }
-  }
-  return { byCampaign, other };
-}
-
-/** The earning's amount in the campaign currency, by Microsoft's own figures, or why it cannot be had. */
-function inCampaignCurrency(l: EarningLine, currency: string): Decimal | string {
-  const txCur = l.transactionCurrency;
-  if (l.earningAmount !== null && txCur === currency) return l.earningAmount;
-  if (currency === 'USD' && l.earningAmountUSD !== null) return l.earningAmountUSD;
-  if (currency === 'USD' && l.earningAmount !== null && txCur && l.earningExchangeRate !== null) return l.earningAmount.times(l.earningExchangeRate);
-  if (l.earningAmountInLastPaymentCurrency !== null && l.lastPaymentCurrency === currency) return l.earningAmountInLastPaymentCurrency;
-  if (l.earningAmount !== null && !txCur) return 'earningAmount has no currency (transactionCurrency is empty)';
-  return `no amount in ${currency}: the line states ${[l.earningAmount !== null ? `${l.earningAmount.toString()} ${txCur}` : '', l.earningAmountUSD !== null ? `${l.earningAmountUSD.toString()} USD` : ''].filter(Boolean).join(', ') || 'no convertible amount'}`;
-}
-
-const REVERSING_TYPES = new Set(['refund', 'cancellation', 'cancel', 'chargeback', 'reversal']);
-
-/** Groups one campaign's lines into earnings (an earningId counted once), with service and amount. */
-export function earningsOf(campaign: Campaign, spec: ReconcileSpec, lines: readonly EarningLine[]): Earning[] {
-  const problems: Diagnostic[] = [];
-  const byId = new Map<string, Earning>();
-  for (const l of lines) {
-    const service = spec.levers.get(l.lever) ?? spec.levers.get(l.engagementName);
-    if (service === undefined) {
-      problems.push(
-        problem(
-          l,
-          'lever',
-          `lever ${JSON.stringify(l.lever || l.engagementName)} of "${l.programName}" pays no service of ${campaign.id}`,
-          `one of ${[...spec.levers.keys()].map((k) => JSON.stringify(k)).join(', ')} (reconcile.levers in ${campaign.file})`,
-          l.lever || l.engagementName || '(empty)',
-        ),
-      );
-      continue;
-    }
-    const amount = inCampaignCurrency(l, campaign.currency);
-    if (typeof amount === 'string') {
-      problems.push(
-        problem(
-          l,
-          'earningAmount',
-          `cannot compare in ${campaign.currency}: ${amount}`,
-          `earningAmount in ${campaign.currency}${campaign.currency === 'USD' ? ', earningAmountUSD, or earningAmount with earningExchangeRate' : ''}`,
-          amount,
-        ),
-      );
-      continue;
-    }
-    const reversed = low(l.paymentStatus) === 'reversed' || REVERSING_TYPES.has(low(l.transactionType));
-    const had = byId.get(l.earningId);
-    if (had) {
-      const first = had.lines[0]!;
-      // A growth earning repeats on each contributing transaction with the same figures; different figures cannot both stand.
-      const same = first.partnerId === l.partnerId && had.service === service && inCampaignCurrency(first, campaign.currency).toString() === amount.toString();
-      if (!same) {
-        problems.push(
-          problem(
-            l,
-            'earningId',
-            `earning ${l.earningId} is written differently on line ${first.line} and here`,
-            'the same partner, lever and amount on every line of one earningId',
-            `${l.partnerId} ${l.lever || l.engagementName} ${amount.toString()} here, ${first.partnerId} ${first.lever || first.engagementName} ${inCampaignCurrency(first, campaign.currency).toString()} on line ${first.line}`,
-          ),
-        );
-      }
-      had.lines.push(l);
-      had.reversed ||= reversed;
-      continue;
-    }
-    const ownCurrency = l.earningAmount !== null ? l.transactionCurrency || campaign.currency : l.earningAmountUSD !== null ? 'USD' : l.lastPaymentCurrency;
-    const own = l.earningAmount ?? l.earningAmountUSD ?? l.earningAmountInLastPaymentCurrency!;
-    byId.set(l.earningId, {
-      earningId: l.earningId,
-      partnerId: l.partnerId,
-      service,
-      lines: [l],
-      amount,
-      own: { amount: own, currency: ownCurrency },
-      reversed,
-      adjustment: l.reasonCode !== '',
-      earningDate: l.earningDate,
-    });
-  }
-  if (problems.length) throw new InvalidInputError(problems.slice(0, 200));
-  for (const e of byId.values()) {
-    // A reversed payment pays nothing; a refund or cancellation is the negative earning it states.
-    if (e.lines.some((l) => low(l.paymentStatus) === 'reversed')) e.amount = ZERO;
-    e.earningDate = e.lines.reduce<string | null>((a, l) => (l.earningDate && (!a || l.earningDate < a) ? l.earningDate : a), null);
-  }
-  return [...byId.values()];
 }
 
 /** incent's rows of one partner, findable by each key. */
@@ -302,68 +85,6 @@ class RowIndex {
 
 /** Whether a line names a transaction, subscription or customer (else it is a partner-level earning). */
 const namesRows = (l: EarningLine) => Boolean(l.transactionId || l.lineItemId || l.subscriptionId || l.customerId);
-
-function distinct(values: readonly Decimal[]): string[] {
-  return [...new Set(values.map((v) => v.toString()))].sort();
-}
-
-function sameSet(a: readonly Decimal[], b: readonly Decimal[]): boolean {
-  const x = distinct(a);
-  const y = distinct(b);
-  return x.length === y.length && x.every((v, i) => new Decimal(v).eq(new Decimal(y[i]!)));
-}
-
-/** The categories of an item, from its two sides. */
-function categorize(item: Item, tolerance: Decimal, currency: string): void {
-  const cats: Category[] = [];
-  const { expected, paid, earnings, rows } = item;
-  if (earnings.some((e) => e.adjustment)) cats.push('ADJUSTMENT');
-  else if (paid === null) cats.push('MISSING');
-  else if (expected === null) cats.push('UNEXPECTED');
-  else if (item.difference.abs().lte(tolerance)) cats.push('MATCHED');
-  else cats.push(item.difference.isNegative() ? 'UNDERPAID' : 'OVERPAID');
-  if (expected !== null && paid !== null && earnings.length && rows.length) {
-    const msRates = earnings.flatMap((e) => e.lines.map((l) => l.earningRate)).filter((r): r is Decimal => r !== null);
-    const ourRates = rows.map((r) => r.rate).filter((r): r is Decimal => r !== undefined);
-    if (msRates.length && ourRates.length && !sameSet(msRates, ourRates)) cats.push('RATE_DIFFERS');
-    const lines = earnings.flatMap((e) => e.lines);
-    const seatRows = rows.filter((r) => r.units !== undefined);
-    if (lines.every((l) => l.quantity !== null) && seatRows.length === rows.length && rows.length > 0) {
-      const theirs = lines.reduce((a, l) => a.plus(l.quantity!), ZERO);
-      const ours = rows.reduce((a, r) => a + (r.units ?? 0), 0);
-      if (!theirs.eq(ours)) cats.push('QUANTITY_DIFFERS');
-    }
-    // Microsoft's earningExchangeRate converts to USD: comparable with incent's rate when the campaign is in USD.
-    if (currency === 'USD') {
-      const msFx = lines
-        .filter((l) => l.transactionCurrency && l.transactionCurrency !== 'USD')
-        .map((l) => l.earningExchangeRate)
-        .filter((r): r is Decimal => r !== null);
-      const ourFx = rows.map((r) => r.fx?.rate).filter((r): r is Decimal => r !== undefined);
-      if (msFx.length && ourFx.length && !sameSet(msFx, ourFx)) cats.push('FX_DIFFERS');
-    }
-  }
-  if (earnings.some((e) => e.reversed)) cats.push('REVERSED');
-  item.categories = cats;
-  item.open = cats.some((c) => OPEN.has(c));
-}
-
-function newItem(key: ItemKey): Item {
-  return {
-    categories: [],
-    key,
-    expected: null,
-    paid: null,
-    difference: ZERO,
-    rows: [],
-    reasons: [],
-    earnings: [],
-    notes: [],
-    disputeBy: null,
-    deadlinePassed: false,
-    open: false,
-  };
-}
 
 const plus = (a: Decimal | null, b: Decimal) => (a === null ? b : a.plus(b));
 
@@ -550,19 +271,4 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
     lines: lines.length,
     earnings: earnings.length,
   };
-}
-
-/** Items in the order of their first row or line: date, then transaction, then earning id. */
-function itemOrder(a: Item, b: Item): number {
-  const at = (i: Item) => i.rows[0]?.date ?? i.earnings[0]?.lines[0]?.transactionDate ?? i.earnings[0]?.earningDate ?? '\uffff';
-  const id = (i: Item) => i.key.transactionId ?? i.rows[0]?.transactionId ?? i.earnings[0]?.earningId ?? '';
-  const da = at(a);
-  const db = at(b);
-  if (da !== db) return da < db ? -1 : 1;
-  return id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0;
-}
-
-/** Whether any item anywhere is a difference beyond tolerance. */
-export function hasDifferences(campaigns: readonly CampaignReconciliation[]): boolean {
-  return campaigns.some((c) => c.partners.some((p) => p.items.some((i) => i.open)));
 }
