@@ -266,6 +266,24 @@ export function generateDailyUsage(mb, dir, seed = 20170301) {
  * of its own (so every row reaches an accumulator and is written after the run, trimmed
  * by the cap), 28 days of one month. Writes transactions.csv and capped.yaml to `dir`.
  */
+/**
+ * The accumulate-heavy campaign for the rows `generate` writes: every Office 365 SKU
+ * (100 of the 200, about half the rows) is rated, no registration or role gate, the
+ * calendar year 2017 as the period, so most in-period rows reach a customer's
+ * accumulator and the earlier rows feed net-new history.
+ */
+export function writeHeavyCampaign(dir) {
+  const pool = skuPool();
+  const card = ['sku,rate', ...pool.O365.map((sku, i) => `${sku},${10 + (i % 7)}`)];
+  writeFileSync(join(dir, 'heavy-rates.csv'), card.join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'heavy.yaml'),
+    'id: heavy\ncurrency: USD\nperiod: { start: 2017-01-01, end: 2017-12-31 }\nas_of: 2017-12-31\nfx:\n  fixed: { GBP: 1.24, EUR: 1.09 }\n' +
+      'services:\n  O365:\n    per_unit: { rates: heavy-rates.csv }\n    qualify: { customers: { at_least: 1 } }\n',
+  );
+  return join(dir, 'heavy.yaml');
+}
+
 export function generateCapped(rows, dir) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
