@@ -484,11 +484,21 @@ export function buildProgram(): Command {
     .command('test')
     .description("run a campaign's example cases (<campaign>.cases/<case>/expected.yaml) and diff the amounts")
     .argument('<paths...>', 'campaign files or folders')
-    .addHelpText('after', '\nExample:\n  $ incent test rules\n\nA case is a folder of input CSVs plus expected.yaml; see docs/campaign-cases.md.')
-    .action(async (paths: string[]) => {
+    .addOption(
+      new Option('-f, --format <format>', 'output format (github: annotations on the failed cases; junit: JUnit XML for CI)')
+        .choices(['text', 'github', 'junit'])
+        .default('text'),
+    )
+    .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent test rules\n  $ incent test rules --format junit --out incent-cases.xml\n\nA case is a folder of input CSVs plus expected.yaml; see docs/campaign-cases.md.',
+    )
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
       const { runCases } = await import('./commands/test-cases.js');
-      const r = await runCases(paths);
-      process.stdout.write(r.output);
+      const r = await runCases(paths, o.format as 'text' | 'github' | 'junit');
+      emit(r.output, o.out as string | undefined, o.format as string);
       process.exitCode = r.exitCode;
     });
 

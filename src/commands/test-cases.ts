@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../diagnostics.js';
 import { campaignFiles } from '../campaign/load.js';
 import { formatMoney } from '../money/index.js';
-import { formatDiagnosticsText } from '../report/diagnostics.js';
+import { formatDiagnosticsGithub, formatDiagnosticsText } from '../report/diagnostics.js';
 import { computeResult } from './inputs.js';
 
 const amount = z.union([z.string(), z.number()]).transform(String);
@@ -116,17 +116,62 @@ export async function runCase(campaignFile: string, caseDir: string): Promise<Ca
   return outcome;
 }
 
-export async function runCases(paths: readonly string[]): Promise<{ output: string; exitCode: 0 | 1 }> {
+export type CasesFormat = 'text' | 'github' | 'junit';
+
+export async function runCases(paths: readonly string[], format: CasesFormat = 'text'): Promise<{ output: string; exitCode: 0 | 1 }> {
   const cases = findCases(paths);
+  const outcomes: CaseOutcome[] = [];
+  for (const { campaignFile, caseDir } of cases) outcomes.push(await runCase(campaignFile, caseDir));
+  const failed = outcomes.filter((o) => !o.passed).length;
+  const exitCode = failed > 0 || cases.length === 0 ? 1 : 0;
+  const summary = `${cases.length - failed} passed, ${failed} failed`;
+  if (format === 'junit') return { output: junitXml(outcomes), exitCode };
+  if (format === 'github') {
+    // A failed case is an error annotation on its expected.yaml; the summary stays plain text in the log.
+    const annotations = formatDiagnosticsGithub(
+      outcomes
+        .filter((o) => !o.passed)
+        .map((o) => ({
+          code: 'CASE_FAILED',
+          severity: 'error' as const,
+          file: join(o.dir, 'expected.yaml'),
+          line: 1,
+          message: `${basename(o.campaign)} › ${o.name}: ${o.differences.join('; ')}`,
+        })),
+    );
+    return { output: annotations + (cases.length ? '' : `::error title=NO_CASES::no campaign cases found\n`) + summary + '\n', exitCode };
+  }
   const lines: string[] = [];
-  let failed = 0;
-  for (const { campaignFile, caseDir } of cases) {
-    const o = await runCase(campaignFile, caseDir);
-    if (!o.passed) failed++;
+  for (const o of outcomes) {
     lines.push(`${o.passed ? 'PASS' : 'FAIL'}  ${basename(o.campaign)} › ${o.name}${o.description ? ` — ${o.description}` : ''}`);
     for (const d of o.differences) lines.push(`      ${d.replace(/\n/g, '\n      ')}`);
   }
   if (cases.length === 0) lines.push('no campaign cases found (expected <campaign>.cases/<case>/expected.yaml beside a campaign)');
-  lines.push(`${cases.length - failed} passed, ${failed} failed`);
-  return { output: lines.join('\n') + '\n', exitCode: failed > 0 || cases.length === 0 ? 1 : 0 };
+  lines.push(summary);
+  return { output: lines.join('\n') + '\n', exitCode };
+}
+
+const xml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** JUnit XML, as CI systems display it: a suite per campaign file, a test case per case folder. */
+function junitXml(outcomes: readonly CaseOutcome[]): string {
+  const byCampaign = new Map<string, CaseOutcome[]>();
+  for (const o of outcomes) byCampaign.set(o.campaign, [...(byCampaign.get(o.campaign) ?? []), o]);
+  const failures = outcomes.filter((o) => !o.passed).length;
+  const suites = [...byCampaign].map(([campaign, list]) => {
+    const cases = list.map((o) => {
+      const attrs = `classname="${xml(basename(campaign).replace(/\.ya?ml$/i, ''))}" name="${xml(o.name)}" file="${xml(join(o.dir, 'expected.yaml'))}"`;
+      if (o.passed) return `    <testcase ${attrs}/>`;
+      return `    <testcase ${attrs}>\n      <failure message="${xml(o.differences[0] ?? 'failed')}">${xml(o.differences.join('\n'))}</failure>\n    </testcase>`;
+    });
+    return `  <testsuite name="${xml(campaign)}" tests="${list.length}" failures="${list.filter((o) => !o.passed).length}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="incent test" tests="${outcomes.length}" failures="${failures}">\n${suites.join('\n')}${suites.length ? '\n' : ''}</testsuites>\n`;
 }
