@@ -116,7 +116,7 @@ function addInputOptions(cmd: Command, { asOf = true, rulesRequired = true } = {
     .option('--payout-date <date>', 'date of the payout-currency conversion (default: as_of)', parseDate)
     .option('-c, --campaign <id...>', 'only these campaign ids')
     .option('-q, --quiet', 'no warnings or progress on stderr')
-    .option('-v, --verbose', 'say on stderr how each transactions file was read: its layout, rows, and lines skipped');
+    .option('-v, --verbose', 'say on stderr which campaigns ran and how each transactions file was read: its layout, rows, and lines skipped');
   if (asOf) cmd.option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)", parseDate);
   return cmd;
 }

@@ -174,6 +174,8 @@ describe('refused before, accepted now', () => {
     const r = calc([pc('pc-legacy-powershell.csv'), pc('pc-nce-invoice-concatenated.csv')], ['--verbose']);
     expect(r.stderr).toContain('pc-legacy-powershell.csv: read as pc-legacy-license, 6 rows; skipped 1 line before the header (a PowerShell #TYPE line)');
     expect(r.stderr).toContain('pc-nce-invoice-concatenated.csv: read as pc-nce-invoice, 11 rows; skipped 1 repeated header line');
+    // and which campaigns ran, from which files
+    expect(r.stderr).toMatch(/incent: campaigns: csp-power-up-2017 \([^)]*csp-power-up-2017\.yaml\)/);
   });
 
   it('a ; separated daily-usage export with decimal commas needs --decimal-comma, and then sums exactly', () => {

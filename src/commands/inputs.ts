@@ -122,6 +122,7 @@ export async function computeRun(
   checkDateFlag('as-of', opts.asOf);
   checkDateFlag('payout-date', opts.payoutDate);
   const campaigns = selectCampaigns(opts, warnings);
+  opts.onNote?.(`campaigns: ${campaigns.map((c) => `${c.id} (${c.file})`).join(', ')}`);
   const paths = resolveInputs(opts);
   const missing = missingInputs(campaigns, paths, opts);
   if (missing.length) throw new InvalidInputError(missing);
