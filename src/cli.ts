@@ -370,13 +370,29 @@ export function buildProgram(): Command {
     .argument('<run>', 'run id')
     .requiredOption('-p, --partner <id>', 'the partner')
     .addOption(ledgerOption())
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'html']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format (html: self-contained, printable)').choices(['text', 'html']).default('text'))
     .option('-o, --out <file>', 'write it to FILE (atomically)')
-    .addHelpText('after', '\nExample:\n  $ incent payout statement 3 --partner 1000001 --format html --out statement.html --ledger payouts.db')
+    .option('--payer <name>', 'who pays, for the header (the distributor, the program)')
+    .option('--partners <file>', "partners.csv, for the payee's name")
+    .option('--reference <text>', 'the payment reference (default: PERIOD-PARTNER-runID)')
+    .option('--date <date>', "the statement's date (default: today)", parseDate)
+    .option('--all', 'list campaigns with nothing paid, clawed back or carried forward too')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ incent payout statement 3 --partner 1000001 --partners data/partners.csv --payer "Alpine Distribution" --format html --out statement.html --ledger payouts.db',
+    )
     .action(async (id: string, o: Record<string, unknown>) => {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
       const { payoutStatement } = await payoutCommands();
-      emit(payoutStatement(o.ledger as string, id, o.partner as string, o.format as 'text' | 'html'), o.out as string | undefined, o.format as string);
+      const text = await payoutStatement(o.ledger as string, id, o.partner as string, {
+        format: o.format as 'text' | 'html',
+        payer: o.payer as string | undefined,
+        partnersFile: o.partners as string | undefined,
+        reference: o.reference as string | undefined,
+        date: o.date as string | undefined,
+        all: Boolean(o.all),
+      });
+      emit(text, o.out as string | undefined, o.format as string);
     });
 
   addInputOptions(

@@ -5,6 +5,7 @@
 // Per-function entry points: the package root loads every function (~80 ms at startup).
 import { addDays } from 'date-fns/addDays';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format as formatDate } from 'date-fns/format';
 import { UTCDate } from '@date-fns/utc';
 
 function digit(s: string, i: number): number {
@@ -82,4 +83,13 @@ export function unitName(span: { start: string; end: string }, unit: PeriodUnit)
   const h1 = span.start.slice(5, 7) === '07';
   const fy = (h1 ? year + 1 : year) % 100;
   return `FY${String(fy).padStart(2, '0')} ${h1 ? 'H1' : 'H2'} (${span.start}..${span.end})`;
+}
+
+/**
+ * Today's calendar date where incent runs: the one reading of the machine's clock and
+ * zone, for defaults a person would expect to be "today" (a statement's date, the day
+ * reconcile judges dispute deadlines on). Every computation takes its dates as flags.
+ */
+export function today(): string {
+  return formatDate(new Date(), 'yyyy-MM-dd');
 }

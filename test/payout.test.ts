@@ -154,6 +154,52 @@ describe('monthly payout runs', () => {
     expect(html).toContain('<h1>Statement for P1</h1>');
     expect(html).toContain('<tr><th>This run</th><td class="num">250.00</td></tr>');
   });
+
+  it('a statement carries its header, the reason for a claw back and the total', () => {
+    const partners = join(w.dir, 'partners.csv');
+    writeFileSync(partners, 'partner_id,name,country,role\nP1,Contoso Cloud,US,direct\n');
+    const s = runCli([
+      'payout',
+      'statement',
+      '3',
+      '--partner',
+      'P1',
+      '--ledger',
+      w.ledger,
+      '--partners',
+      partners,
+      '--payer',
+      'Alpine Distribution',
+      '--date',
+      '2018-04-02',
+    ]);
+    expect(s.code).toBe(0);
+    const lines = s.stdout.split('\n');
+    expect(lines[0]).toBe('Statement for P1 Contoso Cloud: run 3, period 2018-03, as of 2018-03-31');
+    expect(lines[1]).toBe('From Alpine Distribution; statement date 2018-04-02; payment reference 2018-03-P1-run3');
+    // A run of period 2018-03 computes as of the month's last day. March: 200.00 earned to date (250 - 5 seats x 10), 250.00 paid before: claws back 50.00.
+    expect(s.stdout).toContain('monthly (USD): this run claws back 50.00 USD (EARNED_TO_DATE_DECREASED: what the partner has earned to date went down');
+    expect(s.stdout).toContain('Total this run: -50.00 USD');
+    const html = runCli([
+      'payout',
+      'statement',
+      '3',
+      '--partner',
+      'P1',
+      '--ledger',
+      w.ledger,
+      '--partners',
+      partners,
+      '--format',
+      'html',
+      '--reference',
+      'PAY-0042',
+    ]).stdout;
+    expect(html).toContain('<h1>Statement for P1 Contoso Cloud</h1>');
+    expect(html).toContain('payment reference PAY-0042');
+    expect(html).toContain('<tr><th>Total this run</th><td class="num">-50.00 USD</td></tr>');
+    expect(html).toContain('@page');
+  });
 });
 
 describe('the payment file', () => {

@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { InvalidInputError } from '../diagnostics.js';
 import { daysInMonth } from '../dates.js';
-import { Decimal } from '../money/index.js';
 import type { Campaign } from '../campaign/model.js';
 import type { RateCard } from '../campaign/rate-card.js';
 import {
@@ -30,6 +29,10 @@ import {
 import { describeChanges, inputsDigestOf, lineJson, PayoutFxMissing, planLines, planRun, type Refusal } from '../ledger/plan.js';
 import { csvLine } from '../report/csv.js';
 import { renderTable } from '../report/text-table.js';
+import { isEmptyLine, statementHtml, statementText } from '../report/statement.js';
+import { readPartners } from '../input/tables.js';
+import { RowProblems } from '../input/row-errors.js';
+import { today } from '../dates.js';
 import { computeRun, type Run, type RunOptions, type Warnings } from './inputs.js';
 
 export interface PayoutRunOptions extends RunOptions {
@@ -363,50 +366,42 @@ export async function payoutVerify(opts: RunOptions & { ledger: string; run: str
   return { output: `run ${recorded.id} does not verify:\n${problems.map((p) => `  ${p}`).join('\n')}\n`, exitCode: 1 };
 }
 
+/** How a statement is headed and what it lists (payout statement's flags). */
+export interface StatementOptions {
+  format: 'text' | 'html';
+  /** Who pays (the distributor or the program). */
+  payer?: string;
+  /** partners.csv, for the payee's name. */
+  partnersFile?: string;
+  reference?: string;
+  /** The statement's date (default: today). */
+  date?: string;
+  /** List campaigns with nothing to say too. */
+  all?: boolean;
+}
+
 /** What one partner is paid by a run, and why: earned to date per campaign and service, paid before, carried, clawed back. */
-export function payoutStatement(ledger: string, id: string, partner: string, format: 'text' | 'html'): string {
+export async function payoutStatement(ledger: string, id: string, partner: string, o: StatementOptions): Promise<string> {
   const { run, lines } = loadRun(ledger, id);
   const mine = lines.filter((l) => l.partner_id === partner);
   if (mine.length === 0) throw usage('UNKNOWN_PARTNER', '--partner', `run ${run.id} has no line for partner ${partner}`, 'a partner of this run', partner);
-  const blocks = mine.map((l) => {
-    const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
-    const status = l.action;
-    const why = l.reason ? ` (${l.reason})` : '';
-    const what =
-      status === 'pay'
-        ? `pays ${l.amount} ${l.currency}`
-        : status === 'claw_back'
-          ? `claws back ${new Decimal(l.amount).negated().toString()} ${l.currency}${why}`
-          : status === 'carried_forward'
-            ? `pays nothing: ${l.carried_forward} ${l.currency} is below the minimum and carried forward`
-            : 'pays nothing';
-    return { l, services, what };
-  });
-  if (format === 'html') {
-    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Statement ${esc(partner)} run ${run.id}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}td.num{text-align:right}</style></head><body>
-<h1>Statement for ${esc(partner)}</h1><p>Run ${run.id}, period ${run.period}, as of ${run.as_of}</p>
-${blocks
-  .map(
-    (b) => `<h2>${esc(b.l.campaign_id)}</h2><p>This run ${esc(b.what)}; payout ${b.l.payout_amount} ${b.l.payout_currency}.</p>
-<table><tr><th>Service</th><th>Earned to date</th></tr>${b.services.map(([s, a]) => `<tr><td>${esc(s)}</td><td class="num">${a}</td></tr>`).join('')}
-<tr><th>Earned to date</th><td class="num">${b.l.earned_to_date}</td></tr><tr><th>Paid before</th><td class="num">${b.l.paid_before}</td></tr>
-<tr><th>This run</th><td class="num">${b.l.amount}</td></tr><tr><th>Carried forward</th><td class="num">${b.l.carried_forward}</td></tr></table>`,
-  )
-  .join('\n')}
-</body></html>
-`;
+  let name: string | undefined;
+  if (o.partnersFile) {
+    const problems = new RowProblems();
+    const partners = await readPartners(o.partnersFile, problems);
+    if (problems.count) throw new InvalidInputError(problems.all());
+    name = partners.get(partner)?.name || undefined;
   }
-  return (
-    `Statement for ${partner}: run ${run.id}, period ${run.period}, as of ${run.as_of}\n` +
-    blocks
-      .map(
-        (b) =>
-          `\n${b.l.campaign_id} (${b.l.currency}): this run ${b.what}; payout ${b.l.payout_amount} ${b.l.payout_currency}\n` +
-          b.services.map(([s, a]) => `  ${s.padEnd(16)} ${a.padStart(12)}\n`).join('') +
-          `  ${'earned to date'.padEnd(16)} ${b.l.earned_to_date.padStart(12)}\n  ${'paid before'.padEnd(16)} ${b.l.paid_before.padStart(12)}\n  ${'this run'.padEnd(16)} ${b.l.amount.padStart(12)}\n  ${'carried forward'.padEnd(16)} ${b.l.carried_forward.padStart(12)}\n`,
-      )
-      .join('')
-  );
+  const header = {
+    partner,
+    name,
+    payer: o.payer,
+    date: o.date ?? today(),
+    run: run.id,
+    period: run.period,
+    asOf: run.as_of,
+    reference: o.reference ?? `${run.period}-${partner}-run${run.id}`,
+  };
+  const shown = o.all ? mine : mine.filter((l) => !isEmptyLine(l));
+  return o.format === 'html' ? statementHtml(header, shown) : statementText(header, shown);
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { format as formatDate } from 'date-fns';
+import { today } from '../dates.js';
 import { writeAtomic } from '../report/write.js';
 import { reconcileCsv, reconcileJson, reconcileTable } from '../report/reconcile.js';
 import { disputePack } from '../report/dispute-pack.js';
@@ -31,11 +31,6 @@ export interface Reconciliation {
   otherPrograms: OtherPrograms;
   /** Each earnings file and its lines. */
   files: { file: string; lines: number }[];
-}
-
-/** Today's calendar date where incent runs (a deadline is a day on the user's calendar). */
-export function today(): string {
-  return formatDate(new Date(), 'yyyy-MM-dd');
 }
 
 export async function reconcile(opts: ReconcileOptions, warnings: Warnings): Promise<Reconciliation> {

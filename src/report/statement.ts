@@ -1,0 +1,126 @@
+/**
+ * payout statement: what one partner is paid by a recorded run, and why, in words a
+ * partner can be sent: a header (payer, payee, statement date, run, period, payment
+ * reference), per campaign the services earned to date, paid before, this run and the
+ * payout (with the campaign currency where it differs), the reason for anything not
+ * paid or clawed back, and totals per payout currency. Text or self-contained,
+ * printable HTML. Data in, text out: the ledger's lines decide everything.
+ */
+import { Decimal, formatMoney } from '../money/index.js';
+import { REASON_TEXT, type Reason } from '../engine/reasons.js';
+import { esc } from './html.js';
+
+/** One recorded line of the run, as the ledger holds it. */
+export interface StatementLine {
+  campaign_id: string;
+  currency: string;
+  action: string;
+  reason: string | null;
+  earned_to_date: string;
+  paid_before: string;
+  amount: string;
+  carried_forward: string;
+  payout_amount: string;
+  payout_currency: string;
+  services: string;
+}
+
+export interface StatementHeader {
+  partner: string;
+  name?: string;
+  payer?: string;
+  date: string;
+  run: number;
+  period: string;
+  asOf: string;
+  reference: string;
+}
+
+/** Reasons of a ledger line beyond the engine's row reasons. */
+const LINE_REASONS: Record<string, string> = {
+  BELOW_MINIMUM: 'the amount is below the minimum payout',
+  EARNED_TO_DATE_DECREASED: 'what the partner has earned to date went down (a cancellation, a removal, a correction)',
+};
+
+export function reasonSentence(code: string | null): string {
+  if (!code) return '';
+  return `${code}: ${LINE_REASONS[code] ?? REASON_TEXT[code as Reason] ?? code}`;
+}
+
+/** What the run does for the line, in a few words. */
+function whatItDoes(l: StatementLine): string {
+  const why = l.reason ? ` (${reasonSentence(l.reason)})` : '';
+  switch (l.action) {
+    case 'pay':
+      return `pays ${l.amount} ${l.currency}${why}`;
+    case 'claw_back':
+      return `claws back ${formatMoney(new Decimal(l.amount).negated(), l.currency)} ${l.currency}${why}`;
+    case 'carried_forward':
+      return `pays nothing: ${l.carried_forward} ${l.currency} is below the minimum and carried forward`;
+    default:
+      return `pays nothing${why}`;
+  }
+}
+
+/** A line with nothing to say: nothing earned, paid before, paid now or carried. */
+export function isEmptyLine(l: StatementLine): boolean {
+  return [l.earned_to_date, l.paid_before, l.amount, l.carried_forward, l.payout_amount].every((v) => new Decimal(v).isZero());
+}
+
+/** Payout totals per currency, in the currency's order of first appearance. */
+function totals(lines: readonly StatementLine[]): [string, string][] {
+  const by = new Map<string, Decimal>();
+  for (const l of lines) by.set(l.payout_currency, (by.get(l.payout_currency) ?? new Decimal(0)).plus(l.payout_amount));
+  return [...by].map(([cur, sum]) => [cur, formatMoney(sum, cur)]);
+}
+
+function headerText(h: StatementHeader): string[] {
+  return [
+    `Statement for ${h.partner}${h.name ? ` ${h.name}` : ''}: run ${h.run}, period ${h.period}, as of ${h.asOf}`,
+    [h.payer ? `From ${h.payer}` : '', `statement date ${h.date}`, `payment reference ${h.reference}`].filter(Boolean).join('; '),
+  ];
+}
+
+export function statementText(h: StatementHeader, lines: readonly StatementLine[]): string {
+  const out = headerText(h);
+  if (lines.length === 0) out.push('', 'Nothing is paid, clawed back or carried forward in this run (--all lists every campaign).');
+  for (const l of lines) {
+    const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
+    out.push('', `${l.campaign_id} (${l.currency}): this run ${whatItDoes(l)}; payout ${l.payout_amount} ${l.payout_currency}`);
+    for (const [s, a] of services) out.push(`  ${s.padEnd(16)} ${a.padStart(12)}`);
+    out.push(`  ${'earned to date'.padEnd(16)} ${l.earned_to_date.padStart(12)}`);
+    out.push(`  ${'paid before'.padEnd(16)} ${l.paid_before.padStart(12)}`);
+    out.push(`  ${'this run'.padEnd(16)} ${l.amount.padStart(12)}`);
+    out.push(`  ${'carried forward'.padEnd(16)} ${l.carried_forward.padStart(12)}`);
+  }
+  if (lines.length) out.push('', ...totals(lines).map(([cur, sum]) => `Total this run: ${sum} ${cur}`));
+  return out.join('\n') + '\n';
+}
+
+const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}
+td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;margin:.4rem 0 1rem}section{break-inside:avoid;page-break-inside:avoid}tr{break-inside:avoid}
+.meta{color:#555}@page{margin:15mm}@media print{body{margin:0}}`;
+
+export function statementHtml(h: StatementHeader, lines: readonly StatementLine[]): string {
+  const [title, meta] = headerText(h);
+  const sections = lines.map((l) => {
+    const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
+    return `<section><h2>${esc(l.campaign_id)}</h2><p>This run ${esc(whatItDoes(l))}; payout ${esc(l.payout_amount)} ${esc(l.payout_currency)}.</p>
+<table><tr><th>Service</th><th>Earned to date</th></tr>${services.map(([s, a]) => `<tr><td>${esc(s)}</td><td class="num">${esc(a)}</td></tr>`).join('')}
+<tr><th>Earned to date</th><td class="num">${esc(l.earned_to_date)}</td></tr><tr><th>Paid before</th><td class="num">${esc(l.paid_before)}</td></tr>
+<tr><th>This run</th><td class="num">${esc(l.amount)}</td></tr><tr><th>Carried forward</th><td class="num">${esc(l.carried_forward)}</td></tr></table></section>`;
+  });
+  const total = lines.length
+    ? `<table class="totals">${totals(lines)
+        .map(([cur, sum]) => `<tr><th>Total this run</th><td class="num">${esc(sum)} ${esc(cur)}</td></tr>`)
+        .join('')}</table>`
+    : '<p>Nothing is paid, clawed back or carried forward in this run.</p>';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Statement ${esc(h.partner)} run ${h.run}</title>
+<style>${CSS}</style></head><body>
+<h1>Statement for ${esc(h.partner)}${h.name ? ` ${esc(h.name)}` : ''}</h1><p class="meta">${esc(title!.slice(title!.indexOf(': ') + 2))}<br>${esc(meta!)}</p>
+${sections.join('\n')}
+${total}
+</body></html>
+`;
+}
