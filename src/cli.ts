@@ -19,6 +19,7 @@ import { isIsoDate } from './dates.js';
 import { checkEncoding } from './input/csv.js';
 import { checkOutputs, filesUnder, type OutputPath } from './commands/outputs.js';
 import { removeAllTemps } from './temp-files.js';
+import { applyDefaults, configPath, readConfig } from './config.js';
 
 /** 0 done; 1 bad input, refused, or an environment problem; 2 wrong command line; 70 internal error. */
 const EXIT_OK = 0;
@@ -169,6 +170,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .option('--debug', 'on an internal error, print its stack (also INCENT_DEBUG=1)')
+    .option('--config <file>', 'default options from this YAML file (default: ./incent.yaml when it exists; also INCENT_CONFIG)')
     .showHelpAfterError('(run with --help for usage)');
 
   addInputOptions(
@@ -552,6 +554,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Test hook: an internal error on purpose, to test exit 70 and --debug.
     if (process.env.INCENT_TEST_CRASH === '1') throw new Error('a crash on purpose (INCENT_TEST_CRASH=1)');
+    // Defaults from incent.yaml and INCENT_* (the command line wins over both; see src/config.ts).
+    const configFile = configPath(argv);
+    applyDefaults(program, configFile ? readConfig(configFile) : undefined, configFile);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (e) {
