@@ -1,0 +1,138 @@
+/** incent payout init|run|list|show|export|verify|statement: the ledger's commands. */
+import { Command, Option } from 'commander';
+
+import { addInputOptions, emit, guardOutputs, inputFiles, parseDate, parseMs, parsePeriod, runOptions, stderrWarnings } from './options.js';
+
+export function addPayoutCommands(program: Command): void {
+  const payout = program
+    .command('payout')
+    .description('monthly payout runs recorded in a SQLite ledger: pay each amount exactly once')
+    .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db\n\nSee docs/ledger.md.');
+  const ledgerOption = () => new Option('--ledger <path>', 'the ledger file (made by `incent payout init`)').default('./incent-ledger.db');
+  payout
+    .command('init')
+    .description('create a new, empty ledger file (every other payout command needs one)')
+    .addOption(ledgerOption())
+    .addHelpText('after', '\nExample:\n  $ incent payout init --ledger payouts.db')
+    .action(async (o: Record<string, unknown>) => {
+      const { payoutInit } = await payoutCommands();
+      const r = payoutInit(o.ledger as string);
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
+  addInputOptions(
+    payout
+      .command('run')
+      .description('compute earnings to date, subtract what the ledger says was paid, record and print what this run pays')
+      .requiredOption('--period <YYYY-MM>', 'the month this run pays for (as_of defaults to its last day)', parsePeriod)
+      .addOption(ledgerOption())
+      .option('--supersede', 'replace the recorded run of this period with a correction run')
+      .option('--reason <text>', 'why a correction run replaces the recorded one (with --supersede)')
+      .option('--dry-run', 'show what the run would record, and record nothing')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .option('--busy-timeout <ms>', 'how long to wait for another run holding the ledger', parseMs, 5000),
+  )
+    .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db')
+    .action(async (o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--rejects', path: o.rejects as string | undefined }], [...inputFiles(runOptions(o)), o.ledger as string]);
+      const { payoutRun } = await payoutCommands();
+      const r = await payoutRun(
+        {
+          ...runOptions(o),
+          period: o.period as string,
+          ledger: o.ledger as string,
+          supersede: Boolean(o.supersede),
+          reason: o.reason as string | undefined,
+          busyTimeoutMs: o.busyTimeout as number,
+          dryRun: Boolean(o.dryRun),
+          format: o.format as 'table' | 'json',
+        },
+        stderrWarnings(Boolean(o.quiet)),
+      );
+      (r.toStderr ? process.stderr : process.stdout).write(r.output);
+      process.exitCode = r.exitCode;
+    });
+  payout
+    .command('list')
+    .description('the runs in the ledger')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExample:\n  $ incent payout list --ledger payouts.db')
+    .action(async (o: Record<string, unknown>) => {
+      const { payoutList } = await payoutCommands();
+      process.stdout.write(payoutList(o.ledger as string, o.format as 'table' | 'json'));
+    });
+  payout
+    .command('show')
+    .description('one run: its inputs (sha256) and its lines')
+    .argument('<run>', 'run id')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExample:\n  $ incent payout show 3 --ledger payouts.db --format json')
+    .action(async (id: string, o: Record<string, unknown>) => {
+      const { payoutShow } = await payoutCommands();
+      process.stdout.write(payoutShow(o.ledger as string, id, o.format as 'table' | 'json'));
+    });
+  payout
+    .command('export')
+    .description('the payment file of a run (CSV cells safe to open in a spreadsheet)')
+    .argument('<run>', 'run id')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .option('-o, --out <file>', 'write it to FILE (atomically)')
+    .addHelpText('after', '\nExample:\n  $ incent payout export 3 --format csv --out payments-2018-01.csv')
+    .action(async (id: string, o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
+      const { payoutExport } = await payoutCommands();
+      emit(payoutExport(o.ledger as string, id, o.format as 'csv' | 'json'), o.out as string | undefined, o.format as string);
+    });
+  addInputOptions(
+    payout
+      .command('verify')
+      .description('recompute a recorded run from its inputs (given again): every amount and input hash must match')
+      .argument('<run>', 'run id')
+      .addOption(ledgerOption()),
+  )
+    .addHelpText('after', '\nExample:\n  $ incent payout verify 3 --rules rules --data exports/2018-01 --ledger payouts.db')
+    .action(async (id: string, o: Record<string, unknown>) => {
+      const { payoutVerify } = await payoutCommands();
+      const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger as string, run: id }, stderrWarnings(Boolean(o.quiet)));
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
+  payout
+    .command('statement')
+    .description('what a partner is paid by a run and why')
+    .argument('<run>', 'run id')
+    .requiredOption('-p, --partner <id>', 'the partner')
+    .addOption(ledgerOption())
+    .addOption(new Option('-f, --format <format>', 'output format (html: self-contained, printable)').choices(['text', 'html']).default('text'))
+    .option('-o, --out <file>', 'write it to FILE (atomically)')
+    .option('--payer <name>', 'who pays, for the header (the distributor, the program)')
+    .option('--partners <file>', "partners.csv, for the payee's name")
+    .option('--reference <text>', 'the payment reference (default: PERIOD-PARTNER-runID)')
+    .option('--date <date>', "the statement's date (default: today)", parseDate)
+    .option('--all', 'list campaigns with nothing paid, clawed back or carried forward too')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ incent payout statement 3 --partner 1000001 --partners data/partners.csv --payer "Alpine Distribution" --format html --out statement.html --ledger payouts.db',
+    )
+    .action(async (id: string, o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
+      const { payoutStatement } = await payoutCommands();
+      const text = await payoutStatement(o.ledger as string, id, o.partner as string, {
+        format: o.format as 'text' | 'html',
+        payer: o.payer as string | undefined,
+        partnersFile: o.partners as string | undefined,
+        reference: o.reference as string | undefined,
+        date: o.date as string | undefined,
+        all: Boolean(o.all),
+      });
+      emit(text, o.out as string | undefined, o.format as string);
+    });
+}
+
+/** Commands load what they need when they run: calc never loads the SQLite ledger. */
+export function payoutCommands(): Promise<typeof import('../commands/payout.js')> {
+  return import('../commands/payout.js');
+}

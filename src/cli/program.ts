@@ -1,0 +1,257 @@
+/** The commands, their options, help texts and examples; each action calls a command module and prints through emit. */
+import { VERSION } from '../version.js';
+import { Argument, Command, Option } from 'commander';
+import { calc, type CalcFormat } from '../commands/calc.js';
+import type { ExplainFormat } from '../commands/explain.js';
+import type { ProgressFormat } from '../commands/progress.js';
+import type { ValidateFormat } from '../commands/validate.js';
+
+import { addInputOptions, emit, guardOutputs, inputFiles, parseDate, runOptions, stderrWarnings, usageError, withProgress, EXIT_INVALID } from './options.js';
+import { addPayoutCommands } from './payout.js';
+
+export function buildProgram(): Command {
+  const program = new Command('incent')
+    .description('Compute what Microsoft cloud partners are owed by incentive campaigns.')
+    .version(VERSION)
+    .exitOverride()
+    .option('--debug', 'on an internal error, print its stack (also INCENT_DEBUG=1)')
+    .option('--config <file>', 'default options from this YAML file (default: ./incent.yaml when it exists; also INCENT_CONFIG)')
+    .showHelpAfterError('(run with --help for usage)');
+
+  addInputOptions(
+    program
+      .command('calc')
+      .description('compute payouts per campaign and partner')
+      .addOption(
+        new Option(
+          '-f, --format <format>',
+          'output format (csv: a row per campaign and partner, services as columns; csv-long: a row per service, then one per partner with its total; html: one self-contained page)',
+        )
+          .choices(['table', 'json', 'csv', 'csv-long', 'html'])
+          .default('table'),
+      )
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
+      .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent calc --rules rules --data fixtures/demo\n  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json --out payouts.json\n' +
+        '  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --transactions exports/2017-*.csv   # Partner Center files, detected\n' +
+        '  $ incent calc --rules rules --data fixtures/demo --on-invalid skip --rejects rejects.csv',
+    )
+    .action(async (o: Record<string, unknown>) => {
+      const ro = runOptions(o);
+      guardOutputs(
+        [
+          { flag: '--out', path: o.out as string | undefined },
+          { flag: '--explain', path: o.explain as string | undefined },
+          { flag: '--rejects', path: ro.rejectsFile },
+        ],
+        inputFiles(ro),
+      );
+      const run = withProgress(ro, Boolean(o.quiet));
+      try {
+        const output = await calc({ ...run.opts, format: o.format as CalcFormat, explain: o.explain as string | undefined }, stderrWarnings(Boolean(o.quiet)));
+        emit(output, o.out as string | undefined, o.format as string);
+      } finally {
+        run.bar?.done();
+      }
+    });
+
+  addInputOptions(
+    program
+      .command('explain')
+      .description("one partner's story: every row credited, excluded (why, with the values compared) or earning (rate, FX, amount, cap trim)")
+      .requiredOption('-p, --partner <id>', 'the partner to explain')
+      .option('--customer <id>', "only this customer's rows")
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
+    )
+    .action(async (o: Record<string, unknown>) => {
+      guardOutputs(
+        [
+          { flag: '--out', path: o.out as string | undefined },
+          { flag: '--rejects', path: o.rejects as string | undefined },
+        ],
+        inputFiles(runOptions(o)),
+      );
+      const { explain } = await import('../commands/explain.js');
+      const output = await explain(
+        { ...runOptions(o), partner: o.partner as string, customer: o.customer as string | undefined, format: o.format as ExplainFormat },
+        stderrWarnings(Boolean(o.quiet)),
+      );
+      emit(output, o.out as string | undefined, o.format as string);
+    });
+
+  addInputOptions(
+    program
+      .command('progress')
+      .description('per partner and service, what stands between the partner and more money; closest to a threshold first')
+      .option('-p, --partner <id>', 'only this partner')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
+    )
+    .action(async (o: Record<string, unknown>) => {
+      guardOutputs(
+        [
+          { flag: '--out', path: o.out as string | undefined },
+          { flag: '--rejects', path: o.rejects as string | undefined },
+        ],
+        inputFiles(runOptions(o)),
+      );
+      const { progress } = await import('../commands/progress.js');
+      const output = await progress(
+        { ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat },
+        stderrWarnings(Boolean(o.quiet)),
+      );
+      emit(output, o.out as string | undefined, o.format as string);
+    });
+
+  addPayoutCommands(program);
+
+  addInputOptions(
+    program
+      .command('reconcile')
+      .description("compare incent's payouts with Microsoft's earnings export, item by item, with dispute deadlines")
+      .requiredOption('-e, --earnings <files...>', "Microsoft's earnings export(s): CSV or TSV, globs, - for standard input")
+      .option('--as-of <date>', "the day dispute deadlines are judged on (default: today); the calculation uses each campaign's as_of", parseDate)
+      .addOption(
+        new Option('-f, --format <format>', 'output format (html: a printable dispute pack per partner)')
+          .choices(['table', 'json', 'csv', 'html'])
+          .default('table'),
+      )
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
+      .option('--out-dir <dir>', 'with --format html: one dispute pack per partner, DIR/<campaign>-<partner>.html')
+      .option('--exit-code', 'exit 1 when any difference beyond tolerance is found (as git diff --exit-code)'),
+    { asOf: false },
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent reconcile --rules rules/csp-power-up-2017.yaml --data fixtures/demo --earnings fixtures/earnings/power-up-2017.csv --as-of 2017-11-01\n' +
+        '  $ incent reconcile --rules rules --data exports --earnings earnings/*.tsv --format html --out-dir disputes\n\nThe campaign says which program and levers are its own in a reconcile: block; see docs/reconcile.md.',
+    )
+    .action(async (o: Record<string, unknown>) => {
+      const ro = runOptions(o);
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [...inputFiles(ro), ...((o.earnings as string[]) ?? [])]);
+      if (o.outDir && o.format !== 'html') throw usageError('--out-dir needs --format html');
+      const { reconcile, writeReconciliation } = await import('../commands/reconcile.js');
+      const r = await reconcile(
+        { ...ro, asOf: undefined, earnings: o.earnings as string[], judgeOn: o.asOf as string | undefined },
+        stderrWarnings(Boolean(o.quiet)),
+      );
+      emit(
+        writeReconciliation(r, o.format as 'table' | 'json' | 'csv' | 'html', o.outDir as string | undefined),
+        o.out as string | undefined,
+        o.format as string,
+      );
+      const { hasDifferences } = await import('../reconcile/match.js');
+      if (o.exitCode && hasDifferences(r.campaigns)) process.exitCode = EXIT_INVALID;
+    });
+
+  addInputOptions(
+    program
+      .command('compare')
+      .description('what-if: a baseline against a scenario (or two saved calc JSON results), per partner and service, with what it costs')
+      .argument('[results...]', 'two saved `calc --format json` results: BEFORE.json AFTER.json')
+      .option('--with-rules <path...>', 'the scenario: these campaign files or folders instead of --rules')
+      .option('--with-data <dir>', 'the scenario: this data folder instead of --data')
+      .option('--add-transactions <files...>', "the scenario: the baseline's transactions plus these files")
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'html']).default('table'))
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+    { rulesRequired: false },
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent compare --rules rules/csp-power-up-2017.yaml --data fixtures/demo --with-rules proposal/csp-power-up-2017.yaml\n' +
+        '  $ incent compare --rules rules --data fixtures/demo --add-transactions pipeline.csv\n  $ incent compare march.json april.json --format csv',
+    )
+    .action(async (results: string[], o: Record<string, unknown>) => {
+      const scenario = {
+        withRules: o.withRules as string[] | undefined,
+        withData: o.withData as string | undefined,
+        addTransactions: o.addTransactions as string[] | undefined,
+      };
+      const changes = Object.values(scenario).filter((v) => v !== undefined).length;
+      if (results.length && (results.length !== 2 || o.rules || changes))
+        throw usageError('give two calc JSON results (BEFORE.json AFTER.json), or --rules with --with-rules, --with-data or --add-transactions');
+      if (!results.length && (!o.rules || !changes))
+        throw usageError('compare needs --rules (the baseline) and at least one of --with-rules, --with-data, --add-transactions; or two calc JSON results');
+      const base = results.length ? undefined : runOptions(o);
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], base ? [...inputFiles(base), ...(scenario.addTransactions ?? [])] : results);
+      const { compare } = await import('../commands/compare.js');
+      const outcome = await compare({ files: results.length ? [results[0]!, results[1]!] : undefined, base, ...scenario }, stderrWarnings(Boolean(o.quiet)));
+      const r = await import('../report/compare.js');
+      const render = { table: r.compareTable, json: r.compareJson, csv: r.compareCsv, html: r.compareHtml }[o.format as 'table' | 'json' | 'csv' | 'html'];
+      emit(render(outcome), o.out as string | undefined, o.format as string);
+    });
+
+  program
+    .command('validate')
+    .description('check campaign files and rate cards (for CI)')
+    .argument('<paths...>', 'campaign files or folders')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--strict', 'fail on warnings too')
+    .addHelpText('after', '\nExample:\n  $ incent validate rules\n  $ incent validate rules --format github --strict')
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      const { validate } = await import('../commands/validate.js');
+      const r = validate(paths, o.format as ValidateFormat, Boolean(o.strict));
+      process.stdout.write(r.output);
+      process.exitCode = r.exitCode;
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of a campaign file, for editors')
+    .option('-o, --out <file>', 'write it to FILE')
+    .addHelpText('after', '\nExample:\n  $ incent schema --out schema/campaign.schema.json')
+    .action(async (o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
+      const { renderSchema } = await import('../commands/schema.js');
+      emit(renderSchema(), o.out as string | undefined, 'json');
+    });
+
+  program
+    .command('test')
+    .description("run a campaign's example cases (<campaign>.cases/<case>/expected.yaml) and diff the amounts")
+    .argument('<paths...>', 'campaign files or folders')
+    .addOption(
+      new Option('-f, --format <format>', 'output format (github: annotations on the failed cases; junit: JUnit XML for CI)')
+        .choices(['text', 'github', 'junit'])
+        .default('text'),
+    )
+    .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent test rules\n  $ incent test rules --format junit --out incent-cases.xml\n\nA case is a folder of input CSVs plus expected.yaml; see docs/campaign-cases.md.',
+    )
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
+      const { runCases } = await import('../commands/test-cases.js');
+      const r = await runCases(paths, o.format as 'text' | 'github' | 'junit');
+      emit(r.output, o.out as string | undefined, o.format as string);
+      process.exitCode = r.exitCode;
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish) made from these commands and options')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent completion bash > /etc/bash_completion.d/incent\n  $ incent completion zsh >> ~/.zshrc\n  $ incent completion fish > ~/.config/fish/completions/incent.fish',
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('../commands/completion.js');
+      process.stdout.write(completionScript(program, shell));
+    });
+
+  return program;
+}
