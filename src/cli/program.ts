@@ -209,13 +209,19 @@ export function buildProgram(): Command {
 
   program
     .command('schema')
-    .description('print the JSON Schema of a campaign file, for editors')
+    .description('print the JSON Schema of a campaign file, for editors (or, with --format markdown, the reference of every key)')
+    .addOption(
+      new Option('-f, --format <format>', 'json: the JSON Schema; markdown: the campaign file reference').choices(['json', 'markdown']).default('json'),
+    )
     .option('-o, --out <file>', 'write it to FILE')
-    .addHelpText('after', '\nExample:\n  $ incent schema --out schema/campaign.schema.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent schema --out schema/campaign.schema.json\n  $ incent schema --format markdown --out docs/campaign-reference.md',
+    )
     .action(async (o: Record<string, unknown>) => {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
-      const { renderSchema } = await import('../commands/schema.js');
-      emit(renderSchema(), o.out as string | undefined, 'json');
+      const { renderReference, renderSchema } = await import('../commands/schema.js');
+      emit(o.format === 'markdown' ? renderReference() : renderSchema(), o.out as string | undefined, 'json');
     });
 
   program

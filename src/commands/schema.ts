@@ -1,6 +1,7 @@
 /** incent schema: the JSON Schema of a campaign file, generated from the zod schema. */
 import { z } from 'zod';
 import { campaignSchema } from '../campaign/schema.js';
+import { campaignReference } from '../report/campaign-reference.js';
 
 export function campaignJsonSchema(): Record<string, unknown> {
   return {
@@ -11,4 +12,9 @@ export function campaignJsonSchema(): Record<string, unknown> {
 
 export function renderSchema(): string {
   return JSON.stringify(campaignJsonSchema(), null, 2) + '\n';
+}
+
+/** docs/campaign-reference.md: every key of a campaign file, from the same schema. */
+export function renderReference(): string {
+  return campaignReference(campaignJsonSchema());
 }
