@@ -247,6 +247,23 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('init')
+    .description('start a campaign: its YAML (with the editor schema comment), a rate card, an example case, and the JSON Schema beside them')
+    .argument('[dir]', 'the folder to write in', '.')
+    .option('--id <id>', 'the campaign id (and file name)', 'my-campaign')
+    .addHelpText('after', '\nExample:\n  $ incent init campaigns --id power-up-2026\n  $ incent validate campaigns/rules && incent test campaigns/rules')
+    .action(async (dir: string, o: Record<string, unknown>) => {
+      const { init } = await import('../commands/init.js');
+      const written = init(dir, o.id as string);
+      const rules = written[0]!.replace(/[^/\\]*$/, '');
+      emit(
+        `${written.map((f) => `wrote ${f}`).join('\n')}\nnext: edit ${written[0]}, then\n  incent validate ${rules}\n  incent test ${rules}\n`,
+        undefined,
+        'text',
+      );
+    });
+
+  program
     .command('completion')
     .description('print a shell completion script (bash, zsh or fish) made from these commands and options')
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
