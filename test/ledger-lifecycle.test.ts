@@ -142,7 +142,7 @@ describe('the ledger lifecycle', () => {
       amount: '-30.00',
     });
     const csv = join(w.dir, 'pay.csv');
-    expect(runCli(['payout', 'export', '2', '--ledger', w.ledger, '--out', csv]).code).toBe(0);
+    expect(runCli(['payout', 'export', '2', '--lines', '--ledger', w.ledger, '--out', csv]).code).toBe(0);
     expect(readFileSync(csv, 'utf8')).toContain('2,2018-02,seats,P2,ineligible,claw_back,PARTNER_INELIGIBLE,0.00,30.00,-30.00,');
   });
 
@@ -241,7 +241,7 @@ describe('ledger files that are not what they should be: refused, untouched, exi
     try {
       expect(runCli(['payout', 'list', '--ledger', ro]).code).toBe(0);
       expect(runCli(['payout', 'show', '1', '--ledger', ro]).code).toBe(0);
-      expect(runCli(['payout', 'export', '1', '--ledger', ro]).stdout).toContain('1,2018-01,seats,P1,payable,pay,,150.00');
+      expect(runCli(['payout', 'export', '1', '--lines', '--ledger', ro]).stdout).toContain('1,2018-01,seats,P1,payable,pay,,150.00');
       expect(runCli(['payout', 'statement', '1', '--partner', 'P1', '--ledger', ro]).code).toBe(0);
       expect(runCli(['payout', 'verify', '1', '--rules', join(w.dir, 'seats.yaml'), '--data', w.data.jan, '--ledger', ro]).code).toBe(0);
       expect(readFileSync(ro).equals(bytes)).toBe(true);

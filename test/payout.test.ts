@@ -211,7 +211,7 @@ describe('the payment file', () => {
     );
     expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
     const out = join(w.dir, 'pay.csv');
-    expect(runCli(['payout', 'export', '1', '--ledger', w.ledger, '--format', 'csv', '--out', out]).code).toBe(0);
+    expect(runCli(['payout', 'export', '1', '--lines', '--ledger', w.ledger, '--format', 'csv', '--out', out]).code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines[0]).toBe(
       'run_id,period,campaign_id,partner_id,status,action,reason,earned_to_date,paid_before,amount,carried_forward,currency,payout_amount,payout_currency,delta',
@@ -219,6 +219,15 @@ describe('the payment file', () => {
     // 25 x 10 = 250.00 and 30 x 10 = 300.00, each paid in full
     expect(lines).toContain(`1,2018-01,monthly,"'=HYPERLINK(""http://x"")",payable,pay,,250.00,0.00,250.00,0.00,USD,250.00,USD,`);
     expect(lines).toContain("1,2018-01,monthly,'@SUM(A1),payable,pay,,300.00,0.00,300.00,0.00,USD,300.00,USD,");
+    // By default a payment per payee and currency: 250.00 and 300.00 USD; in JSON with the run's total, 550.00 USD.
+    const payees = runCli(['payout', 'export', '1', '--ledger', w.ledger]).stdout.trim().split('\n');
+    expect(payees).toEqual([
+      'run_id,period,partner_id,partner_name,payout_amount,payout_currency,campaigns,lines',
+      `1,2018-01,"'=HYPERLINK(""http://x"")",,250.00,USD,monthly,1`,
+      "1,2018-01,'@SUM(A1),,300.00,USD,monthly,1",
+    ]);
+    const json = JSON.parse(runCli(['payout', 'export', '1', '--ledger', w.ledger, '--format', 'json']).stdout) as { totals: unknown };
+    expect(json.totals).toEqual([{ currency: 'USD', amount: '550.00' }]);
   });
 });
 

@@ -75,16 +75,28 @@ export function addPayoutCommands(program: Command): void {
     });
   payout
     .command('export')
-    .description('the payment file of a run (CSV cells safe to open in a spreadsheet)')
+    .description('the payment file of a run: a line per payee and payout currency (CSV cells safe to open in a spreadsheet)')
     .argument('<run>', 'run id')
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['csv', 'json']).default('csv'))
     .option('-o, --out <file>', 'write it to FILE (atomically)')
-    .addHelpText('after', '\nExample:\n  $ incent payout export 3 --format csv --out payments-2018-01.csv')
+    .option('--lines', "the run's lines instead (a campaign and partner each, with earned to date, paid before, action and reason)")
+    .option('--all', 'payees whose payment is zero too')
+    .option('--partners <file>', "partners.csv, for the payees' names")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ incent payout export 3 --partners data/partners.csv --out payments-2018-01.csv\n  $ incent payout export 3 --lines --format json',
+    )
     .action(async (id: string, o: Record<string, unknown>) => {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
       const { payoutExport } = await payoutCommands();
-      emit(payoutExport(o.ledger as string, id, o.format as 'csv' | 'json'), o.out as string | undefined, o.format as string);
+      const text = await payoutExport(o.ledger as string, id, {
+        format: o.format as 'csv' | 'json',
+        lines: Boolean(o.lines),
+        all: Boolean(o.all),
+        partnersFile: o.partners as string | undefined,
+      });
+      emit(text, o.out as string | undefined, o.format as string);
     });
   addInputOptions(
     payout
