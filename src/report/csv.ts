@@ -1,6 +1,6 @@
 /** calc's CSV outputs (a row per campaign and partner, or per service with csv-long), and the CSV cell rules every writer uses. */
 import { formatMoney } from '../money/index.js';
-import type { CalcResult } from '../engine/types.js';
+import type { CalcResult, ServiceResult } from '../engine/types.js';
 
 /** Whether a spreadsheet could read the text as a formula: it starts with = + - @ tab or CR. */
 export function formulaStart(s: string): boolean {
@@ -35,6 +35,11 @@ export function csvLine(cells: readonly (string | number | boolean)[]): string {
  * The services' columns are the union over the campaigns, in the order they first appear
  * (empty where a campaign has no such service).
  */
+/** A service's figures as both CSV layouts write them: qualified, customers, units, revenue, earned, amount. */
+function serviceCells(s: ServiceResult, currency: string): (string | number | boolean)[] {
+  return [s.qualified, s.customers, s.units, formatMoney(s.revenue, currency), formatMoney(s.earned, currency), formatMoney(s.amount, currency)];
+}
+
 export function renderCalcCsv(r: CalcResult): string {
   const services: string[] = [];
   for (const c of r.campaigns) for (const p of c.partners) for (const s of p.services) if (!services.includes(s.service)) services.push(s.service);
@@ -47,16 +52,7 @@ export function renderCalcCsv(r: CalcResult): string {
       const cells: (string | number | boolean)[] = [c.id, p.partnerId, p.name ?? '', p.status, p.reason?.code ?? '', c.currency];
       for (const name of services) {
         const s = p.services.find((x) => x.service === name);
-        if (!s) cells.push('', '', '', '', '', '');
-        else
-          cells.push(
-            s.qualified,
-            s.customers,
-            s.units,
-            formatMoney(s.revenue, c.currency),
-            formatMoney(s.earned, c.currency),
-            formatMoney(s.amount, c.currency),
-          );
+        cells.push(...(s ? serviceCells(s, c.currency) : ['', '', '', '', '', '']));
       }
       cells.push(
         formatMoney(p.total, c.currency),
@@ -98,23 +94,7 @@ export function renderCalcCsvLong(r: CalcResult): string {
   for (const c of r.campaigns) {
     for (const p of c.partners) {
       for (const s of p.services) {
-        out += csvLine([
-          c.id,
-          p.partnerId,
-          p.status,
-          s.service,
-          s.qualified,
-          s.customers,
-          s.units,
-          formatMoney(s.revenue, c.currency),
-          formatMoney(s.earned, c.currency),
-          formatMoney(s.amount, c.currency),
-          c.currency,
-          '',
-          '',
-          '',
-          '',
-        ]);
+        out += csvLine([c.id, p.partnerId, p.status, s.service, ...serviceCells(s, c.currency), c.currency, '', '', '', '']);
       }
       out += csvLine([
         c.id,
