@@ -89,7 +89,7 @@ export function addPayoutCommands(program: Command): void {
     )
     .action(async (id: string, o: Record<string, unknown>) => {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
-      const { payoutExport } = await payoutCommands();
+      const { payoutExport } = await import('../commands/payout-documents.js');
       const text = await payoutExport(o.ledger as string, id, {
         format: o.format as 'csv' | 'json',
         lines: Boolean(o.lines),
@@ -131,7 +131,7 @@ export function addPayoutCommands(program: Command): void {
     )
     .action(async (id: string, o: Record<string, unknown>) => {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
-      const { payoutStatement } = await payoutCommands();
+      const { payoutStatement } = await import('../commands/payout-documents.js');
       const text = await payoutStatement(o.ledger as string, id, o.partner as string, {
         format: o.format as 'text' | 'html',
         payer: o.payer as string | undefined,

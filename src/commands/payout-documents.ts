@@ -1,0 +1,164 @@
+/**
+ * What a recorded run gives out: the payment file (a line per payee and currency, or
+ * the run's lines) and a partner's statement. Read-only: the ledger's lines decide
+ * everything; nothing is computed again.
+ */
+import { InvalidInputError } from '../diagnostics.js';
+import type { LineRow, RunRow } from '../ledger/ledger.js';
+import { csvLine } from '../report/csv.js';
+import { Decimal, formatMoney } from '../money/index.js';
+import { isEmptyLine, statementHtml, statementText } from '../report/statement.js';
+import { readPartners } from '../input/tables.js';
+import { RowProblems } from '../input/row-errors.js';
+import { today } from '../dates.js';
+import { loadRun, usage } from './payout.js';
+
+export const EXPORT_HEADER = [
+  'run_id',
+  'period',
+  'campaign_id',
+  'partner_id',
+  'status',
+  'action',
+  'reason',
+  'earned_to_date',
+  'paid_before',
+  'amount',
+  'carried_forward',
+  'currency',
+  'payout_amount',
+  'payout_currency',
+  'delta',
+];
+
+/** The payment file of a run. CSV cells that a spreadsheet would run as formulas are neutralised. */
+export const PAYEES_HEADER = ['run_id', 'period', 'partner_id', 'partner_name', 'payout_amount', 'payout_currency', 'campaigns', 'lines'];
+
+/**
+ * The payment file of a run. By default a line per payee and payout currency (the sum
+ * of the partner's lines; zero amounts left out unless `all`), so each line is one
+ * payment; `lines` gives the run's lines themselves (a campaign and partner each).
+ */
+export async function payoutExport(
+  ledger: string,
+  id: string,
+  o: { format: 'csv' | 'json'; lines?: boolean; all?: boolean; partnersFile?: string },
+): Promise<string> {
+  const { run, lines } = loadRun(ledger, id);
+  if (!o.lines) return payeesExport(run, lines, o.format, Boolean(o.all), o.partnersFile ? await partnerNames(o.partnersFile) : new Map());
+  const format = o.format;
+  const rows = lines.map((l) => ({
+    run_id: run.id,
+    period: run.period,
+    campaign_id: l.campaign_id,
+    partner_id: l.partner_id,
+    status: l.status,
+    action: l.action,
+    reason: l.reason ?? '',
+    earned_to_date: l.earned_to_date,
+    paid_before: l.paid_before,
+    amount: l.amount,
+    carried_forward: l.carried_forward,
+    currency: l.currency,
+    payout_amount: l.payout_amount,
+    payout_currency: l.payout_currency,
+    delta: l.delta ?? '',
+  }));
+  if (format === 'json')
+    return JSON.stringify({ run: { id: run.id, period: run.period, asOf: run.as_of, status: run.status }, payments: rows }, null, 2) + '\n';
+  return csvLine(EXPORT_HEADER) + rows.map((r) => csvLine(EXPORT_HEADER.map((h) => r[h as keyof typeof r]))).join('');
+}
+
+/** partners.csv's names by partner id. */
+async function partnerNames(file: string): Promise<Map<string, string>> {
+  const problems = new RowProblems();
+  const partners = await readPartners(file, problems);
+  if (problems.count) throw new InvalidInputError(problems.all());
+  return new Map([...partners].map(([id, p]) => [id, p.name]));
+}
+
+/** A payment per payee and payout currency: the sum of its lines, exact (the lines hold the currency's digits). */
+function payeesExport(run: RunRow, lines: readonly LineRow[], format: 'csv' | 'json', all: boolean, names: ReadonlyMap<string, string>): string {
+  const by = new Map<string, { partner: string; currency: string; amount: Decimal; campaigns: string[] }>();
+  for (const l of lines) {
+    const k = `${l.partner_id}\u0000${l.payout_currency}`;
+    let p = by.get(k);
+    if (!p) by.set(k, (p = { partner: l.partner_id, currency: l.payout_currency, amount: new Decimal(0), campaigns: [] }));
+    p.amount = p.amount.plus(l.payout_amount);
+    p.campaigns.push(l.campaign_id);
+  }
+  const payees = [...by.values()].filter((p) => all || !p.amount.isZero());
+  const totals = new Map<string, Decimal>();
+  for (const p of payees) totals.set(p.currency, (totals.get(p.currency) ?? new Decimal(0)).plus(p.amount));
+  const money = (d: Decimal, cur: string) => formatMoney(d, cur);
+  if (format === 'json') {
+    return (
+      JSON.stringify(
+        {
+          run: { id: run.id, period: run.period, asOf: run.as_of, status: run.status },
+          payments: payees.map((p) => ({
+            partnerId: p.partner,
+            ...(names.get(p.partner) ? { name: names.get(p.partner) } : {}),
+            amount: money(p.amount, p.currency),
+            currency: p.currency,
+            campaigns: p.campaigns,
+          })),
+          totals: [...totals].map(([currency, amount]) => ({ currency, amount: money(amount, currency) })),
+        },
+        null,
+        2,
+      ) + '\n'
+    );
+  }
+  return (
+    csvLine(PAYEES_HEADER) +
+    payees
+      .map((p) =>
+        csvLine([
+          run.id,
+          run.period,
+          p.partner,
+          names.get(p.partner) ?? '',
+          money(p.amount, p.currency),
+          p.currency,
+          p.campaigns.join(';'),
+          p.campaigns.length,
+        ]),
+      )
+      .join('')
+  );
+}
+
+/** How a statement is headed and what it lists (payout statement's flags). */
+export interface StatementOptions {
+  format: 'text' | 'html';
+  /** Who pays (the distributor or the program). */
+  payer?: string;
+  /** partners.csv, for the payee's name. */
+  partnersFile?: string;
+  reference?: string;
+  /** The statement's date (default: today). */
+  date?: string;
+  /** List campaigns with nothing to say too. */
+  all?: boolean;
+}
+
+/** What one partner is paid by a run, and why: earned to date per campaign and service, paid before, carried, clawed back. */
+export async function payoutStatement(ledger: string, id: string, partner: string, o: StatementOptions): Promise<string> {
+  const { run, lines } = loadRun(ledger, id);
+  const mine = lines.filter((l) => l.partner_id === partner);
+  if (mine.length === 0) throw usage('UNKNOWN_PARTNER', '--partner', `run ${run.id} has no line for partner ${partner}`, 'a partner of this run', partner);
+  const name = o.partnersFile ? (await partnerNames(o.partnersFile)).get(partner) || undefined : undefined;
+  const header = {
+    partner,
+    name,
+    payer: o.payer,
+    date: o.date ?? today(),
+    run: run.id,
+    period: run.period,
+    asOf: run.as_of,
+    reference: o.reference ?? `${run.period}-${partner}-run${run.id}`,
+  };
+  const shown = o.all ? mine : mine.filter((l) => !isEmptyLine(l));
+  return o.format === 'html' ? statementHtml(header, shown) : statementText(header, shown);
+}
