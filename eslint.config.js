@@ -17,6 +17,12 @@ export default tseslint.config(
     },
   },
   {
+    // The tests run the command line in-process (async): a call not awaited would assert nothing.
+    files: ['test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/await-thenable': 'error' },
+  },
+  {
     // Money is exact: binary-float helpers are banned outside the money module.
     files: ['src/**/*.ts'],
     ignores: ['src/money/**'],

@@ -77,13 +77,13 @@ describe('compare: a baseline against a scenario', () => {
 });
 
 describe('compare: two saved calc results', () => {
-  it('reads calc --format json files; refuses another version and what is not a calc result', () => {
+  it('reads calc --format json files; refuses another version and what is not a calc result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'incent-compare-'));
     const before = join(dir, 'before.json');
     const after = join(dir, 'after.json');
-    expect(runCli(['calc', '--rules', RULES, '--data', 'fixtures/demo', '--format', 'json', '--out', before]).code).toBe(0);
-    expect(runCli(['calc', '--rules', withE3Rate('40'), '--data', 'fixtures/demo', '--format', 'json', '--out', after]).code).toBe(0);
-    const r = runCli(['compare', before, after, '--format', 'json']);
+    expect((await runCli(['calc', '--rules', RULES, '--data', 'fixtures/demo', '--format', 'json', '--out', before])).code).toBe(0);
+    expect((await runCli(['calc', '--rules', withE3Rate('40'), '--data', 'fixtures/demo', '--format', 'json', '--out', after])).code).toBe(0);
+    const r = await runCli(['compare', before, after, '--format', 'json']);
     expect(r.code).toBe(0);
     // E3 48 -> 40 (-8 a seat) on Contoso's 8 seats: -64.00; Woodgrove's O365 stays capped (14,600 + 7,300 + 4,000 = 25,900 > 25,000).
     // USD payouts before: Contoso 26,878.40 + Woodgrove 50,000.00 = 76,878.40; after 76,878.40 - 64 = 76,814.40. Litware's 466.67 GBP stays.
@@ -100,17 +100,17 @@ describe('compare: two saved calc results', () => {
 
     const newer = join(dir, 'newer.json');
     writeFileSync(newer, JSON.stringify({ ...JSON.parse(readFileSync(after, 'utf8')), schemaVersion: 2 }));
-    const refused = runCli(['compare', before, newer]);
+    const refused = await runCli(['compare', before, newer]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/newer\.json.*version 2; this incent reads version 1/);
     const notCalc = join(dir, 'other.json');
     writeFileSync(notCalc, '{"hello": 1}');
-    expect(runCli(['compare', before, notCalc]).stderr).toMatch(/other\.json.*not a calc result/);
+    expect((await runCli(['compare', before, notCalc])).stderr).toMatch(/other\.json.*not a calc result/);
   });
 
-  it('a wrong command line exits 2', () => {
-    expect(runCli(['compare', '--rules', RULES, '--data', 'fixtures/demo']).code).toBe(2);
-    expect(runCli(['compare', 'a.json']).code).toBe(2);
+  it('a wrong command line exits 2', async () => {
+    expect((await runCli(['compare', '--rules', RULES, '--data', 'fixtures/demo'])).code).toBe(2);
+    expect((await runCli(['compare', 'a.json'])).code).toBe(2);
   });
 
   it('in-process refusal names the file', async () => {

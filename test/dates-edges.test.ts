@@ -10,6 +10,16 @@ const day = fc
   .map(({ y, m, d }) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`)
   .filter(isIsoDate);
 
+describe('the time zone this run asked for', () => {
+  it('is in effect (vitest.config.ts runs every file under UTC and under Pacific/Kiritimati, UTC+14)', () => {
+    const zone = process.env.TZ;
+    expect(['UTC', 'Pacific/Kiritimati']).toContain(zone);
+    expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(zone === 'UTC' ? 'UTC' : 'Pacific/Kiritimati');
+    // 2017-01-01 00:00 local is 2016-12-31 10:00 UTC in Kiritimati: 14 hours ahead.
+    expect(new Date(2017, 0, 1).getTimezoneOffset()).toBe(zone === 'UTC' ? 0 : -14 * 60);
+  });
+});
+
 describe('day arithmetic over 0001-01-01 .. 9999-12-31', () => {
   it('plusDays stays a valid date in range, and moves exactly n days unless it meets an end', () => {
     fc.assert(

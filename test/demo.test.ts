@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../src/money/index.js';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, tempDir, type CliRun } from './helpers.js';
 
 interface JsonService {
   service: string;
@@ -32,16 +32,20 @@ interface JsonResult {
   campaigns: { id: string; currency: string; partners: JsonPartner[]; rows: { read: number; used: number; excluded: Record<string, number> } }[];
 }
 
-function calcJson(extra: string[] = []): JsonResult {
-  const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo', '--format', 'json', ...extra]);
+async function calcJson(extra: string[] = []): Promise<JsonResult> {
+  const r = await runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo', '--format', 'json', ...extra]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as JsonResult;
 }
 
 describe('demo: CSP Power Up 2017', () => {
-  const result = calcJson();
-  const c = result.campaigns[0]!;
+  let result: JsonResult;
+  let c: JsonResult['campaigns'][number];
+  beforeAll(async () => {
+    result = await calcJson();
+    c = result.campaigns[0]!;
+  });
   const partner = (id: string) => c.partners.find((p) => p.partnerId === id)!;
   const svc = (id: string, name: string) => partner(id).services.find((s) => s.service === name)!;
 
@@ -128,19 +132,19 @@ describe('demo: CSP Power Up 2017', () => {
     expect(c.rows.used).toBe(26);
   });
 
-  it('--as-of moves the calculation date', () => {
+  it('--as-of moves the calculation date', async () => {
     // As of 2017-07-31, the 2017-08-01 removal (T1006) is after as_of: C101 keeps 10 E3 seats,
     // O365 = 1162 + 2 x 48 = 1258.00
     // Litware's GBP payout still converts on 2017-09-15 (the only GBP rate is dated 2017-09-01).
-    const early = calcJson(['--as-of', '2017-07-31', '--payout-date', '2017-09-15']);
+    const early = await calcJson(['--as-of', '2017-07-31', '--payout-date', '2017-09-15']);
     const p = early.campaigns[0]!.partners.find((x) => x.partnerId === '1000001')!;
     expect(p.services.find((s) => s.service === 'O365')!.amount).toBe('1258.00');
   });
 
-  it('writes csv and table formats, and --out atomically', () => {
+  it('writes csv and table formats, and --out atomically', async () => {
     const dir = tempDir();
     const out = join(dir, 'payouts.csv');
-    const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'csv', '--out', out]);
+    const r = await runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'csv', '--out', out]);
     expect(r.code).toBe(0);
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
     // a row per (campaign, partner), services as columns: Litware's EMS 630.00 USD, paid 466.67 GBP
@@ -152,7 +156,7 @@ describe('demo: CSP Power Up 2017', () => {
       payout: '466.67',
       payout_currency: 'GBP',
     });
-    const table = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo']);
+    const table = await runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo']);
     expect(table.stdout).toContain('26878.40');
     // stdout is a pipe here: plain aligned columns, no box drawing
     expect(table.stdout).not.toMatch(/[│┌─]/);
@@ -162,8 +166,8 @@ describe('demo: CSP Power Up 2017', () => {
     expect(existsSync(join(dir, `.payouts.csv.${process.pid}.tmp`))).toBe(false);
   });
 
-  it("the CSV's payout column sums to the JSON's payouts per currency (csv and csv-long)", () => {
-    const j = JSON.parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json']).stdout) as {
+  it("the CSV's payout column sums to the JSON's payouts per currency (csv and csv-long)", async () => {
+    const j = JSON.parse((await runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json'])).stdout) as {
       campaigns: { partners: { payout: string; payoutCurrency: string }[] }[];
     };
     const sums = (pairs: [string, string][]) => {
@@ -175,7 +179,7 @@ describe('demo: CSP Power Up 2017', () => {
     // Power Up: 26,878.40 + 50,000.00 (USD) and 466.67 (GBP); the other campaigns' payouts in their currencies
     expect(fromJson.GBP).toBe('466.67');
     for (const format of ['csv', 'csv-long']) {
-      const rows = parse(runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', format]).stdout, { columns: true }) as Record<
+      const rows = parse((await runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', format])).stdout, { columns: true }) as Record<
         string,
         string
       >[];
@@ -186,9 +190,13 @@ describe('demo: CSP Power Up 2017', () => {
 
 /** The other four shipped campaigns on the same demo folder; their rates are examples. */
 describe('demo: the other shipped campaigns', () => {
-  const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json']);
   type Partner = Omit<JsonPartner, 'services'> & { carriedForward?: string; reason?: string; services: (JsonService & { tier?: Record<string, unknown> })[] };
-  const all = JSON.parse(r.stdout) as { campaigns: (Omit<JsonResult['campaigns'][number], 'partners'> & { partners: Partner[] })[] };
+  let r: CliRun;
+  let all: { campaigns: (Omit<JsonResult['campaigns'][number], 'partners'> & { partners: Partner[] })[] };
+  beforeAll(async () => {
+    r = await runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json']);
+    all = JSON.parse(r.stdout) as typeof all;
+  });
   const campaign = (id: string) => all.campaigns.find((c) => c.id === id)!;
   const partner = (id: string, p: string) => campaign(id).partners.find((x) => x.partnerId === p)!;
 

@@ -4,22 +4,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers.js';
 
-function run(dir: string, trace: string) {
+async function run(dir: string, trace: string) {
   // A TMPDIR of its own, to see what the run leaves there.
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
-  const r = runCli(['calc', '--rules', 'rules', '--data', join(dir, 'data'), '--format', 'json', '--out', join(dir, 'out.json'), '--explain', trace], {
+  const r = await runCli(['calc', '--rules', 'rules', '--data', join(dir, 'data'), '--format', 'json', '--out', join(dir, 'out.json'), '--explain', trace], {
     env: { TMPDIR: tmp },
   });
   return { ...r, tmpLeft: readdirSync(tmp), outDirLeft: readdirSync(dir).filter((f) => f.endsWith('.tmp')) };
 }
 
 describe('calc --explain FILE', () => {
-  it('writes the trace and removes its spool', () => {
+  it('writes the trace and removes its spool', async () => {
     const dir = tempDir();
     cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
     const trace = join(dir, 'trace.csv');
-    const r = run(dir, trace);
+    const r = await run(dir, trace);
     expect(r.code).toBe(0);
     // 69 transactions rows: every one appears, for each campaign that reads transactions.csv
     const lines = readFileSync(trace, 'utf8').trim().split('\n');
@@ -34,14 +34,14 @@ describe('calc --explain FILE', () => {
     expect(r.outDirLeft).toEqual([]);
   });
 
-  it('leaves no trace, no temporary file and no spool when the input is invalid', () => {
+  it('leaves no trace, no temporary file and no spool when the input is invalid', async () => {
     const dir = tempDir();
     cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
     const tx = join(dir, 'data', 'transactions.csv');
     // the last row has an impossible date: the run fails after most rows were traced
     writeFileSync(tx, readFileSync(tx, 'utf8').trimEnd() + '\nT9999,2017-02-30,1000001,,C1,US,CFQ7TTC0LF8Q:0001,O365,CSP,S1,paid,5,,,\n');
     const trace = join(dir, 'trace.csv');
-    const r = run(dir, trace);
+    const r = await run(dir, trace);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not a calendar date');
     expect(existsSync(trace)).toBe(false);

@@ -7,12 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Evaluator } from '../src/engine/evaluate.js';
 import { allocate } from '../src/engine/trace.js';
 import type { TxRow } from '../src/engine/types.js';
 import { Decimal, ZERO } from '../src/money/index.js';
-import { campaignFromYaml, runCli, tempDir, tx } from './helpers.js';
+import { campaignFromYaml, runCli, tempDir, tx, type CliRun } from './helpers.js';
 
 const DEMO = ['--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo'];
 
@@ -43,16 +43,16 @@ interface Story {
   lines: Ev[];
 }
 
-function explainJson(partner: string, extra: string[] = []): Story {
-  const r = runCli(['explain', '--partner', partner, ...DEMO, '--format', 'json', ...extra]);
+async function explainJson(partner: string, extra: string[] = []): Promise<Story> {
+  const r = await runCli(['explain', '--partner', partner, ...DEMO, '--format', 'json', ...extra]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return (JSON.parse(r.stdout) as { campaigns: Story[] }).campaigns[0]!;
 }
 
 describe('incent explain on the demo', () => {
-  it('a row trimmed by a cap shows the trimmed amount and the paid remainder (1000007)', () => {
-    const s = explainJson('1000007');
+  it('a row trimmed by a cap shows the trimmed amount and the paid remainder (1000007)', async () => {
+    const s = await explainJson('1000007');
     const row = (id: string) => s.earned.find((e) => e.transactionId === id)!;
     // O365 earns 14600 + 7300 + 4800 = 26700 > cap 25000: the latest row, T7003 (2017-02-12), gives up 1700.
     expect(row('T7003')).toMatchObject({ amount: '4800', trimmed: '-1700', paid: '3100' });
@@ -65,14 +65,14 @@ describe('incent explain on the demo', () => {
     expect(s.total).toBe('50000.00');
   });
 
-  it("a not-net-new customer's row names the earlier row that made it so (1000001, C106)", () => {
-    const s = explainJson('1000001');
+  it("a not-net-new customer's row names the earlier row that made it so (1000001, C106)", async () => {
+    const s = await explainJson('1000001');
     const t1009 = s.excluded.CUSTOMER_NOT_NET_NEW!.find((e) => e.transactionId === 'T1009')!;
     expect(t1009.detail).toBe('customer C106 already had O365: row T1008 on 2017-01-20, before the period starts 2017-02-01');
   });
 
-  it('an earning row shows its arithmetic, FX rate and source (1000001)', () => {
-    const s = explainJson('1000001');
+  it('an earning row shows its arithmetic, FX rate and source (1000001)', async () => {
+    const s = await explainJson('1000001');
     const e = (id: string) => s.earned.find((x) => x.transactionId === id)!;
     // T1003: 5 E1 seats x 20
     expect(e('T1003').detail).toBe('5 x 20 = 100 USD');
@@ -83,8 +83,8 @@ describe('incent explain on the demo', () => {
     expect(s.paidByItems).toBe('26878.40');
   });
 
-  it('says which gate failed and by how much (1000002)', () => {
-    const s = explainJson('1000002');
+  it('says which gate failed and by how much (1000002)', async () => {
+    const s = await explainJson('1000002');
     const o365 = s.services.find((x) => x.service === 'O365')!;
     expect(o365).toMatchObject({ qualified: false, gate: { customersNeeded: 3, customersReached: 2 } });
     expect(o365.customers.find((c) => c.customerId === 'C203')).toMatchObject({
@@ -95,28 +95,28 @@ describe('incent explain on the demo', () => {
     expect(s.excluded.SERVICE_NOT_QUALIFIED!.map((e) => e.transactionId)).toEqual(['T2001', 'T2002']);
   });
 
-  it('--customer narrows the rows; csv lists every event; an unknown partner is an error', () => {
-    const s = explainJson('1000002', ['--customer', 'C203']);
+  it('--customer narrows the rows; csv lists every event; an unknown partner is an error', async () => {
+    const s = await explainJson('1000002', ['--customer', 'C203']);
     expect(
       Object.values(s.excluded)
         .flat()
         .map((e) => e.transactionId),
     ).toEqual(['T2003']);
-    const csv = runCli(['explain', '--partner', '1000008', ...DEMO, '--format', 'csv']);
+    const csv = await runCli(['explain', '--partner', '1000008', ...DEMO, '--format', 'csv']);
     expect(csv.stdout.split('\n')[0]).toBe(
       'campaign_id,partner_id,kind,status,reason,service,customer_id,transaction_id,file,line,date,sku,units,rate,fx_rate,fx_source,amount,trimmed,paid,detail',
     );
     // Proseware: 3 rows of 5 EMS E3 at 20 = 300 < 500: three earned rows and the minimum line taking 300 back
     expect(csv.stdout).toContain('partner,minimum,,,,,,,,,,,,,-300,0,-300,300.00 USD is below the minimum payout: forfeited');
-    const unknown = runCli(['explain', '--partner', '9999999', ...DEMO]);
+    const unknown = await runCli(['explain', '--partner', '9999999', ...DEMO]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('UNKNOWN_PARTNER');
   });
 });
 
 describe('explain on usage', () => {
-  it('a superseded count names the count that replaces it; a customer line carries the pay', () => {
-    const r = runCli(['explain', '--partner', '4000001', '--rules', 'rules/online-services-usage.yaml', '--data', 'fixtures/demo', '--format', 'json']);
+  it('a superseded count names the count that replaces it; a customer line carries the pay', async () => {
+    const r = await runCli(['explain', '--partner', '4000001', '--rules', 'rules/online-services-usage.yaml', '--data', 'fixtures/demo', '--format', 'json']);
     const s = (JSON.parse(r.stdout) as { campaigns: Story[] }).campaigns[0]!;
     expect(s.excluded.SUPERSEDED![0]!.detail).toBe('deployed_licenses = 380 on 2018-06-15; the count of 2018-06-29 (line 9, 390) replaces it');
     // OS03's Intune: 390 x 0.25 = 97.5
@@ -126,10 +126,10 @@ describe('explain on usage', () => {
 });
 
 describe('calc --explain FILE', () => {
-  it('writes one event per row per campaign, and the paid items add up to every payout', () => {
+  it('writes one event per row per campaign, and the paid items add up to every payout', async () => {
     const dir = tempDir();
     const trace = join(dir, 'trace.csv');
-    const r = runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json', '--explain', trace]);
+    const r = await runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'json', '--explain', trace]);
     expect(r.code).toBe(0);
     const calc = JSON.parse(r.stdout) as {
       campaigns: { id: string; rows: { read: number }; partners: { partnerId: string; status: string; total: string }[] }[];
@@ -146,9 +146,9 @@ describe('calc --explain FILE', () => {
     }
   });
 
-  it('gives every row the same paid share as explain, capped partners included', () => {
+  it('gives every row the same paid share as explain, capped partners included', async () => {
     const trace = join(tempDir(), 'trace.csv');
-    expect(runCli(['calc', ...DEMO, '--explain', trace]).code).toBe(0);
+    expect((await runCli(['calc', ...DEMO, '--explain', trace])).code).toBe(0);
     const fromFile = new Map(
       readFileSync(trace, 'utf8')
         .trim()
@@ -159,13 +159,13 @@ describe('calc --explain FILE', () => {
         .map((c) => [c[7]!, `${c[17]} ${c[18]}`]),
     );
     for (const partner of ['1000001', '1000006', '1000007', '1000008']) {
-      for (const e of explainJson(partner).earned) expect(fromFile.get(e.transactionId!)).toBe(`${e.trimmed} ${e.paid}`);
+      for (const e of (await explainJson(partner)).earned) expect(fromFile.get(e.transactionId!)).toBe(`${e.trimmed} ${e.paid}`);
     }
   });
 
-  it('writes JSON Lines for .jsonl', () => {
+  it('writes JSON Lines for .jsonl', async () => {
     const trace = join(tempDir(), 'trace.jsonl');
-    expect(runCli(['calc', ...DEMO, '--explain', trace]).code).toBe(0);
+    expect((await runCli(['calc', ...DEMO, '--explain', trace])).code).toBe(0);
     const events = readFileSync(trace, 'utf8')
       .trim()
       .split('\n')
@@ -178,8 +178,8 @@ describe('calc --explain FILE', () => {
 });
 
 describe('incent progress', () => {
-  it('says exactly how many seats or customers are missing, closest first', () => {
-    const r = runCli(['progress', ...DEMO, '--format', 'json']);
+  it('says exactly how many seats or customers are missing, closest first', async () => {
+    const r = await runCli(['progress', ...DEMO, '--format', 'json']);
     expect(r.code).toBe(0);
     const { partners } = JSON.parse(r.stdout) as {
       partners: { partnerId: string; nudges: { text: string; distance: number }[]; minimumGap?: string; services: { service: string; capRoom?: string }[] }[];
@@ -204,8 +204,12 @@ const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => 
 
 describe('calc --format html', () => {
   const out = join(tempDir(), 'report.html');
-  const r = runCli(['calc', ...DEMO, '--format', 'html', '--out', out]);
-  const html = readFileSync(out, 'utf8');
+  let r: CliRun;
+  let html: string;
+  beforeAll(async () => {
+    r = await runCli(['calc', ...DEMO, '--format', 'html', '--out', out]);
+    html = readFileSync(out, 'utf8');
+  });
 
   it('is one self-contained page: no script, no external resource', () => {
     expect(r.code).toBe(0);

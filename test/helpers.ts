@@ -10,6 +10,10 @@ import type { Campaign } from '../src/campaign/model.js';
 import type { TxRow, UsageRow } from '../src/engine/types.js';
 import { parseMicros } from '../src/money/index.js';
 import { formatDiagnosticsText } from '../src/report/diagnostics.js';
+import { runMain } from '../src/cli/main.js';
+
+/** The built binary (test/global-setup.ts builds it once per test run). */
+export const BINARY = join(process.cwd(), 'dist/cli.js');
 
 /** A campaign from YAML text with inline rate cards only. */
 export function campaignFromYaml(yaml: string, file = 'test.yaml'): Campaign {
@@ -81,8 +85,54 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): CliRun {
-  const r = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], {
+/**
+ * Runs the command line in this process (as `incent ARGS...` would run), capturing stdout and stderr;
+ * `cwd` and `env` apply for the run and are put back after. Given `input` (standard input), it runs the
+ * built binary instead. The true end-to-end tests use `runBinary`.
+ */
+export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): Promise<CliRun> {
+  if (opts.input !== undefined) return runBinary(args, opts);
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdoutWrite = process.stdout.write;
+  const stderrWrite = process.stderr.write;
+  const capture =
+    (into: string[]) =>
+    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      if (done) done();
+      return true;
+    };
+  const cwd = process.cwd();
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    saved.set(k, process.env[k]);
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  process.exitCode = undefined;
+  process.stdout.write = capture(out) as typeof process.stdout.write;
+  process.stderr.write = capture(err) as typeof process.stderr.write;
+  try {
+    if (opts.cwd) process.chdir(opts.cwd);
+    const code = await runMain(['node', 'incent', ...args]);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = stdoutWrite;
+    process.stderr.write = stderrWrite;
+    process.chdir(cwd);
+    process.exitCode = undefined;
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** Runs the built binary `dist/cli.js` as a child process, as users do. */
+export function runBinary(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): CliRun {
+  const r = spawnSync(process.execPath, [BINARY, ...args], {
     cwd: opts.cwd ?? process.cwd(),
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
@@ -97,7 +147,7 @@ export function tempDir(): string {
 
 /** Runs the CLI as a child process we can kill or wait on, resolving `seen` when `until` appears on stderr. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, until?: string) {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [BINARY, ...args], { env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

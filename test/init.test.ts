@@ -45,10 +45,10 @@ describe('incent init', () => {
     expect(() => init(dir, '../escape')).toThrow(InvalidInputError);
   });
 
-  it('through the binary: exit 0, then exit 1 on a second run', () => {
+  it('through the binary: exit 0, then exit 1 on a second run', async () => {
     const dir = tempDir();
-    expect(runCli(['init', dir, '--id', 'demo-campaign']).code).toBe(0);
-    const r = runCli(['init', dir, '--id', 'demo-campaign']);
+    expect((await runCli(['init', dir, '--id', 'demo-campaign'])).code).toBe(0);
+    const r = await runCli(['init', dir, '--id', 'demo-campaign']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('exists already');
   });

@@ -54,50 +54,60 @@ function world() {
     ledger,
     ...extra,
   ];
-  const runs = () =>
-    (JSON.parse(runCli(['payout', 'list', '--ledger', ledger, '--format', 'json']).stdout) as { runs: { id: number; period: string; status: string }[] }).runs;
+  const runs = async () =>
+    (
+      JSON.parse((await runCli(['payout', 'list', '--ledger', ledger, '--format', 'json'])).stdout) as {
+        runs: { id: number; period: string; status: string }[];
+      }
+    ).runs;
   type Line = { partner_id: string; status: string; action: string; reason: string | null; amount: string; earned_to_date: string; paid_before: string };
-  const show = (id: number) => (JSON.parse(runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json']).stdout) as { lines: Line[] }).lines;
+  const show = async (id: number) =>
+    (JSON.parse((await runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json'])).stdout) as { lines: Line[] }).lines;
   return { dir, data, ledger, args, runs, show, month };
 }
 
 const start = startCli;
 
 describe('the ledger lifecycle', () => {
-  it('init makes a ledger; init again changes nothing; other commands need one', () => {
+  it('init makes a ledger; init again changes nothing; other commands need one', async () => {
     const w = world();
-    expect(runCli(['payout', 'run', ...w.args('2018-01', w.data.jan).slice(2)]).code).toBe(1);
+    expect((await runCli(['payout', 'run', ...w.args('2018-01', w.data.jan).slice(2)])).code).toBe(1);
     expect(existsSync(w.ledger)).toBe(false);
-    const init = runCli(['payout', 'init', '--ledger', w.ledger]);
+    const init = await runCli(['payout', 'init', '--ledger', w.ledger]);
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('created the ledger');
     const db = new Database(w.ledger, { readonly: true });
     expect(db.pragma('application_id', { simple: true })).toBe(0x494e4354);
     db.close();
-    const again = runCli(['payout', 'init', '--ledger', w.ledger]);
+    const again = await runCli(['payout', 'init', '--ledger', w.ledger]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already an incent ledger');
-    expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
+    expect((await runCli(w.args('2018-01', w.data.jan))).code).toBe(0);
   });
 
-  it('a period before a recorded one is refused, naming it; nothing is paid twice', () => {
+  it('a period before a recorded one is refused, naming it; nothing is paid twice', async () => {
     const w = world();
-    runCli(['payout', 'init', '--ledger', w.ledger]);
-    expect(runCli(w.args('2018-02', w.data.feb)).code).toBe(0);
-    expect(runCli(w.args('2018-03', w.data.mar)).code).toBe(0);
+    await runCli(['payout', 'init', '--ledger', w.ledger]);
+    expect((await runCli(w.args('2018-02', w.data.feb))).code).toBe(0);
+    expect((await runCli(w.args('2018-03', w.data.mar))).code).toBe(0);
     // P1 paid 250 (Feb: 15 + 10 seats) then 50 (Mar): a January run now would pay 150 again
-    const jan = runCli(w.args('2018-01', w.data.jan));
+    const jan = await runCli(w.args('2018-01', w.data.jan));
     expect(jan.code).toBe(1);
     expect(jan.stderr).toContain('period 2018-01 is not after the recorded periods 2018-02, 2018-03');
-    expect(w.runs().map((r) => r.period)).toEqual(['2018-02', '2018-03']);
+    expect((await w.runs()).map((r) => r.period)).toEqual(['2018-02', '2018-03']);
     // the next month pays only what is new: P1 (15 + 10 + 5) x 10 = 300 earned, 250 + 50 paid: nothing
-    expect(runCli(w.args('2018-04', w.data.mar)).code).toBe(0);
-    expect(w.show(3).find((l) => l.partner_id === 'P1')).toMatchObject({ earned_to_date: '300.00', paid_before: '300.00', amount: '0.00', action: 'nothing' });
+    expect((await runCli(w.args('2018-04', w.data.mar))).code).toBe(0);
+    expect((await w.show(3)).find((l) => l.partner_id === 'P1')).toMatchObject({
+      earned_to_date: '300.00',
+      paid_before: '300.00',
+      amount: '0.00',
+      action: 'nothing',
+    });
   });
 
   it('two different periods at once: the earlier one, committing second, is refused', async () => {
     const w = world();
-    runCli(['payout', 'init', '--ledger', w.ledger]);
+    await runCli(['payout', 'init', '--ledger', w.ledger]);
     const mar = start(w.args('2018-03', w.data.mar), { INCENT_TEST_PAUSE_IN_TX_MS: '2500' }, 'holding the ledger transaction');
     await mar.seen;
     const feb = start(w.args('2018-02', w.data.feb, ['--busy-timeout', '20000']));
@@ -105,35 +115,35 @@ describe('the ledger lifecycle', () => {
     expect(rm.code).toBe(0);
     expect(rf.code).toBe(1);
     expect(rf.stderr).toContain('period 2018-02 is not after the recorded period 2018-03');
-    expect(w.runs().map((r) => r.period)).toEqual(['2018-03']);
+    expect((await w.runs()).map((r) => r.period)).toEqual(['2018-03']);
   }, 60_000);
 
-  it('the same inputs from another working directory, by absolute or relative paths, change nothing', () => {
+  it('the same inputs from another working directory, by absolute or relative paths, change nothing', async () => {
     const w = world();
-    runCli(['payout', 'init', '--ledger', w.ledger]);
-    expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
+    await runCli(['payout', 'init', '--ledger', w.ledger]);
+    expect((await runCli(w.args('2018-01', w.data.jan))).code).toBe(0);
     // a cron job: other cwd, relative paths
     const rel = (p: string) => relative(w.data.jan, p);
-    const again = runCli(['payout', 'run', '--period', '2018-01', '--rules', rel(join(w.dir, 'seats.yaml')), '--data', '.', '--ledger', rel(w.ledger)], {
+    const again = await runCli(['payout', 'run', '--period', '2018-01', '--rules', rel(join(w.dir, 'seats.yaml')), '--data', '.', '--ledger', rel(w.ledger)], {
       cwd: w.data.jan,
     });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already recorded by run 1 from identical inputs: nothing changed');
     // the same content copied elsewhere is the same input too
     const copy = w.month('copy', ROWS.jan);
-    expect(runCli(w.args('2018-01', copy)).stdout).toContain('nothing changed');
-    expect(w.runs()).toHaveLength(1);
+    expect((await runCli(w.args('2018-01', copy))).stdout).toContain('nothing changed');
+    expect(await w.runs()).toHaveLength(1);
   });
 
-  it('a claw back keeps its reason: the partner became ineligible', () => {
+  it('a claw back keeps its reason: the partner became ineligible', async () => {
     const w = world();
-    runCli(['payout', 'init', '--ledger', w.ledger]);
-    expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
+    await runCli(['payout', 'init', '--ledger', w.ledger]);
+    expect((await runCli(w.args('2018-01', w.data.jan))).code).toBe(0);
     // February: P2's bank and tax profile has lapsed since January 1st: its January row
     // (3 seats, $30 paid) is lost, so the $30 comes back
     const feb = w.month('feb2', ROWS.jan + ROWS.feb, 'partner_id,requirement,from,to\nP1,bank_tax_profile,2018-01-01,\nP2,bank_tax_profile,2018-02-01,\n');
-    expect(runCli(w.args('2018-02', feb)).code).toBe(0);
-    expect(w.show(2).find((l) => l.partner_id === 'P2')).toMatchObject({
+    expect((await runCli(w.args('2018-02', feb))).code).toBe(0);
+    expect((await w.show(2)).find((l) => l.partner_id === 'P2')).toMatchObject({
       status: 'ineligible',
       action: 'claw_back',
       reason: 'PARTNER_INELIGIBLE',
@@ -142,15 +152,15 @@ describe('the ledger lifecycle', () => {
       amount: '-30.00',
     });
     const csv = join(w.dir, 'pay.csv');
-    expect(runCli(['payout', 'export', '2', '--lines', '--ledger', w.ledger, '--out', csv]).code).toBe(0);
+    expect((await runCli(['payout', 'export', '2', '--lines', '--ledger', w.ledger, '--out', csv])).code).toBe(0);
     expect(readFileSync(csv, 'utf8')).toContain('2,2018-02,seats,P2,ineligible,claw_back,PARTNER_INELIGIBLE,0.00,30.00,-30.00,');
   });
 
-  it('--dry-run shows exactly what would be recorded, records nothing; --format json prints the run', () => {
+  it('--dry-run shows exactly what would be recorded, records nothing; --format json prints the run', async () => {
     const w = world();
-    runCli(['payout', 'init', '--ledger', w.ledger]);
+    await runCli(['payout', 'init', '--ledger', w.ledger]);
     const before = readFileSync(w.ledger);
-    const dry = runCli(w.args('2018-01', w.data.jan, ['--dry-run', '--format', 'json']));
+    const dry = await runCli(w.args('2018-01', w.data.jan, ['--dry-run', '--format', 'json']));
     expect(dry.code).toBe(0);
     const plan = JSON.parse(dry.stdout) as { runId: number | null; recorded: boolean; dryRun: boolean; lines: Record<string, unknown>[] };
     expect(plan).toMatchObject({ runId: null, recorded: false, dryRun: true, period: '2018-01' });
@@ -170,8 +180,12 @@ describe('the ledger lifecycle', () => {
       expect.objectContaining({ campaign: 'seats', partner: 'P2', thisRun: '30.00', action: 'pay' }),
     ]);
     expect(readFileSync(w.ledger).equals(before)).toBe(true);
-    expect(w.runs()).toHaveLength(0);
-    const real = JSON.parse(runCli(w.args('2018-01', w.data.jan, ['--format', 'json'])).stdout) as { runId: number; recorded: boolean; lines: unknown[] };
+    expect(await w.runs()).toHaveLength(0);
+    const real = JSON.parse((await runCli(w.args('2018-01', w.data.jan, ['--format', 'json']))).stdout) as {
+      runId: number;
+      recorded: boolean;
+      lines: unknown[];
+    };
     expect(real.runId).toBe(1);
     expect(real.recorded).toBe(true);
     expect(real.lines).toEqual(plan.lines);
@@ -179,7 +193,7 @@ describe('the ledger lifecycle', () => {
 });
 
 describe('ledger files that are not what they should be: refused, untouched, exit 1', () => {
-  const cases: [string, (file: string) => void, RegExp][] = [
+  const cases: [string, (file: string) => void | Promise<void>, RegExp][] = [
     [
       "another application's SQLite file",
       (f) => {
@@ -192,16 +206,16 @@ describe('ledger files that are not what they should be: refused, untouched, exi
     ['random bytes', (f) => writeFileSync(f, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))), /damaged or not a SQLite database/],
     [
       'a truncated ledger',
-      (f) => {
-        runCli(['payout', 'init', '--ledger', f]);
+      async (f) => {
+        await runCli(['payout', 'init', '--ledger', f]);
         writeFileSync(f, readFileSync(f).subarray(0, 1500));
       },
       /damaged or not a SQLite database|not an incent ledger/,
     ],
     [
       'a ledger from a newer incent',
-      (f) => {
-        runCli(['payout', 'init', '--ledger', f]);
+      async (f) => {
+        await runCli(['payout', 'init', '--ledger', f]);
         const db = new Database(f);
         db.pragma('user_version = 99');
         db.close();
@@ -209,16 +223,16 @@ describe('ledger files that are not what they should be: refused, untouched, exi
       /schema 99, from a newer incent/,
     ],
   ];
-  it.each(cases)('%s', (_name, make, message) => {
+  it.each(cases)('%s', async (_name, make, message) => {
     const dir = tempDir();
     const f = join(dir, 'ledger.db');
-    make(f);
+    await make(f);
     const bytes = readFileSync(f);
     for (const args of [
       ['payout', 'list', '--ledger', f],
       ['payout', 'run', '--period', '2018-01', '--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo', '--ledger', f],
     ]) {
-      const r = runCli(args);
+      const r = await runCli(args);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -226,10 +240,10 @@ describe('ledger files that are not what they should be: refused, untouched, exi
     }
   });
 
-  it('read-only commands open the file read-only: a read-only file and folder work, and nothing changes', () => {
+  it('read-only commands open the file read-only: a read-only file and folder work, and nothing changes', async () => {
     const w = world();
-    runCli(['payout', 'init', '--ledger', w.ledger]);
-    expect(runCli(w.args('2018-01', w.data.jan)).code).toBe(0);
+    await runCli(['payout', 'init', '--ledger', w.ledger]);
+    expect((await runCli(w.args('2018-01', w.data.jan))).code).toBe(0);
     const dir = join(w.dir, 'ro');
     mkdirSync(dir);
     const ro = join(dir, 'ledger.db');
@@ -239,11 +253,11 @@ describe('ledger files that are not what they should be: refused, untouched, exi
     const bytes = readFileSync(ro);
     const mtime = statSync(ro).mtimeMs;
     try {
-      expect(runCli(['payout', 'list', '--ledger', ro]).code).toBe(0);
-      expect(runCli(['payout', 'show', '1', '--ledger', ro]).code).toBe(0);
-      expect(runCli(['payout', 'export', '1', '--lines', '--ledger', ro]).stdout).toContain('1,2018-01,seats,P1,payable,pay,,150.00');
-      expect(runCli(['payout', 'statement', '1', '--partner', 'P1', '--ledger', ro]).code).toBe(0);
-      expect(runCli(['payout', 'verify', '1', '--rules', join(w.dir, 'seats.yaml'), '--data', w.data.jan, '--ledger', ro]).code).toBe(0);
+      expect((await runCli(['payout', 'list', '--ledger', ro])).code).toBe(0);
+      expect((await runCli(['payout', 'show', '1', '--ledger', ro])).code).toBe(0);
+      expect((await runCli(['payout', 'export', '1', '--lines', '--ledger', ro])).stdout).toContain('1,2018-01,seats,P1,payable,pay,,150.00');
+      expect((await runCli(['payout', 'statement', '1', '--partner', 'P1', '--ledger', ro])).code).toBe(0);
+      expect((await runCli(['payout', 'verify', '1', '--rules', join(w.dir, 'seats.yaml'), '--data', w.data.jan, '--ledger', ro])).code).toBe(0);
       expect(readFileSync(ro).equals(bytes)).toBe(true);
       expect(statSync(ro).mtimeMs).toBe(mtime);
       const db = new Database(ro, { readonly: true });

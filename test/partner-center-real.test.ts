@@ -27,8 +27,8 @@ interface J {
   }[];
 }
 
-function calc(files: string[], extra: string[] = []) {
-  const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', PC, '--format', 'json', '--transactions', ...files, ...extra]);
+async function calc(files: string[], extra: string[] = []) {
+  const r = await runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', PC, '--format', 'json', '--transactions', ...files, ...extra]);
   return { ...r, json: r.code === 0 ? (JSON.parse(r.stdout) as J) : undefined };
 }
 const partner = (j: J, id: string) => j.campaigns[0]!.partners.find((p) => p.partnerId === id)!;
@@ -44,15 +44,15 @@ function variant(file: string, change: (text: string) => string): string {
 }
 
 describe('wrong with exit 0 before: each now exact', () => {
-  it('a new-commerce trial is not paid seats (Microsoft API example shape: new, unit price 0, a trial term)', () => {
-    const r = calc([pc('pc-nce-trial.csv')]);
+  it('a new-commerce trial is not paid seats (Microsoft API example shape: new, unit price 0, a trial term)', async () => {
+    const r = await calc([pc('pc-nce-trial.csv')]);
     // The base invoice: 6 x 48 + 7 x 73 + 5 x 20 = 899.00; Dunes' 25-seat trial adds nothing
     // (counted as paid it was 899 + 25 x 48 = 2,099.00)
     expect(o365(r.json!)).toMatchObject({ qualified: true, customers: 3, units: 18, amount: '899.00' });
     expect(r.json!.campaigns[0]!.rows).toEqual({ read: 12, used: 11, excluded: { SUBSCRIPTION_TYPE: 1 } });
   });
 
-  it('a trial converted to paid counts its seats from the paid line (trial and paid seats are rebuilt apart)', () => {
+  it('a trial converted to paid counts its seats from the paid line (trial and paid seats are rebuilt apart)', async () => {
     // Dunes converts on 4/20: a paid `new` line of 25 seats on the same subscription, one-year term
     const file = variant('pc-nce-trial.csv', (t) => {
       const trial = t.trimEnd().split('\r\n').at(-1)!;
@@ -63,36 +63,36 @@ describe('wrong with exit 0 before: each now exact', () => {
         .replace(',Trial,', ',,');
       return `${t.trimEnd()}\r\n${paid}\r\n`;
     });
-    const r = calc([file]);
+    const r = await calc([file]);
     // 899.00 + 25 x 48 = 2,099.00: Dunes is a fourth qualifying customer once it pays
     expect(o365(r.json!)).toMatchObject({ customers: 4, units: 43, amount: '2099.00' });
   });
 
-  it('a zero-price line that does not say whether it is a trial is refused, not paid', () => {
+  it('a zero-price line that does not say whether it is a trial is refused, not paid', async () => {
     const file = variant('pc-nce-trial.csv', (t) => t.replace('One-Month commitment for trial', '').replace(',Trial,', ',,'));
-    const r = calc([file]);
+    const r = await calc([file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/pc-nce-trial\.csv:13: TermAndBillingCycle: error INVALID_ROW: a zero-price line with no TermAndBillingCycle/);
   });
 
-  it('an empty SyndicationPartnerSubscriptionNumber falls back to SubscriptionId: 6, 5 and 7 seats, not 6, -1 and 2', () => {
-    const r = calc([pc('pc-legacy-blank-syndication.csv')]);
+  it('an empty SyndicationPartnerSubscriptionNumber falls back to SubscriptionId: 6, 5 and 7 seats, not 6, -1 and 2', async () => {
+    const r = await calc([pc('pc-legacy-blank-syndication.csv')]);
     // three customers, each its own SubscriptionId, billed in March and April (cycle fees repeat):
     // 6 + 5 + 7 = 18 seats x 20 (E1) = 360.00, under the $500 minimum
     expect(o365(r.json!)).toMatchObject({ qualified: true, customers: 3, units: 18, amount: '360.00' });
     expect(partner(r.json!, '1000001')).toMatchObject({ status: 'below_minimum', total: '360.00' });
   });
 
-  it('a blank new-commerce SubscriptionId or SkuId is a row error naming line and column; --on-invalid skip sets it aside', () => {
+  it('a blank new-commerce SubscriptionId or SkuId is a row error naming line and column; --on-invalid skip sets it aside', async () => {
     const noSub = variant('pc-nce-invoice-usd.csv', (t) => t.replace('5ub5c710-a000-4000-8000-00000000000a', ''));
-    const r = calc([noSub]);
+    const r = await calc([noSub]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('pc-nce-invoice-usd.csv:2: SubscriptionId: error INVALID_ROW: SubscriptionId is empty');
     const noSku = variant('pc-nce-invoice-usd.csv', (t) => t.replace(',CFQ7TTC0LF8S,0001,', ',CFQ7TTC0LF8S,,'));
-    const s = calc([noSku]);
+    const s = await calc([noSku]);
     expect(s.code).toBe(1);
     expect(s.stderr).toContain('pc-nce-invoice-usd.csv:8: SkuId: error INVALID_ROW: SkuId is empty');
-    const skipped = calc([noSku], ['--on-invalid', 'skip']);
+    const skipped = await calc([noSku], ['--on-invalid', 'skip']);
     expect(skipped.code).toBe(0);
     // Bellows' New 10 line set aside: its March cycle keeps the reversal 10 and rebill 7 = -10 + 7 -> 0 seats (never
     // below zero); the April cycleCharge of 7 is a new cycle: 7 seats again. 6 x 48 + 7 x 73 + 5 x 20 = 899.00
@@ -100,63 +100,63 @@ describe('wrong with exit 0 before: each now exact', () => {
     expect(JSON.parse(skipped.stdout)).toMatchObject({ rejected: { rows: 1 } });
   });
 
-  it('one subscription id under two customers is refused, naming both lines', () => {
+  it('one subscription id under two customers is refused, naming both lines', async () => {
     const file = variant('pc-nce-invoice-usd.csv', (t) => t.replace(/5ab5c710-c000-4000-8000-00000000000c/, '5ab5c710-b000-4000-8000-00000000000b'));
-    const r = calc([file]);
+    const r = await calc([file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /pc-nce-invoice-usd\.csv:12: SubscriptionId: error SUBSCRIPTION_TWO_CUSTOMERS: subscription 5ab5c710-b000-4000-8000-00000000000b belongs to customer c0ffee00-0000-4000-8000-0000000000b2 on line 8 and to customer c0ffee00-0000-4000-8000-0000000000c3 here/,
     );
   });
 
-  it('tenant GUIDs upper-case in one export and lower-case in another are one customer: net-new history is seen', () => {
-    const r = calc([pc('pc-legacy-history-upper.csv'), pc('pc-nce-invoice-usd.csv')]);
+  it('tenant GUIDs upper-case in one export and lower-case in another are one customer: net-new history is seen', async () => {
+    const r = await calc([pc('pc-legacy-history-upper.csv'), pc('pc-nce-invoice-usd.csv')]);
     // Alpine (C0FFEE00-...-A1) bought 5 E3 seats in January, before the period: not net new. Two customers left: not qualified
     // (read as two customers, the invoice paid 899.00)
     expect(o365(r.json!)).toMatchObject({ qualified: false, customers: 2, amount: '0.00' });
     expect(r.json!.campaigns[0]!.rows.excluded).toMatchObject({ OUTSIDE_PERIOD: 1, CUSTOMER_NOT_NET_NEW: 6 });
   });
 
-  it('a SKU that differs only in letter case from the rate card earns (ProductId written lower-case)', () => {
+  it('a SKU that differs only in letter case from the rate card earns (ProductId written lower-case)', async () => {
     const file = variant('pc-nce-invoice-usd.csv', (t) => t.replaceAll('CFQ7TTC0LF8Q', 'cfq7ttc0lf8q'));
-    const r = calc([file]);
+    const r = await calc([file]);
     // 6 x 48 + 7 x 73 + 5 x 20 = 899.00, as with the card's spelling
     expect(o365(r.json!)).toMatchObject({ customers: 3, units: 18, amount: '899.00' });
   });
 
-  it('legacy GUID offer ids earn out of the box, in either letter case', () => {
-    const r = calc([pc('pc-legacy-guid-offers.csv')]);
+  it('legacy GUID offer ids earn out of the box, in either letter case', async () => {
+    const r = await calc([pc('pc-legacy-guid-offers.csv')]);
     // Datum 6 E3 (796B6B5F-...), Elm Street 5 E3 (796b6b5f-..., lower case), Fourth Coffee 8 E1 (91FD106F-...):
     // 6 x 48 + 5 x 48 + 8 x 20 = 288 + 240 + 160 = 688.00
     expect(o365(r.json!)).toMatchObject({ qualified: true, customers: 3, units: 19, amount: '688.00' });
   });
 
-  it('mid-cycle changes (legacy prorated lines dated on the change day) move seats from that day, up and down', () => {
-    const r = calc([pc('pc-legacy-midcycle.csv')]);
+  it('mid-cycle changes (legacy prorated lines dated on the change day) move seats from that day, up and down', async () => {
+    const r = await calc([pc('pc-legacy-midcycle.csv')]);
     // Alder 5 -> 8 and Birch 5 -> 8 on 3/15 (Cancel instance prorate 5, Cycle instance prorate 8), Cedar 8 -> 6:
     // 8 + 8 + 6 = 22 seats x 48 = 1,056.00 (read as new cycles: 3 + 3 - 2 ... and not qualified)
     expect(o365(r.json!)).toMatchObject({ qualified: true, customers: 3, units: 22, amount: '1056.00' });
   });
 
-  it('mid-cycle changes in new commerce (addQuantity / removeQuantity reversal and rebill inside the cycle)', () => {
-    const r = calc([pc('pc-nce-midcycle.csv')]);
+  it('mid-cycle changes in new commerce (addQuantity / removeQuantity reversal and rebill inside the cycle)', async () => {
+    const r = await calc([pc('pc-nce-midcycle.csv')]);
     // New 5 on 3/5 (cycle to 4/4); on 3/20 reversal 5, rebill 8 (twice); Cove: New 8, on 3/8 reversal 8, rebill 6:
     // 8 + 8 + 6 = 22 x 48 = 1,056.00
     expect(o365(r.json!)).toMatchObject({ qualified: true, customers: 3, units: 22, amount: '1056.00' });
   });
 
-  it('day-first dates are refused unless --date-format says so; ambiguous ones too', () => {
-    const r = calc([pc('pc-nce-invoice-dayfirst.csv')]);
+  it('day-first dates are refused unless --date-format says so; ambiguous ones too', async () => {
+    const r = await calc([pc('pc-nce-invoice-dayfirst.csv')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('pc-nce-invoice-dayfirst.csv: error AMBIGUOUS_DATES: the file writes dates day-first (30/4/2017)');
-    const ok = calc([pc('pc-nce-invoice-dayfirst.csv')], ['--date-format', 'D/M/YYYY']);
+    const ok = await calc([pc('pc-nce-invoice-dayfirst.csv')], ['--date-format', 'D/M/YYYY']);
     // the same invoice: 899.00
     expect(o365(ok.json!)).toMatchObject({ units: 18, amount: '899.00' });
     // a day-first file where no day is above 12: 01/04/2017 could be 1 April or 4 January
     const ambiguous = variant('pc-nce-invoice-dayfirst.csv', (t) =>
       t.replace(/\b(\d{1,2})\/(\d{1,2})\/2017/g, (_m, d: string, m: string) => `${Math.min(Number(d), 12)}/${m}/2017`),
     );
-    const a = calc([ambiguous]);
+    const a = await calc([ambiguous]);
     expect(a.code).toBe(1);
     expect(a.stderr).toContain('every slash date in the file could be month-first or day-first');
     expect(a.stderr).toContain('--date-format M/D/YYYY or --date-format D/M/YYYY');
@@ -164,37 +164,37 @@ describe('wrong with exit 0 before: each now exact', () => {
 });
 
 describe('refused before, accepted now', () => {
-  it("Windows PowerShell's Export-Csv: a #TYPE line, every cell quoted, quantities 5.0", () => {
-    const r = calc([pc('pc-legacy-powershell.csv')]);
+  it("Windows PowerShell's Export-Csv: a #TYPE line, every cell quoted, quantities 5.0", async () => {
+    const r = await calc([pc('pc-legacy-powershell.csv')]);
     // the legacy fixture's D365: Datum 5 x 75 + Evergreen 8 x 60 + Fineart 6 x 75 = 375 + 480 + 450 = 1,305.00
     expect(partner(r.json!, '1000002').services.find((s) => s.service === 'D365')).toMatchObject({ units: 19, amount: '1305.00' });
   });
 
-  it('--verbose says how each file was read and which lines were skipped', () => {
-    const r = calc([pc('pc-legacy-powershell.csv'), pc('pc-nce-invoice-concatenated.csv')], ['--verbose']);
+  it('--verbose says how each file was read and which lines were skipped', async () => {
+    const r = await calc([pc('pc-legacy-powershell.csv'), pc('pc-nce-invoice-concatenated.csv')], ['--verbose']);
     expect(r.stderr).toContain('pc-legacy-powershell.csv: read as pc-legacy-license, 6 rows; skipped 1 line before the header (a PowerShell #TYPE line)');
     expect(r.stderr).toContain('pc-nce-invoice-concatenated.csv: read as pc-nce-invoice, 11 rows; skipped 1 repeated header line');
     // and which campaigns ran, from which files
     expect(r.stderr).toMatch(/incent: campaigns: csp-power-up-2017 \([^)]*csp-power-up-2017\.yaml\)/);
   });
 
-  it('a ; separated daily-usage export with decimal commas needs --decimal-comma, and then sums exactly', () => {
-    const r = calc([pc('pc-azure-daily-usd.csv'), pc('pc-azure-daily-eur-semicolon.csv')]);
+  it('a ; separated daily-usage export with decimal commas needs --decimal-comma, and then sums exactly', async () => {
+    const r = await calc([pc('pc-azure-daily-usd.csv'), pc('pc-azure-daily-eur-semicolon.csv')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('for amounts written 1234,50, pass --decimal-comma');
-    const ok = calc([pc('pc-azure-daily-usd.csv'), pc('pc-azure-daily-eur-semicolon.csv')], ['--decimal-comma']);
+    const ok = await calc([pc('pc-azure-daily-usd.csv'), pc('pc-azure-daily-eur-semicolon.csv')], ['--decimal-comma']);
     // USD: 250.123456 + 300.50; EUR 190,50 x 1.08 = 205.74; 756.363456 x 20% = 151.2726912 -> 151.27
     expect(partner(ok.json!, '1000001').services.find((s) => s.service === 'Azure')).toMatchObject({ revenue: '756.36', amount: '151.27' });
   });
 
-  it('an export concatenated with its header repeated mid-file: the header line is skipped, not read as a row', () => {
-    const r = calc([pc('pc-nce-invoice-concatenated.csv')]);
+  it('an export concatenated with its header repeated mid-file: the header line is skipped, not read as a row', async () => {
+    const r = await calc([pc('pc-nce-invoice-concatenated.csv')]);
     // 899.00 and 11 rows, as the single file
     expect(o365(r.json!)).toMatchObject({ units: 18, amount: '899.00' });
     expect(r.json!.campaigns[0]!.rows.read).toBe(11);
   });
 
-  it('a fractional quantity (a one-time or usage line, 3.1618) carries revenue, not seats, and does not stop the run', () => {
+  it('a fractional quantity (a one-time or usage line, 3.1618) carries revenue, not seats, and does not stop the run', async () => {
     const file = variant('pc-nce-invoice-usd.csv', (t) => {
       const lines = t.trimEnd().split('\r\n');
       const extra = lines[11]!
@@ -204,13 +204,13 @@ describe('refused before, accepted now', () => {
         .replace('5ab5c710-c000-4000-8000-00000000000c', 'one-time-c3');
       return [...lines, extra].join('\r\n') + '\r\n';
     });
-    const r = calc([file]);
+    const r = await calc([file]);
     expect(r.code, r.stderr).toBe(0);
     // no seat from the one-time line: still 18 seats, 899.00
     expect(o365(r.json!)).toMatchObject({ units: 18, amount: '899.00' });
   });
 
-  it("every documented charge type is built in (new commerce's cancelImmediate cancels seats)", () => {
+  it("every documented charge type is built in (new commerce's cancelImmediate cancels seats)", async () => {
     const file = variant('pc-nce-invoice-usd.csv', (t) => {
       const lines = t.trimEnd().split('\r\n');
       // Contoso Pharma cancels its 5 E1 seats at once on 4/2
@@ -220,7 +220,7 @@ describe('refused before, accepted now', () => {
         .replace('4/1/2017,4/30/2017', '4/2/2017,4/30/2017');
       return [...lines, cancel].join('\r\n') + '\r\n';
     });
-    const r = calc([file]);
+    const r = await calc([file]);
     // 5 - 5 = 0 E1 seats: two customers left, O365 not qualified
     expect(o365(r.json!)).toMatchObject({ qualified: false, customers: 2 });
   });

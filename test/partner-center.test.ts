@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { detect } from '../src/input/presets/index.js';
 import { resellerOf } from '../src/input/presets/partner-center.js';
 import { toIsoDate } from '../src/input/presets/us-date.js';
@@ -30,15 +30,18 @@ interface J {
   rejected?: { rows: number; file?: string; reasons: Record<string, number> };
 }
 
-function calc(transactions: string[], extra: string[] = [], data = PC) {
-  const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', data, '--format', 'json', '--transactions', ...transactions, ...extra]);
+async function calc(transactions: string[], extra: string[] = [], data = PC) {
+  const r = await runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', data, '--format', 'json', '--transactions', ...transactions, ...extra]);
   return { ...r, json: r.code === 0 ? (JSON.parse(r.stdout) as J) : undefined };
 }
 
 const svc = (j: J, partner: string, name: string) => j.campaigns[0]!.partners.find((p) => p.partnerId === partner)!.services.find((s) => s.service === name)!;
 
 describe('Partner Center presets, end to end', () => {
-  const r = calc([join(PC, 'pc-*.csv')]);
+  let r: Awaited<ReturnType<typeof calc>>;
+  beforeAll(async () => {
+    r = await calc([join(PC, 'pc-*.csv')]);
+  });
 
   it('detects each file’s layout from its header', () => {
     expect(r.stderr).toBe('');
@@ -81,8 +84,8 @@ describe('Partner Center presets, end to end', () => {
     expect(r.json!.campaigns[0]!.rows).toEqual({ read: 21, used: 21, excluded: {} });
   });
 
-  it('takes the files as repeated --transactions too', () => {
-    const again = calc(FILES);
+  it('takes the files as repeated --transactions too', async () => {
+    const again = await calc(FILES);
     expect(again.json!.campaigns[0]!.partners.map((p) => p.total)).toEqual(['1050.27', '1305.00']);
   });
 });
@@ -101,10 +104,20 @@ describe('preset detection', () => {
     expect(msg).toContain('closest presets: pc-nce-daily-usage');
   });
 
-  it('through the CLI: exit 1, the file named, nothing written', () => {
+  it('through the CLI: exit 1, the file named, nothing written', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'erp.csv'), 'Invoice,Amount\n1,2\n');
-    const r = runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', PC, '--transactions', join(dir, 'erp.csv'), '--out', join(dir, 'out.json')]);
+    const r = await runCli([
+      'calc',
+      '--rules',
+      'rules/csp-power-up-2017.yaml',
+      '--data',
+      PC,
+      '--transactions',
+      join(dir, 'erp.csv'),
+      '--out',
+      join(dir, 'out.json'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${join(dir, 'erp.csv')}:1:`);
     expect(r.stderr).toContain('UNKNOWN_LAYOUT');
@@ -126,16 +139,16 @@ describe('preset detection', () => {
 });
 
 describe('ChargeType classification', () => {
-  it('an unknown ChargeType is an error that names it; --charge-types adds it', () => {
+  it('an unknown ChargeType is an error that names it; --charge-types adds it', async () => {
     const dir = tempDir();
     const text = readFileSync(join(PC, 'pc-nce-invoice-usd.csv'), 'utf8').replace(',new,4,1,4,', ',seatTrueUp,4,1,4,');
     writeFileSync(join(dir, 'nce.csv'), text);
-    const r = calc([join(dir, 'nce.csv')]);
+    const r = await calc([join(dir, 'nce.csv')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('UNKNOWN_CHARGE_TYPE');
     expect(r.stderr).toContain('unknown ChargeType "seattrueup" (1 line)');
     writeFileSync(join(dir, 'types.yaml'), 'seatTrueUp: positive\n');
-    const ok = calc([join(dir, 'nce.csv')], ['--charge-types', join(dir, 'types.yaml')]);
+    const ok = await calc([join(dir, 'nce.csv')], ['--charge-types', join(dir, 'types.yaml')]);
     expect(ok.code).toBe(0);
     // the same seats as with "new": 899.00 for O365 (Azure is not in this file)
     expect(svc(ok.json!, '1000001', 'O365').amount).toBe('899.00');
@@ -149,7 +162,7 @@ describe('robust reading', () => {
     'T2,2017-03-01,1000001,C2,CFQ7TTC0LF8Q:0001,CSP,5\n' +
     'T3,2017-03-01,1000001,C3,CFQ7TTC0LF8Q:0001,CSP,5\n';
   // 3 customers x 5 E3 seats x 48 = 720.00
-  const total = (file: string) => calc([file]).json?.campaigns[0]!.partners[0]!.total;
+  const total = async (file: string) => (await calc([file])).json?.campaigns[0]!.partners[0]!.total;
 
   function write(name: string, content: string | Buffer): string {
     const f = join(tempDir(), name);
@@ -157,26 +170,26 @@ describe('robust reading', () => {
     return f;
   }
 
-  it('UTF-8 with a BOM and CRLF line ends', () => {
-    expect(total(write('bom.csv', '\ufeff' + canonical.replace(/\n/g, '\r\n')))).toBe('720.00');
+  it('UTF-8 with a BOM and CRLF line ends', async () => {
+    expect(await total(write('bom.csv', '\ufeff' + canonical.replace(/\n/g, '\r\n')))).toBe('720.00');
   });
 
-  it('UTF-16 LE and BE, as Excel’s "Unicode text" writes them', () => {
+  it('UTF-16 LE and BE, as Excel’s "Unicode text" writes them', async () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(canonical, 'utf16le')]);
-    expect(total(write('le.csv', le))).toBe('720.00');
+    expect(await total(write('le.csv', le))).toBe('720.00');
     const be = Buffer.from(le);
     for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1]!, be[i]!];
-    expect(total(write('be.csv', be))).toBe('720.00');
+    expect(await total(write('be.csv', be))).toBe('720.00');
     expect(sniffBytes(be).encoding).toBe('utf16be');
   });
 
-  it('a semicolon-delimited file (European Excel)', () => {
-    expect(total(write('semi.csv', canonical.replace(/,/g, ';')))).toBe('720.00');
+  it('a semicolon-delimited file (European Excel)', async () => {
+    expect(await total(write('semi.csv', canonical.replace(/,/g, ';')))).toBe('720.00');
   });
 
-  it('RFC 4180: quoted commas, doubled quotes and a newline inside a field; line numbers stay true', () => {
+  it('RFC 4180: quoted commas, doubled quotes and a newline inside a field; line numbers stay true', async () => {
     const text = canonical + 'T4,2017-03-01,1000001,"C4, ""the"" fourth\nbranch",CFQ7TTC0LF8Q:0001,CSP,x\n';
-    const r = calc([write('rfc.csv', text)]);
+    const r = await calc([write('rfc.csv', text)]);
     expect(r.code).toBe(1);
     // the record spans lines 5-6; csv-parse reports the line it ends on
     expect(r.stderr).toMatch(/rfc\.csv:6: quantity: error INVALID_ROW: quantity is not a whole number of seats/);
@@ -192,20 +205,20 @@ describe('--on-invalid skip --rejects', () => {
     'T1,2017-03-02,1000001,C4,CFQ7TTC0LF8Q:0001,CSP,5\n' + // repeats T1
     'T5,2017-03-01,1000001,C5,CFQ7TTC0LF8Q:0001,CSP,5\n';
 
-  it('the default stays strict: exit 1 with every problem', () => {
+  it('the default stays strict: exit 1 with every problem', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 't.csv'), text);
-    const r = calc([join(dir, 't.csv')]);
+    const r = await calc([join(dir, 't.csv')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('t.csv:3: date');
     expect(r.stderr).toContain('t.csv:5: transaction_id');
   });
 
-  it('sets bad rows aside with line and reason, carries on, and says so', () => {
+  it('sets bad rows aside with line and reason, carries on, and says so', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 't.csv'), text);
     const rejects = join(dir, 'rejects.csv');
-    const r = calc([join(dir, 't.csv')], ['--on-invalid', 'skip', '--rejects', rejects]);
+    const r = await calc([join(dir, 't.csv')], ['--on-invalid', 'skip', '--rejects', rejects]);
     expect(r.code).toBe(0);
     // C1, C3, C5 qualify: 3 x 5 x 48 = 720.00; the two bad rows are in no campaign's counts
     expect(r.json!.campaigns[0]!.partners[0]!.total).toBe('720.00');
@@ -219,15 +232,15 @@ describe('--on-invalid skip --rejects', () => {
     expect(lines).toHaveLength(3);
   });
 
-  it('--rejects without --on-invalid skip is refused', () => {
-    const r = calc([join(PC, 'pc-nce-invoice-usd.csv')], ['--rejects', join(tempDir(), 'r.csv')]);
+  it('--rejects without --on-invalid skip is refused', async () => {
+    const r = await calc([join(PC, 'pc-nce-invoice-usd.csv')], ['--rejects', join(tempDir(), 'r.csv')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--rejects needs --on-invalid skip');
   });
 });
 
 describe('--columns: a custom mapping', () => {
-  it('maps an ERP export with D.M.YYYY dates and Y/N net-new flags', () => {
+  it('maps an ERP export with D.M.YYYY dates and Y/N net-new flags', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'erp.csv'),
@@ -252,7 +265,7 @@ describe('--columns: a custom mapping', () => {
         '  net_new: { column: Neu, true: [J], false: [N] }',
       ].join('\n'),
     );
-    const r = calc([join(dir, 'erp.csv')], ['--columns', join(dir, 'map.yaml')]);
+    const r = await calc([join(dir, 'erp.csv')], ['--columns', join(dir, 'map.yaml')]);
     expect(r.stderr).toBe('');
     // K3 is flagged not net new: K1, K2, K4 qualify, 3 x 5 x 48 = 720.00
     expect(svc(r.json!, '1000001', 'O365')).toMatchObject({ customers: 3, amount: '720.00' });
@@ -261,18 +274,18 @@ describe('--columns: a custom mapping', () => {
 });
 
 describe('--preset and the progress bar', () => {
-  it('a named preset that does not fit the file lists the columns it needs', () => {
-    const r = calc(['fixtures/demo/transactions.csv'], ['--preset', 'pc-nce-invoice']);
+  it('a named preset that does not fit the file lists the columns it needs', async () => {
+    const r = await calc(['fixtures/demo/transactions.csv'], ['--preset', 'pc-nce-invoice']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the pc-nce-invoice preset needs the columns mpnid, customerid, productid');
   });
 
-  it('a named preset reads a file whose signature columns were renamed', () => {
+  it('a named preset reads a file whose signature columns were renamed', async () => {
     const dir = tempDir();
     const text = readFileSync(join(PC, 'pc-azure-daily-usd.csv'), 'utf8').replace('MeterId', 'Meter');
     writeFileSync(join(dir, 'daily.csv'), text);
-    expect(calc([join(dir, 'daily.csv')]).code).toBe(1); // no longer detected
-    const named = calc([join(dir, 'daily.csv')], ['--preset', 'pc-nce-daily-usage']);
+    expect((await calc([join(dir, 'daily.csv')])).code).toBe(1); // no longer detected
+    const named = await calc([join(dir, 'daily.csv')], ['--preset', 'pc-nce-daily-usage']);
     expect(named.code).toBe(0);
     expect(named.json!.campaigns[0]!.rows.read).toBe(3);
   });

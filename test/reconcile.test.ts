@@ -224,17 +224,17 @@ describe('the reconcile: block', () => {
 describe('reconcile through the binary', () => {
   const args = ['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', EARNINGS, '--as-of', '2017-11-20'];
 
-  it('exits 0 with differences, 1 with --exit-code; the table names the short earning and its deadline', () => {
-    const r = runCli(args);
+  it('exits 0 with differences, 1 with --exit-code; the table names the short earning and its deadline', async () => {
+    const r = await runCli(args);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /UNDERPAID, RATE_DIFFERS {2}O365 T1002 \(earning E1002\): expected 438\.00, paid 360\.00, difference -78\.00; dispute by 2017-11-14 \(passed\)/,
     );
-    expect(runCli([...args, '--exit-code']).code).toBe(1);
+    expect((await runCli([...args, '--exit-code'])).code).toBe(1);
   });
 
-  it('JSON carries schemaVersion and money as strings; --out-dir writes a dispute pack per partner', () => {
-    const json = JSON.parse(runCli([...args, '--format', 'json']).stdout) as {
+  it('JSON carries schemaVersion and money as strings; --out-dir writes a dispute pack per partner', async () => {
+    const json = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as {
       schemaVersion: number;
       campaigns: { partners: { partnerId: string; difference: string }[] }[];
     };
@@ -245,18 +245,18 @@ describe('reconcile through the binary', () => {
       ['1000007', '-730.00'],
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'incent-disputes-'));
-    expect(runCli([...args, '--format', 'html', '--out-dir', dir]).code).toBe(0);
+    expect((await runCli([...args, '--format', 'html', '--out-dir', dir])).code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['csp-power-up-2017-1000001.html', 'csp-power-up-2017-1000006.html', 'csp-power-up-2017-1000007.html']);
     const html = readFileSync(join(dir, 'csp-power-up-2017-1000007.html'), 'utf8');
     expect(html).toContain('UNDERPAID, QUANTITY_DIFFERS');
     expect(html).not.toMatch(/<script/i);
   });
 
-  it('reads the export from standard input (-) and from a glob alike', () => {
-    const fromStdin = runCli(['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', '-', '--as-of', '2017-11-20', '--format', 'csv'], {
+  it('reads the export from standard input (-) and from a glob alike', async () => {
+    const fromStdin = await runCli(['reconcile', '--rules', RULES, '--data', 'fixtures/demo', '--earnings', '-', '--as-of', '2017-11-20', '--format', 'csv'], {
       input: readFileSync(EARNINGS),
     });
-    const fromGlob = runCli([
+    const fromGlob = await runCli([
       'reconcile',
       '--rules',
       RULES,
@@ -274,8 +274,8 @@ describe('reconcile through the binary', () => {
     expect(fromStdin.stdout.trim().split('\n')).toHaveLength(21);
   });
 
-  it('--out-dir without --format html is a wrong command line (exit 2)', () => {
-    expect(runCli([...args, '--out-dir', 'x']).code).toBe(2);
+  it('--out-dir without --format html is a wrong command line (exit 2)', async () => {
+    expect((await runCli([...args, '--out-dir', 'x'])).code).toBe(2);
   });
 });
 

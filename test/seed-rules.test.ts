@@ -33,7 +33,7 @@ describe('DOUBLE_PAY: only where two campaigns can credit one partner for one ro
 });
 
 describe('usage counts', () => {
-  it('a negative count says a count must be 0 or more (it is a whole number)', () => {
+  it('a negative count says a count must be 0 or more (it is a whole number)', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'c.yaml'),
@@ -47,7 +47,7 @@ services:
     );
     writeFileSync(join(dir, 'transactions.csv'), 'transaction_id,date,partner_id,customer_id,sku,license_program,quantity\nT1,2018-01-01,P1,C1,EMS,CSP,5\n');
     writeFileSync(join(dir, 'usage.csv'), 'date,customer_id,workload,sku,metric,value\n2018-06-20,C1,Intune,EMS,deployed_licenses,-3\n');
-    const r = runCli(['calc', '--rules', join(dir, 'c.yaml'), '--data', dir]);
+    const r = await runCli(['calc', '--rules', join(dir, 'c.yaml'), '--data', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('usage.csv:2: value: error INVALID_ROW: a count must be 0 or more');
   });

@@ -156,7 +156,7 @@ describe('RecordParser: plain records', () => {
 });
 
 describe('calc --explain through the binary', () => {
-  it('quotes what needs quoting and neutralises formulas, and replaces an earlier trace leaving nothing beside it', () => {
+  it('quotes what needs quoting and neutralises formulas, and replaces an earlier trace leaving nothing beside it', async () => {
     const dir = tempDir();
     cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
     const tx = join(dir, 'data', 'transactions.csv');
@@ -178,13 +178,13 @@ describe('calc --explain through the binary', () => {
       '--explain',
       trace,
     ];
-    expect(runCli(args).code).toBe(0);
+    expect((await runCli(args)).code).toBe(0);
     let rows = parse(readFileSync(trace, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.find((r) => r.transaction_id === 'T9001')!.customer_id).toBe("'=C9|x");
     expect(readdirSync(dir).sort()).toEqual(['data', 'out.json', 'trace.csv']);
 
     writeFileSync(tx, `${text}\nT9002,2016-12-01,1000001,,"C9,x",US,CFQ7TTC0LF8Q:0001,O365,CSP,S9002,paid,5,,,\n`);
-    expect(runCli(args).code).toBe(0);
+    expect((await runCli(args)).code).toBe(0);
     rows = parse(readFileSync(trace, 'utf8'), { columns: true }) as Record<string, string>[];
     const r = rows.find((x) => x.transaction_id === 'T9002')!;
     expect(r.customer_id).toBe('C9,x');

@@ -42,19 +42,19 @@ function setup(files: Record<string, string | null> = {}): string {
   return dir;
 }
 
-function calc(dir: string) {
+async function calc(dir: string) {
   const out = join(dir, 'out.json');
-  const r = runCli(['calc', '--rules', join(dir, 'mau.yaml'), '--data', dir, '--format', 'json', '--out', out]);
+  const r = await runCli(['calc', '--rules', join(dir, 'mau.yaml'), '--data', dir, '--format', 'json', '--out', out]);
   return { ...r, out, written: existsSync(out) };
 }
 
 describe('usage campaign end to end', () => {
-  it('computes from the four files', () => {
+  it('computes from the four files', async () => {
     const dir = setup();
-    const r = calc(dir);
+    const r = await calc(dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const json = JSON.parse(runCli(['calc', '--rules', join(dir, 'mau.yaml'), '--data', dir, '--format', 'json']).stdout) as {
+    const json = JSON.parse((await runCli(['calc', '--rules', join(dir, 'mau.yaml'), '--data', dir, '--format', 'json'])).stdout) as {
       campaigns: { partners: { partnerId: string; total: string; services: { service: string; amount: string }[] }[]; rows: unknown }[];
     };
     const c = json.campaigns[0]!;
@@ -122,8 +122,8 @@ describe('bad usage, claims and eligibility input', () => {
     },
   ];
   for (const k of cases) {
-    it(k.name, () => {
-      const r = calc(setup(k.files));
+    it(k.name, async () => {
+      const r = await calc(setup(k.files));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(k.expect);
       expect(r.written).toBe(false);

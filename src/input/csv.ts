@@ -212,7 +212,7 @@ function textDecoderStream(decoder: TextDecoder): Transform {
   });
 }
 
-/** Files at least this large are parsed on a second thread (INCENT_READ_THREAD=0: never). */
+/** Files at least this large are parsed on a second thread (INCENT_READ_THREAD=0: never; =1: every file, which the tests use). */
 export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
 const THREAD_SCRIPT = fileURLToPath(new URL('./csv-thread.js', import.meta.url));
 
@@ -236,7 +236,8 @@ export async function readCsv(
   } catch {
     // readCsvHere reports it
   }
-  const threaded = size >= THREAD_MIN_BYTES && process.env.INCENT_READ_THREAD !== '0' && existsSync(THREAD_SCRIPT);
+  const asked = process.env.INCENT_READ_THREAD;
+  const threaded = (asked === '1' || (size >= THREAD_MIN_BYTES && asked !== '0')) && existsSync(THREAD_SCRIPT);
   return threaded ? readCsvThreaded(file, onHeader, onRecord, onBytes, settings) : readCsvHere(file, onHeader, onRecord, onBytes, settings);
 }
 

@@ -22,12 +22,12 @@ function hiddenTemps(dir: string): string[] {
 }
 
 describe('hostile inputs', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const w = world();
     const tmp = join(w.dir, 'tmp');
     mkdirSync(tmp);
     const args = c.setup(w);
-    const r = runCli(args, { env: { ...c.env, TMPDIR: tmp }, ...(c.inCopy ? { cwd: w.dir } : {}), ...(c.stdin ? { input: c.stdin(w) } : {}) });
+    const r = await runCli(args, { env: { ...c.env, TMPDIR: tmp }, ...(c.inCopy ? { cwd: w.dir } : {}), ...(c.stdin ? { input: c.stdin(w) } : {}) });
     const context = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
     expect(r.code, context).toBe(c.exit);
     for (const s of c.stderr ?? []) expect(r.stderr, context).toMatch(typeof s === 'string' ? new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : s);
