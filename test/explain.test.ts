@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Evaluator } from '../src/engine/evaluate.js';
-import { allocate } from '../src/engine/trace.js';
+import { allocate } from '../src/engine/allocate.js';
 import type { TxRow } from '../src/engine/types.js';
 import { Decimal, ZERO } from '../src/money/index.js';
 import { campaignFromYaml, runCli, tempDir, tx, type CliRun } from './helpers.js';

@@ -1,7 +1,7 @@
 /**
- * calc --explain allocates caps in a streaming way (month and day buckets, two passes
- * over a spool, rows of a day cut partway held in memory); explain allocates them on
- * every row at once (engine/trace.ts allocate). On random campaigns and rows, with
+ * calc --explain allocates caps in a streaming way (engine/allocate-buckets.ts: month and
+ * day buckets, two passes over a spool, rows of a day cut partway held in memory); explain
+ * allocates them on every row at once (engine/allocate.ts). On random campaigns and rows, with
  * service and campaign caps, removals and customers that fail their gate, both must
  * give every row the same trimmed and paid amounts, and a partner's paid rows and
  * summary lines must add up to its total.

@@ -6,7 +6,8 @@
  * derive nothing again.
  */
 import type { CampaignRun, PartnerVerdict } from '../engine/evaluate.js';
-import { allocate, type TraceEvent } from '../engine/trace.js';
+import type { TraceEvent } from '../engine/trace.js';
+import { allocate } from '../engine/allocate.js';
 import type { Run } from './inputs.js';
 
 export interface PartnerDecisions {

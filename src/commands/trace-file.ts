@@ -4,119 +4,23 @@
  * campaign excludes before it accumulates (credit, filters, gates) is written as it is
  * read; the other rows are spooled compactly to a temporary file and written after the
  * run, when their customers' and services' verdicts are known. For a partner whose pay
- * a cap trimmed (caps trim by date, then transaction id, latest first), the trims are
- * worked out from per-month sums, then per-day sums inside the months a cap cuts
- * partway, over the spooled rows; only the rows of a day a cap cuts partway wait in
- * memory, to be ordered by id. Memory follows partners, services and months, not rows.
+ * a cap trimmed, the trims come from the allocator's streaming strategy
+ * (engine/allocate-buckets.ts): memory follows partners, services and days, not rows.
  */
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import { tempNameFor } from '../report/write.js';
 import { renameSync, rmSync, unlink } from 'node:fs';
 import type { Evaluator } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
-import { Decimal, exactText, ScaledSum, ZERO } from '../money/index.js';
-import { allocate, excludedTo, order, trimLatest, type AtOnce, type TraceEvent } from '../engine/trace.js';
+import { exactText, ScaledSum, ZERO } from '../money/index.js';
+import { excludedTo, type AtOnce, type TraceEvent } from '../engine/trace.js';
+import { allocate } from '../engine/allocate.js';
+import { BucketAllocator } from '../engine/allocate-buckets.js';
 import type { CampaignRun } from '../engine/evaluate.js';
 import { csvCell, csvLine } from '../report/csv.js';
 import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
 import { Out, Spool, type SpoolRecord, type Spooled } from './trace-spool.js';
-
-/** A bucket's positive items, and what each cap takes from them. */
-interface Cut {
-  positive: Decimal;
-  serviceTrim: Decimal;
-  campaignTrim: Decimal;
-}
-
-/**
- * What a capped partner's trims are before its rows are written: per service and month
- * first (few buckets), then per day inside the months a cap cuts partway; only the rows
- * of a day cut partway wait in memory, to be ordered by id.
- */
-interface CapPlan {
-  months: Map<string, Map<string, Cut>>;
-  days: Map<string, Map<string, Cut>>;
-  /** Summary items and the lines (rounding, minimum) with their trims already set. */
-  tail: TraceEvent[];
-  held: TraceEvent[];
-  /** Each bucket's fate, worked out once (buckets do not change after planning): by service, then month or day. */
-  monthFates: Map<string, Map<string, Fate>>;
-  dayFates: Map<string, Map<string, Fate>>;
-}
-
-type Fate = 'untouched' | 'gone' | 'partial';
-
-/** Total over services of a bucket's campaign trim, and of what the service caps leave of it. */
-function across(buckets: Map<string, Map<string, Cut>>, b: string): { campaignTrim: Decimal; remaining: Decimal } {
-  let campaignTrim = ZERO;
-  let remaining = ZERO;
-  for (const m of buckets.values()) {
-    const c = m.get(b);
-    if (!c) continue;
-    campaignTrim = campaignTrim.plus(c.campaignTrim);
-    remaining = remaining.plus(c.positive.minus(c.serviceTrim));
-  }
-  return { campaignTrim, remaining };
-}
-
-/** untouched, gone (every item loses all), or partial (items must be looked at one by one). */
-function fate(buckets: Map<string, Map<string, Cut>>, service: string, b: string): Fate {
-  const c = buckets.get(service)?.get(b);
-  if (!c) return 'untouched';
-  const all = across(buckets, b);
-  if (c.serviceTrim.isZero() && all.campaignTrim.isZero()) return 'untouched';
-  if (c.serviceTrim.eq(c.positive) && all.campaignTrim.isZero()) return 'gone';
-  if (!all.campaignTrim.isZero() && all.campaignTrim.eq(all.remaining)) return 'gone';
-  return 'partial';
-}
-
-/** A bucket's fate in a finished plan, worked out once per service and bucket. */
-function planFate(memo: Map<string, Map<string, Fate>>, buckets: Map<string, Map<string, Cut>>, service: string, b: string): Fate {
-  let byBucket = memo.get(service);
-  if (!byBucket) memo.set(service, (byBucket = new Map()));
-  let f = byBucket.get(b);
-  if (f === undefined) byBucket.set(b, (f = fate(buckets, service, b)));
-  return f;
-}
-
-/** Spreads a month's trims over its days, latest day first: the service cap's, then the campaign cap's. */
-function spreadToDays(plan: CapPlan, month: string): void {
-  for (const [service, days] of plan.days) {
-    const cut = plan.months.get(service)?.get(month);
-    let left = cut?.serviceTrim ?? ZERO;
-    for (const day of [...days.keys()]
-      .filter((d) => d.startsWith(month))
-      .sort()
-      .reverse()) {
-      const c = days.get(day)!;
-      const take = c.positive.lt(left) ? c.positive : left;
-      c.serviceTrim = take;
-      left = left.minus(take);
-    }
-  }
-  let left = across(plan.months, month).campaignTrim;
-  const allDays = new Set<string>();
-  for (const days of plan.days.values()) for (const d of days.keys()) if (d.startsWith(month)) allDays.add(d);
-  for (const day of [...allDays].sort().reverse()) {
-    // Within a day the campaign cap takes from the services by id later; here only its total matters.
-    let dayLeft = ZERO;
-    for (const days of plan.days.values()) {
-      const c = days.get(day);
-      if (c) dayLeft = dayLeft.plus(c.positive.minus(c.serviceTrim));
-    }
-    let take = dayLeft.lt(left) ? dayLeft : left;
-    left = left.minus(take);
-    for (const days of plan.days.values()) {
-      const c = days.get(day);
-      if (!c) continue;
-      const room = c.positive.minus(c.serviceTrim);
-      const t = room.lt(take) ? room : take;
-      c.campaignTrim = t;
-      take = take.minus(t);
-    }
-  }
-}
 
 const key = (c: string, p: string) => `${c}\u0000${p}`;
 
@@ -228,40 +132,25 @@ function addTo<K>(m: Map<K, ScaledSum>, k: K, amountText: string): void {
 /**
  * After the run: the spooled rows, usage rows, and every partner's summary lines.
  * One pass over the spool writes every row of a partner no cap touches (a CSV row is
- * its cut cells joined with its verdict: no event is built) and sums the capped
- * partners' positive rows per service, month and day; a second pass over the capped
- * partners' rows only writes them with their trims (explain's allocation, applied to
- * month and day buckets; only the rows of a day a cap cuts partway wait in memory).
+ * its cut cells joined with its verdict: no event is built) and hands the capped
+ * partners' rows to their allocator (engine/allocate-buckets.ts) to be summed; a second
+ * pass over the capped partners' rows writes them with the trims the allocator planned
+ * (only the rows of a day a cap cuts partway wait in memory).
  */
 async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, write: (line: string) => void): Promise<void> {
   const runs = new Map<string, CampaignRun>(run.ev.campaignRuns.map((cr) => [cr.c.id, cr]));
-  /** Per campaign, its capped partners' plans (filled after the first pass). */
-  const capped = new Map<string, Map<string, CapPlan | null>>();
+  /** Per campaign, its capped partners' allocators. */
+  const capped = new Map<string, Map<string, BucketAllocator>>();
   for (const cr of runs.values()) {
-    const mine = new Map<string, CapPlan | null>();
+    const mine = new Map<string, BucketAllocator>();
     for (const [partner, v] of cr.verdicts) {
-      if (v.result.total.lt(v.result.subtotal) || v.result.services.some((s) => s.amount.lt(s.earned))) mine.set(partner, null);
+      if (v.result.total.lt(v.result.subtotal) || v.result.services.some((s) => s.amount.lt(s.earned))) mine.set(partner, new BucketAllocator());
     }
     capped.set(cr.c.id, mine);
   }
-  const isCapped = (c: string, p: string) => capped.get(c)?.has(p) === true;
+  const allocatorOf = (c: string, p: string) => capped.get(c)?.get(p);
+  const isCapped = (c: string, p: string) => allocatorOf(c, p) !== undefined;
   const sums = new Map<string, Map<string, ScaledSum>>();
-  /** Capped partners' positive rows per service and month ('' for the negative ones), and per service and day. */
-  const monthSums = new Map<string, Map<string, Map<string, ScaledSum>>>();
-  const daySums = new Map<string, Map<string, Map<string, ScaledSum>>>();
-  const add = (store: Map<string, Map<string, Map<string, ScaledSum>>>, k: string, service: string, bucket: string, amountText: string) => {
-    let byService = store.get(k);
-    if (!byService) store.set(k, (byService = new Map()));
-    let m = byService.get(service);
-    if (!m) byService.set(service, (m = new Map()));
-    addTo(m, bucket, amountText);
-  };
-  const addCapped = (k: string, service: string, date: string, amountText: string) => {
-    // Negative items are never trimmed: they sum on one undated key.
-    if (amountText.startsWith('-')) return add(monthSums, k, service, '', amountText);
-    add(monthSums, k, service, date.slice(0, 7), amountText);
-    add(daySums, k, service, date, amountText);
-  };
   /** A row whose line needs no trim: its cells and its amount as read. */
   const untrimmed = (r: SpoolRecord) => {
     const p = r.parts;
@@ -285,34 +174,36 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
     write(`${p.head}excluded,${x.reason}${p.mid},,,,0,0,0,${csvCell(x.detail)}\n`);
   };
 
-  // Pass 1 over the spooled rows: write every row of uncapped partners; sum capped partners' rows per month and day.
+  // Pass 1 over the spooled rows: write every row of uncapped partners; capped partners' rows go to their allocator.
   await spool.replay((r) => {
     const cr = runs.get(r.campaign)!;
     const x = cr.exclusionAt(r.service, r.slot);
     if (x) return excluded(cr, r, x);
     if (r.partner === '' || r.amountText === '0') return untrimmed(r);
-    const k = key(r.campaign, r.partner);
-    if (!isCapped(r.campaign, r.partner)) {
+    const allocator = allocatorOf(r.campaign, r.partner);
+    if (!allocator) {
+      const k = key(r.campaign, r.partner);
       let m = sums.get(k);
       if (!m) sums.set(k, (m = new Map()));
       addTo(m, r.service, r.amountText);
       return untrimmed(r);
     }
-    addCapped(k, r.service, r.date, r.amountText);
+    allocator.add(r.service, r.date, r.amountText);
   });
   // Usage rows (their pay is on customer lines): told by the engine, settled already.
   const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) =>
     run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));
   await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return emit(e);
-    const k = key(e.campaign, e.partner);
-    if (!isCapped(e.campaign, e.partner)) {
+    const allocator = allocatorOf(e.campaign, e.partner);
+    if (!allocator) {
+      const k = key(e.campaign, e.partner);
       let m = sums.get(k);
       if (!m) sums.set(k, (m = new Map()));
       addTo(m, e.service!, exactText(e.paid));
       return emit(e);
     }
-    addCapped(k, e.service!, e.date!, exactText(e.amount));
+    allocator.add(e.service!, e.date!, exactText(e.amount));
   });
 
   // Uncapped partners: their summary items and lines, after what was written.
@@ -326,108 +217,35 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
   }
   if (![...capped.values()].some((m) => m.size > 0)) return;
 
-  // Capped partners: explain's allocation, on one item per service and month, then spread over days.
+  // Capped partners: each allocator plans its trims from its sums.
   for (const [campaign, mine] of capped) {
     const cr = runs.get(campaign)!;
-    for (const partner of mine.keys()) {
-      const k = key(campaign, partner);
-      const v = cr.verdicts.get(partner)!;
-      const synthetic: TraceEvent[] = [];
-      for (const [service, byMonth] of monthSums.get(k) ?? []) {
-        for (const [month, sum] of byMonth) {
-          const amount = sum.toDecimal();
-          synthetic.push({
-            kind: 'row',
-            campaign,
-            partner,
-            service,
-            date: month || undefined,
-            transactionId: month ? '' : undefined,
-            status: 'earned',
-            detail: '',
-            amount,
-            trimmed: ZERO,
-            paid: amount,
-          });
-        }
-      }
+    for (const [partner, allocator] of mine) {
       const summary = cr.summaryItems(partner).filter((e) => !e.amount.isZero());
-      const lines = allocate(campaign, cr.c.currency, v.result, [...synthetic, ...summary]);
-      const months = new Map<string, Map<string, Cut>>();
-      for (const m of synthetic) {
-        if (!m.date) continue;
-        let byMonth = months.get(m.service!);
-        if (!byMonth) months.set(m.service!, (byMonth = new Map()));
-        const serviceTrim = (m.serviceTrimmed ?? ZERO).negated();
-        byMonth.set(m.date, { positive: m.amount, serviceTrim, campaignTrim: m.trimmed.negated().minus(serviceTrim) });
-      }
-      const days = new Map<string, Map<string, Cut>>();
-      for (const [service, byDay] of daySums.get(k) ?? [])
-        days.set(service, new Map([...byDay].map(([day, sum]) => [day, { positive: sum.toDecimal(), serviceTrim: ZERO, campaignTrim: ZERO }])));
-      const plan: CapPlan = { months, days, tail: [...summary, ...lines], held: [], monthFates: new Map(), dayFates: new Map() };
-      const partial = new Set<string>();
-      for (const [service, byMonth] of months) for (const m of byMonth.keys()) if (fate(months, service, m) === 'partial') partial.add(m);
-      for (const m of partial) spreadToDays(plan, m);
-      mine.set(partner, plan);
+      allocator.plan(campaign, cr.c.currency, cr.verdicts.get(partner)!.result, summary);
     }
   }
-  monthSums.clear();
-  daySums.clear();
 
   // Pass 2: capped partners' rows; whole months and days at once, a day cut partway waits.
-  const fateOf = (plan: CapPlan, service: string, date: string): Fate => {
-    const f = planFate(plan.monthFates, plan.months, service, date.slice(0, 7));
-    return f === 'partial' ? planFate(plan.dayFates, plan.days, service, date) : f;
-  };
   await spool.replay((r) => {
     if (r.partner === '' || r.amountText === '0') return;
     if (runs.get(r.campaign)!.exclusionAt(r.service, r.slot)) return;
     if (r.amountText.startsWith('-')) return untrimmed(r);
-    const plan = capped.get(r.campaign)!.get(r.partner)!;
-    const f = fateOf(plan, r.service, r.date);
+    const allocator = allocatorOf(r.campaign, r.partner)!;
+    const f = allocator.fate(r.service, r.date);
     if (f === 'untouched') return untrimmed(r);
     if (f === 'gone') return gone(r);
-    plan.held.push(r.event());
+    allocator.hold(r.event());
   }, isCapped);
   await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return;
-    const plan = capped.get(e.campaign)?.get(e.partner);
-    if (!plan) return;
+    const allocator = allocatorOf(e.campaign, e.partner);
+    if (!allocator) return;
     if (e.amount.isNegative()) return emit(e);
-    const f = fateOf(plan, e.service!, e.date!);
+    const f = allocator.fate(e.service!, e.date!);
     if (f === 'untouched') return emit(e);
     if (f === 'gone') return emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
-    plan.held.push(e);
+    allocator.hold(e);
   }, isCapped);
-  for (const mine of capped.values()) {
-    for (const plan of mine.values()) {
-      if (!plan) continue;
-      // Within a day, the latest id gives first: the service cap, then the campaign cap.
-      const byDay = new Map<string, TraceEvent[]>();
-      for (const e of plan.held) {
-        const list = byDay.get(e.date!);
-        if (list) list.push(e);
-        else byDay.set(e.date!, [e]);
-      }
-      for (const [day, list] of byDay) {
-        list.sort(order);
-        for (const e of list) {
-          e.trimmed = ZERO;
-          e.paid = e.amount;
-        }
-        for (const [service, days] of plan.days) {
-          const t = days.get(day)?.serviceTrim;
-          if (t && !t.isZero())
-            trimLatest(
-              list.filter((e) => e.service === service),
-              t,
-            );
-        }
-        const c = across(plan.days, day).campaignTrim;
-        if (!c.isZero()) trimLatest(list, c);
-        list.forEach(emit);
-      }
-      plan.tail.forEach(emit);
-    }
-  }
+  for (const mine of capped.values()) for (const allocator of mine.values()) allocator.rest().forEach(emit);
 }
