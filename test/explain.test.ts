@@ -282,7 +282,7 @@ describe('property: explain adds up to calc', () => {
         const ev = new Evaluator([campaign], { keepVerdicts: true });
         for (const r of rows) ev.add(r);
         const result = ev.finish().campaigns[0]!;
-        const run = ev.campaignRuns[0]!;
+        const run = ev.settled[0]!;
         for (const p of result.partners) {
           const rowEvents = rows.flatMap((r) => ev.explainTx(r)).filter((e) => e.partner === p.partnerId);
           const summary = run.summaryItems(p.partnerId);

@@ -66,7 +66,7 @@ describe('per_unit: each field means one thing in both modes', () => {
       const ev = new Evaluator([campaign(per)], { keepVerdicts: true });
       for (const r of rows) ev.add(r);
       ev.finish();
-      return [...rows.flatMap((r) => ev.explainTx(r).map((e) => e.detail)), ...ev.campaignRuns[0]!.summaryItems('P1').map((e) => e.detail)];
+      return [...rows.flatMap((r) => ev.explainTx(r).map((e) => e.detail)), ...ev.settled[0]!.summaryItems('P1').map((e) => e.detail)];
     };
     // per transaction: 3 < 5 counts 0; 25 > 20 counts 20: 20 x 10 = 200.
     expect(words('transaction', [3, 25])).toEqual([

@@ -5,13 +5,13 @@
  * `allocate`) gives the shares; explain, reconcile and statements read them here and
  * derive nothing again.
  */
-import type { CampaignRun, PartnerVerdict } from '../engine/evaluate.js';
+import type { PartnerVerdict, SettledCampaign } from '../engine/verdicts.js';
 import type { TraceEvent } from '../engine/trace.js';
 import { allocate } from '../engine/allocate.js';
 import type { Run } from './inputs.js';
 
 export interface PartnerDecisions {
-  run: CampaignRun;
+  run: SettledCampaign;
   verdict: PartnerVerdict;
   /** Row events, then summary lines (netting, tier pay, rounding, minimum), caps allocated: `paid` sums to the partner's total. */
   events: TraceEvent[];
@@ -38,7 +38,7 @@ export async function decisions(run: Run, wants: (campaign: string, partner: str
     (row, file) => run.ev.explainUsage(row, file, wants).forEach(push),
   );
   const out: Decisions = new Map();
-  for (const cr of run.ev.campaignRuns) {
+  for (const cr of run.ev.settled) {
     const byPartner = new Map<string, PartnerDecisions>();
     for (const [partner, verdict] of cr.verdicts) {
       if (!wants(cr.c.id, partner)) continue;

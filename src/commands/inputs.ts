@@ -6,7 +6,7 @@ import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
 import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
 import { isIsoDate } from '../dates.js';
-import { Evaluator, MissingQuantityError } from '../engine/evaluate.js';
+import { Evaluator, type RowInputError } from '../engine/evaluate.js';
 import { DuplicateCountError, FxNeededError, UnitOverflowError } from '../engine/accumulate.js';
 import { ClaimBook } from '../engine/claims.js';
 import { EligibilityBook } from '../engine/eligibility.js';
@@ -116,7 +116,7 @@ export async function computeRun(
   given: RunOptions,
   warnings: Warnings,
   keepVerdicts: boolean | 'trace' = false,
-  onRow?: (row: TxRow, file: string, ev: Evaluator) => void,
+  onRow?: (row: TxRow, file: string, ev: Evaluator) => RowInputError | null,
 ): Promise<Run> {
   const opts = await materializeStdin(given);
   checkDateFlag('as-of', opts.asOf);
@@ -164,20 +164,16 @@ export async function computeRun(
           )
       : undefined;
     const layouts = await streamTransactions(files, { ...source, rejects, onBytes: opts.onBytes, onFileRead }, problems, (row, file) => {
-      try {
-        if (onRow) onRow(row, file, ev);
-        else ev.add(row);
-      } catch (e) {
-        if (!(e instanceof MissingQuantityError)) throw e;
+      const error = onRow ? onRow(row, file, ev) : ev.add(row);
+      if (error)
         problems.add(
           file,
-          row.line,
+          error.line,
           'quantity',
-          `quantity is required: service ${e.service} counts seats`,
+          `quantity is required: service ${error.service} counts seats`,
           'a signed whole number of seats such as 5 or -2',
           '(empty)',
         );
-      }
     });
     if (problems.count) throw new InvalidInputError(problems.all());
     if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems, csv);

@@ -6,7 +6,7 @@
  */
 import { daysBetween } from '../dates.js';
 import { formatMoney, ZERO, type Decimal } from '../money/index.js';
-import type { CampaignRun, PartnerVerdict } from '../engine/evaluate.js';
+import type { PartnerVerdict, SettledCampaign } from '../engine/verdicts.js';
 import { renderTable } from '../report/text-table.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 
@@ -47,7 +47,7 @@ export interface PartnerProgress {
   nudges: Nudge[];
 }
 
-function progressOf(cr: CampaignRun, v: PartnerVerdict): PartnerProgress {
+function progressOf(cr: SettledCampaign, v: PartnerVerdict): PartnerProgress {
   const c = cr.c;
   const r = v.result;
   const money = (d: Decimal) => formatMoney(d, c.currency);
@@ -131,7 +131,7 @@ function progressOf(cr: CampaignRun, v: PartnerVerdict): PartnerProgress {
 export async function progress(opts: ProgressOptions, warnings: Warnings): Promise<string> {
   const run = await computeRun(opts, warnings, true);
   const all: PartnerProgress[] = [];
-  for (const cr of run.ev.campaignRuns) {
+  for (const cr of run.ev.settled) {
     for (const [partner, v] of cr.verdicts) if (!opts.partner || partner === opts.partner) all.push(progressOf(cr, v));
   }
   // Closest to a threshold first; partners with nothing to reach (ineligible, or at every cap) last.

@@ -10,13 +10,13 @@
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import { tempNameFor } from '../report/write.js';
 import { renameSync, rmSync, unlink } from 'node:fs';
-import type { Evaluator } from '../engine/evaluate.js';
+import type { Evaluator, RowInputError } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
 import { exactText, ScaledSum, ZERO } from '../money/index.js';
 import { excludedTo, type AtOnce, type TraceEvent } from '../engine/trace.js';
 import { allocate } from '../engine/allocate.js';
 import { BucketAllocator } from '../engine/allocate-buckets.js';
-import type { CampaignRun } from '../engine/evaluate.js';
+import type { SettledCampaign } from '../engine/verdicts.js';
 import { csvCell, csvLine } from '../report/csv.js';
 import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
@@ -94,7 +94,7 @@ export class TraceFile {
   };
 
   /** For computeRun: adds each transactions row as it is read, telling what it can at once. */
-  readonly onRow = (row: TxRow, file: string, ev: Evaluator): void => ev.addTelling(row, file, this.tell);
+  readonly onRow = (row: TxRow, file: string, ev: Evaluator): RowInputError | null => ev.addTelling(row, file, this.tell);
 
   async finish(run: Run): Promise<number> {
     try {
@@ -138,7 +138,7 @@ function addTo<K>(m: Map<K, ScaledSum>, k: K, amountText: string): void {
  * (only the rows of a day a cap cuts partway wait in memory).
  */
 async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, write: (line: string) => void): Promise<void> {
-  const runs = new Map<string, CampaignRun>(run.ev.campaignRuns.map((cr) => [cr.c.id, cr]));
+  const runs = new Map<string, SettledCampaign>(run.ev.settled.map((cr) => [cr.c.id, cr]));
   /** Per campaign, its capped partners' allocators. */
   const capped = new Map<string, Map<string, BucketAllocator>>();
   for (const cr of runs.values()) {
@@ -168,7 +168,7 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
     write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},${minus},0,${p.detail}\n`);
   };
   /** A row its customer's or service's verdict excludes after all. */
-  const excluded = (cr: CampaignRun, r: SpoolRecord, x: { reason: string; detail: string }) => {
+  const excluded = (cr: SettledCampaign, r: SpoolRecord, x: { reason: string; detail: string }) => {
     const p = r.parts;
     if (!p) return emit(cr.settle(r.event(), r.slot));
     write(`${p.head}excluded,${x.reason}${p.mid},,,,0,0,0,${csvCell(x.detail)}\n`);

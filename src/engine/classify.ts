@@ -12,7 +12,7 @@ import type { Reason } from './reasons.js';
 import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
 import { rateFor } from '../campaign/rate-card.js';
 import type { TxRow, UsageRow } from './types.js';
-import { MissingQuantityError, refill, type RowVerdict } from './verdicts.js';
+import { refill, type RowVerdict } from './verdicts.js';
 import type { CampaignRun } from './run.js';
 import { notCreditedTx, noClaim, sayDate, sayProgram, saySku } from './words.js';
 
@@ -77,8 +77,11 @@ export function classifyTx(run: CampaignRun, r: TxRow, explain: boolean, v: RowV
       return v;
     }
   }
-  // A seat-based service cannot read a missing quantity as 0 seats: the row is refused.
-  if (r.quantity === null && def.method.measure === 'units') throw new MissingQuantityError(r.line, def.name);
+  // A seat-based service cannot read a missing quantity as 0 seats: the row is refused (the run reports it).
+  if (r.quantity === null && def.method.measure === 'units') {
+    v.missingQuantity = true;
+    return v;
+  }
   const q = r.quantity ?? 0;
   v.units = def.method.measure === 'units' ? (def.method.rowUnits ? def.method.rowUnits(def.config, q) : q) : 0;
   return v;

@@ -11,10 +11,9 @@ import type { PartnerDirectory } from './partner-gates.js';
 import { Phrases, type AtOnce, type TraceEvent } from './trace.js';
 import type { CalcResult, TxRow, UsageRow } from './types.js';
 import { CampaignRun } from './run.js';
-import type { EvaluateOptions } from './verdicts.js';
+import type { EvaluateOptions, RowInputError, SettledCampaign } from './verdicts.js';
 
-export { CampaignRun } from './run.js';
-export { MissingQuantityError, type EvaluateOptions, type CustomerVerdict, type ServiceVerdict, type PartnerVerdict, type RowVerdict } from './verdicts.js';
+export { type RowInputError, type EvaluateOptions, type CustomerVerdict, type ServiceVerdict, type PartnerVerdict, type RowVerdict } from './verdicts.js';
 
 /** Evaluates rows against campaigns as they stream in; `finish` gives the result. */
 export class Evaluator {
@@ -38,9 +37,12 @@ export class Evaluator {
     return this.directory !== undefined;
   }
 
-  add(row: TxRow): void {
+  /** One transactions row; returns its input error (a seat-based service's row without a quantity), if any. */
+  add(row: TxRow): RowInputError | null {
     this.directory?.add(row);
-    for (const run of this.runs) run.add(row);
+    let error: RowInputError | null = null;
+    for (const run of this.runs) error = run.add(row) ?? error;
+    return error;
   }
 
   /** After finish (keepVerdicts): each campaign's story of one transactions row. */
@@ -49,17 +51,19 @@ export class Evaluator {
   }
 
   /** calc --explain: adds the row and tells `tell` each campaign's story of it, at once or pending. */
-  addTelling(row: TxRow, file: string, tell: AtOnce): void {
+  addTelling(row: TxRow, file: string, tell: AtOnce): RowInputError | null {
     this.directory?.add(row);
-    for (const run of this.runs) run.add(row, file, tell);
+    let error: RowInputError | null = null;
+    for (const run of this.runs) error = run.add(row, file, tell) ?? error;
+    return error;
   }
 
   explainUsage(row: UsageRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent[] {
     return this.runs.flatMap((run) => run.explainUsage(row, file, only) ?? []);
   }
 
-  /** The campaign runs, for explain and progress (after finish). */
-  get campaignRuns(): readonly CampaignRun[] {
+  /** After finish: each campaign's decisions, for explain, progress, traces and reconcile. */
+  get settled(): readonly SettledCampaign[] {
     return this.runs;
   }
 
@@ -76,7 +80,10 @@ export class Evaluator {
 
 export function evaluate(campaigns: readonly Campaign[], rows: Iterable<TxRow>, opts: EvaluateOptions = {}, usage: Iterable<UsageRow> = []): CalcResult {
   const ev = new Evaluator(campaigns, opts);
-  for (const r of rows) ev.add(r);
+  for (const r of rows) {
+    const error = ev.add(r);
+    if (error) throw new Error(`line ${error.line}: service ${error.service} counts seats, and the row has no quantity`);
+  }
   for (const u of usage) ev.addUsage(u);
   return ev.finish();
 }

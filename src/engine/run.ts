@@ -23,13 +23,13 @@ import { Phrases, type AtOnce, type Earning, type PendingRow, type TraceEvent } 
 import type { RowContext, RowFacts } from './earn/index.js';
 import type { CampaignResult, PartnerResult, TxRow, UsageRow } from './types.js';
 import { bump, newCounts, type Tally } from './tally.js';
-import type { EvaluateOptions, PartnerSlot, PartnerVerdict, RowVerdict } from './verdicts.js';
+import type { EvaluateOptions, PartnerSlot, PartnerVerdict, RowInputError, RowVerdict, SettledCampaign } from './verdicts.js';
 import { classifyTx, classifyUsage, eligibilityGap } from './classify.js';
 import { finishPartner } from './finish.js';
 import { earningOf, exclusionAt, explainTx, explainUsage, settleRow, summaryItems } from './tell.js';
 
 /** The evaluation of one campaign, fed rows one by one. */
-export class CampaignRun {
+export class CampaignRun implements SettledCampaign {
   readonly asOf: string;
   readonly counts = newCounts();
   /** Per credited partner: its index in the service tables and its row counts, in one lookup. */
@@ -104,23 +104,24 @@ export class CampaignRun {
 
   /**
    * One transactions row. With `tell` (calc --explain), the row is told from the same
-   * classification: excluded at once, or pending its customer's verdict. Returns true
-   * when the row accumulated.
+   * classification: excluded at once, or pending its customer's verdict. Returns the
+   * row's input error, if it has one (then it is not counted).
    */
-  add(r: TxRow, file?: string, tell?: AtOnce): boolean {
+  add(r: TxRow, file?: string, tell?: AtOnce): RowInputError | null {
     if (this.paidSeats && r.quantity !== null && r.subscriptionType === 'paid' && r.date <= this.asOf) {
       this.paidSeats.set(r.customerId, addUnitsExactly(this.paidSeats.get(r.customerId) ?? 0, r.quantity));
     }
     // A campaign that pays only on usage reads transactions.csv as its directory of
     // customers and subscriptions; its rows are usage.csv's.
-    if (!this.paysOnTransactions) return false;
+    if (!this.paysOnTransactions) return null;
     const v = classifyTx(this, r, tell !== undefined, this.scratch);
+    if (v.missingQuantity) return { line: r.line, service: v.def!.name };
     // The customer is looked up only for rows that count: history, or accumulation.
     if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
     const slot = this.apply(v, r.date);
     if (!slot) {
       tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, v.phrase ?? -1, r, file);
-      return false;
+      return null;
     }
     const table = this.tables.get(v.def!)!;
     const s = table.slot(slot.index, this.customers.of(r.customerId));
@@ -140,7 +141,7 @@ export class CampaignRun {
       table.addUnits(s, r.sku, v.units!);
       if (r.quantity !== v.units) table.addLimitedAway(s, r.quantity! - v.units!);
     } else if (v.def!.method.measure === 'revenue') table.addRevenue(s, this.c, r);
-    return true;
+    return null;
   }
 
   /** Counts a row's verdict; the partner's slot when the row goes on to accumulate. */

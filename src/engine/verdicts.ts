@@ -5,7 +5,7 @@
  */
 import type { FxTable } from '../money/index.js';
 import type { Decimal } from '../money/index.js';
-import type { ServiceDef } from '../campaign/model.js';
+import type { Campaign, ServiceDef } from '../campaign/model.js';
 import type { ClaimBook } from './claims.js';
 import type { EligibilityBook } from './eligibility.js';
 import type { Reason } from './reasons.js';
@@ -74,6 +74,7 @@ export function refill(v: RowVerdict, partnerId: string | null, def: ServiceDef 
   v.units = 0;
   v.usageKey = undefined;
   v.sku = undefined;
+  v.missingQuantity = undefined;
   return v;
 }
 
@@ -101,14 +102,31 @@ export interface RowVerdict {
   units?: number;
   usageKey?: string;
   sku?: string;
+  /** The row reaches a seat-based service without a quantity: an input error (the run is refused), never 0 seats. */
+  missingQuantity?: boolean;
 }
 
-/** A row that reaches a seat-based service without a quantity: an input error, never 0 seats. */
-export class MissingQuantityError extends Error {
-  constructor(
-    readonly line: number,
-    readonly service: string,
-  ) {
-    super(`line ${line}: service ${service} counts seats, and the row has no quantity`);
-  }
+/** A row the engine cannot count as it stands, as data: the command says where (file, line) and refuses the run. */
+export interface RowInputError {
+  line: number;
+  /** The seat-based service the row reaches without a quantity. */
+  service: string;
+}
+
+/**
+ * A finished campaign run as every consumer sees it (explain, progress, calc --explain,
+ * reconcile): its partners' verdicts and the stories told from them. Commands read only
+ * this, never the run's accumulators or tables.
+ */
+export interface SettledCampaign {
+  readonly c: Campaign;
+  readonly asOf: string;
+  /** Per partner (kept when the run was asked to keep verdicts). */
+  readonly verdicts: ReadonlyMap<string, PartnerVerdict>;
+  /** The lines that carry pay rows cannot (netting, limits, active users, a tier's pay). */
+  summaryItems(partnerId: string): TraceEvent[];
+  /** Why the row that accumulated in `service`'s `slot` is excluded after all, or undefined. */
+  exclusionAt(service: string, slot: number): { reason: Reason; detail: string } | undefined;
+  /** A pending row's story, given its customer's and service's verdicts. Mutates and returns `e`. */
+  settle(e: TraceEvent, slot: number): TraceEvent;
 }
