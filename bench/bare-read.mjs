@@ -1,7 +1,7 @@
 // csv-parse merely reading a file the way incent reads it (the floor): the same
 // options, and the same RecordParser handing each record to a callback, which only counts.
 import { createReadStream } from 'node:fs';
-import { CSV_OPTIONS, RecordParser } from '../dist/input/csv.js';
+import { CSV_OPTIONS, RecordParser } from '../dist/input/csv-records.js';
 
 const file = process.argv[2];
 let rows = 0;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCampaign } from '../src/campaign/parse.js';
 import { runChecks } from '../src/campaign/checks.js';
-import { parseRateCard } from '../src/campaign/rate-card.js';
+import { parseRateCard } from '../src/earn/rate-card.js';
 
 const VALID = `id: t
 currency: USD
@@ -61,6 +61,27 @@ describe('campaign diagnostics', () => {
     { name: 'YAML syntax error', yaml: VALID.replace('period: {', 'period: {{'), code: 'YAML_SYNTAX', line: 4, column: 1 }, // the unclosed flow map is noticed where the next key starts
     { name: 'duplicate key', yaml: VALID + 'cap: 1\n', code: 'YAML_DUPLICATE_KEY', line: 11, column: 1 },
     { name: '__proto__ key', yaml: VALID + '__proto__: { polluted: true }\n', code: 'FORBIDDEN_KEY', line: 11, column: 1 },
+    // The checks each earning method brings (src/earn/<method>.ts), reported like the campaign's own.
+    {
+      name: 'a SKU that a percent_of_revenue service and a tiers service both list',
+      yaml: VALID.replace(
+        '    cap: 25000',
+        '    cap: 25000\n  Azure:\n    percent_of_revenue: { percent: 20, skus: [AZ] }\n  Count:\n    tiers: { count: transactions, skus: [AZ], table: [{ at_least: 1, pay: 5 }] }',
+      ),
+      code: 'SKU_IN_TWO_SERVICES',
+      line: 11,
+      column: 3,
+    },
+    {
+      name: 'a workload two usage services pay for',
+      yaml: VALID.replace('as_of: 2017-09-15', 'as_of: 2017-06-30').replace(
+        '  O365:\n    per_unit: { rates: { E3: 73 } }\n    cap: 25000',
+        '  A:\n    per_active_user: { rates: { E3: 1 }, workloads: [ExO], window_days: 28 }\n  B:\n    per_active_user: { rates: { E5: 1 }, workloads: [SpO, ExO], window_days: 28 }',
+      ),
+      code: 'WORKLOAD_IN_TWO_SERVICES',
+      line: 9,
+      column: 59,
+    },
   ];
 
   it.each(cases)('$name -> $code at $line:$column', ({ yaml, code, line, column, text }) => {
@@ -70,6 +91,12 @@ describe('campaign diagnostics', () => {
     expect([d!.line, d!.column]).toEqual([line, column]);
     if (text) expect(d!.message).toMatch(text);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a usage window that reaches outside the period: a warning at as_of (per_active_user brings the check)', () => {
+    // as_of 2017-09-15 is after the period's end 2017-06-30: a 28-day window ending then is outside it.
+    const ds = diagnose(VALID.replace('per_unit: { rates: { E3: 73 } }', 'per_active_user: { rates: { E3: 1 }, workloads: [ExO], window_days: 28 }'));
+    expect(ds).toMatchObject([{ code: 'USAGE_WINDOW_OUTSIDE_PERIOD', severity: 'warning', line: 4, column: 8 }]);
   });
 
   it('a warning for as_of before the period end', () => {

@@ -1,6 +1,6 @@
 /** CSV cells: RFC 4180 quoting and spreadsheet-formula neutralising, in one pass. */
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvLine } from '../src/report/csv.js';
+import { csvCell, csvLine } from '../src/csv-cells.js';
 
 describe('csvCell', () => {
   it('leaves plain text and numbers alone', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCampaign } from '../src/campaign/parse.js';
 import { resolveCampaign } from '../src/campaign/resolve.js';
-import { inlineRateCard, type RateCard } from '../src/campaign/rate-card.js';
+import { inlineRateCard, type RateCard } from '../src/earn/rate-card.js';
 import { runChecks } from '../src/campaign/checks.js';
 import type { Campaign } from '../src/campaign/model.js';
 import type { TxRow, UsageRow } from '../src/engine/types.js';

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderReference, renderSchema } from '../src/commands/schema.js';
-import { EARNING_METHODS } from '../src/engine/earn/index.js';
+import { EARNING_METHODS } from '../src/earn/index.js';
 import { serviceSchema } from '../src/campaign/schema.js';
 
 describe('schema', () => {

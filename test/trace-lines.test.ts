@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { excludedEvent, pendingRowEvent, type Earning, type PendingRow, type TraceEvent } from '../src/engine/trace.js';
 import type { TxRow } from '../src/engine/types.js';
-import { RecordParser } from '../src/input/csv.js';
+import { RecordParser } from '../src/input/csv-records.js';
 import { dec, ZERO } from '../src/money/index.js';
 import { csvParts, earningCells, pendingHead, pendingMid, traceCsvExcluded, traceCsvFromParts, traceCsvLine } from '../src/report/trace.js';
 import { runCli, tempDir } from './helpers.js';

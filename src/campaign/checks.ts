@@ -6,8 +6,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import { Decimal } from '../money/index.js';
 import type { ParsedCampaign } from './parse.js';
 import type { CampaignRaw } from './schema.js';
-import { cardSkus, type RateCard } from './rate-card.js';
-import { plusDays } from '../dates.js';
+import { cardSkus, type RateCard } from '../earn/rate-card.js';
+import { earningOf } from './resolve.js';
 
 export interface CheckContext {
   raw: CampaignRaw;
@@ -118,12 +118,10 @@ const ratesWithinMaxRate: Check = ({ raw, rateCards, report }) => {
 const skuInOneService: Check = ({ rateCards, raw, report }) => {
   const owner = new Map<string, string>();
   for (const name of Object.keys(raw.services)) {
-    const s = raw.services[name]!;
+    const { method, raw: config } = earningOf(raw.services[name]!);
     // Usage services share SKUs by design (EMS pays Intune and AADP); workloads must not overlap instead.
-    if (s.per_active_user) continue;
-    const skus = [...cardSkus(rateCards.get(name) ?? new Map())];
-    if (s.percent_of_revenue?.skus) skus.push(...s.percent_of_revenue.skus);
-    if (s.tiers?.skus) skus.push(...s.tiers.skus);
+    if (method.measure === 'usage') continue;
+    const skus = [...cardSkus(rateCards.get(name) ?? new Map()), ...(method.listedSkus?.(config) ?? [])];
     for (const sku of skus) {
       const first = owner.get(sku);
       if (first && first !== name) {
@@ -144,34 +142,17 @@ const skuInOneService: Check = ({ rateCards, raw, report }) => {
   }
 };
 
-const tiersAscending: Check = ({ raw, report }) => {
-  for (const [name, s] of Object.entries(raw.services)) {
-    const table = s.tiers?.table ?? [];
-    for (let i = 1; i < table.length; i++) {
-      if (table[i]!.at_least <= table[i - 1]!.at_least) {
-        report({
-          code: 'TIERS_NOT_ASCENDING',
-          severity: 'error',
-          path: ['services', name, 'tiers', 'table', i, 'at_least'],
-          message: `${name} tier ${i + 1} starts at ${table[i]!.at_least}, not above tier ${i} (${table[i - 1]!.at_least})`,
-          expected: `at_least above ${table[i - 1]!.at_least}`,
-          found: String(table[i]!.at_least),
-        });
-      }
-    }
-  }
-};
-
 const workloadInOneService: Check = ({ raw, report }) => {
   const owner = new Map<string, string>();
   for (const [name, s] of Object.entries(raw.services)) {
-    (s.per_active_user?.workloads ?? []).forEach((w, i) => {
+    const { key, method, raw: config } = earningOf(s);
+    (method.workloads?.(config) ?? []).forEach((w, i) => {
       const first = owner.get(w);
       if (first && first !== name) {
         report({
           code: 'WORKLOAD_IN_TWO_SERVICES',
           severity: 'error',
-          path: ['services', name, 'per_active_user', 'workloads', i],
+          path: ['services', name, key, 'workloads', i],
           message: `workload ${w} is paid by both ${first} and ${name}`,
           expected: 'each workload in one service',
           found: w,
@@ -181,29 +162,10 @@ const workloadInOneService: Check = ({ raw, report }) => {
   }
 };
 
-/** Usage is measured in the window that ends on as_of; a window reaching outside the period loses usage silently. */
-const usageWindowInPeriod: Check = ({ raw, report }) => {
-  for (const [name, s] of Object.entries(raw.services)) {
-    const u = s.per_active_user;
-    if (!u) continue;
-    const start = plusDays(raw.as_of, 1 - u.window_days);
-    if (start < raw.period.start || raw.as_of > raw.period.end) {
-      report({
-        code: 'USAGE_WINDOW_OUTSIDE_PERIOD',
-        severity: 'warning',
-        path: ['as_of'],
-        message: `${name} measures usage from ${start} to ${raw.as_of} (window_days ${u.window_days}), which reaches outside the period ${raw.period.start}..${raw.period.end}: usage there is OUTSIDE_PERIOD`,
-        expected: `as_of between ${plusDays(raw.period.start, u.window_days - 1)} and ${raw.period.end}`,
-        found: raw.as_of,
-      });
-    }
-  }
-};
-
-/** Per-workload rates only mean something to per_active_user. */
+/** Per-workload rates only mean something to a method paid on usage. */
 const workloadRatesOnlyForUsage: Check = ({ raw, rateCards, report }) => {
   for (const [name, s] of Object.entries(raw.services)) {
-    if (s.per_active_user) continue;
+    if (earningOf(s).method.measure === 'usage') continue;
     const e = [...(rateCards.get(name)?.values() ?? [])].find((x) => x.workload);
     if (e) {
       report({
@@ -235,6 +197,14 @@ const claimsNeedClaimCredit: Check = ({ raw, report }) => {
   }
 };
 
+/** Each earning method's own checks of its config (tiers ascending, a usage window inside the period, ...). */
+const methodChecks: Check = ({ raw, report }) => {
+  for (const [name, s] of Object.entries(raw.services)) {
+    const { key, method, raw: config } = earningOf(s);
+    method.check?.(config, { service: name, path: ['services', name, key], campaign: raw, report });
+  }
+};
+
 /** reconcile.levers name services of this campaign. */
 const leversNameServices: Check = ({ raw, report }) => {
   for (const [lever, service] of Object.entries(raw.reconcile?.levers ?? {})) {
@@ -253,10 +223,9 @@ const leversNameServices: Check = ({ raw, report }) => {
 export const CHECKS: Record<string, Check> = {
   leversNameServices,
   workloadInOneService,
-  usageWindowInPeriod,
+  methodChecks,
   workloadRatesOnlyForUsage,
   claimsNeedClaimCredit,
-  tiersAscending,
   endNotBeforeStart,
   deadlineNotAfterPeriod,
   asOfNotBeforePeriodEnd,

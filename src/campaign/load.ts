@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'nod
 import type { Diagnostic } from '../diagnostics.js';
 import { parseCampaign, tooLarge, MAX_CAMPAIGN_BYTES } from './parse.js';
 import { earningOf, resolveCampaign } from './resolve.js';
-import { FORMULA_RE, inlineRateCard, parseRateCard, type RateCard } from './rate-card.js';
+import { FORMULA_RE, inlineRateCard, parseRateCard, type RateCard } from '../earn/rate-card.js';
 import { runChecks } from './checks.js';
 import type { Campaign } from './model.js';
 

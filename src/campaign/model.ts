@@ -1,7 +1,8 @@
 /** The campaign as the engine sees it: parsed, rate cards loaded, defaults applied. */
 import type { Decimal, RoundingMode } from '../money/index.js';
 import type { PeriodUnit } from '../dates.js';
-import type { EarningMethod } from '../engine/earn/index.js';
+import type { EarningMethod, UsageSpec } from '../earn/index.js';
+import type { RateCard } from '../earn/rate-card.js';
 import type { CampaignRaw } from './schema.js';
 
 export interface Threshold {
@@ -16,6 +17,10 @@ export interface ServiceDef {
   config: unknown;
   /** SKUs the service pays for; null = any row whose `service` column names it. */
   skus: ReadonlySet<string> | null;
+  /** The service's rate card, when its method has one (its lines name their file). */
+  rateCard?: RateCard;
+  /** A service paid on usage.csv: what the usage steps read. */
+  usage?: UsageSpec;
   qualify?: {
     customers?: Threshold;
     unitsPerCustomer?: number;
@@ -72,8 +77,8 @@ export interface ReconcileSpec {
 export type InputName = 'transactions' | 'partners' | 'registrations' | 'fx' | 'usage' | 'claims' | 'eligibility';
 
 /** True when a service pays on usage.csv activity (per_active_user). */
-export function isUsageService(s: ServiceDef): boolean {
-  return s.method.measure === 'usage';
+export function isUsageService(s: ServiceDef): s is ServiceDef & { usage: UsageSpec } {
+  return s.usage !== undefined;
 }
 
 /** Which input files a campaign cannot be computed without (beyond transactions.csv). */

@@ -1,9 +1,9 @@
 /** Raw (schema-validated) campaign + loaded rate cards -> the engine's Campaign. */
 import { Decimal, minorUnits } from '../money/index.js';
-import { EARNING_KEYS, EARNING_METHODS, type EarningMethod } from '../engine/earn/index.js';
+import { EARNING_KEYS, EARNING_METHODS, type EarningMethod } from '../earn/index.js';
 import type { CampaignRaw, ServiceRaw } from './schema.js';
 import type { Campaign, ServiceDef, Threshold } from './model.js';
-import type { RateCard } from './rate-card.js';
+import type { RateCard } from '../earn/rate-card.js';
 
 export function earningOf(s: ServiceRaw): { key: string; method: EarningMethod<unknown, unknown>; raw: unknown } {
   for (const key of EARNING_KEYS) {
@@ -20,12 +20,16 @@ function threshold(t: { at_least?: number; more_than?: number } | undefined): Th
 export function resolveCampaign(raw: CampaignRaw, file: string, rateCards: ReadonlyMap<string, RateCard>): Campaign {
   const services: ServiceDef[] = Object.entries(raw.services).map(([name, s]) => {
     const { method, raw: cfgRaw } = earningOf(s);
-    const config = method.resolve(cfgRaw, rateCards.get(name));
+    const rateCard = rateCards.get(name);
+    const config = method.resolve(cfgRaw, rateCard);
+    const usage = method.usage?.(config);
     return {
       name,
       method,
       config,
       skus: method.skus(config),
+      ...(rateCard ? { rateCard } : {}),
+      ...(usage ? { usage } : {}),
       qualify: s.qualify
         ? {
             customers: threshold(s.qualify.customers),

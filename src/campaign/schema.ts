@@ -3,8 +3,8 @@
  * (z.infer) and the JSON Schema editors use (`incent schema`).
  */
 import { z } from 'zod';
-import { EARNING_METHODS, EARNING_KEYS } from '../engine/earn/index.js';
-import { count, currencyCode, decimal, isoDate, nonNegativeDecimal, positiveDecimal } from './fields.js';
+import { EARNING_METHODS, EARNING_KEYS } from '../earn/index.js';
+import { count, currencyCode, decimal, isoDate, nonNegativeDecimal, positiveDecimal } from '../fields.js';
 
 const money = nonNegativeDecimal;
 

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type Diagnostic } from '../diagnostics.js';
 import { formatDiagnostic } from '../report/diagnostics.js';
-import { writeAtomic } from '../report/write.js';
+import { writeAtomic } from '../atomic-write.js';
 import { escapeControls } from '../report/text-table.js';
 import type { RunOptions } from '../commands/inputs.js';
 import { resolveInputs } from '../input/data.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../diagnostics.js';
 import { resolveInputs } from '../input/data.js';
-import { calcResultSchema, compareResults, type CalcJson, type Comparison } from '../reconcile/compare.js';
+import { calcResultSchema, compareResults, type CalcJson, type CompareOutcome } from '../reconcile/compare.js';
 import { CALC_JSON_VERSION, resultToJson } from '../report/json.js';
 import { computeResult, type RunOptions, type Warnings } from './inputs.js';
 
@@ -19,13 +19,6 @@ export interface CompareOptions {
   withRules?: string[];
   withData?: string;
   addTransactions?: string[];
-}
-
-export interface CompareOutcome {
-  comparison: Comparison;
-  /** What each side was, in words (file names, or the flags that made the scenario). */
-  before: string;
-  after: string;
 }
 
 /** A saved calc JSON result, read and checked; refused with the file's name when it is not one this incent can read. */

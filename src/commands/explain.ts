@@ -7,7 +7,7 @@
 import { InvalidInputError } from '../diagnostics.js';
 import { formatMoney, ZERO, type Decimal } from '../money/index.js';
 import type { TraceEvent } from '../engine/trace.js';
-import { csvLine } from '../report/csv.js';
+import { csvLine } from '../csv-cells.js';
 import { TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
 import { computeRun, type Run, type RunOptions, type Warnings } from './inputs.js';
 import { decisions, type PartnerDecisions } from './decisions.js';

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../diagnostics.js';
-import { writeAtomic } from '../report/write.js';
+import { writeAtomic } from '../atomic-write.js';
 import { renderSchema } from './schema.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

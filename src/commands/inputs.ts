@@ -7,10 +7,10 @@ import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
 import { isIsoDate } from '../dates.js';
 import { Evaluator, type RowInputError } from '../engine/evaluate.js';
-import { DuplicateCountError, FxNeededError, UnitOverflowError } from '../engine/accumulate.js';
+import { DuplicateCountError, FxNeededError } from '../engine/accumulate.js';
+import { UnitOverflowError } from '../units.js';
 import { ClaimBook } from '../engine/claims.js';
 import { EligibilityBook } from '../engine/eligibility.js';
-import type { PerActiveUser } from '../engine/earn/per-active-user.js';
 import { isUsageService } from '../campaign/model.js';
 import { PayoutFxNeededError } from '../engine/payout.js';
 import type { CalcResult, TxRow, UsageRow } from '../engine/types.js';
@@ -271,7 +271,7 @@ async function streamUsage(
   const metrics = new Set<string>(KNOWN_METRICS);
   for (const c of campaigns) {
     for (const s of c.services.filter(isUsageService)) {
-      const cfg = s.config as PerActiveUser;
+      const cfg = s.usage;
       for (const w of cfg.workloads) workloads.add(w);
       for (const m of cfg.metrics ?? []) metrics.add(m);
     }

@@ -5,7 +5,7 @@
  */
 import { InvalidInputError } from '../diagnostics.js';
 import type { LineRow, RunRow } from '../ledger/ledger.js';
-import { csvLine } from '../report/csv.js';
+import { csvLine } from '../csv-cells.js';
 import { Decimal, formatMoney } from '../money/index.js';
 import { isEmptyLine, statementHtml, statementText } from '../report/statement.js';
 import { readPartners } from '../input/tables.js';

@@ -11,7 +11,6 @@ import { createReadStream } from 'node:fs';
 import { InvalidInputError } from '../diagnostics.js';
 import { daysInMonth } from '../dates.js';
 import type { Campaign } from '../campaign/model.js';
-import type { RateCard } from '../campaign/rate-card.js';
 import {
   getRun,
   initLedger,
@@ -71,8 +70,7 @@ export async function hashInputs(run: Run): Promise<InputRow[]> {
   for (const c of run.campaigns) {
     files.push({ role: 'campaign', path: c.file });
     for (const s of c.services) {
-      const rates = (s.config as { rates?: RateCard }).rates;
-      for (const e of rates?.values() ?? []) if (e.file !== c.file) cards.add(e.file);
+      for (const e of s.rateCard?.values() ?? []) if (e.file !== c.file) cards.add(e.file);
     }
   }
   for (const f of cards) files.push({ role: 'rate-card', path: f });

@@ -6,13 +6,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { today } from '../dates.js';
-import { writeAtomic } from '../report/write.js';
+import { writeAtomic } from '../atomic-write.js';
 import { reconcileCsv, reconcileJson, reconcileTable } from '../report/reconcile.js';
 import { disputePack } from '../report/dispute-pack.js';
 import { InvalidInputError } from '../diagnostics.js';
 import { expandGlob, stdinFile } from '../input/data.js';
 import { readEarnings } from '../input/earnings.js';
-import { linesByCampaign, reconcileCampaign, type CampaignReconciliation, type OtherPrograms, type ReconcileInput } from '../reconcile/match.js';
+import { linesByCampaign, reconcileCampaign, type ReconcileInput, type Reconciliation } from '../reconcile/match.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 import { decisions } from './decisions.js';
 
@@ -21,16 +21,6 @@ export interface ReconcileOptions extends RunOptions {
   earnings: string[];
   /** The day dispute deadlines are judged on (default: today). */
   judgeOn?: string;
-}
-
-export interface Reconciliation {
-  /** The day deadlines were judged on. */
-  asOf: string;
-  campaigns: CampaignReconciliation[];
-  /** Lines of programs no campaign reconciles: counted, not compared. */
-  otherPrograms: OtherPrograms;
-  /** Each earnings file and its lines. */
-  files: { file: string; lines: number }[];
 }
 
 export async function reconcile(opts: ReconcileOptions, warnings: Warnings): Promise<Reconciliation> {

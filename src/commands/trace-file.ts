@@ -8,7 +8,7 @@
  * (engine/allocate-buckets.ts): memory follows partners, services and days, not rows.
  */
 import { trackTemp, untrackTemp } from '../temp-files.js';
-import { tempNameFor } from '../report/write.js';
+import { tempNameFor } from '../atomic-write.js';
 import { renameSync, rmSync, unlink } from 'node:fs';
 import type { Evaluator, RowInputError } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
@@ -17,7 +17,7 @@ import { excludedTo, type AtOnce, type TraceEvent } from '../engine/trace.js';
 import { allocate } from '../engine/allocate.js';
 import { BucketAllocator } from '../engine/allocate-buckets.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
-import { csvCell, csvLine } from '../report/csv.js';
+import { csvCell, csvLine } from '../csv-cells.js';
 import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
 import { Out, Spool, type SpoolRecord, type Spooled } from './trace-spool.js';

@@ -8,52 +8,12 @@
 import { Decimal, ScaledSum, ZERO, microsToDecimal, type FxTable } from '../money/index.js';
 import type { Campaign, ServiceDef } from '../campaign/model.js';
 import type { TxRow } from './types.js';
+import { addUnitsExactly } from '../units.js';
+import type { Interner } from './interner.js';
 
 const NO_UNITS: ReadonlyMap<string, number> = new Map();
-/** A sum of seats past 2^53 - 1 that a number cannot hold exactly: refused, never rounded. */
-export class UnitOverflowError extends Error {
-  constructor() {
-    super(`a sum of seats passes ${Number.MAX_SAFE_INTEGER} (2^53 - 1) and cannot be counted exactly`);
-  }
-}
-
-/**
- * a + b for whole numbers of seats, exact or refused: when both are safe integers, the
- * float sum is exact whenever the true sum is safe, and is not safe when it is not.
- */
-export function addUnitsExactly(a: number, b: number): number {
-  const t = a + b;
-  if (!Number.isSafeInteger(t)) throw new UnitOverflowError();
-  return t;
-}
-
 /** A service with at most this many named SKUs keeps units by SKU in columns. */
 const SKU_COLUMNS = 16;
-
-/** Strings interned once: the index of each, and each by its index. */
-export class Interner {
-  private readonly map = new Map<string, number>();
-  readonly names: string[] = [];
-  /** The last answer: campaigns and steps asking about the same row ask once. */
-  private lastName = '';
-  private lastIndex = -1;
-
-  of(name: string): number {
-    if (name === this.lastName && this.lastIndex >= 0) return this.lastIndex;
-    let i = this.map.get(name);
-    if (i === undefined) {
-      i = this.names.push(name) - 1;
-      this.map.set(name, i);
-    }
-    this.lastName = name;
-    this.lastIndex = i;
-    return i;
-  }
-
-  find(name: string): number | undefined {
-    return this.map.get(name);
-  }
-}
 
 /** A user active in a workload: the day of their latest action, and the SKU (and its rate) that prices them. */
 export interface ActiveUser {

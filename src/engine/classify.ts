@@ -9,8 +9,8 @@ import type { EligibilityGap } from './eligibility.js';
 import { customerExclusion, dateReason, paysFor, programReason, serviceOf } from './filter.js';
 import { partnerGate, type GateFailure } from './partner-gates.js';
 import type { Reason } from './reasons.js';
-import { usageKey, type PerActiveUser } from './earn/per-active-user.js';
-import { rateFor } from '../campaign/rate-card.js';
+import { usageKey } from '../earn/per-active-user.js';
+import { rateFor } from '../earn/rate-card.js';
 import type { TxRow, UsageRow } from './types.js';
 import { refill, type RowVerdict } from './verdicts.js';
 import type { CampaignRun } from './run.js';
@@ -115,7 +115,7 @@ export function classifyUsage(run: CampaignRun, u: UsageRow, explain: boolean): 
     return { partnerId, def, reason: 'NOT_CREDITED', detail: explain ? why : undefined };
   }
   if (!def) return { partnerId, reason: 'WORKLOAD_NOT_ELIGIBLE', detail: explain ? `workload ${u.workload} is paid by no service of ${c.id}` : undefined };
-  const cfg = def.config as PerActiveUser;
+  const cfg = def.usage!;
   if (u.date < c.period.start || u.date > c.period.end)
     return { partnerId, def, reason: 'OUTSIDE_PERIOD', detail: explain ? `dated ${u.date}, outside ${c.period.start}..${c.period.end}` : undefined };
   if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) {
@@ -175,7 +175,7 @@ export function classifyUsage(run: CampaignRun, u: UsageRow, explain: boolean): 
 
 /** The customer's one SKU that the service rates for the workload, when the usage row names none. */
 export function onlySku(run: CampaignRun, def: ServiceDef, workload: string, bySku: ReadonlyMap<string, string> | undefined): string {
-  const cfg = def.config as PerActiveUser;
+  const cfg = def.usage!;
   const rated = [...(bySku?.keys() ?? [])].filter((sku) => rateFor(cfg.rates, sku, workload));
   return rated.length === 1 ? rated[0]! : '';
 }

@@ -5,7 +5,7 @@
  * CampaignRun (run.ts) per campaign.
  */
 import { isUsageService, type Campaign } from '../campaign/model.js';
-import { Interner } from './accumulate.js';
+import { Interner } from './interner.js';
 import { Directory } from './directory.js';
 import type { PartnerDirectory } from './partner-gates.js';
 import { Phrases, type AtOnce, type TraceEvent } from './trace.js';

@@ -4,13 +4,12 @@
  * with verdicts kept, every customer's and service's decision with its figures.
  */
 import { ZERO } from '../money/index.js';
-import { isUsageService, type ServiceDef } from '../campaign/model.js';
-import { addUnitsExactly } from './accumulate.js';
+import type { ServiceDef } from '../campaign/model.js';
+import { addUnitsExactly } from '../units.js';
 import { customerGate, customersNeeded } from './customer-gates.js';
 import { type GateFailure } from './partner-gates.js';
 import { capService, settle } from './payout.js';
-import { type PerActiveUser } from './earn/per-active-user.js';
-import type { CustomerMeasure, TierStanding } from './earn/index.js';
+import type { CustomerMeasure, TierStanding } from '../earn/index.js';
 import type { PartnerResult, ServiceResult } from './types.js';
 import { bump } from './tally.js';
 import { type CustomerVerdict, type PartnerSlot, type PartnerVerdict, type ServiceVerdict } from './verdicts.js';
@@ -41,7 +40,7 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
     // With verdicts: the slots whose customer failed, and the others (a failed service excludes them too).
     const excludedSlots: number[] = [];
     const qualifyingSlots: number[] = [];
-    const usage = isUsageService(def) ? (def.config as PerActiveUser) : null;
+    const usage = def.usage ?? null;
     for (const s of slots) {
       const acc = table.view(s, run.customers);
       const customer = table.customer(s);

@@ -10,17 +10,18 @@
 import { ZERO } from '../money/index.js';
 import { isUsageService, type Campaign, type ServiceDef } from '../campaign/model.js';
 import { plusDays } from '../dates.js';
-import { addUnitsExactly, Interner, ServiceTable } from './accumulate.js';
+import { ServiceTable } from './accumulate.js';
+import { Interner } from './interner.js';
+import { addUnitsExactly } from '../units.js';
 import { NetNewBook } from './net-new.js';
 import type { Directory } from './directory.js';
 import type { EligibilityGap } from './eligibility.js';
 import { serviceIndexOf, type ServiceIndex } from './filter.js';
 import type { GateFailure } from './partner-gates.js';
 import type { Reason } from './reasons.js';
-import type { PerActiveUser } from './earn/per-active-user.js';
-import { rateFor } from '../campaign/rate-card.js';
+import { rateFor } from '../earn/rate-card.js';
 import { Phrases, type AtOnce, type Earning, type PendingRow, type TraceEvent } from './trace.js';
-import type { RowContext, RowFacts } from './earn/index.js';
+import type { RowContext, RowFacts } from '../earn/index.js';
 import type { CampaignResult, PartnerResult, TxRow, UsageRow } from './types.js';
 import { bump, newCounts, type Tally } from './tally.js';
 import type { EvaluateOptions, PartnerSlot, PartnerVerdict, RowInputError, RowVerdict, SettledCampaign } from './verdicts.js';
@@ -75,7 +76,7 @@ export class CampaignRun implements SettledCampaign {
     for (const s of c.services) {
       this.tables.set(s, new ServiceTable(s));
       if (isUsageService(s)) {
-        const cfg = s.config as PerActiveUser;
+        const cfg = s.usage;
         this.windowStart.set(s, plusDays(this.asOf, 1 - cfg.windowDays));
         for (const w of cfg.workloads) if (!this.workloadIndex.has(w)) this.workloadIndex.set(w, s);
       }
@@ -188,7 +189,7 @@ export class CampaignRun implements SettledCampaign {
     const table = this.tables.get(v.def!)!;
     const s = table.slot(slot.index, this.customers.of(u.customerId));
     table.addRows(s, 1);
-    const cfg = v.def!.config as PerActiveUser;
+    const cfg = v.def!.usage!;
     if (cfg.metrics === null) table.addUser(s, u.workload, u.userId, u.date, v.sku!, rateFor(cfg.rates, v.sku!, u.workload)?.rate ?? ZERO);
     else if (table.addCount(s, u.customerId, v.usageKey!, u.metric, { date: u.date, value: u.value ?? 0, line: u.line })) {
       table.addRows(s, -1);

@@ -10,6 +10,7 @@
 import { ZERO, type Decimal } from '../money/index.js';
 import type { Reason } from './reasons.js';
 import type { TxRow } from './types.js';
+import type { RowEarning } from '../earn/types.js';
 
 export type TraceStatus = 'earned' | 'counted' | 'excluded' | 'adjustment' | 'rounding' | 'cap' | 'minimum' | 'payout';
 
@@ -79,23 +80,8 @@ export interface AtOnce {
   pending(p: PendingRow): void;
 }
 
-/**
- * What a row that accumulated earns if its customer and service qualify (units x rate,
- * revenue x FX x percent), or that it only counts: decided once by the engine, handed
- * to the trace as data. Shared by rows of one SKU and unit count.
- */
-export interface Earning {
-  status: 'earned' | 'counted';
-  units?: number;
-  rate?: Decimal;
-  fx?: { rate: Decimal; source: string };
-  amount: Decimal;
-  /** exactText(amount). */
-  amountText: string;
-  detail: string;
-  /** Rows of one SKU and unit count share this object (a writer may number it and write its words once). */
-  shared?: boolean;
-}
+/** What a row earns (units x rate, revenue x FX x percent), as the earning method tells it. */
+export type Earning = RowEarning;
 
 /** A pending row as the engine hands it to the trace (one object refilled per row: copy what you keep). */
 export interface PendingRow {

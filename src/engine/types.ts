@@ -1,6 +1,6 @@
 import type { Decimal } from '../money/index.js';
 import type { Reason } from './reasons.js';
-import type { TierStanding } from './earn/index.js';
+import type { TierStanding } from '../earn/index.js';
 
 /** One canonical transactions.csv row, validated. */
 export interface TxRow {

@@ -11,7 +11,7 @@ import type { EligibilityBook } from './eligibility.js';
 import type { Reason } from './reasons.js';
 import type { Tally } from './tally.js';
 import type { TraceEvent } from './trace.js';
-import type { CustomerMeasure } from './earn/index.js';
+import type { CustomerMeasure } from '../earn/index.js';
 import type { PartnerInfo, PartnerResult, Registration, ServiceResult } from './types.js';
 
 export interface EvaluateOptions {

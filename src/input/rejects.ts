@@ -5,10 +5,10 @@
  * leaves none.
  */
 import { trackTemp, untrackTemp } from '../temp-files.js';
-import { tempNameFor } from '../report/write.js';
+import { tempNameFor } from '../atomic-write.js';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics.js';
-import { csvLine } from '../report/csv.js';
+import { csvLine } from '../csv-cells.js';
 import type { RejectSink } from './source.js';
 
 export const REJECTS_HEADER = ['file', 'line', 'column', 'reason', 'message', 'expected', 'found', 'record'];

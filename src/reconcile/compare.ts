@@ -211,3 +211,11 @@ export function compareResults(before: CalcJson, after: CalcJson): Comparison {
     onlyAfter: after.campaigns.filter((c) => !before.campaigns.some((x) => x.id === c.id)).map((c) => c.id),
   };
 }
+
+/** A comparison and what its two sides were. */
+export interface CompareOutcome {
+  comparison: Comparison;
+  /** What each side was, in words (file names, or the flags that made the scenario). */
+  before: string;
+  after: string;
+}

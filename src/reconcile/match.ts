@@ -17,7 +17,7 @@ import type { Reason } from '../engine/reasons.js';
 import type { TraceEvent } from '../engine/trace.js';
 import type { PartnerStatus } from '../engine/types.js';
 import { earningSku, type EarningLine } from '../input/earnings.js';
-import { earningsOf, low, monthOf, type Earning } from './earnings.js';
+import { earningsOf, low, monthOf, type Earning, type OtherPrograms } from './earnings.js';
 import {
   CATEGORIES,
   categorize,
@@ -271,4 +271,15 @@ export function reconcileCampaign(input: ReconcileInput, lines: readonly Earning
     lines: lines.length,
     earnings: earnings.length,
   };
+}
+
+/** A whole reconciliation: every campaign's items, judged on one day. */
+export interface Reconciliation {
+  /** The day deadlines were judged on. */
+  asOf: string;
+  campaigns: CampaignReconciliation[];
+  /** Lines of programs no campaign reconciles: counted, not compared. */
+  otherPrograms: OtherPrograms;
+  /** Each earnings file and its lines. */
+  files: { file: string; lines: number }[];
 }

@@ -1,8 +1,8 @@
 /** incent compare's outputs: a table and summary for people, JSON (schemaVersion 1), CSV, HTML. */
 import { formatMoney, type Decimal } from '../money/index.js';
-import type { CompareOutcome } from '../commands/compare.js';
+import type { CompareOutcome } from '../reconcile/compare.js';
 import type { CampaignChange, CurrencyTotal, PartnerChange, ServiceChange } from '../reconcile/compare.js';
-import { csvLine } from './csv.js';
+import { csvLine } from '../csv-cells.js';
 import { esc } from './html.js';
 import { renderTable } from './text-table.js';
 

@@ -4,7 +4,7 @@
  * row): each open difference with incent's arithmetic, Microsoft's lines, the
  * difference and the deadline to dispute it.
  */
-import type { Reconciliation } from '../commands/reconcile.js';
+import type { Reconciliation } from '../reconcile/match.js';
 import type { CampaignReconciliation, PartnerReconciliation } from '../reconcile/match.js';
 import { esc } from './html.js';
 import { itemSubject, itemWhy, moneyText } from './reconcile.js';

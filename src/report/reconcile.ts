@@ -5,9 +5,9 @@
  */
 import { exactText, formatMoney, minorUnits, type Decimal } from '../money/index.js';
 import type { TraceEvent } from '../engine/trace.js';
-import type { Reconciliation } from '../commands/reconcile.js';
+import type { Reconciliation } from '../reconcile/match.js';
 import type { CampaignReconciliation, Item, PartnerReconciliation } from '../reconcile/match.js';
-import { csvLine } from './csv.js';
+import { csvLine } from '../csv-cells.js';
 import { renderTable } from './text-table.js';
 
 export const RECONCILE_SCHEMA_VERSION = 1;

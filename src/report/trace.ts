@@ -3,7 +3,7 @@ import type { Earning, PendingRow, TraceEvent } from '../engine/trace.js';
 import type { Reason } from '../engine/reasons.js';
 import type { TxRow } from '../engine/types.js';
 import { exactText } from '../money/index.js';
-import { csvCell, formulaStart } from './csv.js';
+import { csvCell, formulaStart } from '../csv-cells.js';
 
 export const TRACE_CSV_HEADER = [
   'campaign_id',

@@ -1,8 +1,8 @@
-import { addUnitsExactly } from '../accumulate.js';
+import { addUnitsExactly } from '../units.js';
 import { z } from 'zod';
-import { Decimal, exactText, ZERO } from '../../money/index.js';
-import { count, nonNegativeDecimal } from '../../campaign/fields.js';
-import { cardSkus, rateFor, type RateCard } from '../../campaign/rate-card.js';
+import { Decimal, exactText, ZERO } from '../money/index.js';
+import { count, nonNegativeDecimal } from '../fields.js';
+import { cardSkus, rateFor, type RateCard } from './rate-card.js';
 import type { EarningMethod, SummaryLine } from './types.js';
 
 const schema = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZERO } from '../../money/index.js';
-import { count, nonNegativeDecimal } from '../../campaign/fields.js';
+import { ZERO } from '../money/index.js';
+import { count, nonNegativeDecimal } from '../fields.js';
 import type { EarningMethod } from './types.js';
 
 const tier = z
@@ -28,6 +28,22 @@ export const tiers: EarningMethod<Raw, Tiers> = {
   schema,
   measure: 'count',
   rateCardRef: () => undefined,
+  listedSkus: (raw) => raw.skus ?? [],
+  check(raw, { service, path, report }) {
+    const table = raw.table;
+    for (let i = 1; i < table.length; i++) {
+      if (table[i]!.at_least <= table[i - 1]!.at_least) {
+        report({
+          code: 'TIERS_NOT_ASCENDING',
+          severity: 'error',
+          path: [...path, 'table', i, 'at_least'],
+          message: `${service} tier ${i + 1} starts at ${table[i]!.at_least}, not above tier ${i} (${table[i - 1]!.at_least})`,
+          expected: `at_least above ${table[i - 1]!.at_least}`,
+          found: String(table[i]!.at_least),
+        });
+      }
+    }
+  },
   resolve: (raw) => ({ ...raw, skuSet: raw.skus ? new Set(raw.skus) : null }),
   skus: (cfg) => cfg.skuSet,
   standing: (cfg, customers) => tiers.earn(cfg, customers).tier,

@@ -1,7 +1,7 @@
 /** Shared zod field types for campaign files: exact decimals, calendar dates, currencies. */
 import { z } from 'zod';
-import { Decimal, DECIMAL_RE, isCurrency } from '../money/index.js';
-import { isIsoDate } from '../dates.js';
+import { Decimal, DECIMAL_RE, isCurrency } from './money/index.js';
+import { isIsoDate } from './dates.js';
 
 /**
  * A decimal amount. The YAML loader hands numbers over as their source text, so

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Decimal, exactText, ZERO } from '../../money/index.js';
-import { decimal } from '../../campaign/fields.js';
+import { Decimal, exactText, ZERO } from '../money/index.js';
+import { decimal } from '../fields.js';
 import type { EarnLine, EarningMethod } from './types.js';
 
 const schema = z
@@ -25,6 +25,7 @@ export const percentOfRevenue: EarningMethod<Raw, PercentOfRevenue> = {
   measure: 'revenue',
   rateCardRef: () => undefined,
   resolve: (raw) => ({ percent: raw.percent, skus: raw.skus ? new Set(raw.skus) : null }),
+  listedSkus: (raw) => raw.skus ?? [],
   skus: (cfg) => cfg.skus,
   rowEarning(cfg, row, ctx) {
     if (row.amount === null) return undefined;

@@ -14,4 +14,15 @@ export const EARNING_METHODS = {
 
 export type EarningKey = keyof typeof EARNING_METHODS;
 export const EARNING_KEYS = Object.keys(EARNING_METHODS) as EarningKey[];
-export type { EarningMethod, CustomerMeasure, Earning, EarnLine, TierStanding, RowContext, RowFacts, SummaryLine, QualifyingCustomer } from './types.js';
+export type {
+  EarningMethod,
+  UsageSpec,
+  CustomerMeasure,
+  Earning,
+  EarnLine,
+  TierStanding,
+  RowContext,
+  RowFacts,
+  SummaryLine,
+  QualifyingCustomer,
+} from './types.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { Decimal, ZERO } from '../../money/index.js';
-import { count, nonNegativeDecimal } from '../../campaign/fields.js';
-import { cardSkus, rateFor, type RateCard } from '../../campaign/rate-card.js';
+import { Decimal, ZERO } from '../money/index.js';
+import { count, nonNegativeDecimal } from '../fields.js';
+import { plusDays } from '../dates.js';
+import { cardSkus, rateFor, type RateCard } from './rate-card.js';
 import type { EarnLine, EarningMethod } from './types.js';
 
 const metric = z
@@ -54,6 +55,22 @@ export const perActiveUser: EarningMethod<Raw, PerActiveUser> = {
     windowDays: raw.window_days,
     metrics: raw.metric === undefined ? null : typeof raw.metric === 'string' ? [raw.metric] : raw.metric.largest_of,
   }),
+  workloads: (raw) => raw.workloads,
+  usage: (cfg) => cfg,
+  check(raw, { service, campaign, report }) {
+    // Usage is measured in the window that ends on as_of; a window reaching outside the period loses usage silently.
+    const start = plusDays(campaign.as_of, 1 - raw.window_days);
+    if (start < campaign.period.start || campaign.as_of > campaign.period.end) {
+      report({
+        code: 'USAGE_WINDOW_OUTSIDE_PERIOD',
+        severity: 'warning',
+        path: ['as_of'],
+        message: `${service} measures usage from ${start} to ${campaign.as_of} (window_days ${raw.window_days}), which reaches outside the period ${campaign.period.start}..${campaign.period.end}: usage there is OUTSIDE_PERIOD`,
+        expected: `as_of between ${plusDays(campaign.period.start, raw.window_days - 1)} and ${campaign.period.end}`,
+        found: campaign.as_of,
+      });
+    }
+  },
   skus: (cfg) => cardSkus(cfg.rates),
   summaryLines(cfg, _service, qualifying, currency) {
     return qualifying.map((cv) => {

@@ -1,7 +1,7 @@
 /** Output files are written whole or not at all: a temporary file, then a rename. */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { trackTemp, untrackTemp } from '../temp-files.js';
+import { trackTemp, untrackTemp } from './temp-files.js';
 
 /** The hidden temporary name an output is written under before it takes its name. */
 export function tempNameFor(file: string): string {

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { Decimal } from '../../money/index.js';
-import type { InlineRates, RateCard } from '../../campaign/rate-card.js';
-import type { Earning as RowEarning } from '../trace.js';
+import type { Decimal } from '../money/index.js';
+import type { InlineRates, RateCard } from './rate-card.js';
 
 /** What the engine knows about one qualifying customer of one service when it earns. */
 export interface CustomerMeasure {
@@ -117,4 +116,49 @@ export interface EarningMethod<Raw, Resolved> {
   summaryLines?(cfg: Resolved, service: string, qualifying: readonly QualifyingCustomer[], currency: string): SummaryLine[];
   /** A standing the service must reach to qualify beyond the customer gates (tiers: a tier); undefined when the method has none. */
   standing?(cfg: Resolved, customers: readonly CustomerMeasure[]): TierStanding | undefined;
+  /** SKUs the config names itself (not in a rate card), which no other service may pay for. */
+  listedSkus?(raw: Raw): readonly string[];
+  /** usage.csv workloads the service pays for, which no other service may pay for. */
+  workloads?(raw: Raw): readonly string[];
+  /** A method paid on usage.csv (measure 'usage'): what the engine's usage steps read (workloads, window, metrics, rates). */
+  usage?(cfg: Resolved): UsageSpec;
+  /** The method's own checks of a schema-valid config (validate and calc report them with the campaign's). */
+  check?(raw: Raw, ctx: MethodCheckContext): void;
+}
+
+/** How a usage method reads usage.csv: the engine's usage steps read this, never the method's config. */
+export interface UsageSpec {
+  rates: RateCard;
+  workloads: ReadonlySet<string>;
+  windowDays: number;
+  /** Metrics of the counts shape; the largest pays. Null: events shape. */
+  metrics: readonly string[] | null;
+}
+
+/** What a method's check knows of its service and campaign, and how it reports. */
+export interface MethodCheckContext {
+  service: string;
+  /** Where the method's config is in the campaign file: ['services', name, key]. */
+  path: (string | number)[];
+  campaign: { as_of: string; period: { start: string; end: string } };
+  /** `path`: where in the campaign file the problem is (diagnostics point at its line). */
+  report(d: { code: string; severity: 'error' | 'warning'; path: (string | number)[]; message: string; expected: string; found: string }): void;
+}
+
+/**
+ * What a row that accumulated earns if its customer and service qualify (units x rate,
+ * revenue x FX x percent), or that it only counts: decided once by the engine, handed
+ * to the trace as data. Shared by rows of one SKU and unit count.
+ */
+export interface RowEarning {
+  status: 'earned' | 'counted';
+  units?: number;
+  rate?: Decimal;
+  fx?: { rate: Decimal; source: string };
+  amount: Decimal;
+  /** exactText(amount). */
+  amountText: string;
+  detail: string;
+  /** Rows of one SKU and unit count share this object (a writer may number it and write its words once). */
+  shared?: boolean;
 }
