@@ -14,14 +14,13 @@ import { rateFor } from '../earn/rate-card.js';
 import type { TxRow, UsageRow } from './types.js';
 import { refill, type RowVerdict } from './verdicts.js';
 import type { CampaignRun } from './run.js';
-import { notCreditedTx, noClaim, sayDate, sayProgram, saySku } from './words.js';
 
 /**
  * Steps 1-3 for a transactions row: credit, row filters, customer exclusions,
- * partner gates, eligibility. The same code decides calc and explain; `explain`
- * also writes down the values compared.
+ * partner gates, eligibility. The same code decides calc and explain: a verdict is a
+ * reason and its facts (the row, the gate, the period lost), never words (words.ts).
  */
-export function classifyTx(run: CampaignRun, r: TxRow, explain: boolean, v: RowVerdict = { partnerId: null }): RowVerdict {
+export function classifyTx(run: CampaignRun, r: TxRow, v: RowVerdict = { partnerId: null }): RowVerdict {
   const c = run.c;
   const def = serviceOf(run.serviceIndex, r);
   const partnerId = creditRow(c, r, run.opts.claims);
@@ -29,42 +28,32 @@ export function classifyTx(run: CampaignRun, r: TxRow, explain: boolean, v: RowV
   refill(v, partnerId, def, def);
   if (partnerId === null) {
     v.reason = 'NOT_CREDITED';
-    if (explain) v.detail = notCreditedTx(run, r);
     return v;
   }
   const dateR = dateReason(c, run.asOf, r, def);
   if (dateR) {
     v.reason = dateR;
-    if (explain) sayDate(run, v, dateR, r.date);
     return v;
   }
   const prog = programReason(c, r);
   if (prog) {
     v.reason = prog;
-    if (explain) sayProgram(run, v, prog, prog === 'LICENSE_PROGRAM' ? r.licenseProgram : r.subscriptionType);
     return v;
   }
   if (!def || !paysFor(def, r)) {
     v.reason = 'SKU_NOT_ELIGIBLE';
-    if (explain) saySku(run, v, r.sku, r.service);
     return v;
   }
   const excluded = c.exclude ? customerExclusion(c, r.customerId, partnerId, r.country, r.flags) : null;
   if (excluded) {
     v.reason = 'CUSTOMER_EXCLUDED';
     v.sub = excluded;
-    if (explain) v.detail = `customer ${r.customerId}: ${excluded.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}`;
     return v;
   }
   const gate = gateOf(run, partnerId);
   if (gate) {
     v.reason = gate.code;
-    v.detail = gate.detail;
-    if (explain) {
-      let id = run.gateWords.get(gate);
-      if (id === undefined) run.gateWords.set(gate, (id = run.phrases.id(gate.detail)));
-      v.phrase = id;
-    }
+    v.gate = gate;
     return v;
   }
   // A removal always nets in: losing it to an eligibility gap would add seats.
@@ -72,8 +61,7 @@ export function classifyTx(run: CampaignRun, r: TxRow, explain: boolean, v: RowV
     const g = eligibilityGap(run, partnerId, r.date);
     if (g) {
       v.reason = 'PARTNER_INELIGIBLE';
-      v.detail = `${g.requirement} not met on ${g.day}: ${g.period} is lost`;
-      if (explain) v.phrase = run.phrases.id(v.detail);
+      v.gap = g;
       return v;
     }
   }
@@ -87,7 +75,8 @@ export function classifyTx(run: CampaignRun, r: TxRow, explain: boolean, v: RowV
   return v;
 }
 
-export function classifyUsage(run: CampaignRun, u: UsageRow, explain: boolean): RowVerdict {
+/** Steps 1-3 for a usage row: the window, credit through the directory, filters, exclusions, gates; facts, never words. */
+export function classifyUsage(run: CampaignRun, u: UsageRow, scratch: boolean): RowVerdict {
   const c = run.c;
   const dir = run.directory!;
   const def = run.workloadIndex.get(u.workload);
@@ -96,36 +85,17 @@ export function classifyUsage(run: CampaignRun, u: UsageRow, explain: boolean): 
     const start = run.windowStart.get(def)!;
     const early: Reason | null = u.date > run.asOf ? 'AFTER_AS_OF' : u.date < start ? 'OUTSIDE_WINDOW' : null;
     if (early) {
-      const v = refill(explain ? { partnerId: null } : run.scratch, null, def, undefined);
+      const v = refill(scratch ? run.scratch : { partnerId: null }, null, def, undefined);
       v.reason = early;
-      v.detail = !explain
-        ? undefined
-        : early === 'AFTER_AS_OF'
-          ? `dated ${u.date}, after as_of ${run.asOf}`
-          : `dated ${u.date}, before the window ${start}..${run.asOf}`;
       return v;
     }
   }
   const partnerId = creditUsage(c, u, run.opts.claims, dir);
-  if (partnerId === null) {
-    const why =
-      c.credit === 'claiming_partner' || c.credit === 'pal'
-        ? noClaim(run, u.customerId, u.date)
-        : `no partner transacts ${u.subscriptionId ? `subscription ${u.subscriptionId}` : `customer ${u.customerId}`} unambiguously in transactions.csv`;
-    return { partnerId, def, reason: 'NOT_CREDITED', detail: explain ? why : undefined };
-  }
-  if (!def) return { partnerId, reason: 'WORKLOAD_NOT_ELIGIBLE', detail: explain ? `workload ${u.workload} is paid by no service of ${c.id}` : undefined };
+  if (partnerId === null) return { partnerId, def, reason: 'NOT_CREDITED' };
+  if (!def) return { partnerId, reason: 'WORKLOAD_NOT_ELIGIBLE' };
   const cfg = def.usage!;
-  if (u.date < c.period.start || u.date > c.period.end)
-    return { partnerId, def, reason: 'OUTSIDE_PERIOD', detail: explain ? `dated ${u.date}, outside ${c.period.start}..${c.period.end}` : undefined };
-  if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) {
-    return {
-      partnerId,
-      def,
-      reason: 'METRIC_NOT_PAID',
-      detail: explain ? `${def.name} pays on ${cfg.metrics ? cfg.metrics.join(' / ') : 'user events'}; the row is ${u.metric || 'an event'}` : undefined,
-    };
-  }
+  if (u.date < c.period.start || u.date > c.period.end) return { partnerId, def, reason: 'OUTSIDE_PERIOD' };
+  if (cfg.metrics === null ? u.userId === '' : !cfg.metrics.includes(u.metric)) return { partnerId, def, reason: 'METRIC_NOT_PAID' };
   const sub = u.subscriptionId ? dir.subscriptions.get(u.subscriptionId) : undefined;
   const cust = dir.customers.get(u.customerId);
   const sku = u.sku || sub?.sku || onlySku(run, def, u.workload, cust?.subscriptionBySku);
@@ -134,41 +104,17 @@ export function classifyUsage(run: CampaignRun, u: UsageRow, explain: boolean): 
   const licenseProgram = u.licenseProgram || facts?.program || '';
   const subscriptionType = u.subscriptionType || facts?.type || 'paid';
   const program = programReason(c, { licenseProgram, subscriptionType });
-  if (program)
-    return {
-      partnerId,
-      def,
-      reason: program,
-      detail: explain ? (program === 'LICENSE_PROGRAM' ? `licence program ${licenseProgram || '(none)'}` : `subscription type ${subscriptionType}`) : undefined,
-    };
+  if (program) return { partnerId, def, reason: program, compared: program === 'LICENSE_PROGRAM' ? licenseProgram : subscriptionType };
   const flags = u.flags ?? (cust?.flags ? [...cust.flags] : null);
   const country = u.country || cust?.country || '';
   const excluded = customerExclusion(c, u.customerId, partnerId, country, flags);
-  if (excluded)
-    return {
-      partnerId,
-      def,
-      reason: 'CUSTOMER_EXCLUDED',
-      sub: excluded,
-      detail: explain ? `customer ${u.customerId}: ${excluded.replace(/_/g, ' ')}${country ? ` (${country})` : ''}` : undefined,
-    };
-  if (!sku || !rateFor(cfg.rates, sku, u.workload)) {
-    return {
-      partnerId,
-      def,
-      reason: 'SKU_NOT_ELIGIBLE',
-      detail: explain
-        ? sku
-          ? `SKU ${sku} has no ${u.workload} rate in ${def.name}'s rate card`
-          : `no SKU: the row names none and customer ${u.customerId} has no single rated subscription`
-        : undefined,
-    };
-  }
+  if (excluded) return { partnerId, def, reason: 'CUSTOMER_EXCLUDED', sub: excluded, compared: country };
+  if (!sku || !rateFor(cfg.rates, sku, u.workload)) return { partnerId, def, reason: 'SKU_NOT_ELIGIBLE', compared: sku };
   const gate = gateOf(run, partnerId);
-  if (gate) return { partnerId, def, reason: gate.code, detail: gate.detail };
+  if (gate) return { partnerId, def, reason: gate.code, gate };
   if (c.eligibility) {
     const g = eligibilityGap(run, partnerId, u.date);
-    if (g) return { partnerId, def, reason: 'PARTNER_INELIGIBLE', detail: `${g.requirement} not met on ${g.day}: ${g.period} is lost` };
+    if (g) return { partnerId, def, reason: 'PARTNER_INELIGIBLE', gap: g };
   }
   return { partnerId, def, usageKey: usageKey(sku, u.workload), sku };
 }

@@ -18,6 +18,7 @@ import type { Directory } from './directory.js';
 import type { EligibilityGap } from './eligibility.js';
 import { serviceIndexOf, type ServiceIndex } from './filter.js';
 import type { GateFailure } from './partner-gates.js';
+import { Narrator } from './words.js';
 import type { Reason } from './reasons.js';
 import { rateFor } from '../earn/rate-card.js';
 import { Phrases, type AtOnce, type Earning, type PendingRow, type TraceEvent } from './trace.js';
@@ -53,13 +54,8 @@ export class CampaignRun implements SettledCampaign {
   readonly bounds: { start: string; end: string };
   /** First day of each usage service's window (as_of - window_days + 1). */
   readonly windowStart = new Map<ServiceDef, string>();
-  /** calc --explain's words for rows dated after as_of or outside the period: phrases by date. */
-  readonly afterAsOfWords = new Map<string, number>();
-  readonly outsideWords = new Map<string, number>();
-  readonly programWords = new Map<string, number>();
-  readonly subscriptionWords = new Map<string, number>();
-  readonly skuWords = new Map<string, Map<string, number>>();
-  readonly gateWords = new Map<GateFailure, number>();
+  /** The words of this run's exclusions (explain and traces only; calc never asks). */
+  readonly words = new Narrator(this);
 
   constructor(
     readonly c: Campaign,
@@ -115,13 +111,16 @@ export class CampaignRun implements SettledCampaign {
     // A campaign that pays only on usage reads transactions.csv as its directory of
     // customers and subscriptions; its rows are usage.csv's.
     if (!this.paysOnTransactions) return null;
-    const v = classifyTx(this, r, tell !== undefined, this.scratch);
+    const v = classifyTx(this, r, this.scratch);
     if (v.missingQuantity) return { line: r.line, service: v.def!.name };
     // The customer is looked up only for rows that count: history, or accumulation.
     if (v.def && v.historyDef && this.netNew.wants(r)) this.netNew.note(v.historyDef, this.customers.of(r.customerId), r);
     const slot = this.apply(v, r.date);
     if (!slot) {
-      tell?.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, v.phrase ?? -1, r, file);
+      if (tell) {
+        const phrase = this.words.tx(v, r);
+        tell.excluded(this.c.id, v.partnerId ?? '', v.def?.name, v.reason!, this.words.detail, phrase, r, file);
+      }
       return null;
     }
     const table = this.tables.get(v.def!)!;
@@ -183,7 +182,7 @@ export class CampaignRun implements SettledCampaign {
    */
   addUsage(u: UsageRow): void {
     if (!this.paysOnUsage) return;
-    const v = classifyUsage(this, u, false);
+    const v = classifyUsage(this, u, true);
     const slot = this.apply(v, u.date);
     if (!slot) return;
     const table = this.tables.get(v.def!)!;

@@ -19,7 +19,8 @@ export function event(run: CampaignRun, partnerId: string | null, p: Partial<Tra
 
 /** A row excluded before it accumulates. */
 export function excludedAtOnce(run: CampaignRun, r: TxRow, v: RowVerdict, file: string | undefined): TraceEvent {
-  return excludedEvent(run.c.id, v.partnerId ?? '', v.def?.name, v.reason!, v.detail ?? v.reason!, r, file);
+  run.words.tx(v, r);
+  return excludedEvent(run.c.id, v.partnerId ?? '', v.def?.name, v.reason!, run.words.detail, r, file);
 }
 
 /** After finish: a transactions row's story (null when this campaign does not count it). */
@@ -28,10 +29,10 @@ export function explainTx(run: CampaignRun, r: TxRow, file?: string, only?: (cam
   const c = run.c;
   if (only) {
     // Rows of other partners are skipped before any words are written.
-    const quick = classifyTx(run, r, false);
+    const quick = classifyTx(run, r);
     if (quick.partnerId === null || !only(c.id, quick.partnerId)) return null;
   }
-  const v = classifyTx(run, r, true);
+  const v = classifyTx(run, r);
   if (v.reason) return excludedAtOnce(run, r, v, file);
   const slot = run.tables.get(v.def!)!.find(run.slots.get(v.partnerId!)!.index, run.customers.find(r.customerId)!)!;
   return settleRow(
@@ -103,12 +104,12 @@ export function exclusionAt(run: CampaignRun, service: string, slot: number): { 
 export function explainUsage(run: CampaignRun, u: UsageRow, file?: string, only?: (campaign: string, partner: string) => boolean): TraceEvent | null {
   if (!run.paysOnUsage) return null;
   if (only) {
-    const quick = classifyUsage(run, u, false);
+    const quick = classifyUsage(run, u, true);
     if (quick.partnerId === null || !only(run.c.id, quick.partnerId)) return null;
   }
-  const v = classifyUsage(run, u, true);
+  const v = classifyUsage(run, u, false);
   const base = { file, line: u.line, date: u.date, customer: u.customerId, sku: v.sku, service: v.def?.name };
-  if (v.reason) return event(run, v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: v.detail ?? v.reason });
+  if (v.reason) return event(run, v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: run.words.usage(v, u) });
   const sv = run.verdicts.get(v.partnerId!)!.services.get(v.def!)!;
   const cv = sv.customers.get(u.customerId);
   if (cv?.reason) return event(run, v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });

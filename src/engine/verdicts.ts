@@ -7,7 +7,8 @@ import type { FxTable } from '../money/index.js';
 import type { Decimal } from '../money/index.js';
 import type { Campaign, ServiceDef } from '../campaign/model.js';
 import type { ClaimBook } from './claims.js';
-import type { EligibilityBook } from './eligibility.js';
+import type { EligibilityBook, EligibilityGap } from './eligibility.js';
+import type { GateFailure } from './partner-gates.js';
 import type { Reason } from './reasons.js';
 import type { Tally } from './tally.js';
 import type { TraceEvent } from './trace.js';
@@ -69,8 +70,9 @@ export function refill(v: RowVerdict, partnerId: string | null, def: ServiceDef 
   v.historyDef = historyDef;
   v.reason = undefined;
   v.sub = undefined;
-  v.detail = undefined;
-  v.phrase = undefined;
+  v.gate = undefined;
+  v.gap = undefined;
+  v.compared = undefined;
   v.units = 0;
   v.usageKey = undefined;
   v.sku = undefined;
@@ -94,10 +96,13 @@ export interface RowVerdict {
   reason?: Reason;
   /** A sub-reason (CUSTOMER_EXCLUDED: which flag or country). */
   sub?: string;
-  /** The values compared, in words (explain only). */
-  detail?: string;
-  /** The number of `detail` in the run's Phrases when many rows share the words (explain only). */
-  phrase?: number;
+  // The facts a reason is told from (words.ts Narrator), beside the row itself:
+  /** The partner gate the row failed (its code and its words, decided once per partner). */
+  gate?: GateFailure;
+  /** The eligibility period the row was lost to. */
+  gap?: EligibilityGap;
+  /** A usage row's compared value the row itself does not carry (its licence program, subscription type or country, from the directory). */
+  compared?: string;
   /** Units the row counts for (after per-transaction limits). */
   units?: number;
   usageKey?: string;

@@ -1,51 +1,123 @@
 /**
- * The values compared, in words: why a row or customer was excluded. Words shared by
- * many rows (a date, a program, a SKU, a gate) are numbered phrases, made once.
+ * The values compared, in words: why a row or customer was excluded. The engine decides
+ * with facts (verdicts.ts); this module alone turns them into sentences.
  */
 import { Decimal, formatMoney } from '../money/index.js';
 import { isUsageService, type ServiceDef } from '../campaign/model.js';
 import type { Reason } from './reasons.js';
-import type { TxRow } from './types.js';
+import type { TxRow, UsageRow } from './types.js';
+import type { EligibilityGap } from './eligibility.js';
+import type { GateFailure } from './partner-gates.js';
 import { type RowVerdict } from './verdicts.js';
 import type { CampaignRun } from './run.js';
 
-/** The words for a row dated outside the campaign: one phrase per date, made once (a year has ~400). */
-export function sayDate(run: CampaignRun, v: RowVerdict, reason: Reason, date: string): void {
-  const cache = reason === 'AFTER_AS_OF' ? run.afterAsOfWords : run.outsideWords;
-  let id = cache.get(date);
-  if (id === undefined) {
-    id = run.phrases.id(
-      reason === 'AFTER_AS_OF' ? `dated ${date}, after as_of ${run.asOf}` : `dated ${date}, outside ${run.c.period.start}..${run.c.period.end}`,
-    );
-    cache.set(date, id);
+/**
+ * A row's exclusion in words, from its verdict's facts and the row: what explain, progress
+ * and the traces print. Words many rows share (a date, a program, a SKU, a gate) are
+ * numbered phrases, each made once; this narrator holds those caches, one per campaign run.
+ */
+export class Narrator {
+  private readonly afterAsOf = new Map<string, number>();
+  private readonly outside = new Map<string, number>();
+  private readonly programs = new Map<string, number>();
+  private readonly subscriptionTypes = new Map<string, number>();
+  private readonly skus = new Map<string, Map<string, number>>();
+  private readonly gates = new Map<GateFailure, number>();
+  /** The words of the last `tx` call. */
+  detail = '';
+
+  constructor(private readonly run: CampaignRun) {}
+
+  private phrase(cache: Map<string, number>, key: string, words: () => string): number {
+    let id = cache.get(key);
+    if (id === undefined) cache.set(key, (id = this.run.phrases.id(words())));
+    this.detail = this.run.phrases.texts[id]!;
+    return id;
   }
-  v.phrase = id;
-  v.detail = run.phrases.texts[id];
+
+  /** A transactions row excluded by `v`: sets `detail`, and returns its phrase number (-1 when the words are the row's own). */
+  tx(v: RowVerdict, r: TxRow): number {
+    const run = this.run;
+    const c = run.c;
+    const reason = v.reason!;
+    switch (reason) {
+      case 'NOT_CREDITED':
+        this.detail = notCreditedTx(run, r);
+        return -1;
+      case 'AFTER_AS_OF':
+        return this.phrase(this.afterAsOf, r.date, () => `dated ${r.date}, after as_of ${run.asOf}`);
+      case 'OUTSIDE_PERIOD':
+        return this.phrase(this.outside, r.date, () => `dated ${r.date}, outside ${c.period.start}..${c.period.end}`);
+      case 'LICENSE_PROGRAM':
+        return this.phrase(this.programs, r.licenseProgram, () => `licence program ${r.licenseProgram || '(none)'}`);
+      case 'SUBSCRIPTION_TYPE':
+        return this.phrase(this.subscriptionTypes, r.subscriptionType, () => `subscription type ${r.subscriptionType}`);
+      case 'SKU_NOT_ELIGIBLE': {
+        let byService = this.skus.get(r.sku);
+        if (!byService) this.skus.set(r.sku, (byService = new Map()));
+        return this.phrase(byService, r.service, () => `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`);
+      }
+      case 'CUSTOMER_EXCLUDED':
+        this.detail = `customer ${r.customerId}: ${v.sub!.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}`;
+        return -1;
+      case 'PARTNER_INELIGIBLE': {
+        const id = run.phrases.id(lost(v.gap!));
+        this.detail = run.phrases.texts[id]!;
+        return id;
+      }
+    }
+    if (v.gate) {
+      let id = this.gates.get(v.gate);
+      if (id === undefined) this.gates.set(v.gate, (id = run.phrases.id(v.gate.detail)));
+      this.detail = v.gate.detail;
+      return id;
+    }
+    this.detail = reason;
+    return -1;
+  }
+
+  /** A usage row excluded by `v`, in words. */
+  usage(v: RowVerdict, u: UsageRow): string {
+    const run = this.run;
+    const c = run.c;
+    const def = v.def;
+    switch (v.reason!) {
+      case 'AFTER_AS_OF':
+        return `dated ${u.date}, after as_of ${run.asOf}`;
+      case 'OUTSIDE_WINDOW':
+        return `dated ${u.date}, before the window ${run.windowStart.get(def!)!}..${run.asOf}`;
+      case 'NOT_CREDITED':
+        return c.credit === 'claiming_partner' || c.credit === 'pal'
+          ? noClaim(run, u.customerId, u.date)
+          : `no partner transacts ${u.subscriptionId ? `subscription ${u.subscriptionId}` : `customer ${u.customerId}`} unambiguously in transactions.csv`;
+      case 'WORKLOAD_NOT_ELIGIBLE':
+        return `workload ${u.workload} is paid by no service of ${c.id}`;
+      case 'OUTSIDE_PERIOD':
+        return `dated ${u.date}, outside ${c.period.start}..${c.period.end}`;
+      case 'METRIC_NOT_PAID': {
+        const metrics = def!.usage!.metrics;
+        return `${def!.name} pays on ${metrics ? metrics.join(' / ') : 'user events'}; the row is ${u.metric || 'an event'}`;
+      }
+      case 'LICENSE_PROGRAM':
+        return `licence program ${v.compared || '(none)'}`;
+      case 'SUBSCRIPTION_TYPE':
+        return `subscription type ${v.compared}`;
+      case 'CUSTOMER_EXCLUDED':
+        return `customer ${u.customerId}: ${v.sub!.replace(/_/g, ' ')}${v.compared ? ` (${v.compared})` : ''}`;
+      case 'SKU_NOT_ELIGIBLE':
+        return v.compared
+          ? `SKU ${v.compared} has no ${u.workload} rate in ${def!.name}'s rate card`
+          : `no SKU: the row names none and customer ${u.customerId} has no single rated subscription`;
+      case 'PARTNER_INELIGIBLE':
+        return lost(v.gap!);
+    }
+    return v.gate ? v.gate.detail : v.reason!;
+  }
 }
 
-/** The words for a licence program or subscription type no service takes: one phrase per value. */
-export function sayProgram(run: CampaignRun, v: RowVerdict, reason: Reason, value: string): void {
-  const cache = reason === 'LICENSE_PROGRAM' ? run.programWords : run.subscriptionWords;
-  let id = cache.get(value);
-  if (id === undefined) {
-    id = run.phrases.id(reason === 'LICENSE_PROGRAM' ? `licence program ${value || '(none)'}` : `subscription type ${value}`);
-    cache.set(value, id);
-  }
-  v.phrase = id;
-  v.detail = run.phrases.texts[id];
-}
-
-/** The words for a SKU no service pays: one phrase per SKU and service column. */
-export function saySku(run: CampaignRun, v: RowVerdict, sku: string, service: string): void {
-  let byService = run.skuWords.get(sku);
-  if (!byService) run.skuWords.set(sku, (byService = new Map()));
-  let id = byService.get(service);
-  if (id === undefined) {
-    id = run.phrases.id(`SKU ${sku}${service ? ` (service ${service})` : ''} is paid by no service of ${run.c.id}`);
-    byService.set(service, id);
-  }
-  v.phrase = id;
-  v.detail = run.phrases.texts[id];
+/** The words for an eligibility period lost. */
+function lost(g: EligibilityGap): string {
+  return `${g.requirement} not met on ${g.day}: ${g.period} is lost`;
 }
 
 export function notCreditedTx(run: CampaignRun, r: TxRow): string {
