@@ -60,7 +60,7 @@ function world() {
         runs: { id: number; period: string; status: string }[];
       }
     ).runs;
-  type Line = { partner_id: string; status: string; action: string; reason: string | null; amount: string; earned_to_date: string; paid_before: string };
+  type Line = { partnerId: string; status: string; action: string; reason: string | null; amount: string; earnedToDate: string; paidBefore: string };
   const show = async (id: number) =>
     (JSON.parse((await runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json'])).stdout) as { lines: Line[] }).lines;
   return { dir, data, ledger, args, runs, show, month };
@@ -97,9 +97,9 @@ describe('the ledger lifecycle', () => {
     expect((await w.runs()).map((r) => r.period)).toEqual(['2018-02', '2018-03']);
     // the next month pays only what is new: P1 (15 + 10 + 5) x 10 = 300 earned, 250 + 50 paid: nothing
     expect((await runCli(w.args('2018-04', w.data.mar))).code).toBe(0);
-    expect((await w.show(3)).find((l) => l.partner_id === 'P1')).toMatchObject({
-      earned_to_date: '300.00',
-      paid_before: '300.00',
+    expect((await w.show(3)).find((l) => l.partnerId === 'P1')).toMatchObject({
+      earnedToDate: '300.00',
+      paidBefore: '300.00',
       amount: '0.00',
       action: 'nothing',
     });
@@ -143,12 +143,12 @@ describe('the ledger lifecycle', () => {
     // (3 seats, $30 paid) is lost, so the $30 comes back
     const feb = w.month('feb2', ROWS.jan + ROWS.feb, 'partner_id,requirement,from,to\nP1,bank_tax_profile,2018-01-01,\nP2,bank_tax_profile,2018-02-01,\n');
     expect((await runCli(w.args('2018-02', feb))).code).toBe(0);
-    expect((await w.show(2)).find((l) => l.partner_id === 'P2')).toMatchObject({
+    expect((await w.show(2)).find((l) => l.partnerId === 'P2')).toMatchObject({
       status: 'ineligible',
       action: 'claw_back',
       reason: 'PARTNER_INELIGIBLE',
-      earned_to_date: '0.00',
-      paid_before: '30.00',
+      earnedToDate: '0.00',
+      paidBefore: '30.00',
       amount: '-30.00',
     });
     const csv = join(w.dir, 'pay.csv');

@@ -48,14 +48,14 @@ async function world() {
     JSON.parse((await runCli(['payout', 'show', String(id), '--ledger', ledger, '--format', 'json'])).stdout) as {
       run: { id: number; status: string; supersedes: number | null; reason: string | null };
       lines: {
-        partner_id: string;
+        partnerId: string;
         status: string;
         action: string;
         reason: string | null;
-        earned_to_date: string;
-        paid_before: string;
+        earnedToDate: string;
+        paidBefore: string;
         amount: string;
-        carried_forward: string;
+        carriedForward: string;
         delta: string | null;
       }[];
     };
@@ -86,10 +86,10 @@ describe('monthly payout runs', () => {
       status: 'below_minimum',
       action: 'carried_forward',
       reason: 'BELOW_MINIMUM',
-      earned_to_date: '150.00',
-      paid_before: '0.00',
+      earnedToDate: '150.00',
+      paidBefore: '0.00',
       amount: '0.00',
-      carried_forward: '150.00',
+      carriedForward: '150.00',
     });
   });
 
@@ -100,10 +100,10 @@ describe('monthly payout runs', () => {
       status: 'payable',
       action: 'pay',
       reason: null,
-      earned_to_date: '250.00',
-      paid_before: '0.00',
+      earnedToDate: '250.00',
+      paidBefore: '0.00',
       amount: '250.00',
-      carried_forward: '0.00',
+      carriedForward: '0.00',
     });
   });
 
@@ -114,8 +114,8 @@ describe('monthly payout runs', () => {
       status: 'payable',
       action: 'claw_back',
       reason: 'EARNED_TO_DATE_DECREASED',
-      earned_to_date: '200.00',
-      paid_before: '250.00',
+      earnedToDate: '200.00',
+      paidBefore: '250.00',
       amount: '-50.00',
     });
   });

@@ -8,6 +8,7 @@ import type { ValidateFormat } from '../commands/validate.js';
 
 import { addInputOptions, emit, guardOutputs, inputFiles, parseDate, runOptions, stderrWarnings, usageError, withProgress, EXIT_INVALID } from './options.js';
 import { addPayoutCommands } from './payout.js';
+import { JSON_OUTPUTS, type JsonOutputName } from '../report/json-shapes.js';
 
 export function buildProgram(): Command {
   const program = new Command('incent')
@@ -213,15 +214,19 @@ export function buildProgram(): Command {
     .addOption(
       new Option('-f, --format <format>', 'json: the JSON Schema; markdown: the campaign file reference').choices(['json', 'markdown']).default('json'),
     )
+    .addOption(
+      new Option('--output <name>', "instead, the JSON Schema of a command's JSON output (schema/<name>.schema.json)").choices(Object.keys(JSON_OUTPUTS)),
+    )
     .option('-o, --out <file>', 'write it to FILE')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ incent schema --out schema/campaign.schema.json\n  $ incent schema --format markdown --out docs/campaign-reference.md',
+      '\nExamples:\n  $ incent schema --out schema/campaign.schema.json\n  $ incent schema --format markdown --out docs/campaign-reference.md\n  $ incent schema --output calc --out schema/calc.schema.json',
     )
     .action(async (o: Record<string, unknown>) => {
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
       const { renderReference, renderSchema } = await import('../commands/schema.js');
-      emit(o.format === 'markdown' ? renderReference() : renderSchema(), o.out as string | undefined, 'json');
+      if (o.output && o.format === 'markdown') throw usageError('--output gives a JSON Schema: leave out --format markdown');
+      emit(o.format === 'markdown' ? renderReference() : renderSchema(o.output as JsonOutputName | undefined), o.out as string | undefined, 'json');
     });
 
   program

@@ -10,6 +10,7 @@ import type { TraceEvent } from '../engine/trace.js';
 import { csvLine } from '../csv-cells.js';
 import { TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
 import { computeRun, type Run, type RunOptions, type Warnings } from './inputs.js';
+import { JSON_VERSION } from '../report/json.js';
 import { decisions, type PartnerDecisions } from './decisions.js';
 
 export type ExplainFormat = 'table' | 'json' | 'csv';
@@ -51,7 +52,12 @@ export async function explain(opts: ExplainOptions, warnings: Warnings): Promise
     case 'json':
       return (
         JSON.stringify(
-          { partnerId: opts.partner, ...(opts.customer ? { customerId: opts.customer } : {}), campaigns: stories.map((s) => storyJson(s, keep)) },
+          {
+            schemaVersion: JSON_VERSION,
+            partnerId: opts.partner,
+            ...(opts.customer ? { customerId: opts.customer } : {}),
+            campaigns: stories.map((s) => storyJson(s, keep)),
+          },
           null,
           2,
         ) + '\n'

@@ -11,6 +11,7 @@ import { isEmptyLine, statementHtml, statementText } from '../report/statement.j
 import { readPartners } from '../input/tables.js';
 import { RowProblems } from '../input/row-errors.js';
 import { today } from '../dates.js';
+import { camelKeys, JSON_VERSION } from '../report/json.js';
 import { loadRun, usage } from './payout.js';
 
 export const EXPORT_HEADER = [
@@ -65,7 +66,13 @@ export async function payoutExport(
     delta: l.delta ?? '',
   }));
   if (format === 'json')
-    return JSON.stringify({ run: { id: run.id, period: run.period, asOf: run.as_of, status: run.status }, payments: rows }, null, 2) + '\n';
+    return (
+      JSON.stringify(
+        { schemaVersion: JSON_VERSION, run: { id: run.id, period: run.period, asOf: run.as_of, status: run.status }, payments: rows.map(camelKeys) },
+        null,
+        2,
+      ) + '\n'
+    );
   return csvLine(EXPORT_HEADER) + rows.map((r) => csvLine(EXPORT_HEADER.map((h) => r[h as keyof typeof r]))).join('');
 }
 
@@ -95,6 +102,7 @@ function payeesExport(run: RunRow, lines: readonly LineRow[], format: 'csv' | 'j
     return (
       JSON.stringify(
         {
+          schemaVersion: JSON_VERSION,
           run: { id: run.id, period: run.period, asOf: run.as_of, status: run.status },
           payments: payees.map((p) => ({
             partnerId: p.partner,

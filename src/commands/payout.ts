@@ -27,6 +27,7 @@ import {
 } from '../ledger/ledger.js';
 import { describeChanges, inputsDigestOf, lineJson, PayoutFxMissing, planLines, planRun, type Refusal } from '../ledger/plan.js';
 import { renderTable } from '../report/text-table.js';
+import { camelKeys, JSON_VERSION } from '../report/json.js';
 import { computeRun, type Run, type RunOptions, type Warnings } from './inputs.js';
 
 export interface PayoutRunOptions extends RunOptions {
@@ -166,8 +167,18 @@ export async function payoutRun(opts: PayoutRunOptions & { dryRun?: boolean; for
     if (format === 'json') {
       const body =
         plan.kind === 'unchanged'
-          ? { runId: plan.runId, period: opts.period, asOf, recorded: false, unchanged: true, dryRun: Boolean(opts.dryRun), lines: [] }
+          ? {
+              schemaVersion: JSON_VERSION,
+              runId: plan.runId,
+              period: opts.period,
+              asOf,
+              recorded: false,
+              unchanged: true,
+              dryRun: Boolean(opts.dryRun),
+              lines: [],
+            }
           : {
+              schemaVersion: JSON_VERSION,
               runId: recorded?.id ?? null,
               period: opts.period,
               asOf,
@@ -242,7 +253,7 @@ export function payoutList(ledger: string, format: 'table' | 'json'): string {
   const db = openLedger(ledger, { readonly: true });
   try {
     const runs = listRuns(db, ledger);
-    if (format === 'json') return JSON.stringify({ runs }, null, 2) + '\n';
+    if (format === 'json') return JSON.stringify({ schemaVersion: JSON_VERSION, runs: runs.map(camelKeys) }, null, 2) + '\n';
     if (runs.length === 0) return `no runs in ${ledger}\n`;
     return renderTable(
       [
@@ -276,7 +287,13 @@ export function loadRun(ledger: string, id: string) {
 export function payoutShow(ledger: string, id: string, format: 'table' | 'json'): string {
   const { run, lines, inputs } = loadRun(ledger, id);
   if (format === 'json')
-    return JSON.stringify({ run, inputs, lines: lines.map((l) => ({ ...l, services: JSON.parse(l.services) as unknown })) }, null, 2) + '\n';
+    return (
+      JSON.stringify(
+        { schemaVersion: JSON_VERSION, run: camelKeys(run), inputs, lines: lines.map((l) => camelKeys({ ...l, services: JSON.parse(l.services) as unknown })) },
+        null,
+        2,
+      ) + '\n'
+    );
   return (
     `run ${run.id} · period ${run.period} · as of ${run.as_of} · ${run.status}${run.supersedes ? ` · supersedes run ${run.supersedes} (${run.reason})` : ''} · incent ${run.incent_version}\n` +
     inputs.map((i) => `  ${i.role.padEnd(13)} ${i.sha256.slice(0, 16)}  ${i.path}`).join('\n') +

@@ -8,6 +8,7 @@ import { daysBetween } from '../dates.js';
 import { formatMoney, ZERO, type Decimal } from '../money/index.js';
 import type { PartnerVerdict, SettledCampaign } from '../engine/verdicts.js';
 import { renderTable } from '../report/text-table.js';
+import { JSON_VERSION } from '../report/json.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 
 export type ProgressFormat = 'table' | 'json';
@@ -137,7 +138,7 @@ export async function progress(opts: ProgressOptions, warnings: Warnings): Promi
   // Closest to a threshold first; partners with nothing to reach (ineligible, or at every cap) last.
   const closeness = (p: PartnerProgress) => p.nudges[0]?.distance ?? Infinity;
   all.sort((a, b) => closeness(a) - closeness(b) || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : a.partnerId < b.partnerId ? -1 : 1));
-  if (opts.format === 'json') return JSON.stringify({ partners: all }, null, 2) + '\n';
+  if (opts.format === 'json') return JSON.stringify({ schemaVersion: JSON_VERSION, partners: all }, null, 2) + '\n';
   const rows = all.map((p) => [
     p.campaign,
     p.name ? `${p.partnerId} ${p.name}` : p.partnerId,

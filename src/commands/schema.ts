@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { campaignSchema } from '../campaign/schema.js';
 import { campaignReference } from '../report/campaign-reference.js';
+import { outputJsonSchema, type JsonOutputName } from '../report/json-shapes.js';
 
 export function campaignJsonSchema(): Record<string, unknown> {
   return {
@@ -10,8 +11,9 @@ export function campaignJsonSchema(): Record<string, unknown> {
   };
 }
 
-export function renderSchema(): string {
-  return JSON.stringify(campaignJsonSchema(), null, 2) + '\n';
+/** The campaign file's JSON Schema, or with `output` the JSON Schema of that JSON output (calc, explain, ...). */
+export function renderSchema(output?: JsonOutputName): string {
+  return JSON.stringify(output ? outputJsonSchema(output) : campaignJsonSchema(), null, 2) + '\n';
 }
 
 /** docs/campaign-reference.md: every key of a campaign file, from the same schema. */

@@ -1,6 +1,7 @@
 /** incent validate: campaigns and rate cards checked for CI, diagnostics as data. */
 import type { Diagnostic } from '../diagnostics.js';
 import { loadCampaigns } from '../campaign/load.js';
+import { JSON_VERSION } from '../report/json.js';
 import { formatDiagnosticsGithub, formatDiagnosticsText } from '../report/diagnostics.js';
 
 export type ValidateFormat = 'text' | 'json' | 'github';
@@ -19,7 +20,7 @@ export function validate(paths: string[], format: ValidateFormat, strict: boolea
 }
 
 function render(ds: Diagnostic[], format: ValidateFormat, ok: number, errors: number, warnings: number): string {
-  if (format === 'json') return JSON.stringify({ campaigns: ok, errors, warnings, diagnostics: ds }, null, 2) + '\n';
+  if (format === 'json') return JSON.stringify({ schemaVersion: JSON_VERSION, campaigns: ok, errors, warnings, diagnostics: ds }, null, 2) + '\n';
   if (format === 'github') return formatDiagnosticsGithub(ds);
   const summary = `${ok} campaign${ok === 1 ? '' : 's'} valid, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`;
   return formatDiagnosticsText(ds) + summary;

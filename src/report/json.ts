@@ -47,6 +47,19 @@ export function campaignToJson(c: CampaignResult) {
 /** The version of this JSON's shape: a reader (incent compare) refuses another one. */
 export const CALC_JSON_VERSION = 1;
 
+/**
+ * The version of every other JSON output's shape (explain, progress, validate, payout):
+ * raised when a change would break a reader. Each shape is in docs/json.md and schema/.
+ */
+export const JSON_VERSION = 1;
+
+/** A ledger row's snake_case columns as the JSON outputs' camelCase keys. */
+export function camelKeys<T extends object>(row: T): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
 export function resultToJson(r: CalcResult) {
   return {
     schemaVersion: CALC_JSON_VERSION,
