@@ -78,6 +78,22 @@ describe('JSON outputs against their shapes', () => {
     });
   });
 
+  it('reconcile and compare', async () => {
+    conforms(
+      'reconcile',
+      await json(['reconcile', ...POWER_UP, '--earnings', 'fixtures/earnings/power-up-2017.csv', '--as-of', '2017-10-01', '--format', 'json']),
+    );
+    const dir = tempDir();
+    const before = join(dir, 'before.json');
+    const after = join(dir, 'after.json');
+    expect((await runCli(['calc', ...POWER_UP, '--format', 'json', '--out', before])).code).toBe(0);
+    // Two weeks later C102's 6 E5 seats are removed (2017-09-20): Contoso 26,878.40 - 6 x 73 = 26,440.40.
+    expect((await runCli(['calc', ...POWER_UP, '--as-of', '2017-09-30', '--format', 'json', '--out', after])).code).toBe(0);
+    const c = (await json(['compare', before, after, '--format', 'json'])) as { totals: { currency: string; difference: string }[] };
+    conforms('compare', c);
+    expect(c.totals.find((t) => t.currency === 'USD')?.difference).toBe('-438.00');
+  });
+
   it('a key the shape does not declare fails (the shapes are strict)', () => {
     expect(JSON_OUTPUTS['payout-list'].safeParse({ schemaVersion: 1, runs: [], extra: true }).success).toBe(false);
   });
