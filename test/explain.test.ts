@@ -206,9 +206,12 @@ describe('calc --format html', () => {
   const out = join(tempDir(), 'report.html');
   let r: CliRun;
   let html: string;
+  /** Every shipped campaign's page (DEMO is Power Up's). */
+  let all: string;
   beforeAll(async () => {
     r = await runCli(['calc', ...DEMO, '--format', 'html', '--out', out]);
     html = readFileSync(out, 'utf8');
+    all = (await runCli(['calc', '--rules', 'rules', '--data', 'fixtures/demo', '--format', 'html'])).stdout;
   });
 
   it('is one self-contained page: no script, no external resource', () => {
@@ -216,26 +219,55 @@ describe('calc --format html', () => {
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\//i);
   });
 
-  it.skipIf(!chromium)('renders in headless Chromium with the totals, bars against caps and excluded rows', () => {
+  it.skipIf(!chromium)('renders in headless Chromium with the totals, meters against caps and excluded rows', () => {
     const dom = execFileSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${out}`], {
       encoding: 'utf8',
       timeout: 60_000,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     const row = (id: string) => dom.match(new RegExp(`<tr data-partner="${id}">([\\s\\S]*?)</tr>`))![1]!;
-    expect(row('1000001')).toContain('26878.40');
+    expect(row('1000001')).toContain('26,878.40');
     expect(row('1000006')).toContain('466.67 GBP');
-    // Woodgrove's O365 is at its cap: a full bar, 100% of 25000.00
-    expect(row('1000007')).toMatch(
-      /data-service="O365"><span class="amount">25000.00<\/span> <span class="capped"[^>]*>capped<\/span><div class="bar"[^>]*><div style="width: ?100%;?"><\/div><\/div><small>100% of 25000.00/,
-    );
     expect(dom).toMatch(/<tr data-reason="AFTER_AS_OF"><th scope="row"><code>AFTER_AS_OF<\/code><\/th><td class="num">21<\/td>/);
   });
 
-  it('still carries the numbers without a browser', () => {
-    // 1000001's total, and Woodgrove's capped O365 at a full bar
-    expect(html).toContain('<td class="num total">26878.40</td>');
-    expect(html).toContain('<div class="bar" role="img" aria-label="25000.00 of 25000.00"><div style="width:100%"></div></div>');
+  /** Power Up's section, and one partner's row in it. */
+  const powerUp = () => html.match(/<section id="csp-power-up-2017">([\s\S]*?)<\/section>/)![1]!;
+  const row = (section: string, id: string) => section.match(new RegExp(`<tr data-partner="${id}">([\\s\\S]*?)</tr>`))![1]!;
+
+  it('totals with thousands separators, and the campaign cap marked where it trims', () => {
+    // Contoso: 1,162.00 + 25,000.00 + 716.40 = 26,878.40
+    expect(row(powerUp(), '1000001')).toContain('<td class="num total">26,878.40</td>');
+    // Woodgrove: 25,000.00 (O365) + 25,000.00 (D365) + 600.00 (Azure) = 50,600.00 earned, cut to the 50,000.00 campaign cap
+    expect(row(powerUp(), '1000007')).toMatch(
+      /<td class="num total">50,000.00<br><small class="campaign-cap"[^>]*>campaign cap: 50,600.00 earned<\/small><\/td>/,
+    );
+  });
+
+  it('what is paid, per payout currency (none left out)', () => {
+    // USD: Contoso 26,878.40 + Woodgrove 50,000.00 = 76,878.40; GBP: Litware 630.00 / 1.35 = 466.67
+    expect(powerUp()).toContain('paid: <span class="paid" data-currency="USD">76,878.40 USD</span> + <span class="paid" data-currency="GBP">466.67 GBP</span>');
+  });
+
+  it('a meter only where a cap exists, with the cap marked; a gate meter where a service is short of customers', () => {
+    // Woodgrove's O365 is at its 25,000.00 cap: 100%
+    expect(row(powerUp(), '1000007')).toMatch(
+      /data-service="O365"><span class="amount">25,000.00<\/span> <span class="capped"[^>]*>capped<\/span><br><svg class="meter cap"[^>]*aria-label="25,000.00 of 25,000.00"/,
+    );
+    expect(row(powerUp(), '1000007')).toContain('<small>100% of cap 25,000.00</small>');
+    // Contoso's EMS has 2 of the 3 customers it needs
+    expect(row(powerUp(), '1000001')).toMatch(/data-service="EMS">not qualified<br><svg class="meter gate"[^>]*aria-label="2 of 3 customers"/);
+    // The per-SKU campaign has no cap and no customer gate: no meter, no "0 of 0 customers"
+    const perSku = all.match(/<section id="ca-dollar-per-sku-2018q1">([\s\S]*?)<\/section>/)![1]!;
+    expect(perSku).not.toMatch(/class="meter/);
+    expect(perSku).not.toContain('0 of 0 customers');
+  });
+
+  it('a tier ladder for a tiered service, and every row accounted for in a picture', () => {
+    // ca-frequency: a partner with 4 new customers has reached the tier at 3 and is 1 short of the tier at 5
+    expect(all).toMatch(/<svg class="ladder"[^>]*aria-label="4 customers counted; the tier at 3 reached; the tier at 5 needs 1 more"/);
+    // Power Up: 69 rows, 26 used, 43 excluded
+    expect(powerUp()).toContain('aria-label="69 rows: 26 used, 43 excluded"');
   });
 });
 
