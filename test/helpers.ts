@@ -106,7 +106,8 @@ export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.
     };
   const cwd = process.cwd();
   const saved = new Map<string, string | undefined>();
-  for (const [k, v] of Object.entries(opts.env ?? {})) {
+  // Tables are laid out to $COLUMNS when set: a test gets full-width tables unless it asks for a width.
+  for (const [k, v] of Object.entries({ COLUMNS: undefined, ...opts.env })) {
     saved.set(k, process.env[k]);
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
@@ -132,9 +133,11 @@ export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.
 
 /** Runs the built binary `dist/cli.js` as a child process, as users do. */
 export function runBinary(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer } = {}): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  if (opts.env?.COLUMNS === undefined) delete env.COLUMNS;
   const r = spawnSync(process.execPath, [BINARY, ...args], {
     cwd: opts.cwd ?? process.cwd(),
-    env: { ...process.env, ...opts.env },
+    env,
     encoding: 'utf8',
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JSON_OUTPUTS, outputJsonSchema, type JsonOutputName } from '../src/report/json-shapes.js';
+import { JSON_OUTPUTS, outputJsonSchema, type JsonOutputName } from '../src/report/json-shapes/index.js';
 import { runCli, tempDir } from './helpers.js';
 
 const DEMO = ['--rules', 'rules', '--data', 'fixtures/demo'];

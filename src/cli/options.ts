@@ -64,6 +64,17 @@ export const stderrWarnings = (quiet: boolean) => ({
   },
 });
 
+/**
+ * The width to lay tables out in: the terminal's columns when stdout is one, else
+ * $COLUMNS when set (as many tools read it), else none (every column at full width, for
+ * pipes and files).
+ */
+export function terminalWidth(): number | undefined {
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : undefined;
+}
+
 /** Writes a command's output to --out (atomically) or stdout; text for people has its control characters made visible. */
 export function emit(content: string, out: string | undefined, format?: string): void {
   // `--out -` is standard output, as csvkit and xsv read it.

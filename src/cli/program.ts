@@ -6,9 +6,21 @@ import type { ExplainFormat } from '../commands/explain.js';
 import type { ProgressFormat } from '../commands/progress.js';
 import type { ValidateFormat } from '../commands/validate.js';
 
-import { addInputOptions, emit, guardOutputs, inputFiles, parseDate, runOptions, stderrWarnings, usageError, withProgress, EXIT_INVALID } from './options.js';
+import {
+  addInputOptions,
+  emit,
+  guardOutputs,
+  inputFiles,
+  parseDate,
+  runOptions,
+  stderrWarnings,
+  terminalWidth,
+  usageError,
+  withProgress,
+  EXIT_INVALID,
+} from './options.js';
 import { addPayoutCommands } from './payout.js';
-import { JSON_OUTPUTS, type JsonOutputName } from '../report/json-shapes.js';
+import { JSON_OUTPUTS, type JsonOutputName } from '../report/json-shapes/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('incent')
@@ -32,7 +44,9 @@ export function buildProgram(): Command {
           .default('table'),
       )
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
-      .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl'),
+      .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl')
+      .option('--wide', 'table: every column at full width, whatever the terminal width')
+      .option('--all', 'table: list ineligible partners that earned nothing too (folded into a count line by default)'),
   )
     .addHelpText(
       'after',
@@ -52,7 +66,11 @@ export function buildProgram(): Command {
       );
       const run = withProgress(ro, Boolean(o.quiet));
       try {
-        const output = await calc({ ...run.opts, format: o.format as CalcFormat, explain: o.explain as string | undefined }, stderrWarnings(Boolean(o.quiet)));
+        const table = { width: o.wide ? undefined : terminalWidth(), all: Boolean(o.all) };
+        const output = await calc(
+          { ...run.opts, format: o.format as CalcFormat, explain: o.explain as string | undefined, table },
+          stderrWarnings(Boolean(o.quiet)),
+        );
         emit(output, o.out as string | undefined, o.format as string);
       } finally {
         run.bar?.done();
@@ -94,7 +112,9 @@ export function buildProgram(): Command {
       .description('per partner and service, what stands between the partner and more money; closest to a threshold first')
       .option('-p, --partner <id>', 'only this partner')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
+      .option('--wide', 'table: every column at full width, whatever the terminal width')
+      .option('--all', 'table: list ineligible partners that earned nothing too'),
   )
     .addHelpText(
       'after',
@@ -110,7 +130,13 @@ export function buildProgram(): Command {
       );
       const { progress } = await import('../commands/progress.js');
       const output = await progress(
-        { ...runOptions(o), partner: o.partner as string | undefined, format: o.format as ProgressFormat },
+        {
+          ...runOptions(o),
+          partner: o.partner as string | undefined,
+          format: o.format as ProgressFormat,
+          width: o.wide ? undefined : terminalWidth(),
+          all: Boolean(o.all),
+        },
         stderrWarnings(Boolean(o.quiet)),
       );
       emit(output, o.out as string | undefined, o.format as string);

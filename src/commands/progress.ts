@@ -16,6 +16,9 @@ export type ProgressFormat = 'table' | 'json';
 export interface ProgressOptions extends RunOptions {
   partner?: string;
   format: ProgressFormat;
+  /** The table: the terminal's width (none: full width), and whether to list ineligible partners that earned nothing. */
+  width?: number;
+  all?: boolean;
 }
 
 export interface Nudge {
@@ -139,7 +142,10 @@ export async function progress(opts: ProgressOptions, warnings: Warnings): Promi
   const closeness = (p: PartnerProgress) => p.nudges[0]?.distance ?? Infinity;
   all.sort((a, b) => closeness(a) - closeness(b) || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : a.partnerId < b.partnerId ? -1 : 1));
   if (opts.format === 'json') return JSON.stringify({ schemaVersion: JSON_VERSION, partners: all }, null, 2) + '\n';
-  const rows = all.map((p) => [
+  // The table: ineligible partners that earned nothing are folded into a count line unless --all.
+  const listed = opts.all ? all : all.filter((p) => !(p.status === 'ineligible' && /^0(\.0+)?$/.test(p.total)));
+  const folded = all.length - listed.length;
+  const rows = listed.map((p) => [
     p.campaign,
     p.name ? `${p.partnerId} ${p.name}` : p.partnerId,
     p.status,
@@ -156,18 +162,22 @@ export async function progress(opts: ProgressOptions, warnings: Warnings): Promi
           .join(', ') + (p.campaignCapRoom ? `${p.services.some((s) => s.capRoom !== undefined && s.qualified) ? '; ' : ''}campaign ${p.campaignCapRoom}` : ''),
     String(p.daysLeft),
   ]);
+  // Too wide for the terminal: the next step, then the room under caps, go on lines under each partner.
   return (
     renderTable(
       [
-        { title: 'Campaign' },
-        { title: 'Partner' },
+        { title: 'Campaign', min: 12 },
+        { title: 'Partner', min: 16 },
         { title: 'Status' },
         { title: 'Total', align: 'right' },
-        { title: 'Next step (closest first)' },
-        { title: 'Room under caps' },
+        { title: 'Next step (closest first)', stack: 1 },
+        { title: 'Room under caps', stack: 2 },
         { title: 'Days left', align: 'right' },
       ],
       rows,
-    ).trimEnd() + '\n'
+      { width: opts.width },
+    ).trimEnd() +
+    '\n' +
+    (folded ? `  + ${folded} ineligible partner${folded === 1 ? '' : 's'} with nothing earned; --all lists ${folded === 1 ? 'it' : 'them'}\n` : '')
   );
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { campaignSchema } from '../campaign/schema.js';
 import { campaignReference } from '../report/campaign-reference.js';
-import { outputJsonSchema, type JsonOutputName } from '../report/json-shapes.js';
+import { outputJsonSchema, type JsonOutputName } from '../report/json-shapes/index.js';
 
 export function campaignJsonSchema(): Record<string, unknown> {
   return {

@@ -1,29 +1,63 @@
-/** calc --format table: one table per campaign, for people at a terminal. */
+/**
+ * calc --format table: one table per campaign, for people at a terminal. Laid out to the
+ * terminal's width: when the services do not fit as columns, they go on a line under each
+ * partner; then the partner and status columns are shortened. Ineligible partners that
+ * earned nothing are folded into one count line unless `all`.
+ */
 import { formatMoney } from '../money/index.js';
 import type { CalcResult, PartnerResult, ServiceResult } from '../engine/types.js';
 import { REASON_TEXT, type Reason } from '../engine/reasons.js';
-import { renderTable, type Column } from './text-table.js';
+import { fits, renderTable, type Column, type Layout } from './text-table.js';
 
-export function renderCalcTable(r: CalcResult): string {
+export interface TableOptions extends Layout {
+  /** List every partner, ineligible ones that earned nothing too. */
+  all?: boolean;
+}
+
+/** An ineligible partner with nothing earned: folded into a count line unless --all. */
+const foldable = (p: PartnerResult) => p.status === 'ineligible' && p.total.isZero() && p.payout.isZero();
+
+export function renderCalcTable(r: CalcResult, opts: TableOptions = {}): string {
   const out: string[] = [];
   for (const c of r.campaigns) {
     out.push(`${c.name} (${c.id}) · ${c.period.start} .. ${c.period.end} · as of ${c.asOf} · ${c.currency}`);
     const services = c.partners[0]?.services.map((s) => s.service) ?? [];
-    const columns: Column[] = [
-      { title: 'Partner' },
-      { title: 'Status' },
+    const listed = opts.all ? c.partners : c.partners.filter((p) => !foldable(p));
+    const folded = c.partners.length - listed.length;
+    const head = (p: PartnerResult) => [p.name ? `${p.partnerId} ${p.name}` : p.partnerId, statusText(p, c.currency)];
+    const tail = (p: PartnerResult) => [
+      formatMoney(p.total, c.currency) + (p.total.lt(p.subtotal) ? '*' : ''),
+      `${formatMoney(p.payout, p.payoutCurrency)} ${p.payoutCurrency}`,
+    ];
+    const wide: Column[] = [
+      { title: 'Partner', min: 16 },
+      { title: 'Status', min: 10 },
       ...services.map((s) => ({ title: s, align: 'right' as const })),
       { title: 'Total', align: 'right' },
       { title: 'Payout', align: 'right' },
     ];
-    const rows = c.partners.map((p) => [
-      p.name ? `${p.partnerId} ${p.name}` : p.partnerId,
-      statusText(p, c.currency),
-      ...p.services.map((s) => serviceCell(s, c.currency)),
-      formatMoney(p.total, c.currency) + (p.total.lt(p.subtotal) ? '*' : ''),
-      `${formatMoney(p.payout, p.payoutCurrency)} ${p.payoutCurrency}`,
-    ]);
-    out.push(renderTable(columns, rows).trimEnd());
+    const wideRows = listed.map((p) => [...head(p), ...p.services.map((s) => serviceCell(s, c.currency)), ...tail(p)]);
+    if (opts.width === undefined || fits(wide, wideRows, opts.width)) out.push(renderTable(wide, wideRows, opts).trimEnd());
+    else {
+      // Too wide for the terminal: the services on a line under each partner.
+      const narrow: Column[] = [
+        { title: 'Partner', min: 16 },
+        { title: 'Status', min: 10 },
+        { title: 'Total', align: 'right' },
+        { title: 'Payout', align: 'right' },
+        { title: 'Services', stack: 1 },
+      ];
+      // A service's words stay on one line (no-break spaces inside it; lines break between services).
+      const item = (s: ServiceResult) => `${s.service} ${serviceCell(s, c.currency)}`.replace(/ /g, '\u00a0');
+      const narrowRows = listed.map((p) => [...head(p), ...tail(p), p.services.map(item).join(' · ')]);
+      out.push(renderTable(narrow, narrowRows, opts).trimEnd());
+    }
+    if (folded) {
+      const why = new Map<string, number>();
+      for (const p of c.partners.filter(foldable)) why.set(p.reason?.code ?? 'PARTNER_INELIGIBLE', (why.get(p.reason?.code ?? 'PARTNER_INELIGIBLE') ?? 0) + 1);
+      out.push(`  + ${folded} ineligible partner${folded === 1 ? '' : 's'} with nothing earned; --all lists ${folded === 1 ? 'it' : 'them'}`);
+      out.push(`    ${[...why].map(([code, n]) => `${code} ${n}`).join(', ')}`);
+    }
     out.push(
       c.partners.some((p) => p.services.some((s) => s.tier))
         ? '  * capped   - not qualified: qualifying customers / needed   tier N: the tier reached, +M: more the next tier needs'
