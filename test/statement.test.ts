@@ -1,5 +1,9 @@
 /** Statement rendering from ledger lines: what is left out, and totals per payout currency. */
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './helpers.js';
 import { isEmptyLine, statementText, type StatementLine } from '../src/report/statement.js';
 
 const line = (p: Partial<StatementLine>): StatementLine => ({
@@ -16,6 +20,7 @@ const line = (p: Partial<StatementLine>): StatementLine => ({
   services: '{}',
   ...p,
 });
+const POWER_UP = ['--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo'];
 const header = { partner: 'P1', date: '2018-04-02', run: 3, period: '2018-03', asOf: '2018-03-31', reference: 'R' };
 
 describe('statements', () => {
@@ -36,5 +41,71 @@ describe('statements', () => {
 
   it('says so when nothing is left to list', () => {
     expect(statementText(header, [])).toContain('Nothing is paid, clawed back or carried forward in this run');
+  });
+});
+
+describe('every statement of a run into a folder (payout statement --out-dir)', () => {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  let dir: string;
+  let ledger: string;
+  beforeAll(async () => {
+    const base = tempDir();
+    ledger = join(base, 'payouts.db');
+    dir = join(base, 'statements');
+    expect((await runCli(['payout', 'init', '--ledger', ledger])).code).toBe(0);
+    expect((await runCli(['payout', 'run', '--period', '2017-09', ...POWER_UP, '--ledger', ledger])).code).toBe(0);
+  });
+
+  it('writes an HTML and a CSV statement per partner paid, and an index with the totals', async () => {
+    const r = await runCli(['payout', 'statement', '1', '--out-dir', dir, '--partners', 'fixtures/demo/partners.csv', '--ledger', ledger]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([
+      '1000001.csv',
+      '1000001.html',
+      '1000006.csv',
+      '1000006.html',
+      '1000007.csv',
+      '1000007.html',
+      'index.csv',
+      'index.html',
+    ]);
+    // As of 2017-09-30: Contoso 26,878.40 - C102's 6 E5 seats x 73 removed on 2017-09-20 = 26,440.40 USD;
+    // Litware EMS 630.00 USD / 1.35 = 466.67 GBP; Woodgrove 50,600.00 earned, 50,000.00 campaign cap.
+    expect(readFileSync(join(dir, 'index.csv'), 'utf8')).toBe(
+      'partner_id,partner_name,payout_amount,payout_currency,html,csv\n' +
+        '1000001,Contoso Cloud,26440.40,USD,1000001.html,1000001.csv\n' +
+        '1000006,Litware Ltd,466.67,GBP,1000006.html,1000006.csv\n' +
+        '1000007,Woodgrove Cloud,50000.00,USD,1000007.html,1000007.csv\n',
+    );
+    const litware = readFileSync(join(dir, '1000006.csv'), 'utf8').split('\n');
+    expect(litware[1]).toBe('1,2017-09,1000006,Litware Ltd,csp-power-up-2017,,USD,630.00,0.00,630.00,0.00,466.67,GBP,pay,');
+    expect(litware).toContain('1,2017-09,1000006,Litware Ltd,csp-power-up-2017,EMS,USD,630.00,,,,,,,');
+    const html = readFileSync(join(dir, '1000006.html'), 'utf8');
+    expect(html).toContain('<h1>Statement for 1000006 Litware Ltd</h1>');
+    expect(html).toContain('payout 466.67 GBP (630.00 USD converted to the payout currency)');
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('<a href="1000006.html">statement</a>');
+    // Written whole: no temporary file is left.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('--all writes the partners with nothing to say too (every line of the run: 10 partners)', async () => {
+    const all = join(tempDir(), 'all');
+    expect((await runCli(['payout', 'statement', '1', '--out-dir', all, '--all', '--ledger', ledger])).code).toBe(0);
+    expect(readdirSync(all).filter((f) => f.endsWith('.html') && f !== 'index.html')).toHaveLength(10);
+  });
+
+  it('one of --partner and --out-dir, not both, not neither (exit 2)', async () => {
+    expect((await runCli(['payout', 'statement', '1', '--ledger', ledger])).code).toBe(2);
+    expect((await runCli(['payout', 'statement', '1', '--partner', '1000001', '--out-dir', dir, '--ledger', ledger])).code).toBe(2);
+  });
+
+  it.skipIf(!chromium)('a statement renders in headless Chromium and its numbers read back', async () => {
+    await runCli(['payout', 'statement', '1', '--out-dir', dir, '--ledger', ledger]);
+    const dom = execFileSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(dir, '1000007.html')}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    expect(dom).toContain('<tr><th>Total this run</th><td class="num">50000.00 USD</td></tr>');
   });
 });

@@ -1,7 +1,7 @@
 /** incent payout init|run|list|show|export|verify|statement: the ledger's commands. */
 import { Command, Option } from 'commander';
 
-import { addInputOptions, emit, guardOutputs, inputFiles, parseDate, parseMs, parsePeriod, runOptions, stderrWarnings } from './options.js';
+import { addInputOptions, emit, guardOutputs, inputFiles, parseDate, parseMs, parsePeriod, runOptions, stderrWarnings, usageError } from './options.js';
 
 export function addPayoutCommands(program: Command): void {
   const payout = program
@@ -116,10 +116,11 @@ export function addPayoutCommands(program: Command): void {
     .command('statement')
     .description('what a partner is paid by a run and why')
     .argument('<run>', 'run id')
-    .requiredOption('-p, --partner <id>', 'the partner')
+    .option('-p, --partner <id>', 'the partner (or --out-dir for every partner)')
     .addOption(ledgerOption())
-    .addOption(new Option('-f, --format <format>', 'output format (html: self-contained, printable)').choices(['text', 'html']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format (html: self-contained, printable)').choices(['text', 'html', 'csv']).default('text'))
     .option('-o, --out <file>', 'write it to FILE (atomically)')
+    .option('--out-dir <dir>', "every partner's statement of the run: DIR/<partner>.html and .csv, and DIR/index.html, index.csv")
     .option('--payer <name>', 'who pays, for the header (the distributor, the program)')
     .option('--partners <file>', "partners.csv, for the payee's name")
     .option('--reference <text>', 'the payment reference (default: PERIOD-PARTNER-runID)')
@@ -127,19 +128,27 @@ export function addPayoutCommands(program: Command): void {
     .option('--all', 'list campaigns with nothing paid, clawed back or carried forward too')
     .addHelpText(
       'after',
-      '\nExample:\n  $ incent payout statement 3 --partner 1000001 --partners data/partners.csv --payer "Alpine Distribution" --format html --out statement.html --ledger payouts.db',
+      '\nExamples:\n  $ incent payout statement 3 --partner 1000001 --partners data/partners.csv --payer "Alpine Distribution" --format html --out statement.html --ledger payouts.db\n' +
+        '  $ incent payout statement 3 --out-dir statements/2018-01 --partners data/partners.csv --ledger payouts.db',
     )
     .action(async (id: string, o: Record<string, unknown>) => {
+      if (!o.partner === !o.outDir) throw usageError('give --partner for one statement, or --out-dir for every partner of the run');
+      if (o.outDir && o.out) throw usageError('--out-dir writes a folder of statements: leave out --out');
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
-      const { payoutStatement } = await import('../commands/payout-documents.js');
-      const text = await payoutStatement(o.ledger as string, id, o.partner as string, {
-        format: o.format as 'text' | 'html',
+      const { payoutStatement, payoutStatements } = await import('../commands/payout-documents.js');
+      const options = {
+        format: o.format as 'text' | 'html' | 'csv',
         payer: o.payer as string | undefined,
         partnersFile: o.partners as string | undefined,
         reference: o.reference as string | undefined,
         date: o.date as string | undefined,
         all: Boolean(o.all),
-      });
+      };
+      if (o.outDir) {
+        process.stdout.write(await payoutStatements(o.ledger as string, id, o.outDir as string, options));
+        return;
+      }
+      const text = await payoutStatement(o.ledger as string, id, o.partner as string, options);
       emit(text, o.out as string | undefined, o.format as string);
     });
 }

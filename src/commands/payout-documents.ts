@@ -7,7 +7,10 @@ import { InvalidInputError } from '../diagnostics.js';
 import type { LineRow, RunRow } from '../ledger/ledger.js';
 import { csvLine } from '../csv-cells.js';
 import { Decimal, formatMoney } from '../money/index.js';
-import { isEmptyLine, statementHtml, statementText } from '../report/statement.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomic } from '../atomic-write.js';
+import { isEmptyLine, statementCsv, statementHtml, statementIndexHtml, statementText, statementTotals, type IndexEntry } from '../report/statement.js';
 import { readPartners } from '../input/tables.js';
 import { RowProblems } from '../input/row-errors.js';
 import { today } from '../dates.js';
@@ -139,7 +142,7 @@ function payeesExport(run: RunRow, lines: readonly LineRow[], format: 'csv' | 'j
 
 /** How a statement is headed and what it lists (payout statement's flags). */
 export interface StatementOptions {
-  format: 'text' | 'html';
+  format: 'text' | 'html' | 'csv';
   /** Who pays (the distributor or the program). */
   payer?: string;
   /** partners.csv, for the payee's name. */
@@ -151,13 +154,43 @@ export interface StatementOptions {
   all?: boolean;
 }
 
-/** What one partner is paid by a run, and why: earned to date per campaign and service, paid before, carried, clawed back. */
-export async function payoutStatement(ledger: string, id: string, partner: string, o: StatementOptions): Promise<string> {
+/**
+ * Every partner's statement of a run into `dir`: DIR/<partner>.html and DIR/<partner>.csv,
+ * then DIR/index.html and DIR/index.csv listing them; each file written whole (a temporary
+ * file, then a rename). Partners with nothing to say are left out unless `all`.
+ */
+export async function payoutStatements(ledger: string, id: string, dir: string, o: StatementOptions): Promise<string> {
   const { run, lines } = loadRun(ledger, id);
-  const mine = lines.filter((l) => l.partner_id === partner);
-  if (mine.length === 0) throw usage('UNKNOWN_PARTNER', '--partner', `run ${run.id} has no line for partner ${partner}`, 'a partner of this run', partner);
-  const name = o.partnersFile ? (await partnerNames(o.partnersFile)).get(partner) || undefined : undefined;
-  const header = {
+  const names = o.partnersFile ? await partnerNames(o.partnersFile) : new Map<string, string>();
+  const byPartner = new Map<string, LineRow[]>();
+  for (const l of lines) byPartner.set(l.partner_id, [...(byPartner.get(l.partner_id) ?? []), l]);
+  mkdirSync(dir, { recursive: true });
+  const entries: IndexEntry[] = [];
+  for (const [partner, mine] of [...byPartner].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const shown = o.all ? mine : mine.filter((l) => !isEmptyLine(l));
+    if (shown.length === 0) continue;
+    const header = headerFor(run, partner, names.get(partner) || undefined, o);
+    const file = safeName(partner);
+    writeAtomic(join(dir, `${file}.html`), statementHtml(header, shown));
+    writeAtomic(join(dir, `${file}.csv`), statementCsv(header, shown));
+    entries.push({ partner, ...(header.name ? { name: header.name } : {}), html: `${file}.html`, csv: `${file}.csv`, totals: statementTotals(shown) });
+  }
+  writeAtomic(
+    join(dir, 'index.csv'),
+    csvLine(['partner_id', 'partner_name', 'payout_amount', 'payout_currency', 'html', 'csv']) +
+      entries.flatMap((e) => e.totals.map(([cur, sum]) => csvLine([e.partner, e.name ?? '', sum, cur, e.html, e.csv]))).join(''),
+  );
+  writeAtomic(join(dir, 'index.html'), statementIndexHtml({ id: run.id, period: run.period, asOf: run.as_of }, entries, o.payer));
+  return `wrote ${entries.length} statement${entries.length === 1 ? '' : 's'} of run ${run.id} (HTML and CSV each) and index.html, index.csv into ${dir}\n`;
+}
+
+/** A partner id as a file name: letters, digits, dot, dash and underscore; anything else becomes _. */
+function safeName(partner: string): string {
+  return partner.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
+}
+
+function headerFor(run: RunRow, partner: string, name: string | undefined, o: StatementOptions) {
+  return {
     partner,
     name,
     payer: o.payer,
@@ -167,6 +200,15 @@ export async function payoutStatement(ledger: string, id: string, partner: strin
     asOf: run.as_of,
     reference: o.reference ?? `${run.period}-${partner}-run${run.id}`,
   };
+}
+
+/** What one partner is paid by a run, and why: earned to date per campaign and service, paid before, carried, clawed back. */
+export async function payoutStatement(ledger: string, id: string, partner: string, o: StatementOptions): Promise<string> {
+  const { run, lines } = loadRun(ledger, id);
+  const mine = lines.filter((l) => l.partner_id === partner);
+  if (mine.length === 0) throw usage('UNKNOWN_PARTNER', '--partner', `run ${run.id} has no line for partner ${partner}`, 'a partner of this run', partner);
+  const name = o.partnersFile ? (await partnerNames(o.partnersFile)).get(partner) || undefined : undefined;
+  const header = headerFor(run, partner, name, o);
   const shown = o.all ? mine : mine.filter((l) => !isEmptyLine(l));
-  return o.format === 'html' ? statementHtml(header, shown) : statementText(header, shown);
+  return o.format === 'html' ? statementHtml(header, shown) : o.format === 'csv' ? statementCsv(header, shown) : statementText(header, shown);
 }

@@ -9,6 +9,7 @@
 import { Decimal, formatMoney } from '../money/index.js';
 import { REASON_TEXT, type Reason } from '../engine/reasons.js';
 import { esc } from './html.js';
+import { csvLine } from '../csv-cells.js';
 
 /** One recorded line of the run, as the ledger holds it. */
 export interface StatementLine {
@@ -62,6 +63,13 @@ function whatItDoes(l: StatementLine): string {
   }
 }
 
+/** The payout, with the campaign-currency amount it converts where the currencies differ. */
+function payoutWords(l: StatementLine): string {
+  return l.payout_currency === l.currency
+    ? `${l.payout_amount} ${l.payout_currency}`
+    : `${l.payout_amount} ${l.payout_currency} (${l.amount} ${l.currency} converted to the payout currency)`;
+}
+
 /** A line with nothing to say: nothing earned, paid before, paid now or carried. */
 export function isEmptyLine(l: StatementLine): boolean {
   return [l.earned_to_date, l.paid_before, l.amount, l.carried_forward, l.payout_amount].every((v) => new Decimal(v).isZero());
@@ -86,7 +94,7 @@ export function statementText(h: StatementHeader, lines: readonly StatementLine[
   if (lines.length === 0) out.push('', 'Nothing is paid, clawed back or carried forward in this run (--all lists every campaign).');
   for (const l of lines) {
     const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
-    out.push('', `${l.campaign_id} (${l.currency}): this run ${whatItDoes(l)}; payout ${l.payout_amount} ${l.payout_currency}`);
+    out.push('', `${l.campaign_id} (${l.currency}): this run ${whatItDoes(l)}; payout ${payoutWords(l)}`);
     for (const [s, a] of services) out.push(`  ${s.padEnd(16)} ${a.padStart(12)}`);
     out.push(`  ${'earned to date'.padEnd(16)} ${l.earned_to_date.padStart(12)}`);
     out.push(`  ${'paid before'.padEnd(16)} ${l.paid_before.padStart(12)}`);
@@ -106,7 +114,7 @@ export function statementHtml(h: StatementHeader, lines: readonly StatementLine[
   const [title, meta] = headerText(h);
   const sections = lines.map((l) => {
     const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
-    return `<section><h2>${esc(l.campaign_id)}</h2><p>This run ${esc(whatItDoes(l))}; payout ${esc(l.payout_amount)} ${esc(l.payout_currency)}.</p>
+    return `<section><h2>${esc(l.campaign_id)}</h2><p>This run ${esc(whatItDoes(l))}; payout ${esc(payoutWords(l))}.</p>
 <table><tr><th>Service</th><th>Earned to date</th></tr>${services.map(([s, a]) => `<tr><td>${esc(s)}</td><td class="num">${esc(a)}</td></tr>`).join('')}
 <tr><th>Earned to date</th><td class="num">${esc(l.earned_to_date)}</td></tr><tr><th>Paid before</th><td class="num">${esc(l.paid_before)}</td></tr>
 <tr><th>This run</th><td class="num">${esc(l.amount)}</td></tr><tr><th>Carried forward</th><td class="num">${esc(l.carried_forward)}</td></tr></table></section>`;
@@ -124,3 +132,77 @@ ${total}
 </body></html>
 `;
 }
+
+/** The statement as CSV: a row per campaign (service empty) and a row per service of it (its earned to date). */
+export const STATEMENT_CSV_HEADER = [
+  'run_id',
+  'period',
+  'partner_id',
+  'partner_name',
+  'campaign_id',
+  'service',
+  'currency',
+  'earned_to_date',
+  'paid_before',
+  'this_run',
+  'carried_forward',
+  'payout_amount',
+  'payout_currency',
+  'action',
+  'reason',
+];
+
+export function statementCsv(h: StatementHeader, lines: readonly StatementLine[]): string {
+  const rows: string[][] = [];
+  const id = [String(h.run), h.period, h.partner, h.name ?? ''];
+  for (const l of lines) {
+    rows.push([
+      ...id,
+      l.campaign_id,
+      '',
+      l.currency,
+      l.earned_to_date,
+      l.paid_before,
+      l.amount,
+      l.carried_forward,
+      l.payout_amount,
+      l.payout_currency,
+      l.action,
+      l.reason ?? '',
+    ]);
+    for (const [s, a] of Object.entries(JSON.parse(l.services) as Record<string, string>))
+      rows.push([...id, l.campaign_id, s, l.currency, a, '', '', '', '', '', '', '']);
+  }
+  return csvLine(STATEMENT_CSV_HEADER) + rows.map((r) => csvLine(r)).join('');
+}
+
+/** One partner's entry in a folder of statements. */
+export interface IndexEntry {
+  partner: string;
+  name?: string;
+  html: string;
+  csv: string;
+  /** Payout per currency, formatted. */
+  totals: [string, string][];
+}
+
+/** index.html of a folder of statements: a line per partner, its totals, links to its files. */
+export function statementIndexHtml(run: { id: number; period: string; asOf: string }, entries: readonly IndexEntry[], payer?: string): string {
+  const rows = entries
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.partner)}</td><td>${esc(e.name ?? '')}</td><td class="num">${e.totals.map(([cur, sum]) => `${esc(sum)} ${esc(cur)}`).join('<br>')}</td>` +
+        `<td><a href="${esc(e.html)}">statement</a> · <a href="${esc(e.csv)}">CSV</a></td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Statements, run ${run.id}</title>
+<style>${CSS}</style></head><body>
+<h1>Statements of run ${run.id}</h1><p class="meta">period ${esc(run.period)}, as of ${esc(run.asOf)}${payer ? `; from ${esc(payer)}` : ''}; ${entries.length} partner${entries.length === 1 ? '' : 's'}</p>
+<table><tr><th>Partner</th><th>Name</th><th>This run</th><th>Files</th></tr>
+${rows}
+</table>
+</body></html>
+`;
+}
+
+export { totals as statementTotals };
