@@ -1,6 +1,6 @@
 /** Statement rendering from ledger lines: what is left out, and totals per payout currency. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers.js';
@@ -92,6 +92,37 @@ describe('every statement of a run into a folder (payout statement --out-dir)', 
     const all = join(tempDir(), 'all');
     expect((await runCli(['payout', 'statement', '1', '--out-dir', all, '--all', '--ledger', ledger])).code).toBe(0);
     expect(readdirSync(all).filter((f) => f.endsWith('.html') && f !== 'index.html')).toHaveLength(10);
+  });
+
+  it("--detail adds how it was earned, from the run's inputs given again", async () => {
+    const r = await runCli(['payout', 'statement', '1', '--partner', '1000006', '--detail', ...POWER_UP, '--ledger', ledger]);
+    expect(r.code).toBe(0);
+    // Litware's EMS: three customers of 6 seats each at 35: 3 x 6 x 35 = 630.00 USD
+    expect(r.stdout).toContain("Detail: how it was earned, from the run's inputs");
+    expect(r.stdout).toContain('T6001 2017-04-03 C601: 6 x 35 = 210 USD; paid 210');
+    expect(r.stdout).toContain('EMS: qualified; 3 qualifying customers of 3 needed; earned 630.00, cap 25000.00, amount 630.00');
+  });
+
+  it("--detail refuses inputs that are not the run's (sha256 checked)", async () => {
+    const data = join(tempDir(), 'data');
+    cpSync('fixtures/demo', data, { recursive: true });
+    writeFileSync(join(data, 'fx.csv'), readFileSync(join(data, 'fx.csv'), 'utf8') + '\n');
+    const r = await runCli([
+      'payout',
+      'statement',
+      '1',
+      '--partner',
+      '1000006',
+      '--detail',
+      '--rules',
+      'rules/csp-power-up-2017.yaml',
+      '--data',
+      data,
+      '--ledger',
+      ledger,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/INPUTS_CHANGED.*not run 1's: changed fx .*fx\.csv: sha256/);
   });
 
   it('one of --partner and --out-dir, not both, not neither (exit 2)', async () => {

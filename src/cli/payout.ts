@@ -112,20 +112,26 @@ export function addPayoutCommands(program: Command): void {
       process.stdout.write(r.output);
       process.exitCode = r.exitCode;
     });
-  payout
-    .command('statement')
-    .description('what a partner is paid by a run and why')
-    .argument('<run>', 'run id')
-    .option('-p, --partner <id>', 'the partner (or --out-dir for every partner)')
-    .addOption(ledgerOption())
-    .addOption(new Option('-f, --format <format>', 'output format (html: self-contained, printable)').choices(['text', 'html', 'csv']).default('text'))
-    .option('-o, --out <file>', 'write it to FILE (atomically)')
-    .option('--out-dir <dir>', "every partner's statement of the run: DIR/<partner>.html and .csv, and DIR/index.html, index.csv")
-    .option('--payer <name>', 'who pays, for the header (the distributor, the program)')
-    .option('--partners <file>', "partners.csv, for the payee's name")
-    .option('--reference <text>', 'the payment reference (default: PERIOD-PARTNER-runID)')
-    .option('--date <date>', "the statement's date (default: today)", parseDate)
-    .option('--all', 'list campaigns with nothing paid, clawed back or carried forward too')
+  addInputOptions(
+    payout
+      .command('statement')
+      .description('what a partner is paid by a run and why')
+      .argument('<run>', 'run id')
+      .option('-p, --partner <id>', 'the partner (or --out-dir for every partner)')
+      .addOption(ledgerOption())
+      .addOption(new Option('-f, --format <format>', 'output format (html: self-contained, printable)').choices(['text', 'html', 'csv']).default('text'))
+      .option('-o, --out <file>', 'write it to FILE (atomically)')
+      .option('--out-dir <dir>', "every partner's statement of the run: DIR/<partner>.html and .csv, and DIR/index.html, index.csv")
+      .option('--payer <name>', 'who pays, for the header (the distributor, the program)')
+      .option('--reference <text>', 'the payment reference (default: PERIOD-PARTNER-runID)')
+      .option('--date <date>', "the statement's date (default: today)", parseDate)
+      .option('--all', 'list campaigns with nothing paid, clawed back or carried forward too')
+      .option(
+        '--detail',
+        "add how it was earned (explain: units x rate, revenue x percent, tiers, every row), from the run's inputs given again (--rules, --data; checked by sha256)",
+      ),
+    { asOf: false, rulesRequired: false },
+  )
     .addHelpText(
       'after',
       '\nExamples:\n  $ incent payout statement 3 --partner 1000001 --partners data/partners.csv --payer "Alpine Distribution" --format html --out statement.html --ledger payouts.db\n' +
@@ -134,6 +140,8 @@ export function addPayoutCommands(program: Command): void {
     .action(async (id: string, o: Record<string, unknown>) => {
       if (!o.partner === !o.outDir) throw usageError('give --partner for one statement, or --out-dir for every partner of the run');
       if (o.outDir && o.out) throw usageError('--out-dir writes a folder of statements: leave out --out');
+      if (o.detail && (!o.rules || !o.partner || o.format === 'csv'))
+        throw usageError("--detail needs --partner, the run's inputs (--rules, --data) and --format text or html");
       guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
       const { payoutStatement, payoutStatements } = await import('../commands/payout-documents.js');
       const options = {
@@ -143,6 +151,7 @@ export function addPayoutCommands(program: Command): void {
         reference: o.reference as string | undefined,
         date: o.date as string | undefined,
         all: Boolean(o.all),
+        ...(o.detail ? { detail: runOptions(o), warnings: stderrWarnings(Boolean(o.quiet)) } : {}),
       };
       if (o.outDir) {
         process.stdout.write(await payoutStatements(o.ledger as string, id, o.outDir as string, options));

@@ -31,7 +31,11 @@ export async function partnerStories(run: Run, partner: string): Promise<Campaig
 }
 
 export async function explain(opts: ExplainOptions, warnings: Warnings): Promise<string> {
-  const run = await computeRun(opts, warnings, true);
+  return explainRun(await computeRun(opts, warnings, true), opts);
+}
+
+/** explain on a run already computed with its verdicts kept (payout statement --detail computes one and checks its inputs first). */
+export async function explainRun(run: Run, opts: Pick<ExplainOptions, 'partner' | 'customer' | 'format'>): Promise<string> {
   const stories = await partnerStories(run, opts.partner);
   if (stories.length === 0) {
     throw new InvalidInputError([

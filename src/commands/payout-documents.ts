@@ -15,7 +15,11 @@ import { readPartners } from '../input/tables.js';
 import { RowProblems } from '../input/row-errors.js';
 import { today } from '../dates.js';
 import { camelKeys, JSON_VERSION } from '../report/json.js';
-import { loadRun, usage } from './payout.js';
+import { hashInputs, loadRun, usage } from './payout.js';
+import { describeChanges } from '../ledger/plan.js';
+import type { InputRow } from '../ledger/ledger.js';
+import { explainRun } from './explain.js';
+import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 
 export const EXPORT_HEADER = [
   'run_id',
@@ -152,6 +156,28 @@ export interface StatementOptions {
   date?: string;
   /** List campaigns with nothing to say too. */
   all?: boolean;
+  /** --detail: the run's inputs again, to add the partner's arithmetic and rows (explain), checked by sha256 against the run. */
+  detail?: RunOptions;
+  warnings?: Warnings;
+}
+
+/**
+ * A statement's detail: the partner's story as explain tells it (units x rate, revenue x
+ * percent, the tier reached, every row), from the run's own inputs, given again: refused
+ * unless every input's sha256 is the one the run recorded.
+ */
+async function statementDetail(run: RunRow, recorded: readonly InputRow[], partner: string, o: RunOptions, warnings: Warnings): Promise<string> {
+  const computed = await computeRun({ ...o, asOf: run.as_of }, warnings, true);
+  const changes = describeChanges(recorded, await hashInputs(computed), run.as_of, run.as_of);
+  if (changes.length)
+    throw usage(
+      'INPUTS_CHANGED',
+      '--detail',
+      `the inputs given are not run ${run.id}'s: ${changes.join('; ')}`,
+      "the run's inputs, unchanged (see payout show)",
+      'other inputs',
+    );
+  return explainRun(computed, { partner, format: 'table' });
 }
 
 /**
@@ -204,11 +230,12 @@ function headerFor(run: RunRow, partner: string, name: string | undefined, o: St
 
 /** What one partner is paid by a run, and why: earned to date per campaign and service, paid before, carried, clawed back. */
 export async function payoutStatement(ledger: string, id: string, partner: string, o: StatementOptions): Promise<string> {
-  const { run, lines } = loadRun(ledger, id);
+  const { run, lines, inputs } = loadRun(ledger, id);
   const mine = lines.filter((l) => l.partner_id === partner);
   if (mine.length === 0) throw usage('UNKNOWN_PARTNER', '--partner', `run ${run.id} has no line for partner ${partner}`, 'a partner of this run', partner);
   const name = o.partnersFile ? (await partnerNames(o.partnersFile)).get(partner) || undefined : undefined;
   const header = headerFor(run, partner, name, o);
   const shown = o.all ? mine : mine.filter((l) => !isEmptyLine(l));
-  return o.format === 'html' ? statementHtml(header, shown) : o.format === 'csv' ? statementCsv(header, shown) : statementText(header, shown);
+  const detail = o.detail ? await statementDetail(run, inputs, partner, o.detail, o.warnings ?? { warn() {} }) : undefined;
+  return o.format === 'html' ? statementHtml(header, shown, detail) : o.format === 'csv' ? statementCsv(header, shown) : statementText(header, shown, detail);
 }

@@ -89,7 +89,7 @@ function headerText(h: StatementHeader): string[] {
   ];
 }
 
-export function statementText(h: StatementHeader, lines: readonly StatementLine[]): string {
+export function statementText(h: StatementHeader, lines: readonly StatementLine[], detail?: string): string {
   const out = headerText(h);
   if (lines.length === 0) out.push('', 'Nothing is paid, clawed back or carried forward in this run (--all lists every campaign).');
   for (const l of lines) {
@@ -102,15 +102,16 @@ export function statementText(h: StatementHeader, lines: readonly StatementLine[
     out.push(`  ${'carried forward'.padEnd(16)} ${l.carried_forward.padStart(12)}`);
   }
   if (lines.length) out.push('', ...totals(lines).map(([cur, sum]) => `Total this run: ${sum} ${cur}`));
+  if (detail) out.push('', "Detail: how it was earned, from the run's inputs", '', detail.trimEnd());
   return out.join('\n') + '\n';
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}
 td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 table{border-collapse:collapse;margin:.4rem 0 1rem}section{break-inside:avoid;page-break-inside:avoid}tr{break-inside:avoid}
-.meta{color:#555}@page{margin:15mm}@media print{body{margin:0}}`;
+.meta{color:#555}pre{font-size:.85em;white-space:pre-wrap}@page{margin:15mm}@media print{body{margin:0}}`;
 
-export function statementHtml(h: StatementHeader, lines: readonly StatementLine[]): string {
+export function statementHtml(h: StatementHeader, lines: readonly StatementLine[], detail?: string): string {
   const [title, meta] = headerText(h);
   const sections = lines.map((l) => {
     const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
@@ -129,6 +130,7 @@ export function statementHtml(h: StatementHeader, lines: readonly StatementLine[
 <h1>Statement for ${esc(h.partner)}${h.name ? ` ${esc(h.name)}` : ''}</h1><p class="meta">${esc(title!.slice(title!.indexOf(': ') + 2))}<br>${esc(meta!)}</p>
 ${sections.join('\n')}
 ${total}
+${detail ? `<section class="detail"><h2>Detail: how it was earned, from the run's inputs</h2><pre>${esc(detail)}</pre></section>` : ''}
 </body></html>
 `;
 }
