@@ -268,3 +268,41 @@ describe('ledger files that are not what they should be: refused, untouched, exi
     }
   });
 });
+
+describe('a ledger from the previous schema (2, before payout FX rates were kept)', () => {
+  const POWER_UP = ['--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo'];
+  /** A ledger with run 1 (2017-09), taken back to schema 2. */
+  async function schema2(): Promise<string> {
+    const ledger = join(tempDir(), 'old.db');
+    expect((await runCli(['payout', 'init', '--ledger', ledger])).code).toBe(0);
+    expect((await runCli(['payout', 'run', '--period', '2017-09', ...POWER_UP, '--ledger', ledger])).code).toBe(0);
+    const db = new Database(ledger);
+    db.exec('ALTER TABLE run_lines DROP COLUMN payout_fx_rate');
+    db.pragma('user_version = 2');
+    db.close();
+    return ledger;
+  }
+
+  it('is read without migrating: the rate is null, the file unchanged', async () => {
+    const ledger = await schema2();
+    const bytes = readFileSync(ledger);
+    const show = JSON.parse((await runCli(['payout', 'show', '1', '--ledger', ledger, '--format', 'json'])).stdout) as {
+      lines: { partnerId: string; payoutAmount: string; payoutFxRate: string | null }[];
+    };
+    expect(show.lines.find((l) => l.partnerId === '1000006')).toMatchObject({ payoutAmount: '466.67', payoutFxRate: null });
+    expect(readFileSync(ledger).equals(bytes)).toBe(true);
+  });
+
+  it('is migrated to schema 3 by the next run, which records its rates', async () => {
+    const ledger = await schema2();
+    expect((await runCli(['payout', 'run', '--period', '2017-10', ...POWER_UP, '--ledger', ledger])).code).toBe(0);
+    const db = new Database(ledger, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    db.close();
+    // October pays Litware nothing more (630.00 earned to date, 630.00 paid before): no conversion, no rate.
+    const show = JSON.parse((await runCli(['payout', 'show', '2', '--ledger', ledger, '--format', 'json'])).stdout) as {
+      lines: { partnerId: string; amount: string; payoutFxRate: string | null }[];
+    };
+    expect(show.lines.find((l) => l.partnerId === '1000006')).toMatchObject({ amount: '0.00', payoutFxRate: null });
+  });
+});

@@ -78,11 +78,14 @@ describe('every statement of a run into a folder (payout statement --out-dir)', 
         '1000007,Woodgrove Cloud,50000.00,USD,1000007.html,1000007.csv\n',
     );
     const litware = readFileSync(join(dir, '1000006.csv'), 'utf8').split('\n');
-    expect(litware[1]).toBe('1,2017-09,1000006,Litware Ltd,csp-power-up-2017,,USD,630.00,0.00,630.00,0.00,466.67,GBP,pay,');
-    expect(litware).toContain('1,2017-09,1000006,Litware Ltd,csp-power-up-2017,EMS,USD,630.00,,,,,,,');
+    // The rate recorded is fx.csv's GBP->USD 1.35 inverted, exactly: 1 / 1.35 = 0.74074... (40 significant digits); 630.00 x it = 466.666... -> 466.67
+    expect(litware[1]).toBe(
+      '1,2017-09,1000006,Litware Ltd,csp-power-up-2017,,USD,630.00,0.00,630.00,0.00,466.67,GBP,0.7407407407407407407407407407407407407407,pay,',
+    );
+    expect(litware).toContain('1,2017-09,1000006,Litware Ltd,csp-power-up-2017,EMS,USD,630.00,,,,,,,,');
     const html = readFileSync(join(dir, '1000006.html'), 'utf8');
     expect(html).toContain('<h1>Statement for 1000006 Litware Ltd</h1>');
-    expect(html).toContain('payout 466.67 GBP (630.00 USD converted to the payout currency)');
+    expect(html).toContain('payout 466.67 GBP (630.00 USD at 0.7407407407… GBP per USD)');
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('<a href="1000006.html">statement</a>');
     // Written whole: no temporary file is left.
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

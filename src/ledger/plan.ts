@@ -127,10 +127,12 @@ export function planLines(input: PlanInput, paid: readonly PaidSoFar[]): NewLine
       action = 'carried_forward';
     }
     let payoutAmount = amount;
+    let fxRate: string | null = null;
     if (payoutCurrency !== c.currency && !amount.isZero()) {
       const r = rate ?? input.fx?.rate(c.currency, payoutCurrency, input.payoutDate(c)).rate;
       if (!r) throw new PayoutFxMissing(`paying ${partnerId} in ${payoutCurrency} needs a ${c.currency}->${payoutCurrency} rate`);
       payoutAmount = roundMoney(amount.times(r), payoutCurrency, c.rounding);
+      fxRate = r.toString();
     }
     return {
       campaign_id: c.id,
@@ -147,6 +149,7 @@ export function planLines(input: PlanInput, paid: readonly PaidSoFar[]): NewLine
       payout_amount: formatMoney(payoutAmount, payoutCurrency),
       delta: null,
       services: JSON.stringify(services),
+      payout_fx_rate: fxRate,
     };
   };
   for (const cr of input.result.campaigns) {
@@ -182,6 +185,7 @@ export function lineJson(l: NewLine | LineRow) {
     carriedForward: l.carried_forward,
     payout: l.payout_amount,
     payoutCurrency: l.payout_currency,
+    payoutFxRate: l.payout_fx_rate,
     delta: l.delta,
     services: JSON.parse(l.services) as Record<string, string>,
   };

@@ -24,6 +24,8 @@ export interface StatementLine {
   payout_amount: string;
   payout_currency: string;
   services: string;
+  /** The exact rate the payout was converted at (null: none, or recorded before the ledger kept it). */
+  payout_fx_rate?: string | null;
 }
 
 export interface StatementHeader {
@@ -65,9 +67,12 @@ function whatItDoes(l: StatementLine): string {
 
 /** The payout, with the campaign-currency amount it converts where the currencies differ. */
 function payoutWords(l: StatementLine): string {
-  return l.payout_currency === l.currency
-    ? `${l.payout_amount} ${l.payout_currency}`
-    : `${l.payout_amount} ${l.payout_currency} (${l.amount} ${l.currency} converted to the payout currency)`;
+  if (l.payout_currency === l.currency) return `${l.payout_amount} ${l.payout_currency}`;
+  if (!l.payout_fx_rate) return `${l.payout_amount} ${l.payout_currency} (${l.amount} ${l.currency} converted to the payout currency)`;
+  // The rate as recorded (exact), shown to 10 significant digits.
+  const exact = new Decimal(l.payout_fx_rate);
+  const shown = exact.toSignificantDigits(10);
+  return `${l.payout_amount} ${l.payout_currency} (${l.amount} ${l.currency} at ${shown.toString()}${shown.eq(exact) ? '' : '…'} ${l.payout_currency} per ${l.currency})`;
 }
 
 /** A line with nothing to say: nothing earned, paid before, paid now or carried. */
@@ -150,6 +155,7 @@ export const STATEMENT_CSV_HEADER = [
   'carried_forward',
   'payout_amount',
   'payout_currency',
+  'payout_fx_rate',
   'action',
   'reason',
 ];
@@ -169,11 +175,12 @@ export function statementCsv(h: StatementHeader, lines: readonly StatementLine[]
       l.carried_forward,
       l.payout_amount,
       l.payout_currency,
+      l.payout_fx_rate ?? '',
       l.action,
       l.reason ?? '',
     ]);
     for (const [s, a] of Object.entries(JSON.parse(l.services) as Record<string, string>))
-      rows.push([...id, l.campaign_id, s, l.currency, a, '', '', '', '', '', '', '']);
+      rows.push([...id, l.campaign_id, s, l.currency, a, '', '', '', '', '', '', '', '']);
   }
   return csvLine(STATEMENT_CSV_HEADER) + rows.map((r) => csvLine(r)).join('');
 }

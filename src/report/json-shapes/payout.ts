@@ -1,6 +1,6 @@
 /** The shapes of the payout ledger's JSON: a run, the list of runs, a run's lines, the payment file. */
 import { z } from 'zod';
-import { date, money, month, status, version } from './primitives.js';
+import { date, exact, money, month, status, version } from './primitives.js';
 
 const action = z.enum(['pay', 'claw_back', 'carried_forward', 'nothing']);
 
@@ -29,6 +29,7 @@ export const payoutRun = z.strictObject({
       carriedForward: money,
       payout: money,
       payoutCurrency: z.string(),
+      payoutFxRate: exact.nullable().meta({ description: 'The exact campaign -> payout currency rate used; null when the currencies are the same' }),
       delta: money.nullable(),
       services: z.record(z.string(), money),
     }),
@@ -70,6 +71,7 @@ export const payoutShow = z.strictObject({
       carriedForward: money,
       payoutAmount: money,
       payoutCurrency: z.string(),
+      payoutFxRate: exact.nullable(),
       delta: money.nullable(),
       services: z.record(z.string(), money),
     }),
