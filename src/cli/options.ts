@@ -1,6 +1,6 @@
 /** The command line's shared pieces: exit codes, option parsers, the input options every run takes, output helpers. */
 import { statSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CommanderError, InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { type Diagnostic } from '../diagnostics.js';
 import { formatDiagnostic } from '../report/diagnostics.js';
 import { writeAtomic } from '../atomic-write.js';
@@ -82,10 +82,9 @@ export function emit(content: string, out: string | undefined, format?: string):
   else process.stdout.write(format === undefined || format === 'table' || format === 'text' ? escapeControls(content) : content);
 }
 
-export function addInputOptions(cmd: Command, { asOf = true, rulesRequired = true } = {}): Command {
-  if (rulesRequired) cmd.requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)');
-  else cmd.option('-r, --rules <path...>', 'campaign YAML file(s) or folder(s) of the baseline');
-  cmd
+/** The options every run reads its inputs by (after --rules): the data folder or files, their layout and reading, the campaigns, the output on stderr. */
+function dataOptions<A extends unknown[], O extends OptionValues>(cmd: Command<A, O>) {
+  return cmd
     .option(
       '-d, --data <dir>',
       'folder with transactions.csv and, as campaigns need them, partners.csv, registrations.csv, fx.csv, usage.csv, claims.csv, eligibility.csv',
@@ -121,32 +120,51 @@ export function addInputOptions(cmd: Command, { asOf = true, rulesRequired = tru
     .option('-c, --campaign <id...>', 'only these campaign ids')
     .option('-q, --quiet', 'no warnings or progress on stderr')
     .option('-v, --verbose', 'say on stderr which campaigns ran and how each transactions file was read: its layout, rows, and lines skipped');
-  if (asOf) cmd.option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)", parseDate);
-  return cmd;
 }
 
-export function runOptions(o: Record<string, unknown>): RunOptions {
+/** --rules (required) and the data options. */
+export function addInputOptions<A extends unknown[], O extends OptionValues>(cmd: Command<A, O>) {
+  return dataOptions(cmd.requiredOption('-r, --rules <path...>', 'campaign YAML file(s) or folder(s)'));
+}
+
+/** --rules (optional: compare's baseline, statement --detail) and the data options. */
+export function addBaselineOptions<A extends unknown[], O extends OptionValues>(
+  cmd: Command<A, O>,
+  rules = 'campaign YAML file(s) or folder(s) of the baseline',
+) {
+  return dataOptions(cmd.option('-r, --rules <path...>', rules));
+}
+
+/** --as-of: the calculation date, over each campaign's as_of. */
+export function addAsOf<A extends unknown[], O extends OptionValues>(cmd: Command<A, O>) {
+  return cmd.option('--as-of <date>', "calculation date YYYY-MM-DD (overrides each campaign's as_of)", parseDate);
+}
+
+/** What the input options give, as their declarations type them (asOf where the command has it). */
+export type InputFlags = (ReturnType<typeof addBaselineOptions<[], Record<never, never>>> extends Command<unknown[], infer O> ? O : never) & { asOf?: string };
+
+export function runOptions(o: InputFlags): RunOptions {
   return {
-    rules: o.rules as string[],
-    data: o.data as string | undefined,
-    transactions: o.transactions as string[] | undefined,
-    preset: o.preset as string | undefined,
-    columns: o.columns as string | undefined,
-    chargeTypes: o.chargeTypes as string | undefined,
-    encoding: o.encoding as string | undefined,
-    dateFormat: o.dateFormat as RunOptions['dateFormat'],
+    rules: o.rules ?? [],
+    data: o.data,
+    transactions: o.transactions,
+    preset: o.preset,
+    columns: o.columns,
+    chargeTypes: o.chargeTypes,
+    encoding: o.encoding,
+    dateFormat: o.dateFormat,
     decimalComma: o.decimalComma === true ? true : undefined,
-    onInvalid: o.onInvalid as 'strict' | 'skip',
-    rejectsFile: o.rejects as string | undefined,
-    partners: o.partners as string | undefined,
-    registrations: o.registrations as string | undefined,
-    fx: o.fx as string | undefined,
-    usage: o.usage as string | undefined,
-    claims: o.claims as string | undefined,
-    eligibility: o.eligibility as string | undefined,
-    asOf: o.asOf as string | undefined,
-    payoutDate: o.payoutDate as string | undefined,
-    campaign: o.campaign as string[] | undefined,
+    onInvalid: o.onInvalid,
+    rejectsFile: o.rejects,
+    partners: o.partners,
+    registrations: o.registrations,
+    fx: o.fx,
+    usage: o.usage,
+    claims: o.claims,
+    eligibility: o.eligibility,
+    asOf: o.asOf,
+    payoutDate: o.payoutDate,
+    campaign: o.campaign,
     onNote: o.verbose ? (text: string) => process.stderr.write(`incent: ${escapeControls(text)}\n`) : undefined,
   };
 }

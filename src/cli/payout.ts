@@ -1,7 +1,20 @@
 /** incent payout init|run|list|show|export|verify|statement: the ledger's commands. */
-import { Command, Option } from 'commander';
+import { Command, Option } from '@commander-js/extra-typings';
 
-import { addInputOptions, emit, guardOutputs, inputFiles, parseDate, parseMs, parsePeriod, runOptions, stderrWarnings, usageError } from './options.js';
+import {
+  addAsOf,
+  addBaselineOptions,
+  addInputOptions,
+  emit,
+  guardOutputs,
+  inputFiles,
+  parseDate,
+  parseMs,
+  parsePeriod,
+  runOptions,
+  stderrWarnings,
+  usageError,
+} from './options.js';
 
 export function addPayoutCommands(program: Command): void {
   const payout = program
@@ -14,38 +27,40 @@ export function addPayoutCommands(program: Command): void {
     .description('create a new, empty ledger file (every other payout command needs one)')
     .addOption(ledgerOption())
     .addHelpText('after', '\nExample:\n  $ incent payout init --ledger payouts.db')
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o) => {
       const { payoutInit } = await payoutCommands();
-      const r = payoutInit(o.ledger as string);
+      const r = payoutInit(o.ledger);
       process.stdout.write(r.output);
       process.exitCode = r.exitCode;
     });
-  addInputOptions(
-    payout
-      .command('run')
-      .description('compute earnings to date, subtract what the ledger says was paid, record and print what this run pays')
-      .requiredOption('--period <YYYY-MM>', 'the month this run pays for (as_of defaults to its last day)', parsePeriod)
-      .addOption(ledgerOption())
-      .option('--supersede', 'replace the recorded run of this period with a correction run')
-      .option('--reason <text>', 'why a correction run replaces the recorded one (with --supersede)')
-      .option('--dry-run', 'show what the run would record, and record nothing')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-      .option('--busy-timeout <ms>', 'how long to wait for another run holding the ledger', parseMs, 5000),
+  addAsOf(
+    addInputOptions(
+      payout
+        .command('run')
+        .description('compute earnings to date, subtract what the ledger says was paid, record and print what this run pays')
+        .requiredOption('--period <YYYY-MM>', 'the month this run pays for (as_of defaults to its last day)', parsePeriod)
+        .addOption(ledgerOption())
+        .option('--supersede', 'replace the recorded run of this period with a correction run')
+        .option('--reason <text>', 'why a correction run replaces the recorded one (with --supersede)')
+        .option('--dry-run', 'show what the run would record, and record nothing')
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+        .option('--busy-timeout <ms>', 'how long to wait for another run holding the ledger', parseMs, 5000),
+    ),
   )
     .addHelpText('after', '\nExample:\n  $ incent payout run --period 2018-01 --rules rules --data exports/2018-01 --ledger payouts.db')
-    .action(async (o: Record<string, unknown>) => {
-      guardOutputs([{ flag: '--rejects', path: o.rejects as string | undefined }], [...inputFiles(runOptions(o)), o.ledger as string]);
+    .action(async (o) => {
+      guardOutputs([{ flag: '--rejects', path: o.rejects }], [...inputFiles(runOptions(o)), o.ledger]);
       const { payoutRun } = await payoutCommands();
       const r = await payoutRun(
         {
           ...runOptions(o),
-          period: o.period as string,
-          ledger: o.ledger as string,
+          period: o.period,
+          ledger: o.ledger,
           supersede: Boolean(o.supersede),
-          reason: o.reason as string | undefined,
-          busyTimeoutMs: o.busyTimeout as number,
+          reason: o.reason,
+          busyTimeoutMs: o.busyTimeout,
           dryRun: Boolean(o.dryRun),
-          format: o.format as 'table' | 'json',
+          format: o.format,
         },
         stderrWarnings(Boolean(o.quiet)),
       );
@@ -58,9 +73,9 @@ export function addPayoutCommands(program: Command): void {
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExample:\n  $ incent payout list --ledger payouts.db')
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o) => {
       const { payoutList } = await payoutCommands();
-      process.stdout.write(payoutList(o.ledger as string, o.format as 'table' | 'json'));
+      process.stdout.write(payoutList(o.ledger, o.format));
     });
   payout
     .command('show')
@@ -69,9 +84,9 @@ export function addPayoutCommands(program: Command): void {
     .addOption(ledgerOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExample:\n  $ incent payout show 3 --ledger payouts.db --format json')
-    .action(async (id: string, o: Record<string, unknown>) => {
+    .action(async (id, o) => {
       const { payoutShow } = await payoutCommands();
-      process.stdout.write(payoutShow(o.ledger as string, id, o.format as 'table' | 'json'));
+      process.stdout.write(payoutShow(o.ledger, id, o.format));
     });
   payout
     .command('export')
@@ -87,32 +102,34 @@ export function addPayoutCommands(program: Command): void {
       'after',
       '\nExamples:\n  $ incent payout export 3 --partners data/partners.csv --out payments-2018-01.csv\n  $ incent payout export 3 --lines --format json',
     )
-    .action(async (id: string, o: Record<string, unknown>) => {
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
+    .action(async (id, o) => {
+      guardOutputs([{ flag: '--out', path: o.out }], [o.ledger]);
       const { payoutExport } = await import('../commands/payout-documents.js');
-      const text = await payoutExport(o.ledger as string, id, {
-        format: o.format as 'csv' | 'json',
+      const text = await payoutExport(o.ledger, id, {
+        format: o.format,
         lines: Boolean(o.lines),
         all: Boolean(o.all),
-        partnersFile: o.partners as string | undefined,
+        partnersFile: o.partners,
       });
-      emit(text, o.out as string | undefined, o.format as string);
+      emit(text, o.out, o.format);
     });
-  addInputOptions(
-    payout
-      .command('verify')
-      .description('recompute a recorded run from its inputs (given again): every amount and input hash must match')
-      .argument('<run>', 'run id')
-      .addOption(ledgerOption()),
+  addAsOf(
+    addInputOptions(
+      payout
+        .command('verify')
+        .description('recompute a recorded run from its inputs (given again): every amount and input hash must match')
+        .argument('<run>', 'run id')
+        .addOption(ledgerOption()),
+    ),
   )
     .addHelpText('after', '\nExample:\n  $ incent payout verify 3 --rules rules --data exports/2018-01 --ledger payouts.db')
-    .action(async (id: string, o: Record<string, unknown>) => {
+    .action(async (id, o) => {
       const { payoutVerify } = await payoutCommands();
-      const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger as string, run: id }, stderrWarnings(Boolean(o.quiet)));
+      const r = await payoutVerify({ ...runOptions(o), ledger: o.ledger, run: id }, stderrWarnings(Boolean(o.quiet)));
       process.stdout.write(r.output);
       process.exitCode = r.exitCode;
     });
-  addInputOptions(
+  addBaselineOptions(
     payout
       .command('statement')
       .description('what a partner is paid by a run and why')
@@ -130,35 +147,36 @@ export function addPayoutCommands(program: Command): void {
         '--detail',
         "add how it was earned (explain: units x rate, revenue x percent, tiers, every row), from the run's inputs given again (--rules, --data; checked by sha256)",
       ),
-    { asOf: false, rulesRequired: false },
+    "the run's campaign files, for --detail",
   )
     .addHelpText(
       'after',
       '\nExamples:\n  $ incent payout statement 3 --partner 1000001 --partners data/partners.csv --payer "Alpine Distribution" --format html --out statement.html --ledger payouts.db\n' +
         '  $ incent payout statement 3 --out-dir statements/2018-01 --partners data/partners.csv --ledger payouts.db',
     )
-    .action(async (id: string, o: Record<string, unknown>) => {
+    .action(async (id, o) => {
       if (!o.partner === !o.outDir) throw usageError('give --partner for one statement, or --out-dir for every partner of the run');
       if (o.outDir && o.out) throw usageError('--out-dir writes a folder of statements: leave out --out');
       if (o.detail && (!o.rules || !o.partner || o.format === 'csv'))
         throw usageError("--detail needs --partner, the run's inputs (--rules, --data) and --format text or html");
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [o.ledger as string]);
+      guardOutputs([{ flag: '--out', path: o.out }], [o.ledger]);
       const { payoutStatement, payoutStatements } = await import('../commands/payout-documents.js');
       const options = {
-        format: o.format as 'text' | 'html' | 'csv',
-        payer: o.payer as string | undefined,
-        partnersFile: o.partners as string | undefined,
-        reference: o.reference as string | undefined,
-        date: o.date as string | undefined,
+        format: o.format,
+        payer: o.payer,
+        partnersFile: o.partners,
+        reference: o.reference,
+        date: o.date,
         all: Boolean(o.all),
         ...(o.detail ? { detail: runOptions(o), warnings: stderrWarnings(Boolean(o.quiet)) } : {}),
       };
       if (o.outDir) {
-        process.stdout.write(await payoutStatements(o.ledger as string, id, o.outDir as string, options));
+        process.stdout.write(await payoutStatements(o.ledger, id, o.outDir, options));
         return;
       }
-      const text = await payoutStatement(o.ledger as string, id, o.partner as string, options);
-      emit(text, o.out as string | undefined, o.format as string);
+      // Here --partner is given (exactly one of --partner and --out-dir is, checked above).
+      const text = await payoutStatement(o.ledger, id, o.partner ?? '', options);
+      emit(text, o.out, o.format);
     });
 }
 

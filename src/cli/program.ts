@@ -1,12 +1,11 @@
 /** The commands, their options, help texts and examples; each action calls a command module and prints through emit. */
 import { VERSION } from '../version.js';
-import { Argument, Command, Option } from 'commander';
-import { calc, type CalcFormat } from '../commands/calc.js';
-import type { ExplainFormat } from '../commands/explain.js';
-import type { ProgressFormat } from '../commands/progress.js';
-import type { ValidateFormat } from '../commands/validate.js';
+import { Argument, Command, Option } from '@commander-js/extra-typings';
+import { calc } from '../commands/calc.js';
 
 import {
+  addAsOf,
+  addBaselineOptions,
   addInputOptions,
   emit,
   guardOutputs,
@@ -31,22 +30,24 @@ export function buildProgram(): Command {
     .option('--config <file>', 'default options from this YAML file (default: ./incent.yaml when it exists; also INCENT_CONFIG)')
     .showHelpAfterError('(run with --help for usage)');
 
-  addInputOptions(
-    program
-      .command('calc')
-      .description('compute payouts per campaign and partner')
-      .addOption(
-        new Option(
-          '-f, --format <format>',
-          'output format (csv: a row per campaign and partner, services as columns; csv-long: a row per service, then one per partner with its total; html: one self-contained page)',
+  addAsOf(
+    addInputOptions(
+      program
+        .command('calc')
+        .description('compute payouts per campaign and partner')
+        .addOption(
+          new Option(
+            '-f, --format <format>',
+            'output format (csv: a row per campaign and partner, services as columns; csv-long: a row per service, then one per partner with its total; html: one self-contained page)',
+          )
+            .choices(['table', 'json', 'csv', 'csv-long', 'html'])
+            .default('table'),
         )
-          .choices(['table', 'json', 'csv', 'csv-long', 'html'])
-          .default('table'),
-      )
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
-      .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl')
-      .option('--wide', 'table: every column at full width, whatever the terminal width')
-      .option('--all', 'table: list ineligible partners that earned nothing too (folded into a count line by default)'),
+        .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
+        .option('--explain <file>', 'also write the trace of every row to FILE: CSV, or JSON Lines for .jsonl')
+        .option('--wide', 'table: every column at full width, whatever the terminal width')
+        .option('--all', 'table: list ineligible partners that earned nothing too (folded into a count line by default)'),
+    ),
   )
     .addHelpText(
       'after',
@@ -54,12 +55,12 @@ export function buildProgram(): Command {
         '  $ incent calc --rules rules/csp-power-up-2017.yaml --data fixtures/demo --transactions exports/2017-*.csv   # Partner Center files, detected\n' +
         '  $ incent calc --rules rules --data fixtures/demo --on-invalid skip --rejects rejects.csv',
     )
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o) => {
       const ro = runOptions(o);
       guardOutputs(
         [
-          { flag: '--out', path: o.out as string | undefined },
-          { flag: '--explain', path: o.explain as string | undefined },
+          { flag: '--out', path: o.out },
+          { flag: '--explain', path: o.explain },
           { flag: '--rejects', path: ro.rejectsFile },
         ],
         inputFiles(ro),
@@ -67,64 +68,62 @@ export function buildProgram(): Command {
       const run = withProgress(ro, Boolean(o.quiet));
       try {
         const table = { width: o.wide ? undefined : terminalWidth(), all: Boolean(o.all) };
-        const output = await calc(
-          { ...run.opts, format: o.format as CalcFormat, explain: o.explain as string | undefined, table },
-          stderrWarnings(Boolean(o.quiet)),
-        );
-        emit(output, o.out as string | undefined, o.format as string);
+        const output = await calc({ ...run.opts, format: o.format, explain: o.explain, table }, stderrWarnings(Boolean(o.quiet)));
+        emit(output, o.out, o.format);
       } finally {
         run.bar?.done();
       }
     });
 
-  addInputOptions(
-    program
-      .command('explain')
-      .description("one partner's story: every row credited, excluded (why, with the values compared) or earning (rate, FX, amount, cap trim)")
-      .requiredOption('-p, --partner <id>', 'the partner to explain')
-      .option('--customer <id>', "only this customer's rows")
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+  addAsOf(
+    addInputOptions(
+      program
+        .command('explain')
+        .description("one partner's story: every row credited, excluded (why, with the values compared) or earning (rate, FX, amount, cap trim)")
+        .requiredOption('-p, --partner <id>', 'the partner to explain')
+        .option('--customer <id>', "only this customer's rows")
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+        .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+    ),
   )
     .addHelpText(
       'after',
       '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
     )
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o) => {
       guardOutputs(
         [
-          { flag: '--out', path: o.out as string | undefined },
-          { flag: '--rejects', path: o.rejects as string | undefined },
+          { flag: '--out', path: o.out },
+          { flag: '--rejects', path: o.rejects },
         ],
         inputFiles(runOptions(o)),
       );
       const { explain } = await import('../commands/explain.js');
-      const output = await explain(
-        { ...runOptions(o), partner: o.partner as string, customer: o.customer as string | undefined, format: o.format as ExplainFormat },
-        stderrWarnings(Boolean(o.quiet)),
-      );
-      emit(output, o.out as string | undefined, o.format as string);
+      const output = await explain({ ...runOptions(o), partner: o.partner, customer: o.customer, format: o.format }, stderrWarnings(Boolean(o.quiet)));
+      emit(output, o.out, o.format);
     });
 
-  addInputOptions(
-    program
-      .command('progress')
-      .description('per partner and service, what stands between the partner and more money; closest to a threshold first')
-      .option('-p, --partner <id>', 'only this partner')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
-      .option('--wide', 'table: every column at full width, whatever the terminal width')
-      .option('--all', 'table: list ineligible partners that earned nothing too'),
+  addAsOf(
+    addInputOptions(
+      program
+        .command('progress')
+        .description('per partner and service, what stands between the partner and more money; closest to a threshold first')
+        .option('-p, --partner <id>', 'only this partner')
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+        .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
+        .option('--wide', 'table: every column at full width, whatever the terminal width')
+        .option('--all', 'table: list ineligible partners that earned nothing too'),
+    ),
   )
     .addHelpText(
       'after',
       '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
     )
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o) => {
       guardOutputs(
         [
-          { flag: '--out', path: o.out as string | undefined },
-          { flag: '--rejects', path: o.rejects as string | undefined },
+          { flag: '--out', path: o.out },
+          { flag: '--rejects', path: o.rejects },
         ],
         inputFiles(runOptions(o)),
       );
@@ -132,14 +131,14 @@ export function buildProgram(): Command {
       const output = await progress(
         {
           ...runOptions(o),
-          partner: o.partner as string | undefined,
-          format: o.format as ProgressFormat,
+          partner: o.partner,
+          format: o.format,
           width: o.wide ? undefined : terminalWidth(),
           all: Boolean(o.all),
         },
         stderrWarnings(Boolean(o.quiet)),
       );
-      emit(output, o.out as string | undefined, o.format as string);
+      emit(output, o.out, o.format);
     });
 
   addPayoutCommands(program);
@@ -158,53 +157,46 @@ export function buildProgram(): Command {
       .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout')
       .option('--out-dir <dir>', 'with --format html: one dispute pack per partner, DIR/<campaign>-<partner>.html')
       .option('--exit-code', 'exit 1 when any difference beyond tolerance is found (as git diff --exit-code)'),
-    { asOf: false },
   )
     .addHelpText(
       'after',
       '\nExamples:\n  $ incent reconcile --rules rules/csp-power-up-2017.yaml --data fixtures/demo --earnings fixtures/earnings/power-up-2017.csv --as-of 2017-11-01\n' +
         '  $ incent reconcile --rules rules --data exports --earnings earnings/*.tsv --format html --out-dir disputes\n\nThe campaign says which program and levers are its own in a reconcile: block; see docs/reconcile.md.',
     )
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o) => {
       const ro = runOptions(o);
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], [...inputFiles(ro), ...((o.earnings as string[]) ?? [])]);
+      guardOutputs([{ flag: '--out', path: o.out }], [...inputFiles(ro), ...(o.earnings ?? [])]);
       if (o.outDir && o.format !== 'html') throw usageError('--out-dir needs --format html');
       const { reconcile, writeReconciliation } = await import('../commands/reconcile.js');
-      const r = await reconcile(
-        { ...ro, asOf: undefined, earnings: o.earnings as string[], judgeOn: o.asOf as string | undefined },
-        stderrWarnings(Boolean(o.quiet)),
-      );
-      emit(
-        writeReconciliation(r, o.format as 'table' | 'json' | 'csv' | 'html', o.outDir as string | undefined),
-        o.out as string | undefined,
-        o.format as string,
-      );
+      const r = await reconcile({ ...ro, asOf: undefined, earnings: o.earnings, judgeOn: o.asOf }, stderrWarnings(Boolean(o.quiet)));
+      emit(writeReconciliation(r, o.format, o.outDir), o.out, o.format);
       const { hasDifferences } = await import('../reconcile/match.js');
       if (o.exitCode && hasDifferences(r.campaigns)) process.exitCode = EXIT_INVALID;
     });
 
-  addInputOptions(
-    program
-      .command('compare')
-      .description('what-if: a baseline against a scenario (or two saved calc JSON results), per partner and service, with what it costs')
-      .argument('[results...]', 'two saved `calc --format json` results: BEFORE.json AFTER.json')
-      .option('--with-rules <path...>', 'the scenario: these campaign files or folders instead of --rules')
-      .option('--with-data <dir>', 'the scenario: this data folder instead of --data')
-      .option('--add-transactions <files...>', "the scenario: the baseline's transactions plus these files")
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'html']).default('table'))
-      .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
-    { rulesRequired: false },
+  addAsOf(
+    addBaselineOptions(
+      program
+        .command('compare')
+        .description('what-if: a baseline against a scenario (or two saved calc JSON results), per partner and service, with what it costs')
+        .argument('[results...]', 'two saved `calc --format json` results: BEFORE.json AFTER.json')
+        .option('--with-rules <path...>', 'the scenario: these campaign files or folders instead of --rules')
+        .option('--with-data <dir>', 'the scenario: this data folder instead of --data')
+        .option('--add-transactions <files...>', "the scenario: the baseline's transactions plus these files")
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'html']).default('table'))
+        .option('-o, --out <file>', 'write the output to FILE (atomically) instead of stdout; - is stdout'),
+    ),
   )
     .addHelpText(
       'after',
       '\nExamples:\n  $ incent compare --rules rules/csp-power-up-2017.yaml --data fixtures/demo --with-rules proposal/csp-power-up-2017.yaml\n' +
         '  $ incent compare --rules rules --data fixtures/demo --add-transactions pipeline.csv\n  $ incent compare march.json april.json --format csv',
     )
-    .action(async (results: string[], o: Record<string, unknown>) => {
+    .action(async (results, o) => {
       const scenario = {
-        withRules: o.withRules as string[] | undefined,
-        withData: o.withData as string | undefined,
-        addTransactions: o.addTransactions as string[] | undefined,
+        withRules: o.withRules,
+        withData: o.withData,
+        addTransactions: o.addTransactions,
       };
       const changes = Object.values(scenario).filter((v) => v !== undefined).length;
       if (results.length && (results.length !== 2 || o.rules || changes))
@@ -212,12 +204,12 @@ export function buildProgram(): Command {
       if (!results.length && (!o.rules || !changes))
         throw usageError('compare needs --rules (the baseline) and at least one of --with-rules, --with-data, --add-transactions; or two calc JSON results');
       const base = results.length ? undefined : runOptions(o);
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], base ? [...inputFiles(base), ...(scenario.addTransactions ?? [])] : results);
+      guardOutputs([{ flag: '--out', path: o.out }], base ? [...inputFiles(base), ...(scenario.addTransactions ?? [])] : results);
       const { compare } = await import('../commands/compare.js');
       const outcome = await compare({ files: results.length ? [results[0]!, results[1]!] : undefined, base, ...scenario }, stderrWarnings(Boolean(o.quiet)));
       const r = await import('../report/compare.js');
-      const render = { table: r.compareTable, json: r.compareJson, csv: r.compareCsv, html: r.compareHtml }[o.format as 'table' | 'json' | 'csv' | 'html'];
-      emit(render(outcome), o.out as string | undefined, o.format as string);
+      const render = { table: r.compareTable, json: r.compareJson, csv: r.compareCsv, html: r.compareHtml }[o.format];
+      emit(render(outcome), o.out, o.format);
     });
 
   program
@@ -227,9 +219,9 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--strict', 'fail on warnings too')
     .addHelpText('after', '\nExample:\n  $ incent validate rules\n  $ incent validate rules --format github --strict')
-    .action(async (paths: string[], o: Record<string, unknown>) => {
+    .action(async (paths, o) => {
       const { validate } = await import('../commands/validate.js');
-      const r = validate(paths, o.format as ValidateFormat, Boolean(o.strict));
+      const r = validate(paths, o.format, Boolean(o.strict));
       process.stdout.write(r.output);
       process.exitCode = r.exitCode;
     });
@@ -241,18 +233,20 @@ export function buildProgram(): Command {
       new Option('-f, --format <format>', 'json: the JSON Schema; markdown: the campaign file reference').choices(['json', 'markdown']).default('json'),
     )
     .addOption(
-      new Option('--output <name>', "instead, the JSON Schema of a command's JSON output (schema/<name>.schema.json)").choices(Object.keys(JSON_OUTPUTS)),
+      new Option('--output <name>', "instead, the JSON Schema of a command's JSON output (schema/<name>.schema.json)").choices(
+        Object.keys(JSON_OUTPUTS) as JsonOutputName[],
+      ),
     )
     .option('-o, --out <file>', 'write it to FILE')
     .addHelpText(
       'after',
       '\nExamples:\n  $ incent schema --out schema/campaign.schema.json\n  $ incent schema --format markdown --out docs/campaign-reference.md\n  $ incent schema --output calc --out schema/calc.schema.json',
     )
-    .action(async (o: Record<string, unknown>) => {
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
+    .action(async (o) => {
+      guardOutputs([{ flag: '--out', path: o.out }], []);
       const { renderReference, renderSchema } = await import('../commands/schema.js');
       if (o.output && o.format === 'markdown') throw usageError('--output gives a JSON Schema: leave out --format markdown');
-      emit(o.format === 'markdown' ? renderReference() : renderSchema(o.output as JsonOutputName | undefined), o.out as string | undefined, 'json');
+      emit(o.format === 'markdown' ? renderReference() : renderSchema(o.output), o.out, 'json');
     });
 
   program
@@ -269,11 +263,11 @@ export function buildProgram(): Command {
       'after',
       '\nExamples:\n  $ incent test rules\n  $ incent test rules --format junit --out incent-cases.xml\n\nA case is a folder of input CSVs plus expected.yaml; see docs/campaign-cases.md.',
     )
-    .action(async (paths: string[], o: Record<string, unknown>) => {
-      guardOutputs([{ flag: '--out', path: o.out as string | undefined }], []);
+    .action(async (paths, o) => {
+      guardOutputs([{ flag: '--out', path: o.out }], []);
       const { runCases } = await import('../commands/test-cases.js');
-      const r = await runCases(paths, o.format as 'text' | 'github' | 'junit');
-      emit(r.output, o.out as string | undefined, o.format as string);
+      const r = await runCases(paths, o.format);
+      emit(r.output, o.out, o.format);
       process.exitCode = r.exitCode;
     });
 
@@ -283,9 +277,9 @@ export function buildProgram(): Command {
     .argument('[dir]', 'the folder to write in', '.')
     .option('--id <id>', 'the campaign id (and file name)', 'my-campaign')
     .addHelpText('after', '\nExample:\n  $ incent init campaigns --id power-up-2026\n  $ incent validate campaigns/rules && incent test campaigns/rules')
-    .action(async (dir: string, o: Record<string, unknown>) => {
+    .action(async (dir, o) => {
       const { init } = await import('../commands/init.js');
-      const written = init(dir, o.id as string);
+      const written = init(dir, o.id);
       const rules = written[0]!.replace(/[^/\\]*$/, '');
       emit(
         `${written.map((f) => `wrote ${f}`).join('\n')}\nnext: edit ${written[0]}, then\n  incent validate ${rules}\n  incent test ${rules}\n`,
@@ -302,7 +296,7 @@ export function buildProgram(): Command {
       'after',
       '\nExamples:\n  $ incent completion bash > /etc/bash_completion.d/incent\n  $ incent completion zsh >> ~/.zshrc\n  $ incent completion fish > ~/.config/fish/completions/incent.fish',
     )
-    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+    .action(async (shell) => {
       const { completionScript } = await import('../commands/completion.js');
       process.stdout.write(completionScript(program, shell));
     });

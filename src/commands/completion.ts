@@ -2,7 +2,7 @@
  * incent completion bash|zsh|fish: a completion script made from the program's own
  * command and option declarations, so it never drifts from --help.
  */
-import type { Command, Option } from 'commander';
+import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
 
 export type Shell = 'bash' | 'zsh' | 'fish';
 
