@@ -101,6 +101,8 @@ describe('every statement of a run into a folder (payout statement --out-dir)', 
     const r = await runCli(['payout', 'statement', '1', '--partner', '1000006', '--detail', ...POWER_UP, '--ledger', ledger]);
     expect(r.code).toBe(0);
     // Litware's EMS: three customers of 6 seats each at 35: 3 x 6 x 35 = 630.00 USD
+    // --data names the partner from its partners.csv, as --partners would.
+    expect(r.stdout.split('\n')[0]).toBe('Statement for 1000006 Litware Ltd: run 1, period 2017-09, as of 2017-09-30');
     expect(r.stdout).toContain("Detail: how it was earned, from the run's inputs");
     expect(r.stdout).toContain('T6001 2017-04-03 C601: 6 x 35 = 210 USD; paid 210');
     expect(r.stdout).toContain('EMS: qualified; 3 qualifying customers of 3 needed; earned 630.00, cap 25000.00, amount 630.00');

@@ -1,5 +1,6 @@
 /** incent payout init|run|list|show|export|verify|statement: the ledger's commands. */
 import { Command, Option } from '@commander-js/extra-typings';
+import { resolveInputs } from '../input/data.js';
 
 import {
   addAsOf,
@@ -164,7 +165,8 @@ export function addPayoutCommands(program: Command): void {
       const options = {
         format: o.format,
         payer: o.payer,
-        partnersFile: o.partners,
+        // Names from --partners, or the partners.csv of --data.
+        partnersFile: resolveInputs(runOptions(o)).partners,
         reference: o.reference,
         date: o.date,
         all: Boolean(o.all),
