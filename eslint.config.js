@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // The tests run the command line in-process (async): a call not awaited would assert nothing.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'src/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/await-thenable': 'error' },
   },
