@@ -269,7 +269,7 @@ describe('ledger files that are not what they should be: refused, untouched, exi
   });
 });
 
-describe('a ledger from the previous schema (2, before payout FX rates were kept)', () => {
+describe('a ledger from schema 2 (before payout FX rates and service detail were kept)', () => {
   const POWER_UP = ['--rules', 'rules/csp-power-up-2017.yaml', '--data', 'fixtures/demo'];
   /** A ledger with run 1 (2017-09), taken back to schema 2. */
   async function schema2(): Promise<string> {
@@ -277,7 +277,7 @@ describe('a ledger from the previous schema (2, before payout FX rates were kept
     expect((await runCli(['payout', 'init', '--ledger', ledger])).code).toBe(0);
     expect((await runCli(['payout', 'run', '--period', '2017-09', ...POWER_UP, '--ledger', ledger])).code).toBe(0);
     const db = new Database(ledger);
-    db.exec('ALTER TABLE run_lines DROP COLUMN payout_fx_rate');
+    db.exec('ALTER TABLE run_lines DROP COLUMN payout_fx_rate; ALTER TABLE run_lines DROP COLUMN service_detail');
     db.pragma('user_version = 2');
     db.close();
     return ledger;
@@ -293,11 +293,11 @@ describe('a ledger from the previous schema (2, before payout FX rates were kept
     expect(readFileSync(ledger).equals(bytes)).toBe(true);
   });
 
-  it('is migrated to schema 3 by the next run, which records its rates', async () => {
+  it('is migrated to the current schema (4) by the next run, which records its rates', async () => {
     const ledger = await schema2();
     expect((await runCli(['payout', 'run', '--period', '2017-10', ...POWER_UP, '--ledger', ledger])).code).toBe(0);
     const db = new Database(ledger, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     db.close();
     // October pays Litware nothing more (630.00 earned to date, 630.00 paid before): no conversion, no rate.
     const show = JSON.parse((await runCli(['payout', 'show', '2', '--ledger', ledger, '--format', 'json'])).stdout) as {

@@ -91,6 +91,19 @@ describe('every statement of a run into a folder (payout statement --out-dir)', 
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it("says how each service's amount comes about, and where a cap trimmed it", async () => {
+    const r = await runCli(['payout', 'statement', '1', '--partner', '1000001', '--ledger', ledger]);
+    const lines = r.stdout.split('\n');
+    // Contoso as of 2017-09-30. O365: 8 Business Premium x 30 (C104) + 8 E3 x 48 (C101: 10 - 2) + 5 E1 x 20 (C103) = 240 + 384 + 100
+    // = 724.00 (C105's 4 E3 seats are under the 5 a customer needs; C102's 6 E5 were removed on 2017-09-20)
+    expect(lines).toContain('  O365                   724.00  8 x 30 (CFQ7TTC0LCHC:0002) + 8 x 48 (CFQ7TTC0LF8Q:0001) + 5 x 20 (CFQ7TTC0LF8R:0001) = 724.00');
+    // D365: 150 x 60 + 240 x 75 = 9,000 + 18,000 = 27,000.00, over its 25,000.00 cap
+    expect(lines).toContain('  D365                 25000.00  150 x 60 (CFQ7TTC0LH18:0001) + 240 x 75 (CFQ7TTC0LHSL:0001) = 27000.00; capped at 25000.00');
+    // Azure: 20% of 3,582.00 revenue = 716.40; EMS did not qualify: no arithmetic
+    expect(lines).toContain('  Azure                  716.40  20% of 3582 = 716.40');
+    expect(lines).toContain('  EMS                      0.00');
+  });
+
   it('--all writes the partners with nothing to say too (every line of the run: 10 partners)', async () => {
     const all = join(tempDir(), 'all');
     expect((await runCli(['payout', 'statement', '1', '--out-dir', all, '--all', '--ledger', ledger])).code).toBe(0);

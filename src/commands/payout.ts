@@ -289,7 +289,18 @@ export function payoutShow(ledger: string, id: string, format: 'table' | 'json')
   if (format === 'json')
     return (
       JSON.stringify(
-        { schemaVersion: JSON_VERSION, run: camelKeys(run), inputs, lines: lines.map((l) => camelKeys({ ...l, services: JSON.parse(l.services) as unknown })) },
+        {
+          schemaVersion: JSON_VERSION,
+          run: camelKeys(run),
+          inputs,
+          lines: lines.map((l) =>
+            camelKeys({
+              ...l,
+              services: JSON.parse(l.services) as unknown,
+              service_detail: l.service_detail === null ? null : (JSON.parse(l.service_detail) as unknown),
+            }),
+          ),
+        },
         null,
         2,
       ) + '\n'

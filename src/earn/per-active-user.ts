@@ -89,6 +89,8 @@ export const perActiveUser: EarningMethod<Raw, PerActiveUser> = {
   earn(cfg, customers) {
     let earned = ZERO;
     const lines: EarnLine[] = [];
+    /** Users by SKU and rate, for the arithmetic. */
+    const byRate = new Map<string, number>();
     for (const c of customers) {
       const keys = [...(c.active ?? new Map<string, number>()).keys()].sort();
       for (const key of keys) {
@@ -98,6 +100,8 @@ export const perActiveUser: EarningMethod<Raw, PerActiveUser> = {
         if (!rate || users <= 0) continue;
         const amount = rate.times(users);
         earned = earned.plus(amount);
+        const k = `${sku} ${rate.toString()}`;
+        byRate.set(k, (byRate.get(k) ?? 0) + users);
         lines.push({
           customerId: c.customerId,
           sku,
@@ -108,6 +112,13 @@ export const perActiveUser: EarningMethod<Raw, PerActiveUser> = {
         });
       }
     }
-    return { earned: new Decimal(earned), lines };
+    const arithmetic = [...byRate]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, n]) => {
+        const [sku, rate] = k.split(' ') as [string, string];
+        return `${n} x ${rate} (${sku})`;
+      })
+      .join(' + ');
+    return { earned: new Decimal(earned), lines, ...(arithmetic ? { arithmetic } : {}) };
   },
 };

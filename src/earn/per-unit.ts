@@ -136,6 +136,10 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
       earned = earned.plus(cfg.rates.get(sku)!.rate.times(units));
       paidUnits = addUnitsExactly(paidUnits, units);
     }
-    return { earned: new Decimal(earned), lines: [], paid: { units: paidUnits, customers: paidCustomers } };
+    const arithmetic = [...paidBySku]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([sku, units]) => `${units} x ${cfg.rates.get(sku)!.rate.toString()} (${sku})`)
+      .join(' + ');
+    return { earned: new Decimal(earned), lines: [], paid: { units: paidUnits, customers: paidCustomers }, ...(arithmetic ? { arithmetic } : {}) };
   },
 };

@@ -46,13 +46,15 @@ export const percentOfRevenue: EarningMethod<Raw, PercentOfRevenue> = {
   },
   earn(cfg, customers) {
     let earned = ZERO;
+    let revenue = ZERO;
     const lines: EarnLine[] = [];
     const factor = cfg.percent.div(100);
     for (const c of customers) {
       const amount = c.revenue.times(factor);
       earned = earned.plus(amount);
+      revenue = revenue.plus(c.revenue);
       lines.push({ customerId: c.customerId, base: c.revenue, rate: cfg.percent, amount, note: `${cfg.percent.toString()}% of revenue` });
     }
-    return { earned, lines };
+    return { earned, lines, ...(customers.length ? { arithmetic: `${cfg.percent.toString()}% of ${revenue.toString()}` } : {}) };
   },
 };

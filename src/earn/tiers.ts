@@ -78,6 +78,7 @@ export const tiers: EarningMethod<Raw, Tiers> = {
       earned: amount,
       lines: [{ customerId: '*', units: counted, amount, note: `tier at_least ${reached.at_least} reached with ${counted} ${cfg.count}` }],
       tier,
+      arithmetic: `${counted} ${cfg.count}, the tier at ${reached.at_least}: ${reached.pay ? `pays ${reached.pay.toString()}` : `${reached.per_item!.toString()} x ${counted}`}`,
     };
   },
 };

@@ -44,6 +44,8 @@ export interface Earning {
   tier?: TierStanding;
   /** Seat services: the units paid for (after limits, each SKU netted at 0 or more), and the customers paid for. */
   paid?: { units: number; customers: number };
+  /** How `earned` comes about, as the method says it: "8 x 48 (E3) + 6 x 73 (E5)", "20% of 3582", "the tier at 3: 50 x 4". */
+  arithmetic?: string;
 }
 
 /** What a method needs of the run to tell a row's earning. */

@@ -112,6 +112,7 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       amount,
       cap: def.cap,
       ...(tier ? { tier } : {}),
+      ...(qualified && earning.arithmetic ? { arithmetic: earning.arithmetic } : {}),
     };
     if (keep) {
       const notQualified = qualified

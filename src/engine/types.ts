@@ -114,6 +114,8 @@ export interface ServiceResult {
   cap?: Decimal;
   /** Tiers method: the count, the tier reached and what the next one needs. */
   tier?: TierStanding;
+  /** How `earned` comes about, as the earning method says it (qualified services): "8 x 48 (E3) + 6 x 73 (E5)". */
+  arithmetic?: string;
 }
 
 export interface RowCounts {

@@ -64,6 +64,8 @@ const MIGRATIONS: string[] = [
    UPDATE run_lines SET action = substr(status, instr(status, ':') + 1), status = substr(status, 1, instr(status, ':') - 1) WHERE instr(status, ':') > 0;`,
   // 3: the exact rate a payout in another currency was converted at (null when the currencies are the same)
   `ALTER TABLE run_lines ADD COLUMN payout_fx_rate TEXT;`,
+  // 4: per qualified service, what it earned before its cap, the cap and the earning method's arithmetic (JSON), for statements
+  `ALTER TABLE run_lines ADD COLUMN service_detail TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -202,6 +204,8 @@ export interface LineRow {
   services: string;
   /** The exact campaign -> payout currency rate the payout was converted at; null when no conversion (or recorded before schema 3). */
   payout_fx_rate: string | null;
+  /** JSON: service -> { earned (before its cap), cap, arithmetic } for the qualified services; null before schema 4. */
+  service_detail: string | null;
 }
 
 export interface InputRow {
@@ -220,7 +224,7 @@ export function getRun(db: Db, id: number, path = ''): { run: RunRow; lines: Lin
     if (!run) return undefined;
     let lines = db.prepare('SELECT * FROM run_lines WHERE run_id = ? ORDER BY campaign_id, partner_id').all(id) as LineRow[];
     if (!hasActions(db)) lines = lines.map(splitOldStatus);
-    lines = lines.map((l) => ({ ...l, payout_fx_rate: l.payout_fx_rate ?? null }));
+    lines = lines.map((l) => ({ ...l, payout_fx_rate: l.payout_fx_rate ?? null, service_detail: l.service_detail ?? null }));
     const inputs = db.prepare('SELECT role, path, sha256 FROM run_inputs WHERE run_id = ? ORDER BY role, sha256, path').all(id) as InputRow[];
     return { run, lines, inputs };
   });
@@ -298,8 +302,8 @@ export function writeRun(db: Db, rec: RunRecord): RunRow {
   const addInput = db.prepare('INSERT OR IGNORE INTO run_inputs (run_id, role, path, sha256) VALUES (?, ?, ?, ?)');
   for (const i of rec.inputs) addInput.run(id, i.role, i.path, i.sha256);
   const addLine = db.prepare(
-    `INSERT INTO run_lines (run_id, campaign_id, partner_id, currency, status, action, reason, earned_to_date, paid_before, amount, carried_forward, payout_currency, payout_amount, delta, services, payout_fx_rate)
-     VALUES (@run_id, @campaign_id, @partner_id, @currency, @status, @action, @reason, @earned_to_date, @paid_before, @amount, @carried_forward, @payout_currency, @payout_amount, @delta, @services, @payout_fx_rate)`,
+    `INSERT INTO run_lines (run_id, campaign_id, partner_id, currency, status, action, reason, earned_to_date, paid_before, amount, carried_forward, payout_currency, payout_amount, delta, services, payout_fx_rate, service_detail)
+     VALUES (@run_id, @campaign_id, @partner_id, @currency, @status, @action, @reason, @earned_to_date, @paid_before, @amount, @carried_forward, @payout_currency, @payout_amount, @delta, @services, @payout_fx_rate, @service_detail)`,
   );
   for (const l of rec.lines) addLine.run({ ...l, run_id: id });
   return db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow;

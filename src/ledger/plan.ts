@@ -98,6 +98,22 @@ function lineReason(p: PartnerResult | undefined, action: LineAction): string | 
   return null;
 }
 
+/** Per qualified service: what it earned before its cap, the cap, and the method's arithmetic (for statements). */
+function serviceDetail(p: PartnerResult, currency: string): Record<string, { earned: string; cap?: string; arithmetic?: string }> {
+  return Object.fromEntries(
+    p.services
+      .filter((s) => s.qualified)
+      .map((s) => [
+        s.service,
+        {
+          earned: formatMoney(s.earned, currency),
+          ...(s.cap ? { cap: formatMoney(s.cap, currency) } : {}),
+          ...(s.arithmetic ? { arithmetic: s.arithmetic } : {}),
+        },
+      ]),
+  );
+}
+
 /** Earned to date minus paid so far, per (campaign, partner), with the minimum's carry-forward. */
 export function planLines(input: PlanInput, paid: readonly PaidSoFar[]): NewLine[] {
   const lines: NewLine[] = [];
@@ -150,6 +166,7 @@ export function planLines(input: PlanInput, paid: readonly PaidSoFar[]): NewLine
       delta: null,
       services: JSON.stringify(services),
       payout_fx_rate: fxRate,
+      service_detail: p ? JSON.stringify(serviceDetail(p, c.currency)) : null,
     };
   };
   for (const cr of input.result.campaigns) {

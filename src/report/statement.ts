@@ -26,6 +26,16 @@ export interface StatementLine {
   services: string;
   /** The exact rate the payout was converted at (null: none, or recorded before the ledger kept it). */
   payout_fx_rate?: string | null;
+  /** JSON: per qualified service, { earned, cap, arithmetic } (null: recorded before the ledger kept it). */
+  service_detail?: string | null;
+}
+
+/** How a service's amount comes about: the method's arithmetic, and the cap when it trimmed. */
+function howEarned(l: StatementLine, service: string, amount: string): string {
+  const d = l.service_detail ? (JSON.parse(l.service_detail) as Record<string, { earned: string; cap?: string; arithmetic?: string }>)[service] : undefined;
+  if (!d) return '';
+  const arithmetic = d.arithmetic ? `${d.arithmetic} = ${d.earned}` : `earned ${d.earned}`;
+  return d.cap && new Decimal(d.earned).gt(amount) ? `${arithmetic}; capped at ${d.cap}` : d.arithmetic ? arithmetic : '';
 }
 
 export interface StatementHeader {
@@ -100,7 +110,10 @@ export function statementText(h: StatementHeader, lines: readonly StatementLine[
   for (const l of lines) {
     const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
     out.push('', `${l.campaign_id} (${l.currency}): this run ${whatItDoes(l)}; payout ${payoutWords(l)}`);
-    for (const [s, a] of services) out.push(`  ${s.padEnd(16)} ${a.padStart(12)}`);
+    for (const [s, a] of services) {
+      const how = howEarned(l, s, a);
+      out.push(`  ${s.padEnd(16)} ${a.padStart(12)}${how ? `  ${how}` : ''}`);
+    }
     out.push(`  ${'earned to date'.padEnd(16)} ${l.earned_to_date.padStart(12)}`);
     out.push(`  ${'paid before'.padEnd(16)} ${l.paid_before.padStart(12)}`);
     out.push(`  ${'this run'.padEnd(16)} ${l.amount.padStart(12)}`);
@@ -121,7 +134,7 @@ export function statementHtml(h: StatementHeader, lines: readonly StatementLine[
   const sections = lines.map((l) => {
     const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
     return `<section><h2>${esc(l.campaign_id)}</h2><p>This run ${esc(whatItDoes(l))}; payout ${esc(payoutWords(l))}.</p>
-<table><tr><th>Service</th><th>Earned to date</th></tr>${services.map(([s, a]) => `<tr><td>${esc(s)}</td><td class="num">${esc(a)}</td></tr>`).join('')}
+<table><tr><th>Service</th><th>Earned to date</th><th>How</th></tr>${services.map(([s, a]) => `<tr><td>${esc(s)}</td><td class="num">${esc(a)}</td><td>${esc(howEarned(l, s, a))}</td></tr>`).join('')}
 <tr><th>Earned to date</th><td class="num">${esc(l.earned_to_date)}</td></tr><tr><th>Paid before</th><td class="num">${esc(l.paid_before)}</td></tr>
 <tr><th>This run</th><td class="num">${esc(l.amount)}</td></tr><tr><th>Carried forward</th><td class="num">${esc(l.carried_forward)}</td></tr></table></section>`;
   });

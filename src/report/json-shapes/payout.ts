@@ -74,6 +74,12 @@ export const payoutShow = z.strictObject({
       payoutFxRate: exact.nullable(),
       delta: money.nullable(),
       services: z.record(z.string(), money),
+      serviceDetail: z
+        .record(z.string(), z.strictObject({ earned: money, cap: money.optional(), arithmetic: z.string().optional() }))
+        .nullable()
+        .meta({
+          description: "Per qualified service: earned before its cap, the cap, the earning method's arithmetic; null on lines recorded before schema 4",
+        }),
     }),
   ),
 });
