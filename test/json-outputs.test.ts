@@ -3,7 +3,7 @@
  * the shape does not declare fails), from real runs on the demo data; and the JSON Schemas
  * checked in under schema/ are what `incent schema --output NAME` prints.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JSON_OUTPUTS, outputJsonSchema, type JsonOutputName } from '../src/report/json-shapes/index.js';
@@ -42,7 +42,7 @@ describe('JSON outputs against their shapes', () => {
     const dir = tempDir();
     const bad = join(dir, 'bad.yaml');
     const text = readFileSync('rules/csp-power-up-2017.yaml', 'utf8').replace('currency: USD', 'currency: USX');
-    await import('node:fs').then((fs) => fs.writeFileSync(bad, text));
+    writeFileSync(bad, text);
     const r = await runCli(['validate', bad, '--format', 'json']);
     expect(r.code).toBe(1);
     const v = JSON.parse(r.stdout) as { errors: number };

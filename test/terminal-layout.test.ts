@@ -4,7 +4,7 @@
  * are columns; ineligible partners that earned nothing are folded unless --all; CJK
  * names (two cells a character) keep the columns in line.
  */
-import { writeFileSync, cpSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,8 @@ describe('calc and progress tables at the terminal width', () => {
     const lines = tableLines(r.stdout);
     expect(lines[0]).toMatch(/^Partner +Status +Total +Payout$/);
     for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(80);
-    // Contoso: O365 1,162.00, D365 capped at 25,000.00, EMS 2 of 3 customers, Azure 716.40; total 26,878.40
+    // Contoso as of 2017-09-15: O365 8 x 30 + 8 x 48 + 6 x 73 + 5 x 20 = 240 + 384 + 438 + 100 = 1,162.00; D365 capped at
+    // 25,000.00; EMS 2 of the 3 customers it needs; Azure 20% of 3,582.00 = 716.40; total 1,162.00 + 25,000.00 + 716.40 = 26,878.40
     expect(r.stdout).toMatch(/^1000001 Contoso Cloud +payable +26878\.40 +26878\.40 USD$/m);
     expect(r.stdout).toContain('    Services: O365\u00a01162.00 · D365\u00a025000.00* · EMS\u00a0-\u00a02/3\u00a0cust · Azure\u00a0716.40');
   });
@@ -60,7 +61,8 @@ describe('calc and progress tables at the terminal width', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Campaign +Partner +Status +Total +Days left$/);
     for (const l of lines.slice(0, -1)) expect(stringWidth(l), l).toBeLessThanOrEqual(80);
-    // Contoso's room: O365 25,000 - 1,162 = 23,838.00; campaign 50,000 - 26,878.40 = 23,121.60
+    // Contoso's room: O365 25,000 - 1,162 = 23,838.00; D365 at its cap: 0.00; Azure 25,000 - 716.40 = 24,283.60;
+    // campaign 50,000 - 26,878.40 = 23,121.60
     expect(r.stdout).toContain('    Room under caps: O365 23838.00, D365 0.00, Azure 24283.60; campaign 23121.60');
     expect(lines.at(-1)).toBe('  + 5 ineligible partners with nothing earned; --all lists them');
   });
@@ -69,7 +71,6 @@ describe('calc and progress tables at the terminal width', () => {
     const dir = tempDir();
     cpSync('fixtures/demo', dir, { recursive: true });
     const partners = join(dir, 'partners.csv');
-    const { readFileSync } = await import('node:fs');
     writeFileSync(partners, readFileSync(partners, 'utf8').replace('Contoso Cloud', '東京クラウド株式会社'));
     const r = await runCli(['calc', '--rules', 'rules/csp-power-up-2017.yaml', '--data', dir]);
     const lines = tableLines(r.stdout);

@@ -58,6 +58,17 @@ export function guardOutputs(outputs: OutputPath[], inputs: string[]): void {
   checkOutputs(outputs, inputs);
 }
 
+/** A run's --out and --rejects, checked against its inputs before anything is computed. */
+export function guardRunOutputs(o: InputFlags & { out?: string }): void {
+  guardOutputs(
+    [
+      { flag: '--out', path: o.out },
+      { flag: '--rejects', path: o.rejects },
+    ],
+    inputFiles(runOptions(o)),
+  );
+}
+
 export const stderrWarnings = (quiet: boolean) => ({
   warn(d: Diagnostic) {
     if (!quiet) process.stderr.write(formatDiagnostic(d) + '\n');

@@ -9,6 +9,7 @@ import {
   addInputOptions,
   emit,
   guardOutputs,
+  guardRunOutputs,
   inputFiles,
   parseDate,
   runOptions,
@@ -91,13 +92,7 @@ export function buildProgram(): Command {
       '\nExamples:\n  $ incent explain --partner 1000001 --rules rules --data fixtures/demo\n  $ incent explain --partner 1000002 --customer C203 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
     )
     .action(async (o) => {
-      guardOutputs(
-        [
-          { flag: '--out', path: o.out },
-          { flag: '--rejects', path: o.rejects },
-        ],
-        inputFiles(runOptions(o)),
-      );
+      guardRunOutputs(o);
       const { explain } = await import('../commands/explain.js');
       const output = await explain({ ...runOptions(o), partner: o.partner, customer: o.customer, format: o.format }, stderrWarnings(Boolean(o.quiet)));
       emit(output, o.out, o.format);
@@ -120,13 +115,7 @@ export function buildProgram(): Command {
       '\nExamples:\n  $ incent progress --rules rules --data fixtures/demo\n  $ incent progress --partner 1000002 --rules rules/csp-power-up-2017.yaml --data fixtures/demo --format json',
     )
     .action(async (o) => {
-      guardOutputs(
-        [
-          { flag: '--out', path: o.out },
-          { flag: '--rejects', path: o.rejects },
-        ],
-        inputFiles(runOptions(o)),
-      );
+      guardRunOutputs(o);
       const { progress } = await import('../commands/progress.js');
       const output = await progress(
         {

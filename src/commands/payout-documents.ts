@@ -6,7 +6,7 @@
 import { InvalidInputError } from '../diagnostics.js';
 import type { LineRow, RunRow } from '../ledger/ledger.js';
 import { csvLine } from '../csv-cells.js';
-import { Decimal, formatMoney } from '../money/index.js';
+import { Decimal, formatMoney, sumByCurrency } from '../money/index.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../atomic-write.js';
@@ -15,11 +15,10 @@ import { readPartners } from '../input/tables.js';
 import { RowProblems } from '../input/row-errors.js';
 import { today } from '../dates.js';
 import { camelKeys, JSON_VERSION } from '../report/json.js';
-import { hashInputs, loadRun, usage } from './payout.js';
-import { describeChanges } from '../ledger/plan.js';
+import { loadRun, recomputeRun, usage } from './payout.js';
 import type { InputRow } from '../ledger/ledger.js';
 import { explainRun } from './explain.js';
-import { computeRun, type RunOptions, type Warnings } from './inputs.js';
+import type { RunOptions, Warnings } from './inputs.js';
 
 export const EXPORT_HEADER = [
   'run_id',
@@ -102,8 +101,7 @@ function payeesExport(run: RunRow, lines: readonly LineRow[], format: 'csv' | 'j
     p.campaigns.push(l.campaign_id);
   }
   const payees = [...by.values()].filter((p) => all || !p.amount.isZero());
-  const totals = new Map<string, Decimal>();
-  for (const p of payees) totals.set(p.currency, (totals.get(p.currency) ?? new Decimal(0)).plus(p.amount));
+  const totals = sumByCurrency(payees.map((p) => [p.currency, p.amount] as const));
   const money = (d: Decimal, cur: string) => formatMoney(d, cur);
   if (format === 'json') {
     return (
@@ -167,8 +165,7 @@ export interface StatementOptions {
  * unless every input's sha256 is the one the run recorded.
  */
 async function statementDetail(run: RunRow, recorded: readonly InputRow[], partner: string, o: RunOptions, warnings: Warnings): Promise<string> {
-  const computed = await computeRun({ ...o, asOf: run.as_of }, warnings, true);
-  const changes = describeChanges(recorded, await hashInputs(computed), run.as_of, run.as_of);
+  const { run: computed, changes } = await recomputeRun(run, recorded, o, warnings, true);
   if (changes.length)
     throw usage(
       'INPUTS_CHANGED',

@@ -314,11 +314,20 @@ export function payoutShow(ledger: string, id: string, format: 'table' | 'json')
 }
 
 /** Recomputes a recorded run from its inputs, given again; every amount and every input hash must match. */
+/**
+ * A recorded run computed again from its inputs, given again (at the run's as_of), with
+ * what differs among the inputs by role and sha256 (verify, statement --detail).
+ */
+export async function recomputeRun(recorded: RunRow, recordedInputs: readonly InputRow[], opts: RunOptions, warnings: Warnings, keepVerdicts = false) {
+  const run = await computeRun({ ...opts, asOf: recorded.as_of }, warnings, keepVerdicts);
+  const inputs = await hashInputs(run);
+  return { run, inputs, changes: describeChanges(recordedInputs, inputs, recorded.as_of, recorded.as_of) };
+}
+
 export async function payoutVerify(opts: RunOptions & { ledger: string; run: string }, warnings: Warnings): Promise<CommandOutput> {
   const { run: recorded, lines, inputs: oldInputs } = loadRun(opts.ledger, opts.run);
-  const run = await computeRun({ ...opts, asOf: recorded.as_of }, warnings);
-  const inputs = await hashInputs(run);
-  const problems: string[] = describeChanges(oldInputs, inputs, recorded.as_of, recorded.as_of);
+  const { run, inputs, changes } = await recomputeRun(recorded, oldInputs, opts, warnings);
+  const problems: string[] = changes;
   const paid = lines.map((l) => ({
     campaign_id: l.campaign_id,
     partner_id: l.partner_id,

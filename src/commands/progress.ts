@@ -8,6 +8,7 @@ import { daysBetween } from '../dates.js';
 import { formatMoney, ZERO, type Decimal } from '../money/index.js';
 import type { PartnerVerdict, SettledCampaign } from '../engine/verdicts.js';
 import { renderTable } from '../report/text-table.js';
+import { foldNote } from '../report/table.js';
 import { JSON_VERSION } from '../report/json.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 
@@ -178,6 +179,6 @@ export async function progress(opts: ProgressOptions, warnings: Warnings): Promi
       { width: opts.width },
     ).trimEnd() +
     '\n' +
-    (folded ? `  + ${folded} ineligible partner${folded === 1 ? '' : 's'} with nothing earned; --all lists ${folded === 1 ? 'it' : 'them'}\n` : '')
+    (folded ? `${foldNote(folded)}\n` : '')
   );
 }

@@ -15,6 +15,18 @@ export function formatMoney(value: Decimal, currency: string): string {
   return s === '-0' || /^-0\.0+$/.test(s) ? s.slice(1) : s;
 }
 
+/** formatMoney with thousands separators, for people (the digits are formatMoney's: "26,878.40"). */
+export function formatMoneyGrouped(value: Decimal, currency: string): string {
+  return formatMoney(value, currency).replace(/^(-?\d+)/, (w) => w.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+}
+
+/** Amounts summed per currency, exactly, in the order each currency first appears. */
+export function sumByCurrency(items: Iterable<readonly [currency: string, amount: Decimal | string]>): Map<string, Decimal> {
+  const by = new Map<string, Decimal>();
+  for (const [currency, amount] of items) by.set(currency, (by.get(currency) ?? new Decimal(0)).plus(amount));
+  return by;
+}
+
 /** An exact decimal as plain text (no exponent, no rounding), for traces. */
 export function exactText(value: Decimal): string {
   return value.isZero() ? '0' : value.toFixed();

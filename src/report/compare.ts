@@ -1,5 +1,5 @@
 /** incent compare's outputs: a table and summary for people, JSON (schemaVersion 1), CSV, HTML. */
-import { formatMoney, type Decimal } from '../money/index.js';
+import { formatMoney, formatMoneyGrouped, type Decimal } from '../money/index.js';
 import type { CompareOutcome } from '../reconcile/compare.js';
 import type { CampaignChange, CurrencyTotal, PartnerChange, ServiceChange } from '../reconcile/compare.js';
 import { csvLine } from '../csv-cells.js';
@@ -8,13 +8,12 @@ import { renderTable } from './text-table.js';
 
 const m = (d: Decimal | null, currency: string) => (d === null ? null : formatMoney(d, currency));
 const signed = (d: Decimal, currency: string) => `${d.gt(0) ? '+' : ''}${formatMoney(d, currency)}`;
-const thousands = (s: string) => s.replace(/^(-?\d+)/, (w) => w.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
 
 /** "this scenario costs 16.00 USD more; 1 partner gains, 0 lose" */
 export function costSentence(totals: readonly CurrencyTotal[], gain: number, lose: number): string {
   const money = totals
     .filter((t) => !t.difference.isZero())
-    .map((t) => `${thousands(formatMoney(t.difference.abs(), t.currency))} ${t.currency} ${t.difference.gt(0) ? 'more' : 'less'}`);
+    .map((t) => `${formatMoneyGrouped(t.difference.abs(), t.currency)} ${t.currency} ${t.difference.gt(0) ? 'more' : 'less'}`);
   const cost = money.length ? `the scenario pays ${money.join(', ')}` : 'the scenario pays the same';
   return `${cost}; ${gain} partner${gain === 1 ? '' : 's'} gain${gain === 1 ? 's' : ''}, ${lose} lose${lose === 1 ? 's' : ''}`;
 }
@@ -198,7 +197,7 @@ export function compareHtml(o: CompareOutcome): string {
               .map(
                 (p) =>
                   `<tr><td>${esc(p.partnerId)}${p.name ? ` ${esc(p.name)}` : ''}</td><td>${esc(p.statusChange ?? p.status.after ?? '')}</td>` +
-                  `<td class="num">${p.payout.before ? esc(thousands(formatMoney(p.payout.before, p.payoutCurrency))) : '-'}</td><td class="num">${p.payout.after ? esc(thousands(formatMoney(p.payout.after, p.payoutCurrency))) : '-'}</td>` +
+                  `<td class="num">${p.payout.before ? esc(formatMoneyGrouped(p.payout.before, p.payoutCurrency)) : '-'}</td><td class="num">${p.payout.after ? esc(formatMoneyGrouped(p.payout.after, p.payoutCurrency)) : '-'}</td>` +
                   `<td class="num">${esc(signed(p.payoutDifference, p.payoutCurrency))} ${esc(p.payoutCurrency)}</td><td>${esc(servicesText(p, k.currency))}</td></tr>`,
               )
               .join('') +

@@ -7,15 +7,14 @@
  * accounted for (used, or excluded by reason). Amounts are shown with thousands
  * separators; the digits are the exact amounts.
  */
-import { Decimal, formatMoney, ZERO } from '../money/index.js';
+import { Decimal, formatMoneyGrouped, sumByCurrency } from '../money/index.js';
 import type { CalcResult, CampaignResult, ServiceResult } from '../engine/types.js';
 import type { TierStanding } from '../earn/index.js';
 import { REASON_TEXT, type Reason } from '../engine/reasons.js';
 
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** An exact amount with thousands separators (display only: the digits are formatMoney's). */
-const shown = (d: Decimal, currency: string) => formatMoney(d, currency).replace(/^(-?\d+)/, (w) => w.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+const shown = formatMoneyGrouped;
 
 /** A whole percent of `of` (display only), clamped to 0..100. */
 function percent(part: Decimal, of: Decimal): number {
@@ -98,11 +97,11 @@ function rowAccounting(c: CampaignResult, excluded: [Reason, number][]): string 
 
 const GREYS = ['#8c959f', '#afb8c1', '#6e7781', '#d0d7de', '#57606a'];
 
-/** What the campaign pays, per payout currency. */
+/** What the campaign pays, per payout currency (the campaign's first). */
 function paidByCurrency(c: CampaignResult): [string, Decimal][] {
-  const by = new Map<string, Decimal>();
-  for (const p of c.partners) by.set(p.payoutCurrency, (by.get(p.payoutCurrency) ?? ZERO).plus(p.payout));
-  return [...by].sort(([a], [b]) => (a === c.currency ? -1 : b === c.currency ? 1 : a < b ? -1 : 1));
+  return [...sumByCurrency(c.partners.map((p) => [p.payoutCurrency, p.payout] as const))].sort(([a], [b]) =>
+    a === c.currency ? -1 : b === c.currency ? 1 : a < b ? -1 : 1,
+  );
 }
 
 function campaignSection(c: CampaignResult): string {

@@ -6,7 +6,7 @@
  * paid or clawed back, and totals per payout currency. Text or self-contained,
  * printable HTML. Data in, text out: the ledger's lines decide everything.
  */
-import { Decimal, formatMoney } from '../money/index.js';
+import { Decimal, formatMoney, sumByCurrency } from '../money/index.js';
 import { REASON_TEXT, type Reason } from '../engine/reasons.js';
 import { esc } from './html.js';
 import { csvLine } from '../csv-cells.js';
@@ -30,12 +30,15 @@ export interface StatementLine {
   service_detail?: string | null;
 }
 
-/** How a service's amount comes about: the method's arithmetic, and the cap when it trimmed. */
-function howEarned(l: StatementLine, service: string, amount: string): string {
-  const d = l.service_detail ? (JSON.parse(l.service_detail) as Record<string, { earned: string; cap?: string; arithmetic?: string }>)[service] : undefined;
-  if (!d) return '';
-  const arithmetic = d.arithmetic ? `${d.arithmetic} = ${d.earned}` : `earned ${d.earned}`;
-  return d.cap && new Decimal(d.earned).gt(amount) ? `${arithmetic}; capped at ${d.cap}` : d.arithmetic ? arithmetic : '';
+/** A line's services: each one's amount, and how it comes about (the method's arithmetic, and the cap when it trimmed). */
+function serviceRows(l: StatementLine): [service: string, amount: string, how: string][] {
+  const detail = l.service_detail ? (JSON.parse(l.service_detail) as Record<string, { earned: string; cap?: string; arithmetic?: string }>) : {};
+  return Object.entries(JSON.parse(l.services) as Record<string, string>).map(([service, amount]) => {
+    const d = detail[service];
+    if (!d) return [service, amount, ''];
+    const arithmetic = d.arithmetic ? `${d.arithmetic} = ${d.earned}` : `earned ${d.earned}`;
+    return [service, amount, d.cap && new Decimal(d.earned).gt(amount) ? `${arithmetic}; capped at ${d.cap}` : d.arithmetic ? arithmetic : ''];
+  });
 }
 
 export interface StatementHeader {
@@ -92,9 +95,7 @@ export function isEmptyLine(l: StatementLine): boolean {
 
 /** Payout totals per currency, in the currency's order of first appearance. */
 function totals(lines: readonly StatementLine[]): [string, string][] {
-  const by = new Map<string, Decimal>();
-  for (const l of lines) by.set(l.payout_currency, (by.get(l.payout_currency) ?? new Decimal(0)).plus(l.payout_amount));
-  return [...by].map(([cur, sum]) => [cur, formatMoney(sum, cur)]);
+  return [...sumByCurrency(lines.map((l) => [l.payout_currency, l.payout_amount] as const))].map(([cur, sum]) => [cur, formatMoney(sum, cur)]);
 }
 
 function headerText(h: StatementHeader): string[] {
@@ -108,12 +109,8 @@ export function statementText(h: StatementHeader, lines: readonly StatementLine[
   const out = headerText(h);
   if (lines.length === 0) out.push('', 'Nothing is paid, clawed back or carried forward in this run (--all lists every campaign).');
   for (const l of lines) {
-    const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
     out.push('', `${l.campaign_id} (${l.currency}): this run ${whatItDoes(l)}; payout ${payoutWords(l)}`);
-    for (const [s, a] of services) {
-      const how = howEarned(l, s, a);
-      out.push(`  ${s.padEnd(16)} ${a.padStart(12)}${how ? `  ${how}` : ''}`);
-    }
+    for (const [s, a, how] of serviceRows(l)) out.push(`  ${s.padEnd(16)} ${a.padStart(12)}${how ? `  ${how}` : ''}`);
     out.push(`  ${'earned to date'.padEnd(16)} ${l.earned_to_date.padStart(12)}`);
     out.push(`  ${'paid before'.padEnd(16)} ${l.paid_before.padStart(12)}`);
     out.push(`  ${'this run'.padEnd(16)} ${l.amount.padStart(12)}`);
@@ -132,9 +129,10 @@ table{border-collapse:collapse;margin:.4rem 0 1rem}section{break-inside:avoid;pa
 export function statementHtml(h: StatementHeader, lines: readonly StatementLine[], detail?: string): string {
   const [title, meta] = headerText(h);
   const sections = lines.map((l) => {
-    const services = Object.entries(JSON.parse(l.services) as Record<string, string>);
     return `<section><h2>${esc(l.campaign_id)}</h2><p>This run ${esc(whatItDoes(l))}; payout ${esc(payoutWords(l))}.</p>
-<table><tr><th>Service</th><th>Earned to date</th><th>How</th></tr>${services.map(([s, a]) => `<tr><td>${esc(s)}</td><td class="num">${esc(a)}</td><td>${esc(howEarned(l, s, a))}</td></tr>`).join('')}
+<table><tr><th>Service</th><th>Earned to date</th><th>How</th></tr>${serviceRows(l)
+      .map(([s, a, how]) => `<tr><td>${esc(s)}</td><td class="num">${esc(a)}</td><td>${esc(how)}</td></tr>`)
+      .join('')}
 <tr><th>Earned to date</th><td class="num">${esc(l.earned_to_date)}</td></tr><tr><th>Paid before</th><td class="num">${esc(l.paid_before)}</td></tr>
 <tr><th>This run</th><td class="num">${esc(l.amount)}</td></tr><tr><th>Carried forward</th><td class="num">${esc(l.carried_forward)}</td></tr></table></section>`;
   });

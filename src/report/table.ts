@@ -14,6 +14,11 @@ export interface TableOptions extends Layout {
   all?: boolean;
 }
 
+/** The count line of the ineligible partners that earned nothing (calc and progress tables). */
+export function foldNote(folded: number): string {
+  return `  + ${folded} ineligible partner${folded === 1 ? '' : 's'} with nothing earned; --all lists ${folded === 1 ? 'it' : 'them'}`;
+}
+
 /** An ineligible partner with nothing earned: folded into a count line unless --all. */
 const foldable = (p: PartnerResult) => p.status === 'ineligible' && p.total.isZero() && p.payout.isZero();
 
@@ -55,7 +60,7 @@ export function renderCalcTable(r: CalcResult, opts: TableOptions = {}): string 
     if (folded) {
       const why = new Map<string, number>();
       for (const p of c.partners.filter(foldable)) why.set(p.reason?.code ?? 'PARTNER_INELIGIBLE', (why.get(p.reason?.code ?? 'PARTNER_INELIGIBLE') ?? 0) + 1);
-      out.push(`  + ${folded} ineligible partner${folded === 1 ? '' : 's'} with nothing earned; --all lists ${folded === 1 ? 'it' : 'them'}`);
+      out.push(foldNote(folded));
       out.push(`    ${[...why].map(([code, n]) => `${code} ${n}`).join(', ')}`);
     }
     out.push(
