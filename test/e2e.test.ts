@@ -62,6 +62,11 @@ describe('the built binary', () => {
     const same = runBinary(['compare', saved, saved, '--format', 'json']);
     expect(same.code).toBe(0);
     expect(JSON.stringify(JSON.parse(same.stdout))).not.toMatch(/"difference":"-?[1-9]/);
+    // A result against itself (currencies in code order): GBP 466.67, USD 76,878.40 before and after (26,878.40 + 50,000.00); nothing changes.
+    expect((JSON.parse(same.stdout) as { totals: unknown[] }).totals).toEqual([
+      { currency: 'GBP', before: '466.67', after: '466.67', difference: '0.00' },
+      { currency: 'USD', before: '76878.40', after: '76878.40', difference: '0.00' },
+    ]);
   });
 
   it('the payout ledger: init, run, list, show, export, statement, verify', () => {
