@@ -15,12 +15,13 @@ import type { TxRow } from '../engine/types.js';
 import { exactText, ScaledSum, ZERO } from '../money/index.js';
 import { excludedTo, type AtOnce, type TraceEvent } from '../engine/trace.js';
 import { allocate } from '../engine/allocate.js';
-import { BucketAllocator } from '../engine/allocate-buckets.js';
+import { amountOf, BucketAllocator } from '../engine/allocate-buckets.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
-import { csvCell, csvLine } from '../csv-cells.js';
+import { csvLine } from '../csv-cells.js';
 import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
-import { Out, Spool, type SpoolRecord, type Spooled } from './trace-spool.js';
+import { JsonSpool, Out, type Spool, type Spooled } from './trace-spool.js';
+import { CsvSpool } from './trace-spool-csv.js';
 
 const key = (c: string, p: string) => `${c}\u0000${p}`;
 
@@ -62,19 +63,17 @@ export class TraceFile {
   private readonly tmp: string;
   private readonly out: Out;
   private readonly spool: Spool;
-  private written = 0;
 
   constructor(readonly file: string) {
     this.json = /\.jsonl?$/i.test(file);
-    this.spool = new Spool(!this.json);
     this.tmp = trackTemp(tempNameFor(file));
     this.out = new Out(this.tmp);
+    this.spool = this.json ? new JsonSpool(this.emit) : new CsvSpool(this.out, this.emit);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
     this.tell = {
       excluded: this.json
         ? excludedTo(this.emit)
         : (campaign, partner, service, reason, detail, phrase, r, file) => {
-            this.written++;
             this.out.write(traceCsvExcluded(campaign, partner, service, reason, detail, phrase, r, file, this.quoted));
           },
       pending: (p) => this.spool.add(p),
@@ -87,25 +86,20 @@ export class TraceFile {
   private readonly tell: AtOnce;
 
   readonly emit = (e: Spooled): void => {
-    this.written++;
     if (this.json) this.out.write(JSON.stringify(traceJson(e)) + '\n');
-    else if (e.parts) this.out.write(traceCsvFromParts(e.parts, e, e.trimmed.isZero() ? e.amountText : undefined));
+    else if (e.parts) this.out.write(traceCsvFromParts(e.parts, e));
     else this.out.write(traceCsvLine(e));
   };
 
   /** For computeRun: adds each transactions row as it is read, telling what it can at once. */
   readonly onRow = (row: TxRow, file: string, ev: Evaluator): RowInputError | null => ev.addTelling(row, file, this.tell);
 
-  async finish(run: Run): Promise<number> {
+  async finish(run: Run): Promise<void> {
     try {
-      await writeRest(run, this.spool, this.emit, (line) => {
-        this.written++;
-        this.out.write(line);
-      });
+      await writeRest(run, this.spool, this.emit);
       this.out.close();
       replace(this.tmp, this.file);
       untrackTemp(this.tmp);
-      return this.written;
     } catch (e) {
       this.abort();
       throw e;
@@ -122,13 +116,6 @@ export class TraceFile {
   }
 }
 
-/** A sum kept as exact text-parsed micro-units (Decimal only past them). */
-function addTo<K>(m: Map<K, ScaledSum>, k: K, amountText: string): void {
-  let sum = m.get(k);
-  if (!sum) m.set(k, (sum = new ScaledSum()));
-  sum.addString(amountText);
-}
-
 /**
  * After the run: the spooled rows, usage rows, and every partner's summary lines.
  * One pass over the spool writes every row of a partner no cap touches (a CSV row is
@@ -137,7 +124,7 @@ function addTo<K>(m: Map<K, ScaledSum>, k: K, amountText: string): void {
  * pass over the capped partners' rows writes them with the trims the allocator planned
  * (only the rows of a day a cap cuts partway wait in memory).
  */
-async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, write: (line: string) => void): Promise<void> {
+async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void): Promise<void> {
   const runs = new Map<string, SettledCampaign>(run.ev.settled.map((cr) => [cr.c.id, cr]));
   /** Per campaign, its capped partners' allocators. */
   const capped = new Map<string, Map<string, BucketAllocator>>();
@@ -151,44 +138,27 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
   const allocatorOf = (c: string, p: string) => capped.get(c)?.get(p);
   const isCapped = (c: string, p: string) => allocatorOf(c, p) !== undefined;
   const sums = new Map<string, Map<string, ScaledSum>>();
-  /** A row whose line needs no trim: its cells and its amount as read. */
-  const untrimmed = (r: SpoolRecord) => {
-    const p = r.parts;
-    if (!p) return emit(r.event());
-    write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},0,${r.amountText},${p.detail}\n`);
-  };
-  /** A row a cap takes whole: trimmed by its amount, paid 0. */
-  const gone = (r: SpoolRecord) => {
-    const p = r.parts;
-    if (!p) {
-      const e = r.event();
-      return emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
-    }
-    const minus = r.amountText.startsWith('-') ? r.amountText.slice(1) : `-${r.amountText}`;
-    write(`${p.head}${r.status},${p.mid}${p.tail}${r.amountText},${minus},0,${p.detail}\n`);
-  };
-  /** A row its customer's or service's verdict excludes after all. */
-  const excluded = (cr: SettledCampaign, r: SpoolRecord, x: { reason: string; detail: string }) => {
-    const p = r.parts;
-    if (!p) return emit(cr.settle(r.event(), r.slot));
-    write(`${p.head}excluded,${x.reason}${p.mid},,,,0,0,0,${csvCell(x.detail)}\n`);
+  const sumOf = (c: string, p: string, service: string) => {
+    const k = key(c, p);
+    let m = sums.get(k);
+    if (!m) sums.set(k, (m = new Map()));
+    let sum = m.get(service);
+    if (!sum) m.set(service, (sum = new ScaledSum()));
+    return sum;
   };
 
   // Pass 1 over the spooled rows: write every row of uncapped partners; capped partners' rows go to their allocator.
   await spool.replay((r) => {
     const cr = runs.get(r.campaign)!;
     const x = cr.exclusionAt(r.service, r.slot);
-    if (x) return excluded(cr, r, x);
-    if (r.partner === '' || r.amountText === '0') return untrimmed(r);
+    if (x) return r.excluded(cr, x);
+    if (r.partner === '' || r.zero) return r.untrimmed();
     const allocator = allocatorOf(r.campaign, r.partner);
     if (!allocator) {
-      const k = key(r.campaign, r.partner);
-      let m = sums.get(k);
-      if (!m) sums.set(k, (m = new Map()));
-      addTo(m, r.service, r.amountText);
-      return untrimmed(r);
+      r.addTo(sumOf(r.campaign, r.partner, r.service));
+      return r.untrimmed();
     }
-    allocator.add(r.service, r.date, r.amountText);
+    allocator.add(r.service, r.date, r);
   });
   // Usage rows (their pay is on customer lines): told by the engine, settled already.
   const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) =>
@@ -197,13 +167,10 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
     if (e.amount.isZero() || e.partner === '') return emit(e);
     const allocator = allocatorOf(e.campaign, e.partner);
     if (!allocator) {
-      const k = key(e.campaign, e.partner);
-      let m = sums.get(k);
-      if (!m) sums.set(k, (m = new Map()));
-      addTo(m, e.service!, exactText(e.paid));
+      sumOf(e.campaign, e.partner, e.service!).addString(exactText(e.paid));
       return emit(e);
     }
-    allocator.add(e.service!, e.date!, exactText(e.amount));
+    allocator.add(e.service!, e.date!, amountOf(e));
   });
 
   // Uncapped partners: their summary items and lines, after what was written.
@@ -228,13 +195,13 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void, 
 
   // Pass 2: capped partners' rows; whole months and days at once, a day cut partway waits.
   await spool.replay((r) => {
-    if (r.partner === '' || r.amountText === '0') return;
+    if (r.partner === '' || r.zero) return;
     if (runs.get(r.campaign)!.exclusionAt(r.service, r.slot)) return;
-    if (r.amountText.startsWith('-')) return untrimmed(r);
+    if (r.negative) return r.untrimmed();
     const allocator = allocatorOf(r.campaign, r.partner)!;
     const f = allocator.fate(r.service, r.date);
-    if (f === 'untouched') return untrimmed(r);
-    if (f === 'gone') return gone(r);
+    if (f === 'untouched') return r.untrimmed();
+    if (f === 'gone') return r.gone();
     allocator.hold(r.event());
   }, isCapped);
   await usageEvents((e) => {

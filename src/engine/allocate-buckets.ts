@@ -49,12 +49,23 @@ function fateIn(buckets: Buckets, service: string, b: string): Fate {
   return 'partial';
 }
 
-function sumInto(store: Map<string, Map<string, ScaledSum>>, service: string, bucket: string, amountText: string): void {
+/** An earning row's amount as the allocator reads it: its sign, and itself added exactly to a sum. */
+export interface RowAmount {
+  readonly negative: boolean;
+  addTo(sum: ScaledSum): void;
+}
+
+/** An event's amount as a RowAmount. */
+export function amountOf(e: TraceEvent): RowAmount {
+  return { negative: e.amount.isNegative(), addTo: (sum) => sum.addDecimal(e.amount) };
+}
+
+function sumInto(store: Map<string, Map<string, ScaledSum>>, service: string, bucket: string, amount: RowAmount): void {
   let m = store.get(service);
   if (!m) store.set(service, (m = new Map()));
   let sum = m.get(bucket);
   if (!sum) m.set(bucket, (sum = new ScaledSum()));
-  sum.addString(amountText);
+  amount.addTo(sum);
 }
 
 /**
@@ -74,10 +85,10 @@ export class BucketAllocator {
   private readonly held: TraceEvent[] = [];
   private tail: TraceEvent[] = [];
 
-  add(service: string, date: string, amountText: string): void {
-    if (amountText.startsWith('-')) return sumInto(this.monthSums, service, '', amountText);
-    sumInto(this.monthSums, service, date.slice(0, 7), amountText);
-    sumInto(this.daySums, service, date, amountText);
+  add(service: string, date: string, amount: RowAmount): void {
+    if (amount.negative) return sumInto(this.monthSums, service, '', amount);
+    sumInto(this.monthSums, service, date.slice(0, 7), amount);
+    sumInto(this.daySums, service, date, amount);
   }
 
   /** After every row is added: `allocate` on one item per service and month, then the months cut partway spread over their days. */
