@@ -11,7 +11,7 @@ import { allocate } from '../src/engine/allocate.js';
 import { amountOf, BucketAllocator } from '../src/engine/allocate-buckets.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import type { PartnerResult, ServiceResult } from '../src/engine/types.js';
-import { Decimal, exactText, ZERO } from '../src/money/index.js';
+import { Decimal, ZERO } from '../src/money/index.js';
 
 interface Item {
   service: 'A' | 'B';

@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { excludedEvent, pendingRowEvent, type Earning, type PendingRow, type TraceEvent } from '../src/engine/trace.js';
 import type { TxRow } from '../src/engine/types.js';
 import { RecordParser } from '../src/input/csv-records.js';
-import { dec, ZERO } from '../src/money/index.js';
-import { csvParts, earningCells, pendingHead, pendingMid, traceCsvExcluded, traceCsvFromParts, traceCsvLine } from '../src/report/trace.js';
+import { dec, ScaledSum, ZERO } from '../src/money/index.js';
+import { csvParts, earningCells, pendingHead, traceCsvExcluded, traceCsvFromParts, traceCsvLine } from '../src/report/trace.js';
+import { CsvSpool } from '../src/commands/trace-spool-csv.js';
+import { Out } from '../src/commands/trace-spool.js';
 import { runCli, tempDir } from './helpers.js';
 
 function row(p: Partial<TxRow>): TxRow {
@@ -193,9 +195,10 @@ describe('calc --explain through the binary', () => {
   });
 });
 
-describe("a pending row cut from the engine's data (no event)", () => {
-  // 5 seats x 48 = 240 USD; 800 GBP x 1.24 = 992 USD x 20% = 198.4
-  const perUnit: Earning = { status: 'earned', units: 5, rate: dec('48'), amount: dec('240'), amountText: '240', detail: '5 x 48 = 240 USD' };
+describe("a waiting row through calc --explain's spool (bytes, no event)", () => {
+  // 5 seats x 48 = 240 USD; 800 GBP x 1.24 = 992 USD x 20% = 198.4; a credit note of -2 seats x 48 = -96;
+  // 1 seat x 0.0000005 = 0.0000005 (finer than micro-units: summed from its text).
+  const perUnit: Earning = { status: 'earned', units: 5, rate: dec('48'), amount: dec('240'), amountText: '240', detail: '5 x 48 = 240 USD', shared: true };
   const viaFx: Earning = {
     status: 'earned',
     rate: dec('20'),
@@ -204,19 +207,104 @@ describe("a pending row cut from the engine's data (no event)", () => {
     amountText: '198.4',
     detail: '800.00 GBP x 1.24 = 992 USD x 20% = 198.4',
   };
+  const credit: Earning = { status: 'earned', units: -2, rate: dec('48'), amount: dec('-96'), amountText: '-96', detail: '-2 x 48 = -96 USD' };
+  const fine: Earning = { status: 'earned', units: 1, rate: dec('0.0000005'), amount: dec('0.0000005'), amountText: '0.0000005', detail: '1 x 0.0000005' };
+  const counted: Earning = {
+    status: 'counted',
+    units: 3,
+    amount: ZERO,
+    amountText: '0',
+    detail: 'counted by NewCustomers (tiers); its pay is on the service line',
+  };
   const cases: [string, TxRow, string, Earning][] = [
     ['plain text', row({ plain: true }), '1000001', perUnit],
     ['plain cells a spreadsheet would run', row({ plain: true, customerId: '=cmd|x', id: '@T1', sku: '+SKU' }), '1000001', perUnit],
     ['quoted input: comma, quote, line break', row({ plain: false, customerId: 'C,1', id: 'T"1"', sku: 'two\nlines' }), '1000001', viaFx],
-    ['a partner from claims.csv', row({ plain: true }), 'P,9', viaFx],
+    ['a partner from claims.csv', row({ plain: true, line: 1234567 }), 'P,9', viaFx],
+    ['text beyond ASCII', row({ plain: true, customerId: 'Ünïcode 客户', id: 'Ж-1' }), '1000001', credit],
+    ['an amount finer than micro-units', row({ plain: true, date: '2017-01-31' }), '1000001', fine],
+    ['a row that only counts', row({ plain: true }), '1000001', counted],
   ];
-  for (const [name, r, partner, earning] of cases) {
-    it(`cuts the same cells as its event: ${name}`, () => {
-      const p: PendingRow = { campaign: 'camp', partner, service: 'O365', row: r, file: 'data/tx.csv', earning, slot: 7 };
-      const parts = csvParts(pendingRowEvent(p));
-      expect(pendingHead('camp', partner)).toBe(parts.head);
-      expect(pendingMid(p)).toBe(parts.mid);
-      expect(earningCells(earning)).toEqual({ tail: parts.tail, detail: parts.detail });
+  const pending = (r: TxRow, partner: string, earning: Earning, slot: number): PendingRow => ({
+    campaign: 'camp',
+    partner,
+    service: 'O365',
+    row: r,
+    file: 'data/tx,1.csv',
+    earning,
+    slot,
+  });
+
+  it('writes each line as its event would be written: untrimmed, taken whole by a cap, excluded after all; and gives the same event back', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'trace.csv');
+    const out = new Out(file);
+    const emitted: TraceEvent[] = [];
+    const spool = new CsvSpool(out, (e) => emitted.push(e));
+    const expected: string[] = [];
+    const events = cases.map(([, r, partner, earning], i) => {
+      const p = pending(r, partner, earning, i);
+      spool.add(p);
+      return pendingRowEvent(p);
     });
-  }
+    const x = { reason: 'CUSTOMER_EXCLUDED', detail: 'customer C1: not net new, "first seen" 2016-01-01' };
+    const sums: string[] = [];
+    try {
+      for (const way of ['untrimmed', 'gone', 'excluded', 'event'] as const) {
+        await spool.replay((r) => {
+          const e = events[r.slot]!;
+          expect([r.campaign, r.partner, r.service, r.date, r.zero, r.negative]).toEqual([
+            'camp',
+            e.partner,
+            'O365',
+            e.date,
+            e.amount.isZero(),
+            e.amount.isNegative(),
+          ]);
+          if (way === 'untrimmed') {
+            r.untrimmed();
+            expected.push(traceCsvLine(e));
+            const sum = new ScaledSum();
+            r.addTo(sum);
+            sums.push(sum.toDecimal().toString());
+          } else if (way === 'gone') {
+            if (r.negative || r.zero) return;
+            r.gone();
+            expected.push(traceCsvLine({ ...e, trimmed: e.amount.negated(), paid: ZERO }));
+          } else if (way === 'excluded') {
+            r.excluded(undefined as never, x);
+            const settled = {
+              ...e,
+              status: 'excluded' as const,
+              reason: x.reason as never,
+              detail: x.detail,
+              units: undefined,
+              rate: undefined,
+              fx: undefined,
+            };
+            expected.push(traceCsvLine({ ...settled, amount: ZERO, trimmed: ZERO, paid: ZERO }));
+          } else {
+            const back = r.event();
+            expect(back.transactionId).toBe(e.transactionId);
+            expect(traceCsvFromParts(back.parts!, { ...e, trimmed: ZERO, paid: e.amount })).toBe(traceCsvLine(e));
+          }
+        });
+      }
+    } finally {
+      out.close();
+      spool.dispose();
+    }
+    expect(readFileSync(file, 'utf8')).toBe(expected.join(''));
+    // The sums are exact: 240, 198.4, 198.4, -96, 0.0000005, 0 as written (the finest from its text).
+    expect(sums).toEqual(['240', '240', '198.4', '198.4', '-96', '5e-7', '0']);
+    expect(emitted).toEqual([]);
+  });
+
+  it('cuts the first cells and the earning cells as the event writes them', () => {
+    for (const [, r, partner, earning] of cases) {
+      const parts = csvParts(pendingRowEvent(pending(r, partner, earning, 0)));
+      expect(pendingHead('camp', partner)).toBe(parts.head);
+      expect(earningCells(earning)).toEqual({ tail: parts.tail, detail: parts.detail });
+    }
+  });
 });

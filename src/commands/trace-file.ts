@@ -138,22 +138,36 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
   const allocatorOf = (c: string, p: string) => capped.get(c)?.get(p);
   const isCapped = (c: string, p: string) => allocatorOf(c, p) !== undefined;
   const sums = new Map<string, Map<string, ScaledSum>>();
-  const sumOf = (c: string, p: string, service: string) => {
-    const k = key(c, p);
+  /** What an uncapped partner's rows of a service paid (rows of one partner and service come in runs: the last is kept). */
+  let last = { campaign: '', partner: '', service: '', sum: new ScaledSum() };
+  const sumOf = (campaign: string, partner: string, service: string) => {
+    if (campaign === last.campaign && partner === last.partner && service === last.service) return last.sum;
+    const k = key(campaign, partner);
     let m = sums.get(k);
     if (!m) sums.set(k, (m = new Map()));
     let sum = m.get(service);
     if (!sum) m.set(service, (sum = new ScaledSum()));
+    last = { campaign, partner, service, sum };
     return sum;
+  };
+  /** The settled campaign and the allocator (if capped) of the last row's campaign and partner. */
+  const seen = { campaign: '', partner: '', cr: undefined as unknown as SettledCampaign, allocator: undefined as BucketAllocator | undefined };
+  const see = (campaign: string, partner: string) => {
+    if (campaign !== seen.campaign || partner !== seen.partner) {
+      seen.campaign = campaign;
+      seen.partner = partner;
+      seen.cr = runs.get(campaign)!;
+      seen.allocator = allocatorOf(campaign, partner);
+    }
+    return seen;
   };
 
   // Pass 1 over the spooled rows: write every row of uncapped partners; capped partners' rows go to their allocator.
   await spool.replay((r) => {
-    const cr = runs.get(r.campaign)!;
+    const { cr, allocator } = see(r.campaign, r.partner);
     const x = cr.exclusionAt(r.service, r.slot);
     if (x) return r.excluded(cr, x);
     if (r.partner === '' || r.zero) return r.untrimmed();
-    const allocator = allocatorOf(r.campaign, r.partner);
     if (!allocator) {
       r.addTo(sumOf(r.campaign, r.partner, r.service));
       return r.untrimmed();
@@ -196,13 +210,13 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
   // Pass 2: capped partners' rows; whole months and days at once, a day cut partway waits.
   await spool.replay((r) => {
     if (r.partner === '' || r.zero) return;
-    if (runs.get(r.campaign)!.exclusionAt(r.service, r.slot)) return;
+    const { cr, allocator } = see(r.campaign, r.partner);
+    if (cr.exclusionAt(r.service, r.slot)) return;
     if (r.negative) return r.untrimmed();
-    const allocator = allocatorOf(r.campaign, r.partner)!;
-    const f = allocator.fate(r.service, r.date);
+    const f = allocator!.fate(r.service, r.date);
     if (f === 'untouched') return r.untrimmed();
     if (f === 'gone') return r.gone();
-    allocator.hold(r.event());
+    allocator!.hold(r.event());
   }, isCapped);
   await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return;

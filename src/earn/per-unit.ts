@@ -66,12 +66,17 @@ export const perUnit: EarningMethod<Raw, PerUnit> = {
     };
   },
   shareKey: (_cfg, row) => (row.quantity === row.units ? `${row.sku}\u0000${row.units}` : undefined),
+  // Rows already carry every unit they pay: only netting below zero or per-customer limits leave a difference.
+  summaryNeeds(cfg, customer) {
+    if (cfg.per === 'customer') return true;
+    for (const u of customer.unitsBySku.values()) if (u < 0) return true;
+    return false;
+  },
   summaryLines(cfg, _service, qualifying) {
-    // Rows already carry every unit they pay: only netting below zero or per-customer limits leave a difference.
     const out: SummaryLine[] = [];
     for (const cv of qualifying) {
       const bySku = cv.measure.unitsBySku;
-      if (cfg.per !== 'customer' && ![...bySku.values()].some((u) => u < 0)) continue;
+      if (!perUnit.summaryNeeds!(cfg, cv.measure)) continue;
       const earned = perUnit.earn(cfg, [cv.measure]).earned;
       let fromRows = ZERO;
       for (const [sku, units] of bySku) fromRows = fromRows.plus((rateFor(cfg.rates, sku)?.rate ?? ZERO).times(units));

@@ -116,6 +116,8 @@ export interface EarningMethod<Raw, Resolved> {
   shareKey?(cfg: Resolved, row: RowFacts): string | undefined;
   /** The summary lines of one partner's qualified service, given its qualifying customers in id order. */
   summaryLines?(cfg: Resolved, service: string, qualifying: readonly QualifyingCustomer[], currency: string): SummaryLine[];
+  /** Whether summaryLines needs to see this qualifying customer (per_unit: only one its netting or limits touch); absent: every one. The engine keeps only these. */
+  summaryNeeds?(cfg: Resolved, customer: CustomerMeasure): boolean;
   /** A standing the service must reach to qualify beyond the customer gates (tiers: a tier); undefined when the method has none. */
   standing?(cfg: Resolved, customers: readonly CustomerMeasure[]): TierStanding | undefined;
   /** SKUs the config names itself (not in a rate card), which no other service may pay for. */

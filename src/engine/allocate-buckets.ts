@@ -86,14 +86,24 @@ export class BucketAllocator {
   private tail: TraceEvent[] = [];
 
   add(service: string, date: string, amount: RowAmount): void {
+    // Services keep the order of their first rows (it orders a month's items across services); months are summed from days in plan.
+    if (!this.monthSums.has(service)) this.monthSums.set(service, new Map());
     if (amount.negative) return sumInto(this.monthSums, service, '', amount);
-    sumInto(this.monthSums, service, date.slice(0, 7), amount);
     sumInto(this.daySums, service, date, amount);
   }
 
   /** After every row is added: `allocate` on one item per service and month, then the months cut partway spread over their days. */
   plan(campaign: string, currency: string, result: PartnerResult, summary: TraceEvent[]): void {
     const partner = result.partnerId;
+    for (const [service, byDay] of this.daySums) {
+      const byMonth = this.monthSums.get(service)!;
+      for (const [day, sum] of byDay) {
+        const month = day.slice(0, 7);
+        let m = byMonth.get(month);
+        if (!m) byMonth.set(month, (m = new ScaledSum()));
+        m.add(sum);
+      }
+    }
     const synthetic: TraceEvent[] = [];
     for (const [service, byMonth] of this.monthSums) {
       for (const [month, sum] of byMonth) {

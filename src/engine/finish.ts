@@ -62,7 +62,7 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
           revenue: rev,
           measure,
         });
-      } else if (keep && reason === null) {
+      } else if (keep && reason === null && def.method.summaryLines && (def.method.summaryNeeds?.(def.config, measure) ?? true)) {
         let q = qualifyingBy.get(def);
         if (!q) qualifyingBy.set(def, (q = []));
         q.push({ customerId: acc.customerId, reason, detail: '', units: customerUnits, revenue: rev, measure });

@@ -1,5 +1,5 @@
 /** Trace events as CSV rows or JSON objects (calc --explain, explain --format csv|json). */
-import type { Earning, PendingRow, TraceEvent } from '../engine/trace.js';
+import type { Earning, TraceEvent } from '../engine/trace.js';
 import type { Reason } from '../engine/reasons.js';
 import type { TxRow } from '../engine/types.js';
 import { exactText } from '../money/index.js';
@@ -51,7 +51,7 @@ const fileCell = repeating();
  * A cell of the row's own text: when the file had no quotes or carriage returns (plain),
  * only a formula's first character needs care; otherwise csvCell.
  */
-function rowCell(r: TxRow, v: string): string {
+export function rowCell(r: TxRow, v: string): string {
   return !r.plain || formulaStart(v) ? csvCell(v) : v;
 }
 
@@ -155,14 +155,4 @@ const partnerCell = repeating();
 /** A pending row's first cells (campaign_id, partner_id, kind), as csvParts writes them. */
 export function pendingHead(campaign: string, partner: string): string {
   return `${campaignCell(campaign)},${partnerCell(partner)},row,`;
-}
-
-/**
- * A pending row's cells from service to sku, as csvParts(pendingRowEvent(p)) writes
- * them without the event (calc --explain's hot path for rows that accumulate): the
- * row's own cells as traceCsvExcluded writes them.
- */
-export function pendingMid(p: PendingRow): string {
-  const r = p.row;
-  return `,${serviceCell(p.service)},${rowCell(r, r.customerId)},${rowCell(r, r.id)},${fileCell(p.file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},`;
 }

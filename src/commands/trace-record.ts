@@ -1,0 +1,268 @@
+/**
+ * A CSV trace's spooled record: its layout, and the record as read back, which writes
+ * its own line by copying its bytes (and its campaign's, partner's, service's, file's and
+ * date's cells, kept once by the spool) beside its verdict's.
+ */
+import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
+import type { TraceEvent } from '../engine/trace.js';
+import type { SettledCampaign } from '../engine/verdicts.js';
+import { csvCell } from '../csv-cells.js';
+import { pendingHead } from '../report/trace.js';
+import { copyInto, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
+
+/**
+ * A record: 20 int32 of header, then the bytes of its texts (amount, the customer, id
+ * and sku cells, the raw id when its cell differs, the earning's tail and detail cells
+ * unless shared), padded to 8 bytes so that every header is read through aligned views.
+ */
+export const HEADER = 80;
+export const H = {
+  Length: 0,
+  Campaign: 1,
+  Partner: 2,
+  Service: 3,
+  Date: 4,
+  Slot: 5,
+  /** The shared earning's number, or -1 when tail and detail are the record's own. */
+  Shared: 6,
+  Status: 7,
+  /* int32 8-9 are float64 4: the amount in micro-units, NaN when they cannot hold it. */
+  File: 10,
+  Line: 11,
+  /** The byte lengths of the texts, in order. */
+  Lengths: 12,
+} as const;
+export const MICROS = 4;
+/** The texts of a record, in order. */
+export const T = { Amount: 0, Customer: 1, Id: 2, Sku: 3, RawId: 4, Tail: 5, Detail: 6 } as const;
+export const TEXTS = 7;
+export const STATUSES = ['earned', 'counted'] as const;
+
+/** What a record reads from its spool: the numbered strings, and their cells as bytes. */
+export interface SpoolTables {
+  readonly trace: Out;
+  readonly services: { readonly list: readonly string[] };
+  readonly dates: { readonly list: readonly string[] };
+  readonly sharedCells: readonly { tail: string; detail: string }[];
+  headOf(campaign: number, partner: number): Buffer;
+  sharedOf(ref: number): { tail: Buffer; detail: Buffer };
+  serviceCell(i: number): Buffer;
+  fileCell(i: number): Buffer;
+  dateCell(i: number): Buffer;
+}
+
+export const bytes = (s: string) => Buffer.from(s, 'utf8');
+const STATUS_BYTES = STATUSES.map((s) => bytes(`${s},`));
+const EXCLUDED = bytes('excluded,');
+const EXCLUDED_MONEY = bytes(',,,,0,0,0,');
+const NEWLINE = bytes('\n');
+const COMMA_BYTE = 44;
+const MINUS_BYTE = 45;
+const ZERO_BYTE = 48;
+const NEWLINE_BYTE = 10;
+
+function put(out: Out, b: Buffer): void {
+  out.copy(b, 0, b.length);
+}
+
+/** The record being read (one object, refilled per row): its header's values and where its bytes are. */
+export class CsvRecord implements SpoolRecord {
+  campaign = '';
+  partner = '';
+  service = '';
+  date = '';
+  slot = 0;
+  zero = false;
+  negative = false;
+  private buf: Buffer = Buffer.alloc(0);
+  private micros = NaN;
+  private campaignIndex = 0;
+  private partnerIndex = 0;
+  private serviceIndex = 0;
+  private dateIndex = 0;
+  private fileIndex = 0;
+  private line = 0;
+  private status = 0;
+  private shared = -1;
+  /** Where each text starts, and where the last ends. */
+  private readonly at = new Array<number>(TEXTS + 1).fill(0);
+  /** A line number's digits. */
+  private readonly digits = Buffer.alloc(16);
+
+  constructor(private readonly spool: SpoolTables) {}
+
+  fill(buf: Buffer, at: number, v: Int32Array, micros: number, campaign: string, partner: string): void {
+    const h = at >> 2;
+    const spool = this.spool;
+    this.buf = buf;
+    this.campaign = campaign;
+    this.partner = partner;
+    this.campaignIndex = v[h + H.Campaign]!;
+    this.partnerIndex = v[h + H.Partner]!;
+    this.serviceIndex = v[h + H.Service]!;
+    this.service = spool.services.list[this.serviceIndex]!;
+    this.dateIndex = v[h + H.Date]!;
+    this.date = spool.dates.list[this.dateIndex]!;
+    this.fileIndex = v[h + H.File]!;
+    this.line = v[h + H.Line]!;
+    this.slot = v[h + H.Slot]!;
+    this.shared = v[h + H.Shared]!;
+    this.status = v[h + H.Status]!;
+    this.micros = micros;
+    const a = this.at;
+    a[0] = at + HEADER;
+    for (let k = 0; k < TEXTS; k++) a[k + 1] = a[k]! + v[h + H.Lengths + k]!;
+    const amount = a[T.Amount]!;
+    this.zero = a[T.Amount + 1]! - amount === 1 && buf[amount] === ZERO_BYTE;
+    this.negative = buf[amount] === MINUS_BYTE;
+  }
+
+  private text(k: number): string {
+    return this.buf.toString('utf8', this.at[k], this.at[k + 1]);
+  }
+
+  get amountText(): string {
+    return this.buf.toString('latin1', this.at[T.Amount], this.at[T.Amount + 1]);
+  }
+
+  addTo(sum: ScaledSum): void {
+    if (Number.isNaN(this.micros)) sum.addString(this.amountText);
+    else sum.addMicros(this.micros);
+  }
+
+  untrimmed(): void {
+    this.earningLine(false);
+  }
+
+  /** Only for a positive amount (a cap never trims a negative one): trimmed is its negation, paid 0. */
+  gone(): void {
+    this.earningLine(true);
+  }
+
+  /** The most bytes mid() writes. */
+  private midRoom(): number {
+    const a = this.at;
+    const spool = this.spool;
+    return (
+      spool.serviceCell(this.serviceIndex).length +
+      spool.fileCell(this.fileIndex).length +
+      spool.dateCell(this.dateIndex).length +
+      (a[T.Sku + 1]! - a[T.Customer]!) +
+      this.digits.length +
+      8
+    );
+  }
+
+  /** The cells from the reason's end to sku (service, customer, id, file, line, date, sku), each after its comma, and the comma after sku. */
+  private mid(b: Buffer, p: number): number {
+    const src = this.buf;
+    const a = this.at;
+    const spool = this.spool;
+    const service = spool.serviceCell(this.serviceIndex);
+    const file = spool.fileCell(this.fileIndex);
+    const date = spool.dateCell(this.dateIndex);
+    b[p++] = COMMA_BYTE;
+    p = copyInto(b, p, service, 0, service.length);
+    b[p++] = COMMA_BYTE;
+    p = copyInto(b, p, src, a[T.Customer]!, a[T.Customer + 1]!);
+    b[p++] = COMMA_BYTE;
+    p = copyInto(b, p, src, a[T.Id]!, a[T.Id + 1]!);
+    b[p++] = COMMA_BYTE;
+    p = copyInto(b, p, file, 0, file.length);
+    b[p++] = COMMA_BYTE;
+    // The line number's digits, last first.
+    let n = this.line;
+    let d = this.digits.length;
+    do {
+      this.digits[--d] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+    p = copyInto(b, p, this.digits, d, this.digits.length);
+    b[p++] = COMMA_BYTE;
+    p = copyInto(b, p, date, 0, date.length);
+    b[p++] = COMMA_BYTE;
+    p = copyInto(b, p, src, a[T.Sku]!, a[T.Sku + 1]!);
+    b[p++] = COMMA_BYTE;
+    return p;
+  }
+
+  /**
+   * The row's line as it earns or counts: campaign, partner, kind (head), status, then
+   * the reason (empty) to sku (mid), units to fx_source (tail), amount, trimmed, paid,
+   * detail. Room for the whole line is made once.
+   */
+  private earningLine(gone: boolean): void {
+    const out = this.spool.trace;
+    const src = this.buf;
+    const a = this.at;
+    const a0 = a[T.Amount]!;
+    const a1 = a[T.Amount + 1]!;
+    const head = this.spool.headOf(this.campaignIndex, this.partnerIndex);
+    const status = STATUS_BYTES[this.status]!;
+    const shared = this.shared >= 0 ? this.spool.sharedOf(this.shared) : undefined;
+    const tail = shared ? shared.tail : src.subarray(a[T.Tail]!, a[T.Tail + 1]!);
+    const detail = shared ? shared.detail : src.subarray(a[T.Detail]!, a[T.Detail + 1]!);
+    out.reserve(head.length + status.length + this.midRoom() + tail.length + 2 * (a1 - a0) + 6 + detail.length);
+    const b = out.buf;
+    let p = copyInto(b, out.pos, head, 0, head.length);
+    p = copyInto(b, p, status, 0, status.length);
+    p = this.mid(b, p);
+    p = copyInto(b, p, tail, 0, tail.length);
+    p = copyInto(b, p, src, a0, a1);
+    b[p++] = COMMA_BYTE;
+    if (gone) {
+      b[p++] = MINUS_BYTE;
+      p = copyInto(b, p, src, a0, a1);
+      b[p++] = COMMA_BYTE;
+      b[p++] = ZERO_BYTE;
+      b[p++] = COMMA_BYTE;
+    } else {
+      b[p++] = ZERO_BYTE;
+      b[p++] = COMMA_BYTE;
+      p = copyInto(b, p, src, a0, a1);
+      b[p++] = COMMA_BYTE;
+    }
+    p = copyInto(b, p, detail, 0, detail.length);
+    b[p++] = NEWLINE_BYTE;
+    out.pos = p;
+  }
+
+  excluded(_cr: SettledCampaign, x: Exclusion): void {
+    const out = this.spool.trace;
+    put(out, this.spool.headOf(this.campaignIndex, this.partnerIndex));
+    put(out, EXCLUDED);
+    out.write(x.reason);
+    out.reserve(this.midRoom());
+    out.pos = this.mid(out.buf, out.pos);
+    put(out, EXCLUDED_MONEY);
+    out.write(csvCell(x.detail));
+    put(out, NEWLINE);
+  }
+
+  event(): Spooled {
+    const amountText = this.amountText;
+    const amount = amountText === '0' ? ZERO : new Decimal(amountText);
+    const shared = this.shared >= 0 ? this.spool.sharedCells[this.shared]! : undefined;
+    const mid = Buffer.alloc(this.midRoom());
+    return {
+      kind: 'row',
+      campaign: this.campaign,
+      partner: this.partner,
+      amount,
+      trimmed: ZERO,
+      paid: amount,
+      transactionId: this.text(this.at[T.RawId + 1]! > this.at[T.RawId]! ? T.RawId : T.Id),
+      date: this.date,
+      service: this.service,
+      status: STATUSES[this.status]!,
+      reason: undefined,
+      detail: '',
+      parts: {
+        head: pendingHead(this.campaign, this.partner),
+        mid: mid.toString('utf8', 0, this.mid(mid, 0)),
+        tail: shared ? shared.tail : this.text(T.Tail),
+        detail: shared ? shared.detail : this.text(T.Detail),
+      },
+    } satisfies TraceEvent & Spooled;
+  }
+}
