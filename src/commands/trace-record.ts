@@ -139,51 +139,44 @@ export class CsvRecord implements SpoolRecord {
     this.earningLine(true);
   }
 
-  /** The most bytes mid() writes. */
-  private midRoom(): number {
-    const a = this.at;
-    const spool = this.spool;
-    return (
-      spool.serviceCell(this.serviceIndex).length +
-      spool.fileCell(this.fileIndex).length +
-      spool.dateCell(this.dateIndex).length +
-      (a[T.Sku + 1]! - a[T.Customer]!) +
-      this.digits.length +
-      8
-    );
+  /** The bytes mid() writes, at most, with these cells. */
+  private midRoom(service: Buffer, file: Buffer, date: Buffer): number {
+    return service.length + file.length + date.length + (this.at[T.Sku + 1]! - this.at[T.Customer]!) + this.digits.length + 4;
   }
 
-  /** The cells from the reason's end to sku (service, customer, id, file, line, date, sku), each after its comma, and the comma after sku. */
-  private mid(b: Buffer, p: number): number {
+  /**
+   * From the reason's end to sku: ",service," (its cell with both commas), customer,
+   * id, "file,", the line number, "date,", sku, each ended by its comma.
+   */
+  private mid(b: Buffer, p: number, service: Buffer, file: Buffer, date: Buffer): number {
     const src = this.buf;
     const a = this.at;
-    const spool = this.spool;
-    const service = spool.serviceCell(this.serviceIndex);
-    const file = spool.fileCell(this.fileIndex);
-    const date = spool.dateCell(this.dateIndex);
-    b[p++] = COMMA_BYTE;
     p = copyInto(b, p, service, 0, service.length);
-    b[p++] = COMMA_BYTE;
     p = copyInto(b, p, src, a[T.Customer]!, a[T.Customer + 1]!);
     b[p++] = COMMA_BYTE;
     p = copyInto(b, p, src, a[T.Id]!, a[T.Id + 1]!);
     b[p++] = COMMA_BYTE;
     p = copyInto(b, p, file, 0, file.length);
-    b[p++] = COMMA_BYTE;
     // The line number's digits, last first.
+    const digits = this.digits;
     let n = this.line;
-    let d = this.digits.length;
+    let d = digits.length;
     do {
-      this.digits[--d] = 48 + (n % 10);
+      digits[--d] = 48 + (n % 10);
       n = Math.floor(n / 10);
     } while (n > 0);
-    p = copyInto(b, p, this.digits, d, this.digits.length);
+    p = copyInto(b, p, digits, d, digits.length);
     b[p++] = COMMA_BYTE;
     p = copyInto(b, p, date, 0, date.length);
-    b[p++] = COMMA_BYTE;
     p = copyInto(b, p, src, a[T.Sku]!, a[T.Sku + 1]!);
     b[p++] = COMMA_BYTE;
     return p;
+  }
+
+  /** The mid's cells (service, file, date) of this record. */
+  private midCells(): [Buffer, Buffer, Buffer] {
+    const spool = this.spool;
+    return [spool.serviceCell(this.serviceIndex), spool.fileCell(this.fileIndex), spool.dateCell(this.dateIndex)];
   }
 
   /**
@@ -202,11 +195,15 @@ export class CsvRecord implements SpoolRecord {
     const shared = this.shared >= 0 ? this.spool.sharedOf(this.shared) : undefined;
     const tail = shared ? shared.tail : src.subarray(a[T.Tail]!, a[T.Tail + 1]!);
     const detail = shared ? shared.detail : src.subarray(a[T.Detail]!, a[T.Detail + 1]!);
-    out.reserve(head.length + status.length + this.midRoom() + tail.length + 2 * (a1 - a0) + 6 + detail.length);
+    const spool = this.spool;
+    const service = spool.serviceCell(this.serviceIndex);
+    const file = spool.fileCell(this.fileIndex);
+    const date = spool.dateCell(this.dateIndex);
+    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tail.length + 2 * (a1 - a0) + 6 + detail.length);
     const b = out.buf;
     let p = copyInto(b, out.pos, head, 0, head.length);
     p = copyInto(b, p, status, 0, status.length);
-    p = this.mid(b, p);
+    p = this.mid(b, p, service, file, date);
     p = copyInto(b, p, tail, 0, tail.length);
     p = copyInto(b, p, src, a0, a1);
     b[p++] = COMMA_BYTE;
@@ -232,8 +229,9 @@ export class CsvRecord implements SpoolRecord {
     put(out, this.spool.headOf(this.campaignIndex, this.partnerIndex));
     put(out, EXCLUDED);
     out.write(x.reason);
-    out.reserve(this.midRoom());
-    out.pos = this.mid(out.buf, out.pos);
+    const cells = this.midCells();
+    out.reserve(this.midRoom(...cells));
+    out.pos = this.mid(out.buf, out.pos, ...cells);
     put(out, EXCLUDED_MONEY);
     out.write(csvCell(x.detail));
     put(out, NEWLINE);
@@ -243,7 +241,8 @@ export class CsvRecord implements SpoolRecord {
     const amountText = this.amountText;
     const amount = amountText === '0' ? ZERO : new Decimal(amountText);
     const shared = this.shared >= 0 ? this.spool.sharedCells[this.shared]! : undefined;
-    const mid = Buffer.alloc(this.midRoom());
+    const cells = this.midCells();
+    const mid = Buffer.alloc(this.midRoom(...cells));
     return {
       kind: 'row',
       campaign: this.campaign,
@@ -259,7 +258,7 @@ export class CsvRecord implements SpoolRecord {
       detail: '',
       parts: {
         head: pendingHead(this.campaign, this.partner),
-        mid: mid.toString('utf8', 0, this.mid(mid, 0)),
+        mid: mid.toString('utf8', 0, this.mid(mid, 0, ...cells)),
         tail: shared ? shared.tail : this.text(T.Tail),
         detail: shared ? shared.detail : this.text(T.Detail),
       },

@@ -134,6 +134,10 @@ export class CsvSpool implements Spool, SpoolTables {
       let i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
       let f64 = new Float64Array(buf.buffer, buf.byteOffset, buf.length >> 3);
       let have = 0;
+      // `only`'s answer for the last campaign and partner (rows of one partner come in runs).
+      let lastCampaign = -1;
+      let lastPartner = -1;
+      let wanted = true;
       for (;;) {
         const { bytesRead } = await file.read(buf, have, buf.length - have, null);
         have += bytesRead;
@@ -142,10 +146,15 @@ export class CsvSpool implements Spool, SpoolTables {
           const h = at >> 2;
           const length = i32[h + H.Length]!;
           if (at + length > have) break;
-          const campaign = this.campaigns.list[i32[h + H.Campaign]!]!;
-          const partner = this.partners.list[i32[h + H.Partner]!]!;
-          if (!only || only(campaign, partner)) {
-            r.fill(buf, at, i32, f64[(at >> 3) + MICROS]!, campaign, partner);
+          const c = i32[h + H.Campaign]!;
+          const p = i32[h + H.Partner]!;
+          if (c !== lastCampaign || p !== lastPartner) {
+            lastCampaign = c;
+            lastPartner = p;
+            wanted = !only || only(this.campaigns.list[c]!, this.partners.list[p]!);
+          }
+          if (wanted) {
+            r.fill(buf, at, i32, f64[(at >> 3) + MICROS]!, this.campaigns.list[c]!, this.partners.list[p]!);
             f(r);
           }
           at += length;
@@ -179,18 +188,18 @@ export class CsvSpool implements Spool, SpoolTables {
     return b;
   }
 
-  /** The quoted cells of services, files and dates by number, as bytes. */
+  /** The quoted cells of services, files and dates by number, as bytes, with their commas (",service,", "file,", "date,"). */
   private readonly serviceCells: Buffer[] = [];
   private readonly fileCells: Buffer[] = [];
   private readonly dateCells: Buffer[] = [];
   serviceCell(i: number): Buffer {
-    return (this.serviceCells[i] ??= bytes(csvCell(this.services.list[i]!)));
+    return (this.serviceCells[i] ??= bytes(`,${csvCell(this.services.list[i]!)},`));
   }
   fileCell(i: number): Buffer {
-    return (this.fileCells[i] ??= bytes(csvCell(this.files.list[i]!)));
+    return (this.fileCells[i] ??= bytes(`${csvCell(this.files.list[i]!)},`));
   }
   dateCell(i: number): Buffer {
-    return (this.dateCells[i] ??= bytes(this.dates.list[i]!));
+    return (this.dateCells[i] ??= bytes(`${this.dates.list[i]!},`));
   }
 
   /** A shared earning's tail and detail cells, as bytes. */

@@ -82,6 +82,8 @@ export class BucketAllocator {
   /** Each bucket's fate, worked out once (buckets do not change after planning): by service, then month or day. */
   private readonly monthFates = new Map<string, Map<string, Fate>>();
   private readonly dayFates = new Map<string, Map<string, Fate>>();
+  /** A row's fate by service and date, once known. */
+  private readonly fates = new Map<string, Map<string, Fate>>();
   private readonly held: TraceEvent[] = [];
   private tail: TraceEvent[] = [];
 
@@ -143,8 +145,15 @@ export class BucketAllocator {
 
   /** A positive row's fate from its service and day (after `plan`). */
   fate(service: string, date: string): Fate {
-    const f = memo(this.monthFates, this.months, service, date.slice(0, 7));
-    return f === 'partial' ? memo(this.dayFates, this.days, service, date) : f;
+    let byDay = this.fates.get(service);
+    if (!byDay) this.fates.set(service, (byDay = new Map()));
+    let f = byDay.get(date);
+    if (f === undefined) {
+      f = memo(this.monthFates, this.months, service, date.slice(0, 7));
+      if (f === 'partial') f = memo(this.dayFates, this.days, service, date);
+      byDay.set(date, f);
+    }
+    return f;
   }
 
   /** A row of a day cut partway: it waits for the others of its day. */
