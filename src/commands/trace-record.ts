@@ -8,7 +8,7 @@ import type { TraceEvent } from '../engine/trace.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { csvCell } from '../csv-cells.js';
 import { pendingHead } from '../report/trace.js';
-import { copyInto, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
+import { copyInto, putCell, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
  * A record: 20 int32 of header, then the bytes of its texts (amount, the customer, id
@@ -151,12 +151,12 @@ export class CsvRecord implements SpoolRecord {
   private mid(b: Buffer, p: number, service: Buffer, file: Buffer, date: Buffer): number {
     const src = this.buf;
     const a = this.at;
-    p = copyInto(b, p, service, 0, service.length);
+    p = putCell(b, p, service);
     p = copyInto(b, p, src, a[T.Customer]!, a[T.Customer + 1]!);
     b[p++] = COMMA_BYTE;
     p = copyInto(b, p, src, a[T.Id]!, a[T.Id + 1]!);
     b[p++] = COMMA_BYTE;
-    p = copyInto(b, p, file, 0, file.length);
+    p = putCell(b, p, file);
     // The line number's digits, last first.
     const digits = this.digits;
     let n = this.line;
@@ -167,7 +167,7 @@ export class CsvRecord implements SpoolRecord {
     } while (n > 0);
     p = copyInto(b, p, digits, d, digits.length);
     b[p++] = COMMA_BYTE;
-    p = copyInto(b, p, date, 0, date.length);
+    p = putCell(b, p, date);
     p = copyInto(b, p, src, a[T.Sku]!, a[T.Sku + 1]!);
     b[p++] = COMMA_BYTE;
     return p;
@@ -193,18 +193,18 @@ export class CsvRecord implements SpoolRecord {
     const head = this.spool.headOf(this.campaignIndex, this.partnerIndex);
     const status = STATUS_BYTES[this.status]!;
     const shared = this.shared >= 0 ? this.spool.sharedOf(this.shared) : undefined;
-    const tail = shared ? shared.tail : src.subarray(a[T.Tail]!, a[T.Tail + 1]!);
-    const detail = shared ? shared.detail : src.subarray(a[T.Detail]!, a[T.Detail + 1]!);
+    const tailLength = shared ? shared.tail.length : a[T.Tail + 1]! - a[T.Tail]!;
+    const detailLength = shared ? shared.detail.length : a[T.Detail + 1]! - a[T.Detail]!;
     const spool = this.spool;
     const service = spool.serviceCell(this.serviceIndex);
     const file = spool.fileCell(this.fileIndex);
     const date = spool.dateCell(this.dateIndex);
-    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tail.length + 2 * (a1 - a0) + 6 + detail.length);
+    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tailLength + 2 * (a1 - a0) + 6 + detailLength);
     const b = out.buf;
-    let p = copyInto(b, out.pos, head, 0, head.length);
-    p = copyInto(b, p, status, 0, status.length);
+    let p = putCell(b, out.pos, head);
+    p = putCell(b, p, status);
     p = this.mid(b, p, service, file, date);
-    p = copyInto(b, p, tail, 0, tail.length);
+    p = shared ? putCell(b, p, shared.tail) : copyInto(b, p, src, a[T.Tail]!, a[T.Tail + 1]!);
     p = copyInto(b, p, src, a0, a1);
     b[p++] = COMMA_BYTE;
     if (gone) {
@@ -219,7 +219,7 @@ export class CsvRecord implements SpoolRecord {
       p = copyInto(b, p, src, a0, a1);
       b[p++] = COMMA_BYTE;
     }
-    p = copyInto(b, p, detail, 0, detail.length);
+    p = shared ? putCell(b, p, shared.detail) : copyInto(b, p, src, a[T.Detail]!, a[T.Detail + 1]!);
     b[p++] = NEWLINE_BYTE;
     out.pos = p;
   }

@@ -25,6 +25,16 @@ export function copyInto(b: Uint8Array, p: number, src: Uint8Array, start: numbe
   return p;
 }
 
+/** Copies the whole of `cell` into `b` at `p` (room made already): a native copy once it is long enough to pay for the call. */
+export function putCell(b: Uint8Array, p: number, cell: Uint8Array): number {
+  if (cell.length > 16) {
+    b.set(cell, p);
+    return p + cell.length;
+  }
+  for (let i = 0; i < cell.length; i++) b[p++] = cell[i]!;
+  return p;
+}
+
 /** Bytes to a new file through a 1 MiB buffer: text as UTF-8, and byte ranges of other buffers. */
 export class Out {
   private readonly fd: number;
