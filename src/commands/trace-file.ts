@@ -68,7 +68,7 @@ export class TraceFile {
     this.json = /\.jsonl?$/i.test(file);
     this.tmp = trackTemp(tempNameFor(file));
     this.out = new Out(this.tmp);
-    this.spool = this.json ? new JsonSpool(this.emit) : new CsvSpool(this.out, this.emit);
+    this.spool = this.json ? new JsonSpool(this.emit) : new CsvSpool(this.out);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
     this.tell = {
       excluded: this.json

@@ -13,10 +13,10 @@ import { parseMicros } from '../money/index.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
 import { csvCell } from '../csv-cells.js';
 import { earningCells, pendingHead, rowCell } from '../report/trace.js';
-import { Out, removeSpoolDir, spoolDir, type Spool, type SpoolRecord, type Spooled } from './trace-spool.js';
+import { Out, removeSpoolDir, spoolDir, type Spool, type SpoolRecord } from './trace-spool.js';
 import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 
-/** Strings numbered in the order they come (campaigns, partners, services, dates: few of each). */
+/** Strings numbered in the order they come (campaigns, partners, services, dates, files). */
 class Numbered {
   readonly list: string[] = [];
   private readonly map = new Map<string, number>();
@@ -52,11 +52,8 @@ export class CsvSpool implements Spool, SpoolTables {
   private i32 = new Int32Array(0);
   private f64 = new Float64Array(0);
 
-  /** `trace`: the trace file's Out, which records write their lines to; `emit`: where events go. */
-  constructor(
-    readonly trace: Out,
-    readonly emit: (e: Spooled) => void,
-  ) {}
+  /** `trace`: the trace file's Out, which records write their lines to. */
+  constructor(readonly trace: Out) {}
 
   add(p: PendingRow): void {
     const r = p.row;
@@ -111,6 +108,8 @@ export class CsvSpool implements Spool, SpoolTables {
     v[h + H.Service] = this.services.of(p.service);
     v[h + H.Date] = this.dates.of(r.date);
     v[h + H.File] = this.files.of(p.file ?? '');
+    // A header holds 32-bit numbers: a line past them would be written wrong, so it is refused.
+    if (r.line > 0x7fffffff) throw new Error(`calc --explain cannot spool line ${r.line}: lines past 2^31 - 1 are not supported`);
     v[h + H.Line] = r.line;
     v[h + H.Slot] = p.slot;
     v[h + H.Shared] = ref;
@@ -179,13 +178,11 @@ export class CsvSpool implements Spool, SpoolTables {
     }
   }
 
-  /** The quoted first cells (campaign_id, partner_id, kind) of a campaign's and partner's rows, as bytes. */
-  private readonly heads = new Map<number, Buffer>();
+  /** The quoted first cells (campaign_id, partner_id, kind) of a campaign's and partner's rows, as bytes: by campaign, then partner. */
+  private readonly heads: Buffer[][] = [];
   headOf(campaign: number, partner: number): Buffer {
-    const k = partner * 65536 + campaign;
-    let b = this.heads.get(k);
-    if (!b) this.heads.set(k, (b = bytes(pendingHead(this.campaigns.list[campaign]!, this.partners.list[partner]!))));
-    return b;
+    const byPartner = (this.heads[campaign] ??= []);
+    return (byPartner[partner] ??= bytes(pendingHead(this.campaigns.list[campaign]!, this.partners.list[partner]!)));
   }
 
   /** The quoted cells of services, files and dates by number, as bytes, with their commas (",service,", "file,", "date,"). */
