@@ -180,74 +180,13 @@ export class JsonSpool implements Spool {
 
   async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     this.out.close();
-    const names = this.names;
-    const emit = this.emit;
-    const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
-    type Fields = [
-      number,
-      string,
-      string,
-      string,
-      string,
-      number,
-      number,
-      string,
-      string,
-      TraceEvent['status'],
-      number | null,
-      string | null,
-      string | null,
-      string | null,
-      string,
-      string,
-      number,
-    ];
+    const r = new JsonRecord(this.names, this.emit);
     const line = (text: string) => {
-      const j = JSON.parse(text) as Fields;
-      const campaign = names[j[0]]!;
+      const j = JSON.parse(text) as JsonFields;
+      const campaign = this.names[j[0]]!;
       if (only && !only(campaign, j[1])) return;
-      const amountText = j[14];
-      const event = (): TraceEvent => {
-        const amount = decimal(amountText);
-        return {
-          kind: 'row',
-          campaign,
-          partner: j[1],
-          amount,
-          trimmed: ZERO,
-          paid: amount,
-          transactionId: j[4],
-          file: names[j[5]] || undefined,
-          line: j[6],
-          date: j[7],
-          customer: j[3],
-          sku: j[8],
-          service: j[2],
-          status: j[9],
-          reason: undefined,
-          detail: j[15],
-          units: j[10] ?? undefined,
-          rate: j[11] === null ? undefined : decimal(j[11]),
-          fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13]! },
-        };
-      };
-      f({
-        campaign,
-        partner: j[1],
-        service: j[2],
-        date: j[7],
-        slot: j[16],
-        zero: amountText === '0',
-        negative: amountText.startsWith('-'),
-        addTo: (sum) => sum.addString(amountText),
-        untrimmed: () => emit(event()),
-        gone: () => {
-          const e = event();
-          emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
-        },
-        excluded: (cr) => emit(cr.settle(event(), j[16])),
-        event,
-      });
+      r.fill(j, campaign);
+      f(r);
     };
     let rest = '';
     for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
@@ -261,5 +200,99 @@ export class JsonSpool implements Spool {
   dispose(): void {
     this.out.abandon();
     removeSpoolDir(this.dir);
+  }
+}
+
+/** A JSON spool's row: campaign, partner, service, customer, id, file, line, date, sku, status, units, rate, fx rate, fx source, amount, detail, slot. */
+type JsonFields = [
+  number,
+  string,
+  string,
+  string,
+  string,
+  number,
+  number,
+  string,
+  string,
+  TraceEvent['status'],
+  number | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  number,
+];
+
+const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
+
+/** The JSON spool's row being read (one object, refilled per row): its event is built only when it is written or held. */
+class JsonRecord implements SpoolRecord {
+  campaign = '';
+  partner = '';
+  service = '';
+  date = '';
+  slot = 0;
+  zero = false;
+  negative = false;
+  private j = [] as unknown as JsonFields;
+
+  constructor(
+    private readonly names: readonly string[],
+    private readonly emit: (e: TraceEvent) => void,
+  ) {}
+
+  fill(j: JsonFields, campaign: string): void {
+    this.j = j;
+    this.campaign = campaign;
+    this.partner = j[1];
+    this.service = j[2];
+    this.date = j[7];
+    this.slot = j[16];
+    this.zero = j[14] === '0';
+    this.negative = j[14].startsWith('-');
+  }
+
+  addTo(sum: ScaledSum): void {
+    sum.addString(this.j[14]);
+  }
+
+  untrimmed(): void {
+    this.emit(this.event());
+  }
+
+  gone(): void {
+    const e = this.event();
+    this.emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
+  }
+
+  excluded(cr: SettledCampaign): void {
+    this.emit(cr.settle(this.event(), this.slot));
+  }
+
+  event(): TraceEvent {
+    const j = this.j;
+    const amount = decimal(j[14]);
+    return {
+      kind: 'row',
+      campaign: this.campaign,
+      partner: j[1],
+      amount,
+      trimmed: ZERO,
+      paid: amount,
+      transactionId: j[4],
+      file: this.names[j[5]] || undefined,
+      line: j[6],
+      date: j[7],
+      customer: j[3],
+      sku: j[8],
+      service: j[2],
+      status: j[9],
+      reason: undefined,
+      detail: j[15],
+      units: j[10] ?? undefined,
+      rate: j[11] === null ? undefined : decimal(j[11]),
+      fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13]! },
+    };
   }
 }
