@@ -224,6 +224,8 @@ describe("a waiting row through calc --explain's spool (bytes, no event)", () =>
     ['text beyond ASCII', row({ plain: true, customerId: 'Ünïcode 客户', id: 'Ж-1' }), '1000001', credit],
     ['an amount finer than micro-units', row({ plain: true, date: '2017-01-31' }), '1000001', fine],
     ['a row that only counts', row({ plain: true }), '1000001', counted],
+    // Longer than the spool's write buffer (1 MiB) and its read buffer (4 MiB): both grow to hold it.
+    ['a cell of 5 MB', row({ plain: true, customerId: `C${'x'.repeat(5_000_000)}` }), '1000001', perUnit],
   ];
   const pending = (r: TxRow, partner: string, earning: Earning, slot: number): PendingRow => ({
     campaign: 'camp',
@@ -294,8 +296,8 @@ describe("a waiting row through calc --explain's spool (bytes, no event)", () =>
       spool.dispose();
     }
     expect(readFileSync(file, 'utf8')).toBe(expected.join(''));
-    // The sums are exact: 240, 198.4, 198.4, -96, 0.0000005, 0 as written (the finest from its text).
-    expect(sums).toEqual(['240', '240', '198.4', '198.4', '-96', '5e-7', '0']);
+    // The sums are exact: 240, 240, 198.4, 198.4, -96, 0.0000005, 0, 240 as written (the finest from its text).
+    expect(sums).toEqual(['240', '240', '198.4', '198.4', '-96', '5e-7', '0', '240']);
   });
 
   it('cuts the first cells and the earning cells as the event writes them', () => {
