@@ -8,7 +8,7 @@ import type { TraceEvent } from '../engine/trace.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { csvCell } from '../csv-cells.js';
 import { pendingHead } from '../report/trace.js';
-import { copyInto, putCell, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
+import { copyInto, putCell, RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
  * A record: 20 int32 of header, then the bytes of its texts (amount, the customer, id
@@ -66,14 +66,7 @@ function put(out: Out, b: Buffer): void {
 }
 
 /** The record being read (one object, refilled per row): its header's values and where its bytes are. */
-export class CsvRecord implements SpoolRecord {
-  campaign = '';
-  partner = '';
-  service = '';
-  date = '';
-  slot = 0;
-  zero = false;
-  negative = false;
+export class CsvRecord extends RecordFields implements SpoolRecord {
   private buf: Buffer = Buffer.alloc(0);
   private micros = NaN;
   private campaignIndex = 0;
@@ -89,7 +82,9 @@ export class CsvRecord implements SpoolRecord {
   /** A line number's digits. */
   private readonly digits = Buffer.alloc(16);
 
-  constructor(private readonly spool: SpoolTables) {}
+  constructor(private readonly spool: SpoolTables) {
+    super();
+  }
 
   fill(buf: Buffer, at: number, v: Int32Array, micros: number, campaign: string, partner: string): void {
     const h = at >> 2;

@@ -124,6 +124,17 @@ export interface SpoolRecord {
   event(): Spooled;
 }
 
+/** What a spooled record's reader refills per row (the fields of SpoolRecord that the end of the run decides on). */
+export abstract class RecordFields {
+  campaign = '';
+  partner = '';
+  service = '';
+  date = '';
+  slot = 0;
+  zero = false;
+  negative = false;
+}
+
 /** Rows whose stories wait for the whole file. */
 export interface Spool {
   add(p: PendingRow): void;
@@ -227,20 +238,15 @@ type JsonFields = [
 const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
 
 /** The JSON spool's row being read (one object, refilled per row): its event is built only when it is written or held. */
-class JsonRecord implements SpoolRecord {
-  campaign = '';
-  partner = '';
-  service = '';
-  date = '';
-  slot = 0;
-  zero = false;
-  negative = false;
+class JsonRecord extends RecordFields implements SpoolRecord {
   private j = [] as unknown as JsonFields;
 
   constructor(
     private readonly names: readonly string[],
     private readonly emit: (e: TraceEvent) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   fill(j: JsonFields, campaign: string): void {
     this.j = j;
