@@ -77,3 +77,39 @@ describe('per_unit: each field means one thing in both modes', () => {
     expect(words('customer', [3, 25]).at(-1)).toBe('customer C1: rows sum to 280, but 28 net seats, over max_units 20 a customer: paid for 20: pays 200');
   });
 });
+
+describe('per_unit: a trace keeps only the customers its summary lines need (summaryNeeds)', () => {
+  const netting = campaignFromYaml(`
+id: net
+currency: USD
+period: { start: 2024-01-01, end: 2024-03-31 }
+as_of: 2024-04-30
+eligible: { license_programs: [CSP] }
+services:
+  M365:
+    per_unit: { rates: { E3: 10 } }
+`);
+  // C1 buys 5 then returns 8: its rows sum to 50 - 80 = -30, but a customer is never paid below 0: +30 adjusts it.
+  // C2 buys 4 (40) and C3 buys 6 then returns 2 (60 - 20 = 40): their rows are what they are paid, no line.
+  const rows = [
+    ['C1', 5],
+    ['C1', -8],
+    ['C2', 4],
+    ['C3', 6],
+    ['C3', -2],
+  ].map(([customerId, quantity]) =>
+    tx({ date: '2024-02-01', sku: 'E3', licenseProgram: 'CSP', customerId: customerId as string, partnerId: 'P1', quantity: quantity as number }),
+  );
+
+  it("gives the same summary lines as every customer's verdict does, and only C1's", async () => {
+    const { Evaluator } = await import('../src/engine/evaluate.js');
+    const summary = (keepVerdicts: true | 'trace') => {
+      const ev = new Evaluator([netting], { keepVerdicts });
+      for (const r of rows) ev.add(r);
+      ev.finish();
+      return ev.settled[0]!.summaryItems('P1').map((e) => `${e.customer} ${e.amount.toString()}`);
+    };
+    expect(summary('trace')).toEqual(['C1 30']);
+    expect(summary(true)).toEqual(summary('trace'));
+  });
+});
