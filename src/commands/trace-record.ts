@@ -41,8 +41,8 @@ export const STATUSES = ['earned', 'counted'] as const;
 /** What a record reads from its spool: the numbered strings, and their cells as bytes. */
 export interface SpoolTables {
   readonly trace: Out;
-  readonly services: { readonly list: readonly string[] };
-  readonly dates: { readonly list: readonly string[] };
+  readonly services: { readonly names: readonly string[] };
+  readonly dates: { readonly names: readonly string[] };
   readonly sharedCells: readonly { tail: string; detail: string }[];
   headOf(campaign: number, partner: number): Buffer;
   sharedOf(ref: number): { tail: Buffer; detail: Buffer };
@@ -95,9 +95,9 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     this.campaignIndex = v[h + H.Campaign]!;
     this.partnerIndex = v[h + H.Partner]!;
     this.serviceIndex = v[h + H.Service]!;
-    this.service = spool.services.list[this.serviceIndex]!;
+    this.service = spool.services.names[this.serviceIndex]!;
     this.dateIndex = v[h + H.Date]!;
-    this.date = spool.dates.list[this.dateIndex]!;
+    this.date = spool.dates.names[this.dateIndex]!;
     this.fileIndex = v[h + H.File]!;
     this.line = v[h + H.Line]!;
     this.slot = v[h + H.Slot]!;

@@ -10,38 +10,23 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseMicros } from '../money/index.js';
+import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
 import { csvCell } from '../csv-cells.js';
 import { earningCells, pendingHead, rowCell } from '../report/trace.js';
 import { Out, removeSpoolDir, spoolDir, type Spool, type SpoolRecord } from './trace-spool.js';
 import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 
-/** Strings numbered in the order they come (campaigns, partners, services, dates, files). */
-class Numbered {
-  readonly list: string[] = [];
-  private readonly map = new Map<string, number>();
-  private last = '';
-  private lastIndex = -1;
-
-  of(s: string): number {
-    if (s === this.last && this.lastIndex >= 0) return this.lastIndex;
-    let i = this.map.get(s);
-    if (i === undefined) this.map.set(s, (i = this.list.push(s) - 1));
-    this.last = s;
-    this.lastIndex = i;
-    return i;
-  }
-}
-
 export class CsvSpool implements Spool, SpoolTables {
   private readonly dir = spoolDir();
   private readonly path = join(this.dir, 'rows.bin');
   private readonly out = new Out(this.path);
-  readonly campaigns = new Numbered();
-  readonly partners = new Numbered();
-  readonly services = new Numbered();
-  readonly dates = new Numbered();
-  readonly files = new Numbered();
+  /** Campaigns, partners, services, dates and files, numbered in the order they come. */
+  readonly campaigns = new Interner();
+  readonly partners = new Interner();
+  readonly services = new Interner();
+  readonly dates = new Interner();
+  readonly files = new Interner();
   /** Shared earnings by number, and their cells quoted once (a writer's cache: the engine keeps no words for it). */
   private readonly earningIds = new WeakMap<Earning, number>();
   private lastEarning: Earning | undefined;
@@ -150,10 +135,10 @@ export class CsvSpool implements Spool, SpoolTables {
           if (c !== lastCampaign || p !== lastPartner) {
             lastCampaign = c;
             lastPartner = p;
-            wanted = !only || only(this.campaigns.list[c]!, this.partners.list[p]!);
+            wanted = !only || only(this.campaigns.names[c]!, this.partners.names[p]!);
           }
           if (wanted) {
-            r.fill(buf, at, i32, f64[(at >> 3) + MICROS]!, this.campaigns.list[c]!, this.partners.list[p]!);
+            r.fill(buf, at, i32, f64[(at >> 3) + MICROS]!, this.campaigns.names[c]!, this.partners.names[p]!);
             f(r);
           }
           at += length;
@@ -182,7 +167,7 @@ export class CsvSpool implements Spool, SpoolTables {
   private readonly heads: Buffer[][] = [];
   headOf(campaign: number, partner: number): Buffer {
     const byPartner = (this.heads[campaign] ??= []);
-    return (byPartner[partner] ??= bytes(pendingHead(this.campaigns.list[campaign]!, this.partners.list[partner]!)));
+    return (byPartner[partner] ??= bytes(pendingHead(this.campaigns.names[campaign]!, this.partners.names[partner]!)));
   }
 
   /** The quoted cells of services, files and dates by number, as bytes, with their commas (",service,", "file,", "date,"). */
@@ -190,13 +175,13 @@ export class CsvSpool implements Spool, SpoolTables {
   private readonly fileCells: Buffer[] = [];
   private readonly dateCells: Buffer[] = [];
   serviceCell(i: number): Buffer {
-    return (this.serviceCells[i] ??= bytes(`,${csvCell(this.services.list[i]!)},`));
+    return (this.serviceCells[i] ??= bytes(`,${csvCell(this.services.names[i]!)},`));
   }
   fileCell(i: number): Buffer {
-    return (this.fileCells[i] ??= bytes(`${csvCell(this.files.list[i]!)},`));
+    return (this.fileCells[i] ??= bytes(`${csvCell(this.files.names[i]!)},`));
   }
   dateCell(i: number): Buffer {
-    return (this.dateCells[i] ??= bytes(`${this.dates.list[i]!},`));
+    return (this.dateCells[i] ??= bytes(`${this.dates.names[i]!},`));
   }
 
   /** A shared earning's tail and detail cells, as bytes. */

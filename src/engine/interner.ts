@@ -1,5 +1,7 @@
-/** Customer and partner ids, interned once per run: the accumulators hold numbers, not strings. */
-/** Strings interned once: the index of each, and each by its index. */
+/**
+ * Strings interned once: the index of each, and each by its index. The engine's customer
+ * and partner ids (its accumulators hold numbers, not strings); calc --explain's spool.
+ */
 export class Interner {
   private readonly map = new Map<string, number>();
   readonly names: string[] = [];
