@@ -14,7 +14,7 @@ import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
 import { csvCell } from '../csv-cells.js';
 import { earningCells, pendingHead, rowCell } from '../report/trace.js';
-import { Out, removeSpoolDir, spoolDir, type Spool, type SpoolRecord } from './trace-spool.js';
+import { Out, putText, removeSpoolDir, spoolDir, type Spool, type SpoolRecord } from './trace-spool.js';
 import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 
 export class CsvSpool implements Spool, SpoolTables {
@@ -34,6 +34,8 @@ export class CsvSpool implements Spool, SpoolTables {
   readonly sharedCells: { tail: string; detail: string }[] = [];
   /** A shared earning's amount in micro-units (NaN: they cannot hold it). */
   private readonly sharedMicros: number[] = [];
+  /** The buffer i32 and f64 view. */
+  private viewed: Buffer | undefined;
   private i32 = new Int32Array(0);
   private f64 = new Float64Array(0);
 
@@ -64,28 +66,35 @@ export class CsvSpool implements Spool, SpoolTables {
     const id = rowCell(r, r.id);
     const sku = rowCell(r, r.sku);
     const rawId = id === r.id ? '' : r.id;
-    const text = amount + customer + id + sku + rawId + tail + detail;
     const out = this.out;
-    out.reserve(HEADER + text.length * 3 + 8);
+    out.reserve(HEADER + (amount.length + customer.length + id.length + sku.length + rawId.length + tail.length + detail.length) * 3 + 8);
     const at = out.pos;
     const buf = out.buf;
-    if (this.i32.buffer !== buf.buffer) {
+    if (this.viewed !== buf) {
+      this.viewed = buf;
       this.i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
       this.f64 = new Float64Array(buf.buffer, buf.byteOffset, buf.length >> 3);
     }
-    const n = buf.write(text, at + HEADER);
     const h = at >> 2;
     const v = this.i32;
     const l = h + H.Lengths;
-    // Every text ASCII (the usual case): byte lengths are string lengths.
-    const ascii = n === text.length;
-    v[l + T.Amount] = ascii ? amount.length : Buffer.byteLength(amount);
-    v[l + T.Customer] = ascii ? customer.length : Buffer.byteLength(customer);
-    v[l + T.Id] = ascii ? id.length : Buffer.byteLength(id);
-    v[l + T.Sku] = ascii ? sku.length : Buffer.byteLength(sku);
-    v[l + T.RawId] = ascii ? rawId.length : Buffer.byteLength(rawId);
-    v[l + T.Tail] = ascii ? tail.length : Buffer.byteLength(tail);
-    v[l + T.Detail] = ascii ? detail.length : Buffer.byteLength(detail);
+    // Each text's bytes, then its byte length.
+    const start = at + HEADER;
+    let a = putText(buf, start, amount);
+    v[l + T.Amount] = a - start;
+    let b = putText(buf, a, customer);
+    v[l + T.Customer] = b - a;
+    a = putText(buf, b, id);
+    v[l + T.Id] = a - b;
+    b = putText(buf, a, sku);
+    v[l + T.Sku] = b - a;
+    a = putText(buf, b, rawId);
+    v[l + T.RawId] = a - b;
+    b = putText(buf, a, tail);
+    v[l + T.Tail] = b - a;
+    a = putText(buf, b, detail);
+    v[l + T.Detail] = a - b;
+    const n = a - start;
     const length = (HEADER + n + 7) & ~7;
     v[h + H.Length] = length;
     v[h + H.Campaign] = this.campaigns.of(p.campaign);

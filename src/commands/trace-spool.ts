@@ -35,6 +35,21 @@ export function putCell(b: Uint8Array, p: number, cell: Uint8Array): number {
   return p;
 }
 
+/**
+ * Writes `s` as UTF-8 into `b` at `p` (room for 3 bytes a character made already); returns
+ * where it ends. ASCII, the usual case, is copied a character at a time (a native write
+ * costs more than that for the short cells a row has); other text goes through the encoder.
+ */
+export function putText(b: Buffer, p: number, s: string): number {
+  const start = p;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) return start + b.write(s, start, 'utf8');
+    b[p++] = c;
+  }
+  return p;
+}
+
 /** Bytes to a new file through a 1 MiB buffer: text as UTF-8, and byte ranges of other buffers. */
 export class Out {
   private readonly fd: number;
