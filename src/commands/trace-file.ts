@@ -162,18 +162,28 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
     return seen;
   };
 
-  // Pass 1 over the spooled rows: write every row of uncapped partners; capped partners' rows go to their allocator.
-  await spool.replay((r) => {
-    const { cr, allocator } = see(r.campaign, r.partner);
-    const x = cr.exclusionAt(r.service, r.slot);
-    if (x) return r.excluded(cr, x);
-    if (r.partner === '' || r.zero) return r.untrimmed();
-    if (!allocator) {
-      r.addTo(sumOf(r.campaign, r.partner, r.service));
-      return r.untrimmed();
+  // A capped partner none of whose spooled rows is excluded after all: its allocator takes the sums the spool kept.
+  const summed = new Set<string>();
+  for (const [campaign, mine] of capped) {
+    const cr = runs.get(campaign)!;
+    for (const [partner, allocator] of mine) {
+      if (!cr.excludesAfterAll(partner) && spool.sumsOf?.(campaign, partner, allocator)) summed.add(key(campaign, partner));
     }
-    allocator.add(r.service, r.date, r);
-  });
+  }
+  const fromSpool = (c: string, p: string) => !summed.has(key(c, p));
+  // Pass 1 over the spooled rows: write every row of uncapped partners; other capped partners' rows go to their allocator.
+  if (!spool.coveredBy?.((c, p) => summed.has(key(c, p))))
+    await spool.replay((r) => {
+      const { cr, allocator } = see(r.campaign, r.partner);
+      const x = cr.exclusionAt(r.service, r.slot);
+      if (x) return r.excluded(cr, x);
+      if (r.partner === '' || r.zero) return r.untrimmed();
+      if (!allocator) {
+        r.addTo(sumOf(r.campaign, r.partner, r.service));
+        return r.untrimmed();
+      }
+      allocator.add(r.service, r.date, r);
+    }, fromSpool);
   // Usage rows (their pay is on customer lines): told by the engine, settled already.
   const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) =>
     run.replayUsage((row, src) => run.ev.explainUsage(row, src, only).forEach(f));

@@ -15,6 +15,7 @@ import type { Earning, PendingRow } from '../engine/trace.js';
 import { csvCell } from '../csv-cells.js';
 import { earningCells, pendingHead, rowCell } from '../report/trace.js';
 import { Out, putText, removeSpoolDir, spoolDir, type Spool, type SpoolRecord } from './trace-spool.js';
+import { DaySums, type Summing } from './trace-day-sums.js';
 import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 
 export class CsvSpool implements Spool, SpoolTables {
@@ -27,6 +28,8 @@ export class CsvSpool implements Spool, SpoolTables {
   readonly services = new Interner();
   readonly dates = new Interner();
   readonly files = new Interner();
+  /** The earning rows summed per campaign, partner, service and day as they come. */
+  private readonly daySums = new DaySums();
   /** Shared earnings by number, and their cells quoted once (a writer's cache: the engine keeps no words for it). */
   private readonly earningIds = new WeakMap<Earning, number>();
   private lastEarning: Earning | undefined;
@@ -97,10 +100,10 @@ export class CsvSpool implements Spool, SpoolTables {
     const n = a - start;
     const length = (HEADER + n + 7) & ~7;
     v[h + H.Length] = length;
-    v[h + H.Campaign] = this.campaigns.of(p.campaign);
-    v[h + H.Partner] = this.partners.of(p.partner);
-    v[h + H.Service] = this.services.of(p.service);
-    v[h + H.Date] = this.dates.of(r.date);
+    const campaign = (v[h + H.Campaign] = this.campaigns.of(p.campaign));
+    const partner = (v[h + H.Partner] = this.partners.of(p.partner));
+    const service = (v[h + H.Service] = this.services.of(p.service));
+    const date = (v[h + H.Date] = this.dates.of(r.date));
     v[h + H.File] = this.files.of(p.file ?? '');
     // A header holds 32-bit numbers: a line past them would be written wrong, so it is refused.
     if (r.line > 0x7fffffff) throw new Error(`calc --explain cannot spool line ${r.line}: lines past 2^31 - 1 are not supported`);
@@ -116,6 +119,20 @@ export class CsvSpool implements Spool, SpoolTables {
     }
     this.f64[(at >> 3) + MICROS] = micros;
     out.pos = at + length;
+    this.daySums.add(campaign, partner, service, date, micros, amount);
+  }
+
+  /** Gives `to` the pair's earning rows summed by service and day as they were spooled; false when they were not kept (then replay sums them). */
+  sumsOf(campaign: string, partner: string, to: Summing): boolean {
+    const c = this.campaigns.find(campaign);
+    const p = c === undefined ? undefined : this.partners.find(partner);
+    if (c === undefined || p === undefined) return true;
+    return this.daySums.feed(c, p, to, this.services.names, this.dates.names);
+  }
+
+  /** Whether every campaign and partner with spooled rows is one `known` names. */
+  coveredBy(known: (campaign: string, partner: string) => boolean): boolean {
+    return this.daySums.coversAll((c, p) => known(this.campaigns.names[c]!, this.partners.names[p]!));
   }
 
   async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {

@@ -13,6 +13,7 @@ import { pendingRowEvent, type PendingRow, type TraceEvent } from '../engine/tra
 import type { SettledCampaign } from '../engine/verdicts.js';
 import type { CsvParts } from '../report/trace.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
+import type { Summing } from './trace-day-sums.js';
 
 /** Copies `src[start, end)` into `b` at `p` (room made already); returns where it ends. */
 export function copyInto(b: Uint8Array, p: number, src: Uint8Array, start: number, end: number): number {
@@ -155,6 +156,10 @@ export interface Spool {
   add(p: PendingRow): void;
   /** Each spooled row, in the order it was told; `only` skips others before anything is built for them. */
   replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void>;
+  /** Gives `to` a campaign's partner's earning rows summed by service and day as they were spooled; false when the spool did not keep them (then replay sums them). */
+  sumsOf?(campaign: string, partner: string, to: Summing): boolean;
+  /** Whether every campaign and partner with spooled rows is one `known` names (then a replay for the others has nothing to do). */
+  coveredBy?(known: (campaign: string, partner: string) => boolean): boolean;
   /** Removes the temporary file. */
   dispose(): void;
 }

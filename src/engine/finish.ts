@@ -134,6 +134,7 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
         const serviceWords = { reason: 'SERVICE_NOT_QUALIFIED' as const, detail: `${def.name}: ${notQualified}` };
         for (const s of qualifyingSlots) bySlot[s] = serviceWords;
       }
+      if (excludedSlots.length > 0 || (!qualified && qualifyingSlots.length > 0)) run.excludedPartners.add(p.partnerId);
     }
     return result;
   });

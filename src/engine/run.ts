@@ -221,6 +221,8 @@ export class CampaignRun implements SettledCampaign {
   readonly verdicts = new Map<string, PartnerVerdict>();
   /** With verdicts: per service, by slot, why a row that accumulated there is excluded after all (sparse). */
   readonly exclusions = new Map<ServiceDef, ({ reason: Reason; detail: string } | undefined)[]>();
+  /** With verdicts: the partners some of whose slots have an exclusion. */
+  readonly excludedPartners = new Set<string>();
 
   /** The pending row handed to calc --explain, refilled for every row. */
   readonly pendingScratch = {} as PendingRow;
@@ -249,6 +251,11 @@ export class CampaignRun implements SettledCampaign {
   /** After finish: why the row that accumulated in `service`'s `slot` is excluded after all, or undefined. */
   exclusionAt(service: string, slot: number): { reason: Reason; detail: string } | undefined {
     return exclusionAt(this, service, slot);
+  }
+
+  /** After finish: whether any row of the partner that accumulated is excluded after all. */
+  excludesAfterAll(partnerId: string): boolean {
+    return this.excludedPartners.has(partnerId);
   }
 
   /** After finish: the lines that carry pay rows cannot (netting, limits, active users, a tier's pay). */

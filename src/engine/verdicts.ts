@@ -132,6 +132,8 @@ export interface SettledCampaign {
   summaryItems(partnerId: string): TraceEvent[];
   /** Why the row that accumulated in `service`'s `slot` is excluded after all, or undefined. */
   exclusionAt(service: string, slot: number): { reason: Reason; detail: string } | undefined;
+  /** Whether any row of the partner that accumulated is excluded after all (exclusionAt answers for some slot of it). */
+  excludesAfterAll(partnerId: string): boolean;
   /** A pending row's story, given its customer's and service's verdicts. Mutates and returns `e`. */
   settle(e: TraceEvent, slot: number): TraceEvent;
 }

@@ -1,0 +1,115 @@
+/**
+ * calc --explain: the spooled earning rows' amounts summed per campaign, partner, service
+ * and day as they are spooled. A capped partner's allocator (engine/allocate-buckets.ts)
+ * plans from these sums when none of the partner's spooled rows was excluded after all,
+ * so its rows are read back once, to be written, instead of once to be summed and once
+ * to be written. Memory follows partners, services and days, and is bounded: past
+ * BUCKETS sums, a new pair's rows are not summed here and it is summed from the spool
+ * as before.
+ */
+import { ScaledSum } from '../money/index.js';
+import type { RowAmount } from '../engine/allocate-buckets.js';
+
+/** The most sums kept (a sum is about 100 bytes with its map entry). */
+export const BUCKETS = 1 << 16;
+
+/** A bucket key: the day's number, or NEGATIVE for the service's negative rows (a cap never trims them). */
+const NEGATIVE = -1;
+
+/** One campaign's partner: per service (in the order of its first earning row), its sums by day. */
+type PairSums = Map<number, Map<number, ScaledSum>>;
+
+/** Where an allocator takes the sums: `add(service, date, amount)`. */
+export interface Summing {
+  add(service: string, date: string, amount: RowAmount): void;
+}
+
+export class DaySums {
+  /** By campaign and partner number ("c,p"): their sums, or null when they outgrew the bound. */
+  private readonly pairs = new Map<string, PairSums | null>();
+  private count = 0;
+  /** The last row's pair, service and day, and its sum (rows of a partner and day come in runs). */
+  private lastCampaign = -1;
+  private lastPartner = -1;
+  private lastService = -1;
+  private lastBucket = 0;
+  private lastSum: ScaledSum | null = null;
+  private lastPair: PairSums | null = null;
+
+  constructor(private readonly limit = BUCKETS) {}
+
+  /**
+   * A spooled row: campaign, partner, service and date by the spool's numbers, its
+   * amount in micro-units (NaN when they cannot hold it) and as text. Every row makes
+   * its pair known; rows paying exactly "0" are not summed (the allocator leaves them out).
+   */
+  add(campaign: number, partner: number, service: number, date: number, micros: number, text: string): void {
+    if (campaign !== this.lastCampaign || partner !== this.lastPartner) {
+      const k = `${campaign},${partner}`;
+      let pair = this.pairs.get(k);
+      if (pair === undefined) this.pairs.set(k, (pair = new Map()));
+      this.lastPair = pair;
+      this.lastCampaign = campaign;
+      this.lastPartner = partner;
+      this.lastSum = null;
+    }
+    if (text === '0') return;
+    const bucket = text.charCodeAt(0) === 45 ? NEGATIVE : date;
+    let sum = this.lastSum;
+    if (sum === null || service !== this.lastService || bucket !== this.lastBucket) {
+      this.lastService = service;
+      this.lastBucket = bucket;
+      sum = this.lastSum = this.sumOf(campaign, partner, service, bucket);
+      if (sum === null) return;
+    }
+    if (Number.isNaN(micros)) sum.addString(text);
+    else sum.addMicros(micros);
+  }
+
+  /** The pair's sum for a service and bucket, made if new; null when the pair outgrew the bound. */
+  private sumOf(campaign: number, partner: number, service: number, bucket: number): ScaledSum | null {
+    const pair = this.lastPair;
+    if (pair === null) return null;
+    let byBucket = pair.get(service);
+    if (!byBucket) pair.set(service, (byBucket = new Map()));
+    let sum = byBucket.get(bucket);
+    if (sum) return sum;
+    if (this.count >= this.limit) {
+      // Over the bound: this pair is summed from the spool instead; its sums are let go.
+      for (const m of pair.values()) this.count -= m.size;
+      this.pairs.set(`${campaign},${partner}`, null);
+      this.lastPair = null;
+      return null;
+    }
+    this.count++;
+    byBucket.set(bucket, (sum = new ScaledSum()));
+    return sum;
+  }
+
+  /** Whether every pair with spooled rows is one `known` says is fed from here. */
+  coversAll(known: (campaign: number, partner: number) => boolean): boolean {
+    for (const k of this.pairs.keys()) {
+      const [c, p] = k.split(',').map(Number) as [number, number];
+      if (!known(c, p)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Gives an allocator a pair's sums, as `add` would have been called with its rows:
+   * services in the order of their first rows, then days in the order of theirs.
+   * False (nothing given) when the pair outgrew the bound.
+   */
+  feed(campaign: number, partner: number, to: Summing, services: readonly string[], dates: readonly string[]): boolean {
+    const pair = this.pairs.get(`${campaign},${partner}`);
+    if (pair === null) return false;
+    if (pair === undefined) return true;
+    for (const [service, byBucket] of pair) {
+      for (const [bucket, sum] of byBucket) {
+        const negative = bucket === NEGATIVE;
+        to.add(services[service]!, negative ? '' : dates[bucket]!, { negative, addTo: (s) => s.add(sum) });
+      }
+    }
+    return true;
+  }
+}
