@@ -37,9 +37,8 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
     let netUnits = 0;
     let revenue = ZERO;
     const qualifyingRows: number[] = [];
-    // With verdicts: the slots whose customer failed, and the others (a failed service excludes them too).
+    // With verdicts: the slots whose customer failed (a failed service excludes the others too, below).
     const excludedSlots: number[] = [];
-    const qualifyingSlots: number[] = [];
     const usage = def.usage ?? null;
     for (const s of slots) {
       const acc = table.view(s, run.customers);
@@ -73,7 +72,6 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
         if (keep) excludedSlots.push(s);
         continue;
       }
-      if (keep) qualifyingSlots.push(s);
       measures.push(measure);
       qualifyingRows.push(acc.rows);
       units = addUnitsExactly(units, customerUnits);
@@ -132,9 +130,10 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       }
       if (!qualified) {
         const serviceWords = { reason: 'SERVICE_NOT_QUALIFIED' as const, detail: `${def.name}: ${notQualified}` };
-        for (const s of qualifyingSlots) bySlot[s] = serviceWords;
+        // Every slot its customer's verdict did not exclude (a slot with no rows is never asked about).
+        for (const s of slots) bySlot[s] ??= serviceWords;
       }
-      if (excludedSlots.length > 0 || (!qualified && qualifyingSlots.length > 0)) run.excludedPartners.add(p.partnerId);
+      if (excludedSlots.length > 0 || (!qualified && measures.length > 0)) run.excludedPartners.add(p.partnerId);
     }
     return result;
   });
