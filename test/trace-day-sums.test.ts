@@ -131,8 +131,9 @@ describe('calc --explain with a capped partner summed as spooled and one summed 
     writeFileSync(join(dir, 'c.yaml'), capped);
     writeFileSync(
       join(dir, 'transactions.csv'),
-      ['transaction_id,date,partner_id,customer_id,sku,license_program,quantity', ...rows.map((r) => `${r.join(',').replace(/,(\d+)$/, ',E3,CSP,$1')}`)].join('\n') +
+      ['transaction_id,date,partner_id,customer_id,sku,license_program,quantity', ...rows.map((r) => `${r.join(',').replace(/,(\d+)$/, ',E3,CSP,$1')}`)].join(
         '\n',
+      ) + '\n',
     );
     const trace = join(dir, 'trace.csv');
     const base = { rules: [join(dir, 'c.yaml')], transactions: [join(dir, 'transactions.csv')], onInvalid: 'strict' as const };

@@ -18,7 +18,7 @@ import { allocate } from '../engine/allocate.js';
 import { amountOf, BucketAllocator } from '../engine/allocate-buckets.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { csvLine } from '../csv-cells.js';
-import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvFromParts, traceCsvLine, traceJson } from '../report/trace.js';
+import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
 import { JsonSpool, Out, type Spool, type Spooled } from './trace-spool.js';
 import { CsvSpool } from './trace-spool-csv.js';
@@ -87,7 +87,7 @@ export class TraceFile {
 
   readonly emit = (e: Spooled): void => {
     if (this.json) this.out.write(JSON.stringify(traceJson(e)) + '\n');
-    else if (e.parts) this.out.write(traceCsvFromParts(e.parts, e));
+    else if (e.heldAt !== undefined) this.spool.writeHeld!(e);
     else this.out.write(traceCsvLine(e));
   };
 
@@ -226,7 +226,7 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
     const f = allocator!.fate(r.service, r.date);
     if (f === 'untouched') return r.untrimmed();
     if (f === 'gone') return r.gone();
-    allocator!.hold(r.event());
+    allocator!.hold(r.held());
   }, isCapped);
   await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return;

@@ -4,11 +4,9 @@
  * date's cells, kept once by the spool) beside its verdict's.
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
-import type { TraceEvent } from '../engine/trace.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { csvCell } from '../csv-cells.js';
-import { pendingHead } from '../report/trace.js';
-import { copyInto, putCell, RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
+import { copyInto, putCell, putText, RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
  * A record: 20 int32 of header, then the bytes of its texts (amount, the customer, id
@@ -49,6 +47,8 @@ export interface SpoolTables {
   serviceCell(i: number): Buffer;
   fileCell(i: number): Buffer;
   dateCell(i: number): Buffer;
+  /** Keeps a copy of a record's bytes (a held row's) and says where. */
+  keep(src: Buffer, start: number, length: number): number;
 }
 
 export const bytes = (s: string) => Buffer.from(s, 'utf8');
@@ -77,6 +77,12 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
   private line = 0;
   private status = 0;
   private shared = -1;
+  /** Where the record starts in `buf`, and its length. */
+  private start = 0;
+  private length = 0;
+  /** The last held row's amount (rows of one earning share its text). */
+  private lastAmountText = '';
+  private lastAmount: Decimal = ZERO;
   /** Where each text starts, and where the last ends. */
   private readonly at = new Array<number>(TEXTS + 1).fill(0);
   /** A line number's digits. */
@@ -90,6 +96,8 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     const h = at >> 2;
     const spool = this.spool;
     this.buf = buf;
+    this.start = at;
+    this.length = v[h + H.Length]!;
     this.campaign = campaign;
     this.partner = partner;
     this.campaignIndex = v[h + H.Campaign]!;
@@ -132,6 +140,11 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
   /** Only for a positive amount (a cap never trims a negative one): trimmed is its negation, paid 0. */
   gone(): void {
     this.earningLine(true);
+  }
+
+  /** The line with the amount, trimmed and paid given as text (a held row's, once its day's trims are known). */
+  trimmedLine(amount: string, trimmed: string, paid: string): void {
+    this.earningLine(false, [amount, trimmed, paid]);
   }
 
   /** The bytes mid() writes, at most, with these cells. */
@@ -179,7 +192,7 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
    * the reason (empty) to sku (mid), units to fx_source (tail), amount, trimmed, paid,
    * detail. Room for the whole line is made once.
    */
-  private earningLine(gone: boolean): void {
+  private earningLine(gone: boolean, money?: readonly [string, string, string]): void {
     const out = this.spool.trace;
     const src = this.buf;
     const a = this.at;
@@ -194,12 +207,33 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     const service = spool.serviceCell(this.serviceIndex);
     const file = spool.fileCell(this.fileIndex);
     const date = spool.dateCell(this.dateIndex);
-    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tailLength + 2 * (a1 - a0) + 6 + detailLength);
+    const moneyRoom = money ? 3 * (money[0].length + money[1].length + money[2].length) : 2 * (a1 - a0) + 3;
+    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tailLength + moneyRoom + 8 + detailLength);
     const b = out.buf;
     let p = putCell(b, out.pos, head);
     p = putCell(b, p, status);
     p = this.mid(b, p, service, file, date);
     p = shared ? putCell(b, p, shared.tail) : copyInto(b, p, src, a[T.Tail]!, a[T.Tail + 1]!);
+    if (money) {
+      p = putText(b, p, money[0]);
+      b[p++] = COMMA_BYTE;
+      p = putText(b, p, money[1]);
+      b[p++] = COMMA_BYTE;
+      p = putText(b, p, money[2]);
+      b[p++] = COMMA_BYTE;
+    } else {
+      p = this.money(b, p, gone);
+    }
+    p = shared ? putCell(b, p, shared.detail) : copyInto(b, p, src, a[T.Detail]!, a[T.Detail + 1]!);
+    b[p++] = NEWLINE_BYTE;
+    out.pos = p;
+  }
+
+  /** amount,0,amount, as it earns, or amount,-amount,0, when a cap takes it all. */
+  private money(b: Buffer, p: number, gone: boolean): number {
+    const src = this.buf;
+    const a0 = this.at[T.Amount]!;
+    const a1 = this.at[T.Amount + 1]!;
     p = copyInto(b, p, src, a0, a1);
     b[p++] = COMMA_BYTE;
     if (gone) {
@@ -214,9 +248,7 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
       p = copyInto(b, p, src, a0, a1);
       b[p++] = COMMA_BYTE;
     }
-    p = shared ? putCell(b, p, shared.detail) : copyInto(b, p, src, a[T.Detail]!, a[T.Detail + 1]!);
-    b[p++] = NEWLINE_BYTE;
-    out.pos = p;
+    return p;
   }
 
   excluded(_cr: SettledCampaign, x: Exclusion): void {
@@ -232,12 +264,13 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     put(out, NEWLINE);
   }
 
-  event(): Spooled {
+  held(): Spooled {
     const amountText = this.amountText;
-    const amount = amountText === '0' ? ZERO : new Decimal(amountText);
-    const shared = this.shared >= 0 ? this.spool.sharedCells[this.shared]! : undefined;
-    const cells = this.midCells();
-    const mid = Buffer.alloc(this.midRoom(...cells));
+    if (amountText !== this.lastAmountText) {
+      this.lastAmountText = amountText;
+      this.lastAmount = amountText === '0' ? ZERO : new Decimal(amountText);
+    }
+    const amount = this.lastAmount;
     return {
       kind: 'row',
       campaign: this.campaign,
@@ -251,12 +284,7 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
       status: STATUSES[this.status]!,
       reason: undefined,
       detail: '',
-      parts: {
-        head: pendingHead(this.campaign, this.partner),
-        mid: mid.toString('utf8', 0, this.mid(mid, 0, ...cells)),
-        tail: shared ? shared.tail : this.text(T.Tail),
-        detail: shared ? shared.detail : this.text(T.Detail),
-      },
-    } satisfies TraceEvent & Spooled;
+      heldAt: this.spool.keep(this.buf, this.start, this.length),
+    };
   }
 }

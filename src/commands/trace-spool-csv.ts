@@ -9,12 +9,12 @@
  */
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseMicros } from '../money/index.js';
+import { exactText, parseMicros } from '../money/index.js';
 import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
 import { csvCell } from '../csv-cells.js';
 import { earningCells, pendingHead, rowCell } from '../report/trace.js';
-import { Out, putText, removeSpoolDir, spoolDir, type Spool, type SpoolRecord } from './trace-spool.js';
+import { Out, putText, removeSpoolDir, spoolDir, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
 import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 
@@ -219,6 +219,34 @@ export class CsvSpool implements Spool, SpoolTables {
       this.sharedBytes[ref] = b = { tail: bytes(cells.tail), detail: bytes(cells.detail) };
     }
     return b;
+  }
+
+  /** Held rows' records, copied (rows of a day a cap cuts partway wait for their day's trims). */
+  private kept = Buffer.alloc(0);
+  private keptI32 = new Int32Array(0);
+  private keptF64 = new Float64Array(0);
+  private keptLength = 0;
+  private keptRecord: CsvRecord | undefined;
+
+  keep(src: Buffer, start: number, length: number): number {
+    const at = this.keptLength;
+    if (at + length > this.kept.length) {
+      const bigger = Buffer.alloc(Math.max(64 << 10, 2 * this.kept.length, at + length));
+      this.kept.copy(bigger, 0, 0, at);
+      this.kept = bigger;
+      this.keptI32 = new Int32Array(bigger.buffer, bigger.byteOffset, bigger.length >> 2);
+      this.keptF64 = new Float64Array(bigger.buffer, bigger.byteOffset, bigger.length >> 3);
+    }
+    src.copy(this.kept, at, start, start + length);
+    this.keptLength = at + length;
+    return at;
+  }
+
+  writeHeld(e: Spooled): void {
+    const r = (this.keptRecord ??= new CsvRecord(this));
+    const at = e.heldAt!;
+    r.fill(this.kept, at, this.keptI32, this.keptF64[(at >> 3) + MICROS]!, e.campaign, e.partner!);
+    r.trimmedLine(exactText(e.amount), exactText(e.trimmed), exactText(e.paid));
   }
 
   dispose(): void {

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { Decimal, exactText, ZERO, type ScaledSum } from '../money/index.js';
 import { pendingRowEvent, type PendingRow, type TraceEvent } from '../engine/trace.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
-import type { CsvParts } from '../report/trace.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import type { Summing } from './trace-day-sums.js';
 
@@ -104,9 +103,10 @@ export class Out {
   }
 }
 
-/** A spooled row's event; in a CSV trace, with its line cut when it was read. */
+/** A spooled row's event; in a CSV trace, kept as bytes by the spool (`heldAt`) while it waits. */
 export interface Spooled extends TraceEvent {
-  parts?: CsvParts;
+  /** Where the spool keeps the row's bytes: its line is the spool's to write (Spool.writeHeld). */
+  heldAt?: number;
 }
 
 /** What settles a spooled row that its customer's or service's verdict excludes. */
@@ -118,7 +118,7 @@ export interface Exclusion {
 /**
  * A row read back from the spool: what the end of the run decides on (campaign,
  * partner, service, date, slot, the amount's sign), and the writing of its line. One
- * object may be refilled for every row: copy what you keep (event() does).
+ * object may be refilled for every row: copy what you keep (held() does).
  */
 export interface SpoolRecord {
   readonly campaign: string;
@@ -136,8 +136,12 @@ export interface SpoolRecord {
   gone(): void;
   /** Writes the row's line as its customer's or service's verdict excludes it. */
   excluded(cr: SettledCampaign, x: Exclusion): void;
-  /** The row's event, its own copy (a row of a day a cap cuts partway waits as one). */
-  event(): Spooled;
+  /**
+   * The row's event, to wait with the rows of its day (a day a cap cuts partway): its own
+   * copy, with the amount, id and date the cap's order and trims read. A CSV spool keeps
+   * the row's bytes and writes its line (writeHeld) with the trims the event is given.
+   */
+  held(): Spooled;
 }
 
 /** What a spooled record's reader refills per row (the fields of SpoolRecord that the end of the run decides on). */
@@ -156,6 +160,8 @@ export interface Spool {
   add(p: PendingRow): void;
   /** Each spooled row, in the order it was told; `only` skips others before anything is built for them. */
   replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void>;
+  /** Writes a held row's line (an event held() gave, `heldAt` set) with the trims it was given. */
+  writeHeld?(e: Spooled): void;
   /** Gives `to` a campaign's partner's earning rows summed by service and day as they were spooled; false when the spool did not keep them (then replay sums them). */
   sumsOf?(campaign: string, partner: string, to: Summing): boolean;
   /** Whether every campaign and partner with spooled rows is one `known` names (then a replay for the others has nothing to do). */
@@ -294,6 +300,10 @@ class JsonRecord extends RecordFields implements SpoolRecord {
 
   excluded(cr: SettledCampaign): void {
     this.emit(cr.settle(this.event(), this.slot));
+  }
+
+  held(): TraceEvent {
+    return this.event();
   }
 
   event(): TraceEvent {

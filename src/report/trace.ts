@@ -109,42 +109,6 @@ export function traceJson(e: TraceEvent): Record<string, unknown> {
   return o;
 }
 
-/**
- * A row's line cut where its verdict goes (calc --explain spools rows that wait for
- * their customer's verdict this way): the cells that stay whether the row earns or is
- * excluded, quoted once when the row is read.
- */
-export interface CsvParts {
-  /** campaign_id, partner_id, kind. */
-  head: string;
-  /** service .. sku. */
-  mid: string;
-  /** units, rate, fx_rate, fx_source. */
-  tail: string;
-  /** The quoted detail of the row as it earns or counts. */
-  detail: string;
-}
-
-export function csvParts(e: TraceEvent): CsvParts {
-  return {
-    head: `${campaignCell(e.campaign)},${csvCell(e.partner)},${e.kind},`,
-    mid: `,${serviceCell(e.service ?? '')},${csvCell(e.customer ?? '')},${csvCell(e.transactionId ?? '')},${fileCell(e.file ?? '')},${e.line ?? ''},${e.date ?? ''},${csvCell(e.sku ?? '')},`,
-    tail: `${e.units ?? ''},${exact(e.rate)},${exact(e.fx?.rate)},${csvCell(e.fx?.source ?? '')},`,
-    detail: csvCell(e.detail),
-  };
-}
-
-/**
- * traceCsvLine(e) for an event whose row was cut into `p` when read: an excluded row
- * (its customer's or service's verdict) drops the earnings and takes the verdict's
- * words. `amount` is the amount's text when no cap trimmed the row.
- */
-export function traceCsvFromParts(p: CsvParts, e: TraceEvent, amount?: string): string {
-  if (e.status === 'excluded') return `${p.head}excluded,${e.reason ?? ''}${p.mid},,,,0,0,0,${csvCell(e.detail)}\n`;
-  const money = amount !== undefined ? `${amount},0,${amount}` : `${exact(e.amount)},${exact(e.trimmed)},${exact(e.paid)}`;
-  return `${p.head}${e.status},${e.reason ?? ''}${p.mid}${p.tail}${money},${p.detail}\n`;
-}
-
 /** The cells of an earning (units .. fx_source, and the detail). */
 export function earningCells(g: Earning): { tail: string; detail: string } {
   return { tail: `${g.units ?? ''},${exact(g.rate)},${exact(g.fx?.rate)},${csvCell(g.fx?.source ?? '')},`, detail: csvCell(g.detail) };
@@ -152,7 +116,7 @@ export function earningCells(g: Earning): { tail: string; detail: string } {
 
 const partnerCell = repeating();
 
-/** A pending row's first cells (campaign_id, partner_id, kind), as csvParts writes them. */
+/** A pending row's first cells (campaign_id, partner_id, kind), as traceCsvLine writes them. */
 export function pendingHead(campaign: string, partner: string): string {
   return `${campaignCell(campaign)},${partnerCell(partner)},row,`;
 }
