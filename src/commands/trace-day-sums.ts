@@ -4,14 +4,14 @@
  * plans from these sums when none of the partner's spooled rows was excluded after all,
  * so its rows are read back once, to be written, instead of once to be summed and once
  * to be written. Memory follows partners, services and days, and is bounded: past
- * BUCKETS sums, a new pair's rows are not summed here and it is summed from the spool
- * as before.
+ * BUCKETS sums (16,384: every day of a year for 44 services), a new pair's rows are
+ * not summed here, and it is summed from the spool as before.
  */
 import { ScaledSum } from '../money/index.js';
 import type { RowAmount } from '../engine/allocate-buckets.js';
 
 /** The most sums kept (a sum is about 100 bytes with its map entry). */
-export const BUCKETS = 1 << 16;
+export const BUCKETS = 1 << 14;
 
 /** A bucket key: the day's number, or NEGATIVE for the service's negative rows (a cap never trims them). */
 const NEGATIVE = -1;
@@ -25,8 +25,8 @@ export interface Summing {
 }
 
 export class DaySums {
-  /** By campaign and partner number ("c,p"): their sums, or null when they outgrew the bound. */
-  private readonly pairs = new Map<string, PairSums | null>();
+  /** By campaign, then partner number: their sums, or null when they outgrew the bound. */
+  private readonly pairs: (PairSums | null)[][] = [];
   private count = 0;
   /** The last row's pair, service and day, and its sum (rows of a partner and day come in runs). */
   private lastCampaign = -1;
@@ -45,9 +45,9 @@ export class DaySums {
    */
   add(campaign: number, partner: number, service: number, date: number, micros: number, text: string): void {
     if (campaign !== this.lastCampaign || partner !== this.lastPartner) {
-      const k = `${campaign},${partner}`;
-      let pair = this.pairs.get(k);
-      if (pair === undefined) this.pairs.set(k, (pair = new Map()));
+      const byPartner = (this.pairs[campaign] ??= []);
+      let pair = byPartner[partner];
+      if (pair === undefined) byPartner[partner] = pair = new Map();
       this.lastPair = pair;
       this.lastCampaign = campaign;
       this.lastPartner = partner;
@@ -77,7 +77,7 @@ export class DaySums {
     if (this.count >= this.limit) {
       // Over the bound: this pair is summed from the spool instead; its sums are let go.
       for (const m of pair.values()) this.count -= m.size;
-      this.pairs.set(`${campaign},${partner}`, null);
+      this.pairs[campaign]![partner] = null;
       this.lastPair = null;
       return null;
     }
@@ -88,9 +88,9 @@ export class DaySums {
 
   /** Whether every pair with spooled rows is one `known` says is fed from here. */
   coversAll(known: (campaign: number, partner: number) => boolean): boolean {
-    for (const k of this.pairs.keys()) {
-      const [c, p] = k.split(',').map(Number) as [number, number];
-      if (!known(c, p)) return false;
+    for (let c = 0; c < this.pairs.length; c++) {
+      const byPartner = this.pairs[c] ?? [];
+      for (let p = 0; p < byPartner.length; p++) if (byPartner[p] !== undefined && !known(c, p)) return false;
     }
     return true;
   }
@@ -101,7 +101,7 @@ export class DaySums {
    * False (nothing given) when the pair outgrew the bound.
    */
   feed(campaign: number, partner: number, to: Summing, services: readonly string[], dates: readonly string[]): boolean {
-    const pair = this.pairs.get(`${campaign},${partner}`);
+    const pair = this.pairs[campaign]?.[partner];
     if (pair === null) return false;
     if (pair === undefined) return true;
     for (const [service, byBucket] of pair) {
