@@ -5,9 +5,7 @@
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
-import { open } from 'node:fs/promises';
 import { csvCell } from '../csv-cells.js';
-import { pendingHead } from '../report/trace.js';
 import { copyInto, putCell, putText, RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
@@ -38,117 +36,19 @@ export const T = { Amount: 0, Customer: 1, Id: 2, Sku: 3, RawId: 4, Tail: 5, Det
 export const TEXTS = 7;
 export const STATUSES = ['earned', 'counted'] as const;
 
-/** The spool's numbered strings: a record holds numbers, and its shared earnings' cells by number. */
-export interface SpoolNames {
-  readonly campaigns: readonly string[];
-  readonly partners: readonly string[];
-  readonly services: readonly string[];
-  readonly dates: readonly string[];
-  readonly files: readonly string[];
+/** What a record reads from its spool: the numbered strings, and their cells as bytes. */
+export interface SpoolTables {
+  readonly trace: Out;
+  readonly services: { readonly names: readonly string[] };
+  readonly dates: { readonly names: readonly string[] };
   readonly sharedCells: readonly { tail: string; detail: string }[];
-}
-
-/**
- * What a record reads from its spool: the numbered strings, their cells as bytes (made
- * once each), and where its line goes. The spool itself, or a copy of its names on the
- * thread that writes lines ahead.
- */
-export class SpoolCells {
-  constructor(
-    readonly trace: Out,
-    readonly names: SpoolNames,
-  ) {}
-
-  /** The quoted first cells (campaign_id, partner_id, kind) of a campaign's and partner's rows, as bytes: by campaign, then partner. */
-  private readonly heads: Buffer[][] = [];
-  headOf(campaign: number, partner: number): Buffer {
-    const byPartner = (this.heads[campaign] ??= []);
-    return (byPartner[partner] ??= bytes(pendingHead(this.names.campaigns[campaign]!, this.names.partners[partner]!)));
-  }
-
-  /** The quoted cells of services, files and dates by number, as bytes, with their commas (",service,", "file,", "date,"). */
-  private readonly serviceCells: Buffer[] = [];
-  private readonly fileCells: Buffer[] = [];
-  private readonly dateCells: Buffer[] = [];
-  serviceCell(i: number): Buffer {
-    return (this.serviceCells[i] ??= bytes(`,${csvCell(this.names.services[i]!)},`));
-  }
-  fileCell(i: number): Buffer {
-    return (this.fileCells[i] ??= bytes(`${csvCell(this.names.files[i]!)},`));
-  }
-  dateCell(i: number): Buffer {
-    return (this.dateCells[i] ??= bytes(`${this.names.dates[i]!},`));
-  }
-
-  /** A shared earning's tail and detail cells, as bytes. */
-  private readonly sharedBytes: { tail: Buffer; detail: Buffer }[] = [];
-  sharedOf(ref: number): { tail: Buffer; detail: Buffer } {
-    let b = this.sharedBytes[ref];
-    if (!b) {
-      const cells = this.names.sharedCells[ref]!;
-      this.sharedBytes[ref] = b = { tail: bytes(cells.tail), detail: bytes(cells.detail) };
-    }
-    return b;
-  }
-
-  /** Keeps a copy of a record's bytes (a held row's) and says where: the spool's to do. */
-  keep(_src: Buffer, _start: number, _length: number): number {
-    throw new Error('only the spool keeps held rows');
-  }
-}
-
-/** Aligned views of a buffer's records. */
-export interface RecordViews {
-  buf: Buffer;
-  i32: Int32Array;
-  f64: Float64Array;
-}
-
-function views(buf: Buffer): RecordViews {
-  return { buf, i32: new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2), f64: new Float64Array(buf.buffer, buf.byteOffset, buf.length >> 3) };
-}
-
-/**
- * Reads a spool file's records in 4 MiB chunks: `chunk` is told how many whole records
- * the buffer holds from `at` (it may prepare for them, e.g. read their lines ahead),
- * then `visit` is called for each, in order.
- */
-export async function readRecords(
-  path: string,
-  visit: (v: RecordViews, at: number) => void,
-  chunk?: (v: RecordViews, at: number, count: number) => Promise<void>,
-): Promise<void> {
-  const file = await open(path, 'r');
-  try {
-    let v = views(Buffer.alloc(4 << 20));
-    let have = 0;
-    for (;;) {
-      const { bytesRead } = await file.read(v.buf, have, v.buf.length - have, null);
-      have += bytesRead;
-      let end = 0;
-      let count = 0;
-      while (end + HEADER <= have && end + v.i32[(end >> 2) + H.Length]! <= have) {
-        end += v.i32[(end >> 2) + H.Length]!;
-        count++;
-      }
-      if (chunk && count > 0) await chunk(v, 0, count);
-      for (let at = 0; at < end; at += v.i32[(at >> 2) + H.Length]!) visit(v, at);
-      if (bytesRead === 0) {
-        if (end !== have) throw new Error(`the trace spool ends inside a record (${have - end} bytes left)`);
-        return;
-      }
-      v.buf.copyWithin(0, end, have);
-      have -= end;
-      // A record longer than the buffer (a very long cell): a buffer that holds it.
-      if (have >= HEADER && v.i32[H.Length]! > v.buf.length) {
-        const bigger = Buffer.alloc(v.i32[H.Length]! * 2);
-        v.buf.copy(bigger, 0, 0, have);
-        v = views(bigger);
-      }
-    }
-  } finally {
-    await file.close();
-  }
+  headOf(campaign: number, partner: number): Buffer;
+  sharedOf(ref: number): { tail: Buffer; detail: Buffer };
+  serviceCell(i: number): Buffer;
+  fileCell(i: number): Buffer;
+  dateCell(i: number): Buffer;
+  /** Keeps a copy of a record's bytes (a held row's) and says where. */
+  keep(src: Buffer, start: number, length: number): number;
 }
 
 export const bytes = (s: string) => Buffer.from(s, 'utf8');
@@ -188,7 +88,7 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
   /** A line number's digits. */
   private readonly digits = Buffer.alloc(16);
 
-  constructor(private readonly spool: SpoolCells) {
+  constructor(private readonly spool: SpoolTables) {
     super();
   }
 
@@ -203,9 +103,9 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     this.campaignIndex = v[h + H.Campaign]!;
     this.partnerIndex = v[h + H.Partner]!;
     this.serviceIndex = v[h + H.Service]!;
-    this.service = spool.names.services[this.serviceIndex]!;
+    this.service = spool.services.names[this.serviceIndex]!;
     this.dateIndex = v[h + H.Date]!;
-    this.date = spool.names.dates[this.dateIndex]!;
+    this.date = spool.dates.names[this.dateIndex]!;
     this.fileIndex = v[h + H.File]!;
     this.line = v[h + H.Line]!;
     this.slot = v[h + H.Slot]!;

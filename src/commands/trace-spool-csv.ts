@@ -7,34 +7,34 @@
  * its verdict's: no string is decoded or encoded again for a row that is written whole,
  * and a pass that only sums (a capped partner's first) reads the header alone.
  */
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exactText, parseMicros } from '../money/index.js';
 import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
-import { earningCells, rowCell } from '../report/trace.js';
+import { csvCell } from '../csv-cells.js';
+import { earningCells, pendingHead, rowCell } from '../report/trace.js';
 import { Out, putText, removeSpoolDir, spoolDir, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
-import { CsvRecord, H, HEADER, MICROS, readRecords, SpoolCells, T } from './trace-record.js';
+import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 
-export class CsvSpool extends SpoolCells implements Spool {
+export class CsvSpool implements Spool, SpoolTables {
   private readonly dir = spoolDir();
   private readonly path = join(this.dir, 'rows.bin');
   private readonly out = new Out(this.path);
   /** Campaigns, partners, services, dates and files, numbered in the order they come. */
-  readonly campaigns: Interner;
-  readonly partners: Interner;
-  readonly services: Interner;
-  readonly dates: Interner;
-  readonly files: Interner;
-  readonly sharedCells: { tail: string; detail: string }[];
-  /** How many records were spooled. */
-  private count = 0;
+  readonly campaigns = new Interner();
+  readonly partners = new Interner();
+  readonly services = new Interner();
+  readonly dates = new Interner();
+  readonly files = new Interner();
   /** The earning rows summed per campaign, partner, service and day as they come. */
   private readonly daySums = new DaySums();
   /** Shared earnings by number, and their cells quoted once (a writer's cache: the engine keeps no words for it). */
   private readonly earningIds = new WeakMap<Earning, number>();
   private lastEarning: Earning | undefined;
   private lastRef = -1;
+  readonly sharedCells: { tail: string; detail: string }[] = [];
   /** A shared earning's amount in micro-units (NaN: they cannot hold it). */
   private readonly sharedMicros: number[] = [];
   /** The buffer i32 and f64 view. */
@@ -43,17 +43,7 @@ export class CsvSpool extends SpoolCells implements Spool {
   private f64 = new Float64Array(0);
 
   /** `trace`: the trace file's Out, which records write their lines to. */
-  constructor(trace: Out) {
-    const [campaigns, partners, services, dates, files] = [new Interner(), new Interner(), new Interner(), new Interner(), new Interner()];
-    const sharedCells: { tail: string; detail: string }[] = [];
-    super(trace, { campaigns: campaigns.names, partners: partners.names, services: services.names, dates: dates.names, files: files.names, sharedCells });
-    this.campaigns = campaigns;
-    this.partners = partners;
-    this.services = services;
-    this.dates = dates;
-    this.files = files;
-    this.sharedCells = sharedCells;
-  }
+  constructor(readonly trace: Out) {}
 
   add(p: PendingRow): void {
     const r = p.row;
@@ -129,7 +119,6 @@ export class CsvSpool extends SpoolCells implements Spool {
     }
     this.f64[(at >> 3) + MICROS] = micros;
     out.pos = at + length;
-    this.count++;
     this.daySums.add(campaign, partner, service, date, micros, amount);
   }
 
@@ -148,26 +137,88 @@ export class CsvSpool extends SpoolCells implements Spool {
 
   async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     this.out.close();
-    const r = new CsvRecord(this);
-    const names = this.names;
-    // `only`'s answer for the last campaign and partner (rows of one partner come in runs).
-    let lastCampaign = -1;
-    let lastPartner = -1;
-    let wanted = true;
-    await readRecords(this.path, (v, at) => {
-      const h = at >> 2;
-      const c = v.i32[h + H.Campaign]!;
-      const p = v.i32[h + H.Partner]!;
-      if (c !== lastCampaign || p !== lastPartner) {
-        lastCampaign = c;
-        lastPartner = p;
-        wanted = !only || only(names.campaigns[c]!, names.partners[p]!);
+    const file = await open(this.path, 'r');
+    try {
+      const r = new CsvRecord(this);
+      let buf = Buffer.alloc(4 << 20);
+      let i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
+      let f64 = new Float64Array(buf.buffer, buf.byteOffset, buf.length >> 3);
+      let have = 0;
+      // `only`'s answer for the last campaign and partner (rows of one partner come in runs).
+      let lastCampaign = -1;
+      let lastPartner = -1;
+      let wanted = true;
+      for (;;) {
+        const { bytesRead } = await file.read(buf, have, buf.length - have, null);
+        have += bytesRead;
+        let at = 0;
+        while (at + HEADER <= have) {
+          const h = at >> 2;
+          const length = i32[h + H.Length]!;
+          if (at + length > have) break;
+          const c = i32[h + H.Campaign]!;
+          const p = i32[h + H.Partner]!;
+          if (c !== lastCampaign || p !== lastPartner) {
+            lastCampaign = c;
+            lastPartner = p;
+            wanted = !only || only(this.campaigns.names[c]!, this.partners.names[p]!);
+          }
+          if (wanted) {
+            r.fill(buf, at, i32, f64[(at >> 3) + MICROS]!, this.campaigns.names[c]!, this.partners.names[p]!);
+            f(r);
+          }
+          at += length;
+        }
+        if (bytesRead === 0) {
+          if (at !== have) throw new Error(`the trace spool ends inside a record (${have - at} bytes left)`);
+          return;
+        }
+        buf.copyWithin(0, at, have);
+        have -= at;
+        // A record longer than the buffer (a very long cell): a buffer that holds it.
+        if (have >= HEADER && i32[H.Length]! > buf.length) {
+          const bigger = Buffer.alloc(i32[H.Length]! * 2);
+          buf.copy(bigger, 0, 0, have);
+          buf = bigger;
+          i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
+          f64 = new Float64Array(buf.buffer, buf.byteOffset, buf.length >> 3);
+        }
       }
-      if (wanted) {
-        r.fill(v.buf, at, v.i32, v.f64[(at >> 3) + MICROS]!, names.campaigns[c]!, names.partners[p]!);
-        f(r);
-      }
-    });
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** The quoted first cells (campaign_id, partner_id, kind) of a campaign's and partner's rows, as bytes: by campaign, then partner. */
+  private readonly heads: Buffer[][] = [];
+  headOf(campaign: number, partner: number): Buffer {
+    const byPartner = (this.heads[campaign] ??= []);
+    return (byPartner[partner] ??= bytes(pendingHead(this.campaigns.names[campaign]!, this.partners.names[partner]!)));
+  }
+
+  /** The quoted cells of services, files and dates by number, as bytes, with their commas (",service,", "file,", "date,"). */
+  private readonly serviceCells: Buffer[] = [];
+  private readonly fileCells: Buffer[] = [];
+  private readonly dateCells: Buffer[] = [];
+  serviceCell(i: number): Buffer {
+    return (this.serviceCells[i] ??= bytes(`,${csvCell(this.services.names[i]!)},`));
+  }
+  fileCell(i: number): Buffer {
+    return (this.fileCells[i] ??= bytes(`${csvCell(this.files.names[i]!)},`));
+  }
+  dateCell(i: number): Buffer {
+    return (this.dateCells[i] ??= bytes(`${this.dates.names[i]!},`));
+  }
+
+  /** A shared earning's tail and detail cells, as bytes. */
+  private readonly sharedBytes: { tail: Buffer; detail: Buffer }[] = [];
+  sharedOf(ref: number): { tail: Buffer; detail: Buffer } {
+    let b = this.sharedBytes[ref];
+    if (!b) {
+      const cells = this.sharedCells[ref]!;
+      this.sharedBytes[ref] = b = { tail: bytes(cells.tail), detail: bytes(cells.detail) };
+    }
+    return b;
   }
 
   /** Held rows' records, copied (rows of a day a cap cuts partway wait for their day's trims). */
@@ -177,7 +228,7 @@ export class CsvSpool extends SpoolCells implements Spool {
   private keptLength = 0;
   private keptRecord: CsvRecord | undefined;
 
-  override keep(src: Buffer, start: number, length: number): number {
+  keep(src: Buffer, start: number, length: number): number {
     const at = this.keptLength;
     if (at + length > this.kept.length) {
       const bigger = Buffer.alloc(Math.max(64 << 10, 2 * this.kept.length, at + length));
