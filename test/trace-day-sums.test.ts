@@ -33,14 +33,13 @@ const services = ['O365', 'D365'];
 const dates = ['2018-01-05', '2018-01-06'];
 
 describe('DaySums', () => {
-  it('gives the sums per service (first rows first), then per day, negatives apart; "0" rows are not summed', () => {
+  it('gives the sums per service (first rows first), then per day, negatives apart', () => {
     const d = new DaySums();
     // campaign 0, partner 0: O365 on 01-05: 50 + 25 = 75; O365 on 01-06: 40; D365 on 01-05: 12.25; O365 negative: -10 - 5 = -15
     d.add(0, 0, 0, 0, 50e6, '50');
     d.add(0, 0, 0, 1, 40e6, '40');
     d.add(0, 0, 1, 0, 12.25e6, '12.25');
     d.add(0, 0, 0, 0, -10e6, '-10');
-    d.add(0, 0, 0, 0, 0, '0');
     d.add(0, 0, 0, 0, 25e6, '25');
     d.add(0, 0, 0, 1, -5e6, '-5');
     const r = recorder();
@@ -59,12 +58,25 @@ describe('DaySums', () => {
     expect(r.calls).toEqual(['O365 2018-01-05 1.0000003']);
   });
 
-  it('knows every pair that spooled a row, even one of "0" rows only; one with no rows has nothing to give', () => {
+  it('lets a pair go at a row paying "0" (such rows are written in the first pass over the spool, which the pair then needs)', () => {
+    const d = new DaySums(2);
+    d.add(0, 0, 0, 0, 5e6, '5');
+    d.add(0, 0, 0, 1, 0, '0');
+    d.add(0, 0, 0, 1, 7e6, '7');
+    // (0,0)'s sum was let go: (0,1) has room for two
+    d.add(0, 1, 0, 0, 1e6, '1');
+    d.add(0, 1, 0, 1, 2e6, '2');
+    const r = recorder();
+    expect(d.feed(0, 0, r, services, dates)).toBe(false);
+    expect(d.feed(0, 1, r, services, dates)).toBe(true);
+    expect(r.calls).toEqual(['O365 2018-01-05 1', 'O365 2018-01-06 2']);
+  });
+
+  it('knows every pair that spooled a row; one with no rows has nothing to give', () => {
     const d = new DaySums();
     d.add(0, 0, 0, 0, 0, '0');
     d.add(0, 1, 0, 0, 5e6, '5');
     const r = recorder();
-    expect(d.feed(0, 0, r, services, dates)).toBe(true);
     expect(d.feed(0, 7, r, services, dates)).toBe(true);
     expect(r.calls).toEqual([]);
     expect(d.coversAll((c, p) => c === 0 && p === 1)).toBe(false);
@@ -95,13 +107,17 @@ period: { start: 2018-01-01, end: 2018-03-31 }
 as_of: 2018-03-31
 services:
   O365:
-    per_unit: { rates: { E3: 10 } }
+    per_unit: { rates: { E3: 10, E1: 0 } }
     qualify: { customers: { at_least: 1 }, units_per_customer: { at_least: 3 } }
     cap: 100
 `;
 
-/** P1: every customer qualifies (summed as spooled); P2: C6 has 2 units, excluded after all (summed from the spool); P3: under the cap. */
-const rows: [string, string, string, string, number][] = [
+/**
+ * P1: every customer qualifies (summed as spooled); P2: C6 has 2 units, excluded after
+ * all (summed from the spool); P3: under the cap; P4: a row of E1 pays 0 (summed from
+ * the spool, which writes that row in its first pass).
+ */
+const rows: [string, string, string, string, number, string?][] = [
   ['T01', '2018-01-05', 'P1', 'C1', 5],
   ['T02', '2018-01-06', 'P1', 'C2', 4],
   ['T03', '2018-01-07', 'P1', 'C3', 3],
@@ -110,13 +126,15 @@ const rows: [string, string, string, string, number][] = [
   ['T06', '2018-02-02', 'P2', 'C6', 2],
   ['T07', '2018-02-03', 'P2', 'C7', 9],
   ['T08', '2018-03-01', 'P3', 'C8', 3],
+  ['T09', '2018-01-10', 'P4', 'C9', 12],
+  ['T10', '2018-01-11', 'P4', 'C10', 3, 'E1'],
 ];
 
 describe('excludesAfterAll', () => {
   it('names the partners with a row excluded after all: a customer that fails, or a service that does not qualify', () => {
     const notQualified = campaignFromYaml(capped.replace('at_least: 1 }', 'at_least: 5 }').replace('id: c', 'id: n'));
     const ev = new Evaluator([campaignFromYaml(capped), notQualified], { keepVerdicts: 'trace' });
-    for (const [id, date, partnerId, customerId, quantity] of rows) ev.add(tx({ id, date, partnerId, customerId, quantity, sku: 'E3' }));
+    for (const [id, date, partnerId, customerId, quantity, sku] of rows) ev.add(tx({ id, date, partnerId, customerId, quantity, sku: sku ?? 'E3' }));
     ev.finish();
     const [c, n] = ev.settled;
     expect(['P1', 'P2', 'P3'].map((p) => c!.excludesAfterAll(p))).toEqual([false, true, false]);
@@ -131,16 +149,17 @@ describe('calc --explain with a capped partner summed as spooled and one summed 
     writeFileSync(join(dir, 'c.yaml'), capped);
     writeFileSync(
       join(dir, 'transactions.csv'),
-      ['transaction_id,date,partner_id,customer_id,sku,license_program,quantity', ...rows.map((r) => `${r.join(',').replace(/,(\d+)$/, ',E3,CSP,$1')}`)].join(
-        '\n',
-      ) + '\n',
+      [
+        'transaction_id,date,partner_id,customer_id,sku,license_program,quantity',
+        ...rows.map(([id, date, partner, customer, quantity, sku]) => `${id},${date},${partner},${customer},${sku ?? 'E3'},CSP,${quantity}`),
+      ].join('\n') + '\n',
     );
     const trace = join(dir, 'trace.csv');
     const base = { rules: [join(dir, 'c.yaml')], transactions: [join(dir, 'transactions.csv')], onInvalid: 'strict' as const };
     const out = JSON.parse(await calc({ ...base, format: 'json', explain: trace }, { warn() {} })) as {
       campaigns: { partners: { partnerId: string; total: string }[] }[];
     };
-    expect(out.campaigns[0]!.partners.map((p) => `${p.partnerId} ${p.total}`)).toEqual(['P1 100.00', 'P2 100.00', 'P3 30.00']);
+    expect(out.campaigns[0]!.partners.map((p) => `${p.partnerId} ${p.total}`)).toEqual(['P1 100.00', 'P2 100.00', 'P3 30.00', 'P4 100.00']);
     const cells = parse(readFileSync(trace, 'utf8'), { columns: true }) as Record<string, string>[];
     const byId = new Map(cells.filter((c) => c.transaction_id).map((c) => [c.transaction_id!, `${c.status} ${c.reason} ${c.amount} ${c.trimmed} ${c.paid}`]));
     expect(Object.fromEntries(byId)).toEqual({
@@ -155,6 +174,9 @@ describe('calc --explain with a capped partner summed as spooled and one summed 
       T07: 'earned  90 -40 50',
       // P3: 3 x 10 = 30, under the cap
       T08: 'earned  30 0 30',
+      // P4: 12 x 10 = 120, cap 100: T09 gives 20; T10's 3 x 0 = 0 pays nothing and is written all the same
+      T09: 'earned  120 -20 100',
+      T10: 'earned  0 0 0',
     });
   });
 });

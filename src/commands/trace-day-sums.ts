@@ -41,7 +41,8 @@ export class DaySums {
   /**
    * A spooled row: campaign, partner, service and date by the spool's numbers, its
    * amount in micro-units (NaN when they cannot hold it) and as text. Every row makes
-   * its pair known; rows paying exactly "0" are not summed (the allocator leaves them out).
+   * its pair known. A row paying exactly "0" (one that only counts) lets its pair go:
+   * such rows are written in the spool's first pass, which the pair then needs.
    */
   add(campaign: number, partner: number, service: number, date: number, micros: number, text: string): void {
     if (campaign !== this.lastCampaign || partner !== this.lastPartner) {
@@ -53,7 +54,10 @@ export class DaySums {
       this.lastPartner = partner;
       this.lastSum = null;
     }
-    if (text === '0') return;
+    if (text === '0') {
+      this.letGo(campaign, partner);
+      return;
+    }
     const bucket = text.charCodeAt(0) === 45 ? NEGATIVE : date;
     let sum = this.lastSum;
     if (sum === null || service !== this.lastService || bucket !== this.lastBucket) {
@@ -74,16 +78,21 @@ export class DaySums {
     if (!byBucket) pair.set(service, (byBucket = new Map()));
     let sum = byBucket.get(bucket);
     if (sum) return sum;
-    if (this.count >= this.limit) {
-      // Over the bound: this pair is summed from the spool instead; its sums are let go.
-      for (const m of pair.values()) this.count -= m.size;
-      this.pairs[campaign]![partner] = null;
-      this.lastPair = null;
-      return null;
-    }
+    // Over the bound: this pair is summed from the spool instead.
+    if (this.count >= this.limit) return this.letGo(campaign, partner);
     this.count++;
     byBucket.set(bucket, (sum = new ScaledSum()));
     return sum;
+  }
+
+  /** The pair is summed from the spool instead: its sums are let go. */
+  private letGo(campaign: number, partner: number): null {
+    const pair = this.pairs[campaign]![partner];
+    if (pair) for (const m of pair.values()) this.count -= m.size;
+    this.pairs[campaign]![partner] = null;
+    this.lastPair = null;
+    this.lastSum = null;
+    return null;
   }
 
   /** Whether every pair with spooled rows is one `known` says is fed from here. */
