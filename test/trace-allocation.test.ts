@@ -1,10 +1,11 @@
 /**
  * calc --explain allocates caps in a streaming way (engine/allocate-buckets.ts: month and
- * day buckets, two passes over a spool, rows of a day cut partway held in memory); explain
+ * day buckets, summed as rows are spooled or in a first pass over the spool, rows of a day
+ * cut partway held); explain
  * allocates them on every row at once (engine/allocate.ts). On random campaigns and rows, with
  * service and campaign caps, removals and customers that fail their gate, both must
- * give every row the same trimmed and paid amounts, and a partner's paid rows and
- * summary lines must add up to its total.
+ * give every row the same trimmed and paid amounts, every row must have one line, and a
+ * partner's paid rows and summary lines must add up to its total.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ const row = fc.record({
   partner: fc.constantFrom('P1', 'P2'),
   customer: fc.constantFrom('C1', 'C2', 'C3', 'C4', 'C5', 'C6'),
   day: fc.integer({ min: 0, max: 80 }),
-  sku: fc.constantFrom('E3', 'E5', 'CE'),
+  sku: fc.constantFrom('E3', 'E5', 'CE', 'E1'),
   quantity: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: -4, max: -1 })),
 });
 
@@ -46,7 +47,7 @@ period: { start: 2018-01-01, end: 2018-03-31 }
 as_of: 2018-03-31
 services:
   O365:
-    per_unit: { rates: { E3: 10, E5: 7.5 } }
+    per_unit: { rates: { E3: 10, E5: 7.5, E1: 0 } }
     qualify: { customers: { at_least: 1 }, units_per_customer: { at_least: 3 } }
     cap: ${o365Cap}
   D365:
@@ -63,6 +64,13 @@ cap: ${campaignCap}
     campaigns: { partners: { partnerId: string; total: string }[] }[];
   };
   const cells = parse(readFileSync(trace, 'utf8'), { columns: true }) as Record<string, string>[];
+  // every input row has exactly one line (E1 rows pay 0 and are written all the same)
+  expect(
+    cells
+      .filter((c) => c.kind === 'row')
+      .map((c) => c.transaction_id)
+      .sort(),
+  ).toEqual(lines.map((l) => l.split(',')[0]).sort());
   const fromTrace = new Map(cells.filter((c) => c.transaction_id).map((c) => [c.transaction_id!, `${c.trimmed} ${c.paid}`]));
   for (const p of result.campaigns[0]!.partners) {
     const story = JSON.parse(await explain({ ...base, partner: p.partnerId, format: 'json' }, quiet)) as {
