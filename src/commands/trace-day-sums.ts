@@ -1,9 +1,9 @@
 /**
  * calc --explain: the spooled earning rows' amounts summed per campaign, partner, service
  * and day as they are spooled. A capped partner's allocator (engine/allocate-buckets.ts)
- * plans from these sums when none of the partner's spooled rows was excluded after all,
- * so its rows are read back once, to be written, instead of once to be summed and once
- * to be written. Memory follows partners, services and days, and is bounded: past
+ * plans from these sums when none of the partner's spooled rows was excluded after all
+ * or pays exactly 0 (the spool's first pass writes those), so its rows are read back
+ * once, to be written, instead of once to be summed and once to be written. Memory follows partners, services and days, and is bounded: past
  * BUCKETS sums (16,384: every day of a year for 44 services), a new pair's rows are
  * not summed here, and it is summed from the spool as before.
  */
