@@ -20,13 +20,8 @@ export class Interner {
   of(name: string): number {
     if (name === this.lastName && this.lastIndex >= 0) return this.lastIndex;
     const h = hash(name);
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let at = h & mask;
-    for (let k = slots[at]!; k !== 0; k = slots[at]!) {
-      if (this.hashes[k - 1] === h && this.names[k - 1] === name) return this.remember(name, k - 1);
-      at = (at + 1) & mask;
-    }
+    const at = this.slotOf(name, h);
+    if (this.slots[at] !== 0) return this.remember(name, this.slots[at]! - 1);
     const i = this.names.push(name) - 1;
     if (i === this.hashes.length) {
       const more = new Int32Array(2 * this.hashes.length);
@@ -34,19 +29,26 @@ export class Interner {
       this.hashes = more;
     }
     this.hashes[i] = h;
-    slots[at] = i + 1;
-    if (2 * this.names.length > slots.length) this.grow();
+    this.slots[at] = i + 1;
+    if (2 * this.names.length > this.slots.length) this.grow();
     return this.remember(name, i);
   }
 
   find(name: string): number | undefined {
-    const h = hash(name);
+    const k = this.slots[this.slotOf(name, hash(name))]!;
+    return k === 0 ? undefined : k - 1;
+  }
+
+  /** Where `name` (of hash `h`) is in the table, or the empty slot where it would go. */
+  private slotOf(name: string, h: number): number {
     const slots = this.slots;
     const mask = slots.length - 1;
-    for (let at = h & mask, k = slots[at]!; k !== 0; at = (at + 1) & mask, k = slots[at]!) {
-      if (this.hashes[k - 1] === h && this.names[k - 1] === name) return k - 1;
+    let at = h & mask;
+    for (let k = slots[at]!; k !== 0; k = slots[at]!) {
+      if (this.hashes[k - 1] === h && this.names[k - 1] === name) return at;
+      at = (at + 1) & mask;
     }
-    return undefined;
+    return at;
   }
 
   private remember(name: string, i: number): number {

@@ -28,11 +28,10 @@ export class Narrator {
 
   constructor(private readonly run: CampaignRun) {}
 
-  /** A phrase already made for `key`, or -1 (then `made` makes it: no words are built for a row whose phrase exists). */
-  private known(cache: Map<string, number>, key: string): number {
+  /** A phrase already made for `key`, or undefined (then `made` makes it: `known(...) ?? made(...)` builds no words for a row whose phrase exists). */
+  private known(cache: Map<string, number>, key: string): number | undefined {
     const id = cache.get(key);
-    if (id === undefined) return -1;
-    this.detail = this.run.phrases.texts[id]!;
+    if (id !== undefined) this.detail = this.run.phrases.texts[id]!;
     return id;
   }
 
@@ -52,27 +51,24 @@ export class Narrator {
       case 'NOT_CREDITED':
         this.detail = notCreditedTx(run, r);
         return -1;
-      case 'AFTER_AS_OF': {
-        const id = this.known(this.afterAsOf, r.date);
-        return id >= 0 ? id : this.made(this.afterAsOf, r.date, `dated ${r.date}, after as_of ${run.asOf}`);
-      }
-      case 'OUTSIDE_PERIOD': {
-        const id = this.known(this.outside, r.date);
-        return id >= 0 ? id : this.made(this.outside, r.date, `dated ${r.date}, outside ${c.period.start}..${c.period.end}`);
-      }
-      case 'LICENSE_PROGRAM': {
-        const id = this.known(this.programs, r.licenseProgram);
-        return id >= 0 ? id : this.made(this.programs, r.licenseProgram, `licence program ${r.licenseProgram || '(none)'}`);
-      }
-      case 'SUBSCRIPTION_TYPE': {
-        const id = this.known(this.subscriptionTypes, r.subscriptionType);
-        return id >= 0 ? id : this.made(this.subscriptionTypes, r.subscriptionType, `subscription type ${r.subscriptionType}`);
-      }
+      case 'AFTER_AS_OF':
+        return this.known(this.afterAsOf, r.date) ?? this.made(this.afterAsOf, r.date, `dated ${r.date}, after as_of ${run.asOf}`);
+      case 'OUTSIDE_PERIOD':
+        return this.known(this.outside, r.date) ?? this.made(this.outside, r.date, `dated ${r.date}, outside ${c.period.start}..${c.period.end}`);
+      case 'LICENSE_PROGRAM':
+        return this.known(this.programs, r.licenseProgram) ?? this.made(this.programs, r.licenseProgram, `licence program ${r.licenseProgram || '(none)'}`);
+      case 'SUBSCRIPTION_TYPE':
+        return (
+          this.known(this.subscriptionTypes, r.subscriptionType) ??
+          this.made(this.subscriptionTypes, r.subscriptionType, `subscription type ${r.subscriptionType}`)
+        );
       case 'SKU_NOT_ELIGIBLE': {
         let byService = this.skus.get(r.sku);
         if (!byService) this.skus.set(r.sku, (byService = new Map()));
-        const id = this.known(byService, r.service);
-        return id >= 0 ? id : this.made(byService, r.service, `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`);
+        return (
+          this.known(byService, r.service) ??
+          this.made(byService, r.service, `SKU ${r.sku}${r.service ? ` (service ${r.service})` : ''} is paid by no service of ${c.id}`)
+        );
       }
       case 'CUSTOMER_EXCLUDED':
         this.detail = `customer ${r.customerId}: ${v.sub!.replace(/_/g, ' ')}${r.country ? ` (${r.country})` : ''}`;
