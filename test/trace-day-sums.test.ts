@@ -58,18 +58,18 @@ describe('DaySums', () => {
     expect(r.calls).toEqual(['O365 2018-01-05 1.0000003']);
   });
 
-  it('lets a pair go at a row paying "0" (such rows are written in the first pass over the spool, which the pair then needs)', () => {
-    const d = new DaySums(2);
+  it('sums no row paying "0" (the allocator is given none) and keeps its pair', () => {
+    const d = new DaySums();
+    // 5 on 01-05; on 01-06 a row paying 0, then 7: 7
     d.add(0, 0, 0, 0, 5e6, '5');
     d.add(0, 0, 0, 1, 0, '0');
     d.add(0, 0, 0, 1, 7e6, '7');
-    // (0,0)'s sum was let go: (0,1) has room for two
-    d.add(0, 1, 0, 0, 1e6, '1');
-    d.add(0, 1, 0, 1, 2e6, '2');
+    // a pair of "0" rows only: known, nothing to give
+    d.add(0, 1, 0, 0, 0, '0');
     const r = recorder();
-    expect(d.feed(0, 0, r, services, dates)).toBe(false);
+    expect(d.feed(0, 0, r, services, dates)).toBe(true);
     expect(d.feed(0, 1, r, services, dates)).toBe(true);
-    expect(r.calls).toEqual(['O365 2018-01-05 1', 'O365 2018-01-06 2']);
+    expect(r.calls).toEqual(['O365 2018-01-05 5', 'O365 2018-01-06 7']);
   });
 
   it('knows every pair that spooled a row; one with no rows has nothing to give', () => {
@@ -114,8 +114,8 @@ services:
 
 /**
  * P1: every customer qualifies (summed as spooled); P2: C6 has 2 units, excluded after
- * all (summed from the spool); P3: under the cap; P4: a row of E1 pays 0 (summed from
- * the spool, which writes that row in its first pass).
+ * all (summed from the spool); P3: under the cap; P4: a row of E1 pays 0 (summed as
+ * spooled, its line written with the partner's others).
  */
 const rows: [string, string, string, string, number, string?][] = [
   ['T01', '2018-01-05', 'P1', 'C1', 5],

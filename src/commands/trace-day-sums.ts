@@ -1,9 +1,9 @@
 /**
  * calc --explain: the spooled earning rows' amounts summed per campaign, partner, service
  * and day as they are spooled. A capped partner's allocator (engine/allocate-buckets.ts)
- * plans from these sums when none of the partner's spooled rows was excluded after all
- * or pays exactly 0 (the spool's first pass writes those), so its rows are read back
- * once, to be written, instead of once to be summed and once to be written. Memory follows partners, services and days, and is bounded: past
+ * plans from these sums when none of the partner's spooled rows was excluded after all,
+ * so its rows are read back once, to be written, instead of once to be summed and once
+ * to be written. Memory follows partners, services and days, and is bounded: past
  * BUCKETS sums (16,384: every day of a year for 44 services), a new pair's rows are
  * not summed here, and it is summed from the spool as before.
  */
@@ -41,8 +41,7 @@ export class DaySums {
   /**
    * A spooled row: campaign, partner, service and date by the spool's numbers, its
    * amount in micro-units (NaN when they cannot hold it) and as text. Every row makes
-   * its pair known. A row paying exactly "0" (one that only counts) lets its pair go:
-   * such rows are written in the spool's first pass, which the pair then needs.
+   * its pair known; a row paying exactly "0" (one that only counts) is not summed.
    */
   add(campaign: number, partner: number, service: number, date: number, micros: number, text: string): void {
     if (campaign !== this.lastCampaign || partner !== this.lastPartner) {
@@ -54,10 +53,8 @@ export class DaySums {
       this.lastPartner = partner;
       this.lastSum = null;
     }
-    if (text === '0') {
-      this.letGo(campaign, partner);
-      return;
-    }
+    // As the allocator is given no row paying exactly 0 (the row is written as it stands).
+    if (text === '0') return;
     const bucket = text.charCodeAt(0) === 45 ? NEGATIVE : date;
     let sum = this.lastSum;
     if (sum === null || service !== this.lastService || bucket !== this.lastBucket) {

@@ -171,18 +171,19 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
     }
   }
   const fromSpool = (c: string, p: string) => !summed.has(key(c, p));
-  // Pass 1 over the spooled rows: write every row of uncapped partners; other capped partners' rows go to their allocator.
+  // Pass 1 over the spooled rows: write every row of uncapped partners; other capped partners' earning rows go to their allocator (all their rows are written in pass 2).
   if (!spool.coveredBy?.((c, p) => summed.has(key(c, p))))
     await spool.replay((r) => {
       const { cr, allocator } = see(r.campaign, r.partner);
       const x = cr.exclusionAt(r.service, r.slot);
+      if (allocator) {
+        if (!x && !r.zero) allocator.add(r.service, r.date, r);
+        return;
+      }
       if (x) return r.excluded(cr, x);
       if (r.partner === '' || r.zero) return r.untrimmed();
-      if (!allocator) {
-        r.addTo(sumOf(r.campaign, r.partner, r.service));
-        return r.untrimmed();
-      }
-      allocator.add(r.service, r.date, r);
+      r.addTo(sumOf(r.campaign, r.partner, r.service));
+      r.untrimmed();
     }, fromSpool);
   // Usage rows (their pay is on customer lines): told by the engine, settled already.
   const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) =>
@@ -219,10 +220,10 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
 
   // Pass 2: capped partners' rows; whole months and days at once, a day cut partway waits.
   await spool.replay((r) => {
-    if (r.partner === '' || r.zero) return;
     const { cr, allocator } = see(r.campaign, r.partner);
-    if (cr.exclusionAt(r.service, r.slot)) return;
-    if (r.negative) return r.untrimmed();
+    const x = cr.exclusionAt(r.service, r.slot);
+    if (x) return r.excluded(cr, x);
+    if (r.zero || r.negative) return r.untrimmed();
     const f = allocator!.fate(r.service, r.date);
     if (f === 'untouched') return r.untrimmed();
     if (f === 'gone') return r.gone();
