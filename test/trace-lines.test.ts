@@ -11,7 +11,8 @@ import { excludedEvent, pendingRowEvent, type Earning, type PendingRow, type Tra
 import type { TxRow } from '../src/engine/types.js';
 import { RecordParser } from '../src/input/csv-records.js';
 import { dec, ScaledSum, ZERO } from '../src/money/index.js';
-import { earningCells, pendingHead, traceCsvExcluded, traceCsvLine } from '../src/report/trace.js';
+import { earningCells, pendingHead, traceCsvLine } from '../src/report/trace.js';
+import { ExcludedLines } from '../src/commands/trace-excluded-csv.js';
 import { CsvSpool } from '../src/commands/trace-spool-csv.js';
 import { Out, type Spooled } from '../src/commands/trace-spool.js';
 import { runCli, tempDir } from './helpers.js';
@@ -39,6 +40,15 @@ function row(p: Partial<TxRow>): TxRow {
   };
 }
 
+/** Writes lines with `f` through an ExcludedLines into a file, and reads the file back. */
+function excludedBytes(f: (lines: ExcludedLines) => void): string {
+  const file = join(tempDir(), 'trace.csv');
+  const out = new Out(file);
+  f(new ExcludedLines(out));
+  out.close();
+  return readFileSync(file, 'utf8');
+}
+
 describe('a row excluded at once', () => {
   const cases: [string, TxRow, string][] = [
     ['plain text', row({ plain: true }), '1000001'],
@@ -47,23 +57,43 @@ describe('a row excluded at once', () => {
     ['quoted input: comma, quote, line break', row({ plain: false, customerId: 'C,1', id: 'T"1"', sku: 'two\nlines' }), '1000001'],
     ['a reseller credited', row({ plain: true, resellerId: '=2000002' }), '=2000002'],
     ['a partner from claims.csv, not the row', row({ plain: true }), 'P,9'],
+    ['text that is not ASCII', row({ plain: true, customerId: 'Café Ø', id: 'T€1', line: 1234567890 }), '1000001'],
+    ['a partner not in ASCII from claims.csv', row({ plain: true, line: 10 }), 'Société, SA'],
   ];
   for (const [name, r, partner] of cases) {
     it(`writes its event's line: ${name}`, () => {
-      const detail = 'dated 2016-12-01, outside 2017-02-01..2017-06-30';
-      const expected = traceCsvLine(excludedEvent('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, r, 'data/tx.csv'));
-      const quoted: string[] = [];
-      expect(traceCsvExcluded('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, 3, r, 'data/tx.csv', quoted)).toBe(expected);
-      // the phrase's quoted words are kept and used again
-      expect(quoted[3]).toBe('"dated 2016-12-01, outside 2017-02-01..2017-06-30"');
-      expect(traceCsvExcluded('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, 3, r, 'data/tx.csv', quoted)).toBe(expected);
-      expect(traceCsvExcluded('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, -1, r, 'data/tx.csv', [])).toBe(expected);
+      const detail = 'dated 2016-12-01, outside 2017-02-01..2017-06-30 (€)';
+      const expected = traceCsvLine(excludedEvent('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, r, 'données/tx.csv'));
+      // the phrase's bytes are made once and used again; a row's own words (-1) are not kept
+      const text = excludedBytes((lines) => {
+        lines.write('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, 3, r, 'données/tx.csv');
+        lines.write('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, 3, r, 'données/tx.csv');
+        lines.write('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, -1, r, 'données/tx.csv');
+      });
+      expect(text).toBe(expected.repeat(3));
     });
   }
 
   it('neutralises formulas in plain cells', () => {
-    const line = traceCsvExcluded('camp', '1000001', 'O365', 'OUTSIDE_PERIOD', 'w', -1, row({ plain: true, customerId: '=cmd|x' }), 'f.csv', []);
+    const line = excludedBytes((lines) =>
+      lines.write('camp', '1000001', 'O365', 'OUTSIDE_PERIOD', 'w', -1, row({ plain: true, customerId: '=cmd|x' }), 'f.csv'),
+    );
     expect(line.split(',')[6]).toBe("'=cmd|x");
+  });
+
+  it('writes lines past the buffer, and the cells that change from line to line', () => {
+    // 20,000 lines of ~110 bytes: about 2 MB, twice the buffer; campaigns, services, files, reasons and phrases alternate
+    const events: TraceEvent[] = [];
+    const text = excludedBytes((lines) => {
+      for (let i = 0; i < 20_000; i++) {
+        const r = row({ plain: true, line: i, customerId: `C${i}`, date: i % 2 ? '2017-01-31' : '2016-12-01' });
+        const [c, s, f, reason, detail] =
+          i % 3 ? ['a', 'O365', 'x.csv', 'OUTSIDE_PERIOD', `w${i % 5}`] : ['b', 'EMS', 'y.csv', 'SKU_NOT_ELIGIBLE', `v${i % 7}`];
+        lines.write(c, '1000001', s, reason as 'OUTSIDE_PERIOD', detail, i % 3 ? i % 5 : 5 + (i % 7), r, f);
+        events.push(excludedEvent(c, '1000001', s, reason as 'OUTSIDE_PERIOD', detail, r, f));
+      }
+    });
+    expect(text).toBe(events.map(traceCsvLine).join(''));
   });
 });
 

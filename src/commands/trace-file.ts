@@ -18,10 +18,11 @@ import { allocate } from '../engine/allocate.js';
 import { amountOf, BucketAllocator } from '../engine/allocate-buckets.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { csvLine } from '../csv-cells.js';
-import { TRACE_CSV_HEADER, traceCsvExcluded, traceCsvLine, traceJson } from '../report/trace.js';
+import { TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
 import { JsonSpool, Out, type Spool, type Spooled } from './trace-spool.js';
 import { CsvSpool } from './trace-spool-csv.js';
+import { ExcludedLines } from './trace-excluded-csv.js';
 
 const key = (c: string, p: string) => `${c}\u0000${p}`;
 
@@ -70,19 +71,16 @@ export class TraceFile {
     this.out = new Out(this.tmp);
     this.spool = this.json ? new JsonSpool(this.emit) : new CsvSpool(this.out);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
+    const lines = new ExcludedLines(this.out);
     this.tell = {
       excluded: this.json
         ? excludedTo(this.emit)
-        : (campaign, partner, service, reason, detail, phrase, r, file) => {
-            this.out.write(traceCsvExcluded(campaign, partner, service, reason, detail, phrase, r, file, this.quoted));
-          },
+        : (campaign, partner, service, reason, detail, phrase, r, file) => lines.write(campaign, partner, service, reason, detail, phrase, r, file),
       pending: (p) => this.spool.add(p),
     };
   }
 
-  /** Phrases (shared words of rows excluded at once) quoted for CSV, by number. */
-  private readonly quoted: string[] = [];
-  /** Rows excluded at once; CSV lines are written straight from their fields. */
+  /** Rows excluded at once; CSV lines are written as bytes straight from their fields. */
   private readonly tell: AtOnce;
 
   readonly emit = (e: Spooled): void => {

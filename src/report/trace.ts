@@ -1,6 +1,5 @@
 /** Trace events as CSV rows or JSON objects (calc --explain, explain --format csv|json). */
 import type { Earning, TraceEvent } from '../engine/trace.js';
-import type { Reason } from '../engine/reasons.js';
 import type { TxRow } from '../engine/types.js';
 import { exactText } from '../money/index.js';
 import { csvCell, formulaStart } from '../csv-cells.js';
@@ -53,33 +52,6 @@ const fileCell = repeating();
  */
 export function rowCell(r: TxRow, v: string): string {
   return !r.plain || formulaStart(v) ? csvCell(v) : v;
-}
-
-/**
- * The line of a row excluded before it accumulates (calc --explain's hot path): the
- * same text as traceCsvLine(excludedEvent(...)), with no event object.
- */
-export function traceCsvExcluded(
-  campaign: string,
-  partner: string,
-  service: string | undefined,
-  reason: Reason,
-  detail: string,
-  phrase: number,
-  r: TxRow,
-  file: string | undefined,
-  /** Quoted phrases by number (Phrases), filled as they come. */
-  quoted: string[],
-): string {
-  let detailCell = phrase >= 0 ? quoted[phrase] : undefined;
-  if (detailCell === undefined) {
-    detailCell = csvCell(detail);
-    if (phrase >= 0) quoted[phrase] = detailCell;
-  }
-  return (
-    `${campaignCell(campaign)},${partner === r.partnerId || partner === r.resellerId ? rowCell(r, partner) : csvCell(partner)},row,excluded,${reason},${serviceCell(service ?? '')},${rowCell(r, r.customerId)},${rowCell(r, r.id)},` +
-    `${fileCell(file ?? '')},${r.line},${r.date},${rowCell(r, r.sku)},,,,,0,0,0,${detailCell}\n`
-  );
 }
 
 /**
