@@ -13,17 +13,18 @@ import { putCell, putText, type Out } from './trace-spool.js';
 
 const bytesOf = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
-/** A quoted cell whose value repeats from line to line (campaign, service, file), as bytes: the last answer is kept. */
-class Repeating {
+/** Quoted cells incent writes itself (campaigns, services, files: a run has few of each), as bytes, each encoded once. */
+class Cells {
+  private readonly bytes = new Map<string, Uint8Array>();
   private last: string | undefined;
-  private bytes: Uint8Array = new Uint8Array(0);
+  private lastBytes: Uint8Array = new Uint8Array(0);
 
   of(v: string): Uint8Array {
-    if (v !== this.last) {
-      this.last = v;
-      this.bytes = bytesOf(csvCell(v));
-    }
-    return this.bytes;
+    if (v === this.last) return this.lastBytes;
+    let b = this.bytes.get(v);
+    if (b === undefined) this.bytes.set(v, (b = bytesOf(csvCell(v))));
+    this.last = v;
+    return (this.lastBytes = b);
   }
 }
 
@@ -50,9 +51,9 @@ function putDigits(b: Buffer, p: number, n: number): number {
 const COMMA = 44;
 
 export class ExcludedLines {
-  private readonly campaign = new Repeating();
-  private readonly service = new Repeating();
-  private readonly file = new Repeating();
+  private readonly campaign = new Cells();
+  private readonly service = new Cells();
+  private readonly file = new Cells();
   /** `,row,excluded,REASON,` by reason. */
   private readonly middles = new Map<string, Uint8Array>();
   /** `,,,,,0,0,0,DETAIL\n` by phrase number (Phrases): the cells after the SKU. */
