@@ -26,22 +26,68 @@ class Bytes {
   }
 }
 
-/** A text per index ('' when none), growing as indices come: no Map entry per customer. */
-class Texts {
-  private a: string[] = new Array<string>(1024).fill('');
+/** A calendar date YYYY-MM-DD (validated) as the number YYYYMMDD: the same order. */
+function dayNumber(d: string): number {
+  let n = 0;
+  for (let i = 0; i < 10; i++) if (i !== 4 && i !== 7) n = n * 10 + d.charCodeAt(i) - 48;
+  return n;
+}
 
-  get(i: number): string {
-    return i < this.a.length ? this.a[i]! : '';
+const dayText = (n: number) =>
+  `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+
+/**
+ * Per customer index, the earliest evidence row's date and id, in typed arrays and one
+ * byte arena: no string is kept per customer (a year's file has hundreds of thousands
+ * of customers with history, and strings kept per customer cost the collector on
+ * every row after).
+ */
+class EarliestRows {
+  /** YYYYMMDD, 0 when the customer has no evidence. */
+  private days = new Int32Array(1024);
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  /** The ids' UTF-8 bytes, appended as evidence comes (a customer's earlier evidence replaced is left behind). */
+  private arena = Buffer.alloc(1 << 16);
+  private used = 0;
+
+  private grow(i: number): void {
+    const n = Math.max(i + 1, this.days.length * 2);
+    const grown = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.days = grown(this.days);
+    this.starts = grown(this.starts);
+    this.ends = grown(this.ends);
   }
 
-  set(i: number, v: string): void {
-    if (i >= this.a.length) {
-      const n = Math.max(i + 1, this.a.length * 2);
-      const b = new Array<string>(n).fill('');
-      for (let k = 0; k < this.a.length; k++) b[k] = this.a[k]!;
-      this.a = b;
+  private id(i: number): string {
+    return this.arena.toString('utf8', this.starts[i], this.ends[i]);
+  }
+
+  /** Keeps (date, id) for customer `i` when it is earlier, by date then id, than what is kept. */
+  offer(i: number, date: string, id: string): void {
+    if (i >= this.days.length) this.grow(i);
+    const day = dayNumber(date);
+    const kept = this.days[i]!;
+    if (kept !== 0 && (day > kept || (day === kept && id >= this.id(i)))) return;
+    if (this.used + id.length * 3 > this.arena.length) {
+      const b = Buffer.alloc(Math.max(this.arena.length * 2, this.used + id.length * 3));
+      this.arena.copy(b, 0, 0, this.used);
+      this.arena = b;
     }
-    this.a[i] = v;
+    this.days[i] = day;
+    this.starts[i] = this.used;
+    this.used += this.arena.write(id, this.used, 'utf8');
+    this.ends[i] = this.used;
+  }
+
+  /** `date\u0000id`, or undefined when the customer has no evidence. */
+  get(i: number): string | undefined {
+    const day = i < this.days.length ? this.days[i]! : 0;
+    return day === 0 ? undefined : `${dayText(day)}\u0000${this.id(i)}`;
   }
 }
 
@@ -62,7 +108,7 @@ export class NetNewBook {
   private readonly had = new Map<ServiceDef, Bytes>();
   private readonly explicit = new Map<ServiceDef, Bytes>();
   /** The earliest evidence row's date and id, by customer, when explanations are wanted. */
-  private readonly evidence: Map<ServiceDef, { dates: Texts; ids: Texts }> | null;
+  private readonly evidence: Map<ServiceDef, EarliestRows> | null;
 
   constructor(
     services: readonly ServiceDef[],
@@ -73,7 +119,7 @@ export class NetNewBook {
       this.had.set(s, new Bytes());
       this.explicit.set(s, new Bytes());
     }
-    this.evidence = keepEvidence ? new Map(services.map((s) => [s, { dates: new Texts(), ids: new Texts() }])) : null;
+    this.evidence = keepEvidence ? new Map(services.map((s) => [s, new EarliestRows()])) : null;
   }
 
   /** Whether a row can be evidence at all (cheap; no customer lookup for rows in the period). */
@@ -94,12 +140,7 @@ export class NetNewBook {
     if (r.date >= this.periodStart || r.subscriptionType !== 'paid' || !isPositive(r)) return;
     this.had.get(def)!.set(customer, 1);
     if (!this.evidence) return;
-    const { dates, ids } = this.evidence.get(def)!;
-    const date = dates.get(customer);
-    if (date === '' || r.date < date || (r.date === date && r.id < ids.get(customer))) {
-      dates.set(customer, r.date);
-      ids.set(customer, r.id);
-    }
+    this.evidence.get(def)!.offer(customer, r.date, r.id);
   }
 
   /** An explicit net_new value wins; otherwise net new when no earlier row shows the service. */
@@ -116,8 +157,6 @@ export class NetNewBook {
 
   /** The earliest evidence row (`date\u0000id`), when kept. */
   earliest(def: ServiceDef, customer: number): string | undefined {
-    const e = this.evidence?.get(def);
-    const date = e?.dates.get(customer);
-    return date ? `${date}\u0000${e!.ids.get(customer)}` : undefined;
+    return this.evidence?.get(def)?.get(customer);
   }
 }
