@@ -41,7 +41,6 @@ export interface SpoolTables {
   readonly trace: Out;
   readonly services: { readonly names: readonly string[] };
   readonly dates: { readonly names: readonly string[] };
-  readonly sharedCells: readonly { tail: string; detail: string }[];
   headOf(campaign: number, partner: number): Buffer;
   sharedOf(ref: number): { tail: Buffer; detail: Buffer };
   serviceCell(i: number): Buffer;

@@ -34,7 +34,8 @@ export class CsvSpool implements Spool, SpoolTables {
   private readonly earningIds = new WeakMap<Earning, number>();
   private lastEarning: Earning | undefined;
   private lastRef = -1;
-  readonly sharedCells: { tail: string; detail: string }[] = [];
+  /** Shared earnings' tail and detail cells, as bytes (encoded once, when the earning first comes). */
+  private readonly sharedBytes: { tail: Buffer; detail: Buffer }[] = [];
   /** A shared earning's amount in micro-units (NaN: they cannot hold it). */
   private readonly sharedMicros: number[] = [];
   /** The buffer i32 and f64 view. */
@@ -57,7 +58,8 @@ export class CsvSpool implements Spool, SpoolTables {
         const id = this.earningIds.get(g);
         if (id !== undefined) ref = id;
         else {
-          ref = this.sharedCells.push(earningCells(g)) - 1;
+          const cells = earningCells(g);
+          ref = this.sharedBytes.push({ tail: bytes(cells.tail), detail: bytes(cells.detail) }) - 1;
           this.earningIds.set(g, ref);
         }
         this.lastEarning = g;
@@ -211,14 +213,8 @@ export class CsvSpool implements Spool, SpoolTables {
   }
 
   /** A shared earning's tail and detail cells, as bytes. */
-  private readonly sharedBytes: { tail: Buffer; detail: Buffer }[] = [];
   sharedOf(ref: number): { tail: Buffer; detail: Buffer } {
-    let b = this.sharedBytes[ref];
-    if (!b) {
-      const cells = this.sharedCells[ref]!;
-      this.sharedBytes[ref] = b = { tail: bytes(cells.tail), detail: bytes(cells.detail) };
-    }
-    return b;
+    return this.sharedBytes[ref]!;
   }
 
   /** Held rows' records, copied (rows of a day a cap cuts partway wait for their day's trims). */
