@@ -41,11 +41,11 @@ function row(p: Partial<TxRow>): TxRow {
 }
 
 /** Writes lines with `f` through an ExcludedLines into a file, and reads the file back. */
-function excludedBytes(f: (lines: ExcludedLines) => void): string {
+async function excludedBytes(f: (lines: ExcludedLines) => void): Promise<string> {
   const file = join(tempDir(), 'trace.csv');
   const out = new Out(file);
   f(new ExcludedLines(out));
-  out.close();
+  await out.close();
   return readFileSync(file, 'utf8');
 }
 
@@ -61,11 +61,11 @@ describe('a row excluded at once', () => {
     ['a partner not in ASCII from claims.csv', row({ plain: true, line: 10 }), 'Société, SA'],
   ];
   for (const [name, r, partner] of cases) {
-    it(`writes its event's line: ${name}`, () => {
+    it(`writes its event's line: ${name}`, async () => {
       const detail = 'dated 2016-12-01, outside 2017-02-01..2017-06-30 (€)';
       const expected = traceCsvLine(excludedEvent('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, r, 'données/tx.csv'));
       // the phrase's bytes are made once and used again; a row's own words (-1) are not kept
-      const text = excludedBytes((lines) => {
+      const text = await excludedBytes((lines) => {
         lines.write('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, 3, r, 'données/tx.csv');
         lines.write('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, 3, r, 'données/tx.csv');
         lines.write('camp', partner, 'O365', 'OUTSIDE_PERIOD', detail, -1, r, 'données/tx.csv');
@@ -74,17 +74,17 @@ describe('a row excluded at once', () => {
     });
   }
 
-  it('neutralises formulas in plain cells', () => {
-    const line = excludedBytes((lines) =>
+  it('neutralises formulas in plain cells', async () => {
+    const line = await excludedBytes((lines) =>
       lines.write('camp', '1000001', 'O365', 'OUTSIDE_PERIOD', 'w', -1, row({ plain: true, customerId: '=cmd|x' }), 'f.csv'),
     );
     expect(line.split(',')[6]).toBe("'=cmd|x");
   });
 
-  it('writes lines past the buffer, and the cells that change from line to line', () => {
+  it('writes lines past the buffer, and the cells that change from line to line', async () => {
     // 20,000 lines of ~110 bytes: about 2 MB, twice the buffer; campaigns, services, files, reasons and phrases alternate
     const events: TraceEvent[] = [];
-    const text = excludedBytes((lines) => {
+    const text = await excludedBytes((lines) => {
       for (let i = 0; i < 20_000; i++) {
         const r = row({ plain: true, line: i, customerId: `C${i}`, date: i % 2 ? '2017-01-31' : '2016-12-01' });
         const [c, s, f, reason, detail] =
@@ -314,7 +314,7 @@ describe("a waiting row through calc --explain's spool (bytes, no event)", () =>
         expected.push(traceCsvLine({ ...e, trimmed: quarter.negated(), paid: e.amount.minus(quarter) }));
       }
     } finally {
-      out.close();
+      await out.close();
       spool.dispose();
     }
     expect(readFileSync(file, 'utf8')).toBe(expected.join(''));
@@ -329,5 +329,55 @@ describe("a waiting row through calc --explain's spool (bytes, no event)", () =>
       expect(line.startsWith(pendingHead('camp', partner))).toBe(true);
       expect(line.endsWith(`${tail}${earning.amountText},0,${earning.amountText},${detail}\n`)).toBe(true);
     }
+  });
+});
+
+describe('the trace writer (Out)', () => {
+  it('writes every byte in place while buffers are written in the background, a cell larger than a buffer included', async () => {
+    const file = join(tempDir(), 'out.bin');
+    const out = new Out(file);
+    // 3,000 chunks of 1,000 to 1,999 bytes (each chunk's bytes its number mod 251), about 4.5 MB: several 1 MiB buffers in flight,
+    // then one 2.5 MiB text (a buffer of its own, written on the thread), then more chunks; the turns of the event loop let writes end.
+    const chunk = (i: number) => Buffer.alloc(1000 + ((i * 7919) % 1000), i % 251);
+    const expected: Buffer[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const c = chunk(i);
+      out.copy(c, 0, c.length);
+      expected.push(c);
+      if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const big = 'x'.repeat(2.5 * (1 << 20));
+    out.write(big);
+    expected.push(Buffer.from(big));
+    for (let i = 3000; i < 3500; i++) {
+      const c = chunk(i);
+      out.copy(c, 0, c.length);
+      expected.push(c);
+    }
+    await out.close();
+    const got = readFileSync(file);
+    const want = Buffer.concat(expected);
+    expect(got.length).toBe(want.length);
+    expect(got.equals(want)).toBe(true);
+  });
+
+  it('a write that fails (a full disk) fails close, not silently', async () => {
+    const out = new Out('/dev/full');
+    const c = Buffer.alloc(600_000, 1);
+    out.copy(c, 0, c.length);
+    out.copy(c, 0, c.length); // the first buffer goes to the background, and fails there
+    await expect(out.close()).rejects.toThrow(/ENOSPC/);
+  });
+
+  it('abandoned with writes in flight, it lets go of the file once they end', async () => {
+    const file = join(tempDir(), 'out.bin');
+    const out = new Out(file);
+    const c = Buffer.alloc(700_000, 2);
+    for (let i = 0; i < 6; i++) out.copy(c, 0, c.length);
+    out.abandon();
+    await out.close(); // closing after abandoning does nothing
+    await new Promise((r) => setTimeout(r, 50));
+    // what was flushed before abandoning is in place, the rest was never written
+    expect(readFileSync(file).length % 700_000).toBe(0);
   });
 });

@@ -95,7 +95,7 @@ export class TraceFile {
   async finish(run: Run): Promise<void> {
     try {
       await writeRest(run, this.spool, this.emit);
-      this.out.close();
+      await this.out.close();
       replace(this.tmp, this.file);
       untrackTemp(this.tmp);
     } catch (e) {

@@ -138,7 +138,7 @@ export class CsvSpool implements Spool, SpoolTables {
   }
 
   async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
-    this.out.close();
+    await this.out.close();
     const file = await open(this.path, 'r');
     try {
       const r = new CsvRecord(this);

@@ -5,7 +5,7 @@
  * its event. A CSV trace spools binary records whose lines are copied as bytes
  * (trace-spool-csv.ts); a JSON trace spools JSON lines (here). Out: bytes to a file.
  */
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { close, closeSync, createReadStream, mkdtempSync, openSync, rmSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decimal, exactText, ZERO, type ScaledSum } from '../money/index.js';
@@ -50,12 +50,34 @@ export function putText(b: Buffer, p: number, s: string): number {
   return p;
 }
 
-/** Bytes to a new file through a 1 MiB buffer: text as UTF-8, and byte ranges of other buffers. */
+const SIZE = 1 << 20;
+/** Buffers being written in the background at most; past them a flush writes on the thread itself (memory stays bounded when the disk is slower than the run). */
+const IN_FLIGHT = 2;
+
+/** Writes `b[0, n)` at `at` in the file, on this thread. */
+function writeAllSync(fd: number, b: Buffer, n: number, at: number): void {
+  let done = 0;
+  while (done < n) done += writeSync(fd, b, done, n - done, at + done);
+}
+
+/**
+ * Bytes to a new file through 1 MiB buffers: text as UTF-8, and byte ranges of other
+ * buffers. A full buffer is written in the background (at its place in the file, so
+ * writes may end in any order) while the run fills the next; close() waits for them.
+ */
 export class Out {
   private readonly fd: number;
-  /** The buffer and how much of it is filled (a spool writes records into it directly). */
-  buf = Buffer.alloc(1 << 20);
+  /** The buffer and how much of it is filled (a spool writes records into it directly; it changes at each flush). */
+  buf: Buffer<ArrayBuffer> = Buffer.alloc(SIZE);
   pos = 0;
+  /** Where `buf` starts in the file. */
+  private at = 0;
+  private inFlight = 0;
+  private readonly spare: Buffer<ArrayBuffer>[] = [];
+  /** The first background write's error: thrown by the next flush or close. */
+  private failure: Error | undefined;
+  /** Called when the last write in flight ends. */
+  private whenIdle: (() => void)[] = [];
   private closed = false;
 
   constructor(path: string) {
@@ -82,24 +104,53 @@ export class Out {
   }
 
   private flush(): void {
-    let done = 0;
-    while (done < this.pos) done += writeSync(this.fd, this.buf, done, this.pos - done);
+    if (this.failure) throw this.failure;
+    const b = this.buf;
+    const n = this.pos;
+    const at = this.at;
+    if (n === 0) return;
+    this.at += n;
     this.pos = 0;
+    if (this.inFlight >= IN_FLIGHT || b.length !== SIZE) return writeAllSync(this.fd, b, n, at);
+    this.inFlight++;
+    this.buf = this.spare.pop() ?? Buffer.alloc(SIZE);
+    const ended = (e: Error | null) => {
+      this.failure ??= e ?? undefined;
+      this.spare.push(b);
+      if (--this.inFlight === 0) for (const f of this.whenIdle.splice(0)) f();
+    };
+    const step = (done: number) =>
+      write(this.fd, b, done, n - done, at + done, (e, written) => {
+        if (e) ended(e);
+        else if (done + written < n) step(done + written);
+        else ended(null);
+      });
+    step(0);
   }
 
-  /** Writes what is left and closes the file. */
-  close(): void {
+  /** Resolves when no write is in flight. */
+  private idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.whenIdle.push(resolve));
+  }
+
+  /** Writes what is left, waits for every write, and closes the file; rejects with the first write's error. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
+    await this.idle();
+    if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
+    if (this.failure) throw this.failure;
   }
 
-  /** Gives up: closes the file without writing what is left. */
+  /** Gives up: closes the file without writing what is left (once the writes in flight end: the descriptor is not let go under them). */
   abandon(): void {
     this.pos = 0;
-    if (!this.closed) closeSync(this.fd);
+    if (this.closed) return;
     this.closed = true;
+    if (this.inFlight === 0) closeSync(this.fd);
+    else this.whenIdle.push(() => close(this.fd, () => undefined));
   }
 }
 
@@ -216,7 +267,7 @@ export class JsonSpool implements Spool {
   }
 
   async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
-    this.out.close();
+    await this.out.close();
     const r = new JsonRecord(this.names, this.emit);
     const line = (text: string) => {
       const j = JSON.parse(text) as JsonFields;
