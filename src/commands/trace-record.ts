@@ -54,11 +54,17 @@ export const bytes = (s: string) => Buffer.from(s, 'utf8');
 const STATUS_BYTES = STATUSES.map((s) => bytes(`${s},`));
 const EXCLUDED = bytes('excluded,');
 const EXCLUDED_MONEY = bytes(',,,,0,0,0,');
-const NEWLINE = bytes('\n');
 const COMMA_BYTE = 44;
 const MINUS_BYTE = 45;
 const ZERO_BYTE = 48;
 const NEWLINE_BYTE = 10;
+
+/** Reason codes as bytes. */
+const reasons = new Map<string, Buffer>();
+const reasonBytes = (reason: string) => reasons.get(reason) ?? reasons.set(reason, bytes(reason)).get(reason)!;
+/** An exclusion's quoted detail and the line's end, as bytes: one exclusion (a customer's, a service's) settles many rows. */
+const details = new WeakMap<Exclusion, Buffer>();
+const detailBytes = (x: Exclusion) => details.get(x) ?? details.set(x, bytes(`${csvCell(x.detail)}\n`)).get(x)!;
 
 function put(out: Out, b: Buffer): void {
   out.copy(b, 0, b.length);
@@ -254,13 +260,12 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     const out = this.spool.trace;
     put(out, this.spool.headOf(this.campaignIndex, this.partnerIndex));
     put(out, EXCLUDED);
-    out.write(x.reason);
+    put(out, reasonBytes(x.reason));
     const cells = this.midCells();
     out.reserve(this.midRoom(...cells));
     out.pos = this.mid(out.buf, out.pos, ...cells);
     put(out, EXCLUDED_MONEY);
-    out.write(csvCell(x.detail));
-    put(out, NEWLINE);
+    put(out, detailBytes(x));
   }
 
   held(): Spooled {
