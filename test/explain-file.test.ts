@@ -34,6 +34,23 @@ describe('calc --explain FILE', () => {
     expect(r.outDirLeft).toEqual([]);
   });
 
+  it("tells a usage row its customer's verdict excludes after all, and the rows it does not", async () => {
+    const dir = tempDir();
+    cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
+    const trace = join(dir, 'trace.csv');
+    expect((await run(dir, trace)).code).toBe(0);
+    const usage = (line: number) =>
+      readFileSync(trace, 'utf8')
+        .split('\n')
+        .find((l) => l.includes(`usage.csv,${line},`))!
+        .split(',');
+    // OS02 (claimed by 4000001) has 120 paid seats (transactions TU02); the campaign's claims need 300: 120 < 300, so its ExO user is excluded
+    expect(usage(6).slice(1, 7)).toEqual(['4000001', 'row', 'excluded', 'CUSTOMER_BELOW_MINIMUM', 'O365', 'OS02']);
+    expect(usage(6).at(-1)).toBe('customer OS02 has 120 net paid seats on 2018-06-30; a claimed customer needs at least 300');
+    // OS01's user u1 in ExO on 2018-06-12 counts (claimed from 2018-06-10)
+    expect(usage(3).slice(1, 7)).toEqual(['4000001', 'row', 'counted', '', 'O365', 'OS01']);
+  });
+
   it('leaves no trace, no temporary file and no spool when the input is invalid', async () => {
     const dir = tempDir();
     cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });

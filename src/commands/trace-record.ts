@@ -62,9 +62,21 @@ const NEWLINE_BYTE = 10;
 /** Reason codes as bytes. */
 const reasons = new Map<string, Buffer>();
 const reasonBytes = (reason: string) => reasons.get(reason) ?? reasons.set(reason, bytes(reason)).get(reason)!;
-/** An exclusion's quoted detail and the line's end, as bytes: one exclusion (a customer's, a service's) settles many rows. */
-const details = new WeakMap<Exclusion, Buffer>();
-const detailBytes = (x: Exclusion) => details.get(x) ?? details.set(x, bytes(`${csvCell(x.detail)}\n`)).get(x)!;
+/**
+ * An exclusion's quoted detail and the line's end, as bytes: a service's exclusion
+ * settles many rows, a customer's a few. The cache is let go when it reaches 4,096
+ * (memory stays flat however many customers fail; the exclusions many rows share come
+ * back at once).
+ */
+const details = new Map<Exclusion, Buffer>();
+function detailBytes(x: Exclusion): Buffer {
+  let b = details.get(x);
+  if (b === undefined) {
+    if (details.size >= 4096) details.clear();
+    details.set(x, (b = bytes(`${csvCell(x.detail)}\n`)));
+  }
+  return b;
+}
 
 function put(out: Out, b: Buffer): void {
   out.copy(b, 0, b.length);

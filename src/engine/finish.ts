@@ -12,6 +12,7 @@ import { capService, settle } from './payout.js';
 import type { CustomerMeasure, TierStanding } from '../earn/index.js';
 import type { PartnerResult, ServiceResult } from './types.js';
 import { bump } from './tally.js';
+import type { Reason } from './reasons.js';
 import { type CustomerVerdict, type PartnerSlot, type PartnerVerdict, type ServiceVerdict } from './verdicts.js';
 import type { CampaignRun } from './run.js';
 import { customerDetail } from './words.js';
@@ -37,8 +38,9 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
     let netUnits = 0;
     let revenue = ZERO;
     const qualifyingRows: number[] = [];
-    // With verdicts: the slots whose customer failed (a failed service excludes the others too, below).
+    // With verdicts: the slots whose customer failed, and why (a failed service excludes the others too, below).
     const excludedSlots: number[] = [];
+    const exclusions: { reason: Reason; detail: string }[] = [];
     const usage = def.usage ?? null;
     for (const s of slots) {
       const acc = table.view(s, run.customers);
@@ -50,17 +52,13 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       const belowClaimMinimum = run.paidSeats !== null && (run.paidSeats.get(acc.customerId) ?? 0) < c.claims!.minPaidSeats!;
       const reason = (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ?? customerGate(def, run.netNew.isNetNew(def, customer), customerUnits, rev);
       const measure: CustomerMeasure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
-      if (keep && (reason !== null || everyCustomer)) {
-        customerVerdicts.set(acc.customerId, {
-          customerId: acc.customerId,
-          reason,
-          detail: reason
-            ? customerDetail(run, def, acc.customerId, reason, customerUnits, rev, run.netNew.earliest(def, customer), run.netNew.explicitValue(def, customer))
-            : '',
-          units: customerUnits,
-          revenue: rev,
-          measure,
-        });
+      const detail =
+        keep && reason !== null
+          ? customerDetail(run, def, acc.customerId, reason, customerUnits, rev, run.netNew.earliest(def, customer), run.netNew.explicitValue(def, customer))
+          : '';
+      // A trace needs only why each failed slot is excluded (below); explain and progress keep every customer's verdict.
+      if (everyCustomer) {
+        customerVerdicts.set(acc.customerId, { customerId: acc.customerId, reason, detail, units: customerUnits, revenue: rev, measure });
       } else if (keep && reason === null && def.method.summaryLines && (def.method.summaryNeeds?.(def.config, measure) ?? true)) {
         let q = qualifyingBy.get(def);
         if (!q) qualifyingBy.set(def, (q = []));
@@ -69,7 +67,10 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       if (reason) {
         bump(run.counts, reason, acc.rows);
         bump(pc, reason, acc.rows);
-        if (keep) excludedSlots.push(s);
+        if (keep) {
+          excludedSlots.push(s);
+          exclusions.push({ reason, detail });
+        }
         continue;
       }
       measures.push(measure);
@@ -124,10 +125,7 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       // What settles a pending row, by its slot: its customer's verdict, else the service's.
       let bySlot = run.exclusions.get(def);
       if (!bySlot) run.exclusions.set(def, (bySlot = []));
-      for (const s of excludedSlots) {
-        const cv = customerVerdicts.get(run.customers.names[table.customer(s)]!)!;
-        bySlot[s] = { reason: cv.reason!, detail: cv.detail };
-      }
+      for (let i = 0; i < excludedSlots.length; i++) bySlot[excludedSlots[i]!] = exclusions[i]!;
       if (!qualified) {
         const serviceWords = { reason: 'SERVICE_NOT_QUALIFIED' as const, detail: `${def.name}: ${notQualified}` };
         // Every slot its customer's verdict did not exclude (a slot with no rows is never asked about).

@@ -97,7 +97,12 @@ export function settleRow(run: CampaignRun, e: TraceEvent, slot: number): TraceE
 
 /** After finish: why the row that accumulated in `service`'s `slot` is excluded after all (its customer's or service's verdict), or undefined. */
 export function exclusionAt(run: CampaignRun, service: string, slot: number): { reason: Reason; detail: string } | undefined {
-  return run.exclusions.get(run.serviceIndex.byName.get(service)!)?.[slot];
+  return exclusionIn(run, run.serviceIndex.byName.get(service)!, slot);
+}
+
+/** After finish: why the row that accumulated in `def`'s `slot` is excluded after all, or undefined. */
+function exclusionIn(run: CampaignRun, def: ServiceDef, slot: number): { reason: Reason; detail: string } | undefined {
+  return run.exclusions.get(def)?.[slot];
 }
 
 /** After finish: a usage row's story. */
@@ -110,11 +115,10 @@ export function explainUsage(run: CampaignRun, u: UsageRow, file?: string, only?
   const v = classifyUsage(run, u, false);
   const base = { file, line: u.line, date: u.date, customer: u.customerId, sku: v.sku, service: v.def?.name };
   if (v.reason) return event(run, v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: run.words.usage(v, u) });
-  const sv = run.verdicts.get(v.partnerId!)!.services.get(v.def!)!;
-  const cv = sv.customers.get(u.customerId);
-  if (cv?.reason) return event(run, v.partnerId, { ...base, status: 'excluded', reason: cv.reason, detail: cv.detail });
-  if (!sv.result.qualified)
-    return event(run, v.partnerId, { ...base, status: 'excluded', reason: 'SERVICE_NOT_QUALIFIED', detail: `${v.def!.name}: ${sv.notQualified}` });
+  // Its customer's or its service's verdict, by its slot (as for a transactions row).
+  const slot = run.tables.get(v.def!)!.find(run.slots.get(v.partnerId!)!.index, run.customers.find(u.customerId)!)!;
+  const x = exclusionIn(run, v.def!, slot);
+  if (x) return event(run, v.partnerId, { ...base, status: 'excluded', reason: x.reason, detail: x.detail });
   if (!u.userId) {
     const standing = customerAcc(run, v.partnerId!, v.def!, u.customerId)?.latest(v.usageKey!, u.metric);
     if (standing && standing.line !== u.line) {

@@ -28,11 +28,11 @@ export interface EvaluateOptions {
   asOf?: string;
   /** Date of the payout-currency conversion; default each campaign's as_of. */
   payoutDate?: string;
-  /** Keep each customer's and service's verdict after finish (explain, progress). */
   /**
    * Keep the verdicts after finish: `true` (explain, progress) keeps every customer's;
-   * `'trace'` (calc --explain) keeps only the customers that failed, with each partner's
-   * summary lines decided in finish (what a trace needs, not a verdict per customer).
+   * `'trace'` (calc --explain) keeps no customer's, only why each failed slot is excluded
+   * (SettledCampaign.exclusionAt) and each partner's summary lines decided in finish
+   * (what a trace needs: memory per failed customer is one reason and its words).
    */
   keepVerdicts?: boolean | 'trace';
 }
@@ -57,7 +57,7 @@ export interface ServiceVerdict {
 
 export interface PartnerVerdict {
   result: PartnerResult;
-  /** Each service's verdict; with keepVerdicts 'trace', its customers are only those that failed. */
+  /** Each service's verdict; with keepVerdicts 'trace', its customers' map is empty. */
   services: Map<ServiceDef, ServiceVerdict>;
   /** With keepVerdicts 'trace': the summary lines, decided in finish. */
   summary?: TraceEvent[];
