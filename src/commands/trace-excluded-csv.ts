@@ -6,8 +6,7 @@
  * the row's own cells are copied a character at a time. The bytes are those of
  * traceCsvLine(excludedEvent(...)) (test/trace-lines.test.ts holds them equal).
  */
-import type { Reason } from '../engine/reasons.js';
-import type { TxRow } from '../engine/types.js';
+import type { AtOnce } from '../engine/trace.js';
 import { csvCell, formulaStart } from '../csv-cells.js';
 import { putCell, putText, type Out } from './trace-spool.js';
 
@@ -61,17 +60,8 @@ export class ExcludedLines {
 
   constructor(private readonly out: Out) {}
 
-  /** The row's line; `phrase` is the number of `detail` in the run's Phrases, or -1 when the words are the row's own. */
-  write(
-    campaign: string,
-    partner: string,
-    service: string | undefined,
-    reason: Reason,
-    detail: string,
-    phrase: number,
-    r: TxRow,
-    file: string | undefined,
-  ): void {
+  /** The row's line (calc --explain's AtOnce.excluded). */
+  readonly write: AtOnce['excluded'] = (campaign, partner, service, reason, detail, phrase, r, file) => {
     const c = this.campaign.of(campaign);
     let middle = this.middles.get(reason);
     if (middle === undefined) this.middles.set(reason, (middle = bytesOf(`,row,excluded,${reason},`)));
@@ -113,5 +103,5 @@ export class ExcludedLines {
     b[p++] = COMMA;
     p = putRowCell(b, p, plain, r.sku);
     out.pos = putCell(b, p, tail);
-  }
+  };
 }

@@ -73,9 +73,7 @@ export class TraceFile {
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
     const lines = new ExcludedLines(this.out);
     this.tell = {
-      excluded: this.json
-        ? excludedTo(this.emit)
-        : (campaign, partner, service, reason, detail, phrase, r, file) => lines.write(campaign, partner, service, reason, detail, phrase, r, file),
+      excluded: this.json ? excludedTo(this.emit) : lines.write,
       pending: (p) => this.spool.add(p),
     };
   }
