@@ -34,7 +34,7 @@ describe('calc --explain FILE', () => {
     expect(r.outDirLeft).toEqual([]);
   });
 
-  it("tells a usage row its customer's verdict excludes after all, and the rows it does not", async () => {
+  it("tells the rows their customer's verdict excludes after all, in its words (usage and transactions), and the rows it does not", async () => {
     const dir = tempDir();
     cpSync('fixtures/demo', join(dir, 'data'), { recursive: true });
     const trace = join(dir, 'trace.csv');
@@ -49,6 +49,12 @@ describe('calc --explain FILE', () => {
     expect(usage(6).at(-1)).toBe('customer OS02 has 120 net paid seats on 2018-06-30; a claimed customer needs at least 300');
     // OS01's user u1 in ExO on 2018-06-12 counts (claimed from 2018-06-10)
     expect(usage(3).slice(1, 7)).toEqual(['4000001', 'row', 'counted', '', 'O365', 'OS01']);
+    // A transactions row: C106 had 5 paid O365 seats on 2017-01-20 (T1008), before Power Up's period starts 2017-02-01, so T1009 is not net new
+    const t1009 = readFileSync(trace, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('csp-power-up-2017,') && l.includes(',T1009,'))!;
+    expect(t1009).toContain(',excluded,CUSTOMER_NOT_NET_NEW,O365,C106,T1009,');
+    expect(t1009).toMatch(/,"customer C106 already had O365: row T1008 on 2017-01-20, before the period starts 2017-02-01"$/);
   });
 
   it('leaves no trace, no temporary file and no spool when the input is invalid', async () => {

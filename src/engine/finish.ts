@@ -15,7 +15,7 @@ import { bump } from './tally.js';
 import type { Reason } from './reasons.js';
 import { type CustomerVerdict, type PartnerSlot, type PartnerVerdict, type ServiceVerdict } from './verdicts.js';
 import type { CampaignRun } from './run.js';
-import { customerDetail } from './words.js';
+import { customerDetail, CustomerWords } from './words.js';
 import { gateOf } from './classify.js';
 import { summaryOf } from './tell.js';
 
@@ -40,7 +40,7 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
     const qualifyingRows: number[] = [];
     // With verdicts: the slots whose customer failed, and why (a failed service excludes the others too, below).
     const excludedSlots: number[] = [];
-    const exclusions: { reason: Reason; detail: string }[] = [];
+    const exclusions: { readonly reason: Reason; readonly detail: string }[] = [];
     const usage = def.usage ?? null;
     for (const s of slots) {
       const acc = table.view(s, run.customers);
@@ -52,12 +52,12 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       const belowClaimMinimum = run.paidSeats !== null && (run.paidSeats.get(acc.customerId) ?? 0) < c.claims!.minPaidSeats!;
       const reason = (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ?? customerGate(def, run.netNew.isNetNew(def, customer), customerUnits, rev);
       const measure: CustomerMeasure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
-      const detail =
-        keep && reason !== null
-          ? customerDetail(run, def, acc.customerId, reason, customerUnits, rev, run.netNew.earliest(def, customer), run.netNew.explicitValue(def, customer))
-          : '';
-      // A trace needs only why each failed slot is excluded (below); explain and progress keep every customer's verdict.
+      // explain and progress keep every customer's verdict, in words; a trace keeps only why each failed slot is excluded (below), its words made when written.
       if (everyCustomer) {
+        const detail =
+          reason !== null
+            ? customerDetail(run, def, acc.customerId, reason, customerUnits, rev, run.netNew.earliest(def, customer), run.netNew.explicitValue(def, customer))
+            : '';
         customerVerdicts.set(acc.customerId, { customerId: acc.customerId, reason, detail, units: customerUnits, revenue: rev, measure });
       } else if (keep && reason === null && def.method.summaryLines && (def.method.summaryNeeds?.(def.config, measure) ?? true)) {
         let q = qualifyingBy.get(def);
@@ -69,7 +69,11 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
         bump(pc, reason, acc.rows);
         if (keep) {
           excludedSlots.push(s);
-          exclusions.push({ reason, detail });
+          exclusions.push(
+            everyCustomer
+              ? { reason, detail: customerVerdicts.get(acc.customerId)!.detail }
+              : new CustomerWords(run, def, acc.customerId, customer, reason, customerUnits, rev),
+          );
         }
         continue;
       }

@@ -147,6 +147,38 @@ export function noClaim(run: CampaignRun, customerId: string, date: string): str
   return `no ${[...types].join('/')} claim covers customer ${customerId} on ${date} (claims: ${claims.map((x) => `${x.partnerId} ${x.from}..${x.to ?? 'open'}`).join(', ')})`;
 }
 
+/**
+ * Why a failed customer's rows are excluded, its words made when asked (a trace keeps
+ * one of these per failed customer, not its sentence: the decision is the reason and
+ * the figures compared; the words come from them, here, when a line is written).
+ */
+export class CustomerWords {
+  constructor(
+    private readonly run: CampaignRun,
+    private readonly def: ServiceDef,
+    private readonly customerId: string,
+    /** The customer's number in the run's interner (its net-new evidence). */
+    private readonly customer: number,
+    readonly reason: Reason,
+    private readonly units: number,
+    private readonly revenue: Decimal,
+  ) {}
+
+  get detail(): string {
+    const { run, def, customer } = this;
+    return customerDetail(
+      run,
+      def,
+      this.customerId,
+      this.reason,
+      this.units,
+      this.revenue,
+      run.netNew.earliest(def, customer),
+      run.netNew.explicitValue(def, customer),
+    );
+  }
+}
+
 /** A failed customer gate in words, with the values compared. */
 export function customerDetail(
   run: CampaignRun,
