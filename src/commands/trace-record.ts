@@ -5,7 +5,6 @@
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
-import { csvCell } from '../csv-cells.js';
 import { copyInto, putCell, putText, RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
@@ -46,6 +45,10 @@ export interface SpoolTables {
   serviceCell(i: number): Buffer;
   fileCell(i: number): Buffer;
   dateCell(i: number): Buffer;
+  /** A reason code, as bytes. */
+  reasonCell(reason: string): Buffer;
+  /** An exclusion's quoted detail and the line's end, as bytes. */
+  detailCell(x: Exclusion): Buffer;
   /** Keeps a copy of a record's bytes (a held row's) and says where. */
   keep(src: Buffer, start: number, length: number): number;
 }
@@ -58,25 +61,6 @@ const COMMA_BYTE = 44;
 const MINUS_BYTE = 45;
 const ZERO_BYTE = 48;
 const NEWLINE_BYTE = 10;
-
-/** Reason codes as bytes. */
-const reasons = new Map<string, Buffer>();
-const reasonBytes = (reason: string) => reasons.get(reason) ?? reasons.set(reason, bytes(reason)).get(reason)!;
-/**
- * An exclusion's quoted detail and the line's end, as bytes: a service's exclusion
- * settles many rows, a customer's a few. The cache is let go when it reaches 4,096
- * (memory stays flat however many customers fail; the exclusions many rows share come
- * back at once).
- */
-const details = new Map<Exclusion, Buffer>();
-function detailBytes(x: Exclusion): Buffer {
-  let b = details.get(x);
-  if (b === undefined) {
-    if (details.size >= 4096) details.clear();
-    details.set(x, (b = bytes(`${csvCell(x.detail)}\n`)));
-  }
-  return b;
-}
 
 function put(out: Out, b: Buffer): void {
   out.copy(b, 0, b.length);
@@ -272,12 +256,12 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     const out = this.spool.trace;
     put(out, this.spool.headOf(this.campaignIndex, this.partnerIndex));
     put(out, EXCLUDED);
-    put(out, reasonBytes(x.reason));
+    put(out, this.spool.reasonCell(x.reason));
     const cells = this.midCells();
     out.reserve(this.midRoom(...cells));
     out.pos = this.mid(out.buf, out.pos, ...cells);
     put(out, EXCLUDED_MONEY);
-    put(out, detailBytes(x));
+    put(out, this.spool.detailCell(x));
   }
 
   held(): Spooled {

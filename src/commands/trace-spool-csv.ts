@@ -14,7 +14,7 @@ import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
 import { csvCell } from '../csv-cells.js';
 import { earningCells, pendingHead, rowCell } from '../report/trace.js';
-import { Out, putText, removeSpoolDir, spoolDir, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
+import { Out, putText, removeSpoolDir, spoolDir, type Exclusion, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
 import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 
@@ -210,6 +210,28 @@ export class CsvSpool implements Spool, SpoolTables {
   }
   dateCell(i: number): Buffer {
     return (this.dateCells[i] ??= bytes(`${this.dates.names[i]!},`));
+  }
+
+  private readonly reasonCells = new Map<string, Buffer>();
+  reasonCell(reason: string): Buffer {
+    let b = this.reasonCells.get(reason);
+    if (b === undefined) this.reasonCells.set(reason, (b = bytes(reason)));
+    return b;
+  }
+
+  /**
+   * An exclusion's detail cells: a service's exclusion settles many rows, a customer's a
+   * few. The cache is let go when it reaches 4,096 (memory stays flat however many
+   * customers fail; the exclusions many rows share come back at once).
+   */
+  private readonly detailCells = new Map<Exclusion, Buffer>();
+  detailCell(x: Exclusion): Buffer {
+    let b = this.detailCells.get(x);
+    if (b === undefined) {
+      if (this.detailCells.size >= 4096) this.detailCells.clear();
+      this.detailCells.set(x, (b = bytes(`${csvCell(x.detail)}\n`)));
+    }
+    return b;
   }
 
   /** A shared earning's tail and detail cells, as bytes. */

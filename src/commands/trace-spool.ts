@@ -111,7 +111,13 @@ export class Out {
     if (n === 0) return;
     this.at += n;
     this.pos = 0;
-    if (this.inFlight >= IN_FLIGHT || b.length !== SIZE) return writeAllSync(this.fd, b, n, at);
+    if (b.length !== SIZE) {
+      // A buffer grown for one large write: written here, then the run goes back to buffers it can hand to the background.
+      writeAllSync(this.fd, b, n, at);
+      this.buf = this.spare.pop() ?? Buffer.alloc(SIZE);
+      return;
+    }
+    if (this.inFlight >= IN_FLIGHT) return writeAllSync(this.fd, b, n, at);
     this.inFlight++;
     this.buf = this.spare.pop() ?? Buffer.alloc(SIZE);
     const ended = (e: Error | null) => {

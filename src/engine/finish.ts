@@ -15,7 +15,7 @@ import { bump } from './tally.js';
 import type { Reason } from './reasons.js';
 import { type CustomerVerdict, type PartnerSlot, type PartnerVerdict, type ServiceVerdict } from './verdicts.js';
 import type { CampaignRun } from './run.js';
-import { customerDetail, CustomerWords } from './words.js';
+import { CustomerWords } from './words.js';
 import { gateOf } from './classify.js';
 import { summaryOf } from './tell.js';
 
@@ -52,14 +52,16 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       const belowClaimMinimum = run.paidSeats !== null && (run.paidSeats.get(acc.customerId) ?? 0) < c.claims!.minPaidSeats!;
       const reason = (belowClaimMinimum ? 'CUSTOMER_BELOW_MINIMUM' : null) ?? customerGate(def, run.netNew.isNetNew(def, customer), customerUnits, rev);
       const measure: CustomerMeasure = { customerId: acc.customerId, unitsBySku: acc.unitsBySku, revenue: rev, transactions: acc.rows, active };
-      // explain and progress keep every customer's verdict, in words; a trace keeps only why each failed slot is excluded (below), its words made when written.
+      // Why a failed customer is excluded: the reason and the figures compared, in words when asked.
+      const why = keep && reason !== null ? new CustomerWords(run, def, acc.customerId, customer, reason, customerUnits, rev) : undefined;
+      // explain and progress keep every customer's verdict, in words; a trace keeps only why each failed slot is excluded (below).
       if (everyCustomer) {
-        const detail =
-          reason !== null
-            ? customerDetail(run, def, acc.customerId, reason, customerUnits, rev, run.netNew.earliest(def, customer), run.netNew.explicitValue(def, customer))
-            : '';
+        const detail = why?.detail ?? '';
         customerVerdicts.set(acc.customerId, { customerId: acc.customerId, reason, detail, units: customerUnits, revenue: rev, measure });
-      } else if (keep && reason === null && def.method.summaryLines && (def.method.summaryNeeds?.(def.config, measure) ?? true)) {
+        // Its slot's exclusion reads the same words, made once.
+        if (why) exclusions.push({ reason: why.reason, detail });
+      } else if (why) exclusions.push(why);
+      else if (keep && reason === null && def.method.summaryLines && (def.method.summaryNeeds?.(def.config, measure) ?? true)) {
         let q = qualifyingBy.get(def);
         if (!q) qualifyingBy.set(def, (q = []));
         q.push({ customerId: acc.customerId, reason, detail: '', units: customerUnits, revenue: rev, measure });
@@ -67,14 +69,7 @@ export function finishPartner(run: CampaignRun, partnerId: string, slot: Partner
       if (reason) {
         bump(run.counts, reason, acc.rows);
         bump(pc, reason, acc.rows);
-        if (keep) {
-          excludedSlots.push(s);
-          exclusions.push(
-            everyCustomer
-              ? { reason, detail: customerVerdicts.get(acc.customerId)!.detail }
-              : new CustomerWords(run, def, acc.customerId, customer, reason, customerUnits, rev),
-          );
-        }
+        if (keep) excludedSlots.push(s);
         continue;
       }
       measures.push(measure);
