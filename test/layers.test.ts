@@ -16,6 +16,7 @@ const LEVELS: Record<string, number> = {
   version: 0,
   'temp-files': 0,
   'csv-cells': 0,
+  bytes: 0,
   fields: 1,
   'atomic-write': 1,
   config: 1,

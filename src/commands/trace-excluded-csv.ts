@@ -8,7 +8,8 @@
  */
 import type { AtOnce } from '../engine/trace.js';
 import { csvCell, formulaStart } from '../csv-cells.js';
-import { putCell, putText, type Out } from './trace-spool.js';
+import { putCell, putText } from '../bytes.js';
+import type { Out } from './trace-spool.js';
 
 const bytesOf = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 

@@ -5,7 +5,8 @@
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
-import { copyInto, putCell, putText, RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
+import { copyInto, putCell, putText } from '../bytes.js';
+import { RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
  * A record: 20 int32 of header, then the bytes of its texts (amount, the customer, id

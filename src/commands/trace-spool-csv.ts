@@ -14,7 +14,8 @@ import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
 import { csvCell } from '../csv-cells.js';
 import { earningCells, pendingHead, rowCell } from '../report/trace.js';
-import { Out, putText, removeSpoolDir, spoolDir, type Exclusion, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
+import { putText } from '../bytes.js';
+import { Out, removeSpoolDir, spoolDir, type Exclusion, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
 import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
 

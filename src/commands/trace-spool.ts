@@ -13,42 +13,7 @@ import { pendingRowEvent, type PendingRow, type TraceEvent } from '../engine/tra
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import type { Summing } from './trace-day-sums.js';
-
-/** Copies `src[start, end)` into `b` at `p` (room made already); returns where it ends. */
-export function copyInto(b: Uint8Array, p: number, src: Uint8Array, start: number, end: number): number {
-  // A loop beats a native call for the short cells a trace line is made of.
-  if (end - start > 256) {
-    b.set(src.subarray(start, end), p);
-    return p + end - start;
-  }
-  for (let i = start; i < end; i++) b[p++] = src[i]!;
-  return p;
-}
-
-/** Copies the whole of `cell` into `b` at `p` (room made already): a native copy once it is long enough to pay for the call. */
-export function putCell(b: Uint8Array, p: number, cell: Uint8Array): number {
-  if (cell.length > 16) {
-    b.set(cell, p);
-    return p + cell.length;
-  }
-  for (let i = 0; i < cell.length; i++) b[p++] = cell[i]!;
-  return p;
-}
-
-/**
- * Writes `s` as UTF-8 into `b` at `p` (room for 3 bytes a character made already); returns
- * where it ends. ASCII, the usual case, is copied a character at a time (a native write
- * costs more than that for the short cells a row has); other text goes through the encoder.
- */
-export function putText(b: Buffer, p: number, s: string): number {
-  const start = p;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127) return start + b.write(s, start, 'utf8');
-    b[p++] = c;
-  }
-  return p;
-}
+import { copyInto } from '../bytes.js';
 
 const SIZE = 1 << 20;
 /** Buffers being written in the background at most; past them a flush writes on the thread itself (memory stays bounded when the disk is slower than the run). */

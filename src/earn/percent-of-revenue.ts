@@ -15,6 +15,10 @@ const schema = z
 type Raw = z.output<typeof schema>;
 export interface PercentOfRevenue {
   percent: Raw['percent'];
+  /** percent / 100, exactly (a shift of the decimal point), made once. */
+  factor: Raw['percent'];
+  /** The percent as written in a row's words, made once. */
+  percentText: string;
   skus: ReadonlySet<string> | null;
 }
 
@@ -24,24 +28,25 @@ export const percentOfRevenue: EarningMethod<Raw, PercentOfRevenue> = {
   schema,
   measure: 'revenue',
   rateCardRef: () => undefined,
-  resolve: (raw) => ({ percent: raw.percent, skus: raw.skus ? new Set(raw.skus) : null }),
+  resolve: (raw) => ({ percent: raw.percent, factor: raw.percent.div(100), percentText: raw.percent.toString(), skus: raw.skus ? new Set(raw.skus) : null }),
   listedSkus: (raw) => raw.skus ?? [],
   skus: (cfg) => cfg.skus,
   rowEarning(cfg, row, ctx) {
     if (row.amount === null) return undefined;
     const fx = ctx.fx(row.currency, row.date);
-    const pct = cfg.percent;
-    const converted = new Decimal(row.amount).times(fx.rate);
-    const amount = converted.times(pct).div(100);
     const same = row.currency === ctx.currency;
+    // In the campaign's currency the rate is 1: the amount is converted as it is.
+    const converted = same ? new Decimal(row.amount) : new Decimal(row.amount).times(fx.rate);
+    // Exact at the money module's 40 digits, as converted x percent / 100 is.
+    const amount = converted.times(cfg.factor);
     const fxText = same ? '' : ` x ${fx.rate.toString()} (${fx.source})`;
     return {
       status: 'earned',
       ...(same ? {} : { fx }),
-      rate: pct,
+      rate: cfg.percent,
       amount,
       amountText: exactText(amount),
-      detail: `${row.amount} ${row.currency}${fxText} = ${converted.toString()} ${ctx.currency} x ${pct.toString()}% = ${amount.toString()}`,
+      detail: `${row.amount} ${row.currency}${fxText} = ${converted.toString()} ${ctx.currency} x ${cfg.percentText}% = ${amount.toString()}`,
     };
   },
   earn(cfg, customers) {

@@ -7,6 +7,7 @@
  */
 import type { ServiceDef } from '../campaign/model.js';
 import type { TxRow } from './types.js';
+import { putText } from '../bytes.js';
 
 /** A byte per index, growing as indices come. */
 class Bytes {
@@ -80,7 +81,7 @@ class EarliestRows {
     }
     this.days[i] = day;
     this.starts[i] = this.used;
-    this.used += this.arena.write(id, this.used, 'utf8');
+    this.used = putText(this.arena, this.used, id);
     this.ends[i] = this.used;
   }
 

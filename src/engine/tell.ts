@@ -144,9 +144,11 @@ export function customerAcc(run: CampaignRun, partnerId: string, def: ServiceDef
   return s === undefined ? undefined : table.view(s, run.customers);
 }
 
+const SAME_CURRENCY: { readonly rate: Decimal; readonly source: string } = Object.freeze({ rate: new Decimal(1), source: 'same currency' });
+
 export function fxFor(run: CampaignRun, cur: string, date: string): { rate: Decimal; source: string } {
   const c = run.c;
-  if (cur === c.currency) return { rate: new Decimal(1), source: 'same currency' };
+  if (cur === c.currency) return SAME_CURRENCY;
   const fixed = c.fixedFx.get(cur);
   if (fixed) return { rate: fixed, source: `campaign fx.fixed ${cur}` };
   const q = run.opts.fx!.rate(cur, c.currency, date);
