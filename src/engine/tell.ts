@@ -34,7 +34,7 @@ export function explainTx(run: CampaignRun, r: TxRow, file?: string, only?: (cam
   }
   const v = classifyTx(run, r);
   if (v.reason) return excludedAtOnce(run, r, v, file);
-  const slot = run.tables.get(v.def!)!.find(run.slots.get(v.partnerId!)!.index, run.customers.find(r.customerId)!)!;
+  const slot = accumulatedIn(run, v.def!, v.partnerId!, r.customerId, r.line);
   return settleRow(
     run,
     pendingRowEvent({ campaign: c.id, partner: v.partnerId!, service: v.def!.name, row: r, file, earning: earningOf(run, r, v), slot }),
@@ -95,6 +95,19 @@ export function settleRow(run: CampaignRun, e: TraceEvent, slot: number): TraceE
   return e;
 }
 
+/**
+ * The slot a row that was not excluded at once accumulated in: its partner's and
+ * customer's in its service. Told after finish with the same classification that added
+ * it, so the slot exists; if it did not, the story would be wrong, and the run stops.
+ */
+function accumulatedIn(run: CampaignRun, def: ServiceDef, partnerId: string, customerId: string, line: number): number {
+  const partner = run.slots.get(partnerId);
+  const customer = run.customers.find(customerId);
+  const slot = partner === undefined || customer === undefined ? undefined : run.tables.get(def)?.find(partner.index, customer);
+  if (slot === undefined) throw new Error(`internal: line ${line} of ${run.c.id} (${def.name}) was told as accumulated, but ${partnerId}/${customerId} has no slot`);
+  return slot;
+}
+
 /** After finish: why the row that accumulated in `service`'s `slot` is excluded after all (its customer's or service's verdict), or undefined. */
 export function exclusionAt(run: CampaignRun, service: string, slot: number): { reason: Reason; detail: string } | undefined {
   return exclusionIn(run, run.serviceIndex.byName.get(service)!, slot);
@@ -116,7 +129,7 @@ export function explainUsage(run: CampaignRun, u: UsageRow, file?: string, only?
   const base = { file, line: u.line, date: u.date, customer: u.customerId, sku: v.sku, service: v.def?.name };
   if (v.reason) return event(run, v.partnerId, { ...base, status: 'excluded', reason: v.reason, detail: run.words.usage(v, u) });
   // Its customer's or its service's verdict, by its slot (as for a transactions row).
-  const slot = run.tables.get(v.def!)!.find(run.slots.get(v.partnerId!)!.index, run.customers.find(u.customerId)!)!;
+  const slot = accumulatedIn(run, v.def!, v.partnerId!, u.customerId, u.line);
   const x = exclusionIn(run, v.def!, slot);
   if (x) return event(run, v.partnerId, { ...base, status: 'excluded', reason: x.reason, detail: x.detail });
   if (!u.userId) {
