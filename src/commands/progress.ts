@@ -8,7 +8,7 @@ import { daysBetween } from '../dates.js';
 import { formatMoney, ZERO, type Decimal } from '../money/index.js';
 import type { PartnerVerdict, SettledCampaign } from '../engine/verdicts.js';
 import { renderTable } from '../report/text-table.js';
-import { foldNote } from '../report/table.js';
+import { foldable, foldNote } from '../report/table.js';
 import { JSON_VERSION } from '../report/json.js';
 import { computeRun, type RunOptions, type Warnings } from './inputs.js';
 
@@ -136,15 +136,22 @@ function progressOf(cr: SettledCampaign, v: PartnerVerdict): PartnerProgress {
 export async function progress(opts: ProgressOptions, warnings: Warnings): Promise<string> {
   const run = await computeRun(opts, warnings, true);
   const all: PartnerProgress[] = [];
+  /** The partners a table folds into a count line, decided from their results as calc's table decides (not from their words). */
+  const folds = new Set<PartnerProgress>();
   for (const cr of run.ev.settled) {
-    for (const [partner, v] of cr.verdicts) if (!opts.partner || partner === opts.partner) all.push(progressOf(cr, v));
+    for (const [partner, v] of cr.verdicts) {
+      if (opts.partner && partner !== opts.partner) continue;
+      const p = progressOf(cr, v);
+      all.push(p);
+      if (foldable(v.result)) folds.add(p);
+    }
   }
   // Closest to a threshold first; partners with nothing to reach (ineligible, or at every cap) last.
   const closeness = (p: PartnerProgress) => p.nudges[0]?.distance ?? Infinity;
   all.sort((a, b) => closeness(a) - closeness(b) || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : a.partnerId < b.partnerId ? -1 : 1));
   if (opts.format === 'json') return JSON.stringify({ schemaVersion: JSON_VERSION, partners: all }, null, 2) + '\n';
   // The table: ineligible partners that earned nothing are folded into a count line unless --all.
-  const listed = opts.all ? all : all.filter((p) => !(p.status === 'ineligible' && /^0(\.0+)?$/.test(p.total)));
+  const listed = opts.all ? all : all.filter((p) => !folds.has(p));
   const folded = all.length - listed.length;
   const rows = listed.map((p) => [
     p.campaign,

@@ -20,7 +20,7 @@ export function foldNote(folded: number): string {
 }
 
 /** An ineligible partner with nothing earned: folded into a count line unless --all. */
-const foldable = (p: PartnerResult) => p.status === 'ineligible' && p.total.isZero() && p.payout.isZero();
+export const foldable = (p: PartnerResult) => p.status === 'ineligible' && p.total.isZero() && p.payout.isZero();
 
 export function renderCalcTable(r: CalcResult, opts: TableOptions = {}): string {
   const out: string[] = [];
