@@ -196,9 +196,9 @@ requires: { registration: { statuses: ${statuses} } }
 services:
   M365: { per_unit: { rates: { E3: 10 } } }
 `;
-  const reg = (partnerId: string, status: string): [string, Registration] => [
+  const reg = (partnerId: string, status: string): [string, Registration[]] => [
     registrationKey('ca', partnerId),
-    { partnerId, campaignId: 'ca', registeredOn: '2018-01-02', status, line: 2 },
+    [{ partnerId, campaignId: 'ca', registeredOn: '2018-01-02', status, line: 2 }],
   ];
   const registrations = new Map([reg('A', 'approved'), reg('B', 'pending'), reg('C', 'rejected')]);
   const rows = ['A', 'B', 'C'].map((p) => tx({ partnerId: p, date: '2018-02-01', quantity: 3 }));
@@ -216,6 +216,55 @@ services:
   it('a campaign may let pending registrations earn', () => {
     const c = evaluate([campaignFromYaml(yaml('[approved, pending]'))], rows, { registrations }).campaigns[0]!;
     expect(c.partners.map((p) => p.status)).toEqual(['payable', 'payable', 'ineligible']);
+  });
+});
+
+describe('a partner registered more than once', () => {
+  const yaml = (statuses: string) => `
+id: ca
+currency: CAD
+period: { start: 2018-01-01, end: 2018-03-31 }
+as_of: 2018-04-30
+requires: { registration: { statuses: ${statuses}, deadline: 2018-01-31 } }
+services:
+  M365: { per_unit: { rates: { E3: 10 } } }
+`;
+  const r = (registeredOn: string, status: string, line: number): Registration => ({ partnerId: 'A', campaignId: 'ca', registeredOn, status, line });
+  const rows = [tx({ partnerId: 'A', date: '2018-02-01', quantity: 3 })];
+  const run = (statuses: string, regs: Registration[]) =>
+    evaluate([campaignFromYaml(yaml(statuses))], rows, { registrations: new Map([[registrationKey('ca', 'A'), regs]]) }).campaigns[0]!.partners[0]!;
+
+  it('the earliest registration of a status the campaign accepts counts, whatever the order of the rows', () => {
+    // Pending on 2018-01-10 (before the 2018-01-31 deadline), approved on 2018-02-15 (after it).
+    const late = r('2018-02-15', 'approved', 2);
+    const early = r('2018-01-10', 'pending', 3);
+    // A campaign that accepts pending: the pending one is the earliest accepted, in time: 3 x 10 = 30.00.
+    for (const regs of [
+      [late, early],
+      [early, late],
+    ]) {
+      expect(run('[approved, pending]', regs)).toMatchObject({ status: 'payable' });
+      expect(run('[approved, pending]', regs).total.toFixed(2)).toBe('30.00');
+      // Approved only: the approved one counts, and it is late.
+      expect(run('[approved]', regs)).toMatchObject({
+        status: 'ineligible',
+        reason: { code: 'REGISTERED_AFTER_DEADLINE', detail: 'registered on 2018-02-15; deadline 2018-01-31' },
+      });
+    }
+  });
+
+  it('two approved registrations: the earlier one, in either order', () => {
+    const regs = [r('2018-03-01', 'approved', 2), r('2018-01-20', 'approved', 3)];
+    expect(run('[approved]', regs).total.toFixed(2)).toBe('30.00');
+    expect(run('[approved]', [...regs].reverse()).total.toFixed(2)).toBe('30.00');
+  });
+
+  it('none of an accepted status: the statuses found, named once each', () => {
+    const regs = [r('2018-01-05', 'rejected', 2), r('2018-01-06', 'pending', 3), r('2018-01-07', 'pending', 4)];
+    expect(run('[approved]', regs)).toMatchObject({
+      status: 'ineligible',
+      reason: { code: 'REGISTRATION_NOT_APPROVED', detail: 'registration statuses are pending and rejected; needs approved' },
+    });
   });
 });
 

@@ -185,9 +185,9 @@ describe('partner gates', () => {
       { partnerId: id, name: id, country: 'US', role: id === 'P4' ? 'indirect_provider' : 'direct', payoutCurrency: '', line: 1 },
     ]),
   );
-  const reg = (partnerId: string, registeredOn: string): [string, Registration] => [
+  const reg = (partnerId: string, registeredOn: string): [string, Registration[]] => [
     registrationKey('pu', partnerId),
-    { partnerId, campaignId: 'pu', registeredOn, status: 'approved', line: 1 },
+    [{ partnerId, campaignId: 'pu', registeredOn, status: 'approved', line: 1 }],
   ];
   const registrations = new Map([reg('P1', '2017-06-01'), reg('P3', '2017-06-02'), reg('P4', '2017-03-01')]);
   const rows = ['P1', 'P2', 'P3', 'P4'].flatMap((p) => threeCustomers(5, p));

@@ -11,19 +11,39 @@ export interface GateFailure {
 export interface PartnerDirectory {
   partners?: ReadonlyMap<string, PartnerInfo>;
   /** Registrations by `${campaignId}\u0000${partnerId}`. */
-  registrations?: ReadonlyMap<string, Registration>;
+  /** Every registration row by campaign and partner (registrationKey). */
+  registrations?: ReadonlyMap<string, readonly Registration[]>;
 }
 
 export function registrationKey(campaignId: string, partnerId: string): string {
   return `${campaignId}\u0000${partnerId}`;
 }
 
+/**
+ * A partner registered more than once: the earliest registration whose status the
+ * campaign accepts counts (then the first in the file on the same day), whatever the
+ * rows' order; undefined when no status is accepted.
+ */
+export function registrationThatCounts(regs: readonly Registration[], accepted: ReadonlySet<string>): Registration | undefined {
+  let best: Registration | undefined;
+  for (const r of regs) {
+    if (!accepted.has(r.status)) continue;
+    if (!best || r.registeredOn < best.registeredOn || (r.registeredOn === best.registeredOn && r.line < best.line)) best = r;
+  }
+  return best;
+}
+
 export function partnerGate(c: Campaign, partnerId: string, dir: PartnerDirectory): GateFailure | null {
   if (c.registration) {
-    const reg = dir.registrations?.get(registrationKey(c.id, partnerId));
-    if (!reg) return { code: 'PARTNER_NOT_REGISTERED', detail: `no registration for ${c.id} in registrations.csv` };
-    if (!c.registration.statuses.has(reg.status)) {
-      return { code: 'REGISTRATION_NOT_APPROVED', detail: `registration status is ${reg.status}; needs ${[...c.registration.statuses].join(' or ')}` };
+    const regs = dir.registrations?.get(registrationKey(c.id, partnerId));
+    if (!regs || regs.length === 0) return { code: 'PARTNER_NOT_REGISTERED', detail: `no registration for ${c.id} in registrations.csv` };
+    const reg = registrationThatCounts(regs, c.registration.statuses);
+    if (!reg) {
+      const found = [...new Set(regs.map((r) => r.status))].sort();
+      return {
+        code: 'REGISTRATION_NOT_APPROVED',
+        detail: `registration status${found.length > 1 ? 'es are' : ' is'} ${found.join(' and ')}; needs ${[...c.registration.statuses].join(' or ')}`,
+      };
     }
     if (c.registration.deadline && reg.registeredOn > c.registration.deadline) {
       return { code: 'REGISTERED_AFTER_DEADLINE', detail: `registered on ${reg.registeredOn}; deadline ${c.registration.deadline}` };

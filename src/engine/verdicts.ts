@@ -18,7 +18,7 @@ import type { PartnerInfo, PartnerResult, Registration, ServiceResult } from './
 export interface EvaluateOptions {
   partners?: ReadonlyMap<string, PartnerInfo>;
   /** Keyed by registrationKey(campaignId, partnerId). */
-  registrations?: ReadonlyMap<string, Registration>;
+  registrations?: ReadonlyMap<string, readonly Registration[]>;
   fx?: FxTable;
   /** claims.csv, for credit: claiming_partner | pal. */
   claims?: ClaimBook;

@@ -35,9 +35,15 @@ export async function readPartners(file: string, problems: RowProblems, settings
   return out;
 }
 
-export async function readRegistrations(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Map<string, Registration>> {
+/**
+ * Every registration row, by campaign and partner, in file order. A partner may be
+ * registered more than once (a rejected registration, then an approved one); which
+ * one counts depends on the campaign's accepted statuses, so the campaign chooses
+ * (engine/partner-gates.ts), not the reader.
+ */
+export async function readRegistrations(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Map<string, Registration[]>> {
   const { header, rows } = await readSmallCsv(file, settings);
-  const out = new Map<string, Registration>();
+  const out = new Map<string, Registration[]>();
   if (!requireColumns(file, header.index, ['partner_id', 'campaign_id', 'registered_on'], problems)) return out;
   const ix = (n: string) => header.index.get(n);
   for (const { record, line } of rows) {
@@ -50,10 +56,10 @@ export async function readRegistrations(file: string, problems: RowProblems, set
     if (!isIsoDate(registeredOn)) problems.add(file, line, 'registered_on', 'not a calendar date', 'a date YYYY-MM-DD', show(registeredOn));
     if (!STATUSES.has(status)) problems.add(file, line, 'status', 'unknown registration status', 'approved, pending or rejected', show(status));
     const key = registrationKey(campaignId, partnerId);
-    const prior = out.get(key);
-    // A partner registered twice: the earliest approved registration stands.
-    if (prior && !(prior.status !== 'approved' && status === 'approved') && !(prior.status === status && registeredOn < prior.registeredOn)) continue;
-    out.set(key, { partnerId, campaignId, registeredOn, status, line });
+    const mine = out.get(key);
+    const reg = { partnerId, campaignId, registeredOn, status, line };
+    if (mine) mine.push(reg);
+    else out.set(key, [reg]);
   }
   return out;
 }

@@ -219,6 +219,24 @@ export const CASES: HostileCase[] = [
     stderr: ['UNITS_OVERFLOW', '9007199254740991'],
   },
 
+  {
+    name: 'a partner registered twice: the earliest registration of an accepted status counts, whatever the row order',
+    setup(w) {
+      // Pending on 2017-05-01 (before the 2017-06-01 deadline), approved on 2017-07-01 (after it); the campaign accepts both.
+      writeFileSync(join(w.data, 'registrations.csv'), 'partner_id,campaign_id,registered_on,status\nP1,twice,2017-07-01,approved\nP1,twice,2017-05-01,pending\n');
+      writeFileSync(w.tx, 'transaction_id,date,partner_id,customer_id,sku,license_program,quantity\nT1,2017-03-01,P1,C1,E3,CSP,4\n');
+      const rules = campaign(
+        w,
+        'twice.yaml',
+        MINI('{ E3: 10 }').replace('id: mini', 'id: twice') + 'requires:\n  registration: { statuses: [approved, pending], deadline: 2017-06-01 }\n',
+      );
+      return ['calc', '--rules', rules, '--data', w.data, '--format', 'json'];
+    },
+    exit: 0,
+    // The pending registration counts: 4 seats x 10 = 40.00 (not ineligible as registered after the deadline)
+    stdout: [/"partnerId": "P1",[\s\S]*?"status": "payable"[\s\S]*?"payout": "40.00"/],
+  },
+
   // ---- 5. outputs never clobber
   {
     name: '--explain naming an existing folder is refused; the folder is untouched',
