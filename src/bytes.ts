@@ -37,3 +37,32 @@ export function putText(b: Buffer, p: number, s: string): number {
   }
   return p;
 }
+
+/** Writes the decimal digits of `n` (a non-negative integer) at `p`. */
+export function putDigits(b: Uint8Array, p: number, n: number): number {
+  let end = p + 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) end++;
+  let m = n;
+  for (let i = end - 1; i >= p; i--) {
+    b[i] = 48 + (m % 10);
+    m = Math.floor(m / 10);
+  }
+  return end;
+}
+
+/**
+ * Writes `s` as a JSON string, quotes included, exactly as JSON.stringify does: printable
+ * ASCII other than a quote or a backslash a character at a time; any other text (escapes,
+ * non-ASCII) through JSON.stringify itself. Room for 6 bytes a character, and 2, made already.
+ */
+export function putJsonString(b: Buffer, p: number, s: string): number {
+  const start = p;
+  b[p++] = 34;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 34 || c === 92) return start + b.write(JSON.stringify(s), start, 'utf8');
+    b[p++] = c;
+  }
+  b[p++] = 34;
+  return p;
+}

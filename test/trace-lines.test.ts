@@ -11,8 +11,9 @@ import { excludedEvent, pendingRowEvent, type Earning, type PendingRow, type Tra
 import type { TxRow } from '../src/engine/types.js';
 import { RecordParser } from '../src/input/csv-records.js';
 import { dec, ScaledSum, ZERO } from '../src/money/index.js';
-import { earningCells, pendingHead, traceCsvLine } from '../src/report/trace.js';
+import { earningCells, pendingHead, traceCsvLine, traceJson } from '../src/report/trace.js';
 import { ExcludedLines } from '../src/commands/trace-excluded-csv.js';
+import { ExcludedJsonLines } from '../src/commands/trace-excluded-json.js';
 import { CsvSpool } from '../src/commands/trace-spool-csv.js';
 import { Out, type Spooled } from '../src/commands/trace-spool.js';
 import { runCli, tempDir } from './helpers.js';
@@ -94,6 +95,58 @@ describe('a row excluded at once', () => {
       }
     });
     expect(text).toBe(events.map(traceCsvLine).join(''));
+  });
+});
+
+/** Writes lines with `f` through an ExcludedJsonLines into a file, and reads the file back. */
+async function excludedJsonBytes(f: (lines: ExcludedJsonLines) => void): Promise<string> {
+  const file = join(tempDir(), 'trace.jsonl');
+  const out = new Out(file);
+  f(new ExcludedJsonLines(out));
+  await out.close();
+  return readFileSync(file, 'utf8');
+}
+
+const jsonLine = (e: TraceEvent) => JSON.stringify(traceJson(e)) + '\n';
+
+describe('a row excluded at once, in a JSON Lines trace', () => {
+  const cases: [string, TxRow, string, string | undefined, string | undefined][] = [
+    ['plain text', row({ plain: true }), '1000001', 'O365', 'tx.csv'],
+    ['quotes, backslashes and a line break', row({ customerId: 'C"1"', id: 'T\\1', sku: 'two\nlines' }), '1000001', 'O365', 'tx.csv'],
+    ['control characters and a tab', row({ customerId: 'C\u00011', id: 'T\t1', date: '2016-12-01' }), '1000001', 'O365', 'tx.csv'],
+    ['text that is not ASCII, and a lone surrogate', row({ customerId: 'Café Ø', id: 'T€1\ud800', line: 1234567890 }), 'Société, SA', 'O365', 'données/tx.csv'],
+    ['no service, no file', row({ plain: true }), '1000001', undefined, undefined],
+    ['an empty customer and sku are left out, as traceJson leaves them', row({ customerId: '', sku: '' }), '', '', ''],
+    ['a campaign, service and file that need escaping', row({ plain: true }), '1000001', 'O"365', 'C:\\x\\tx.csv'],
+  ];
+  for (const [name, r, partner, service, file] of cases) {
+    it(`writes its event's line: ${name}`, async () => {
+      const detail = 'dated 2016-12-01, outside 2017-02-01..2017-06-30 ("€" \\ \u0007)';
+      const expected = jsonLine(excludedEvent('c"amp', partner, service, 'OUTSIDE_PERIOD', detail, r, file));
+      const text = await excludedJsonBytes((lines) => {
+        lines.write('c"amp', partner, service, 'OUTSIDE_PERIOD', detail, 3, r, file);
+        lines.write('c"amp', partner, service, 'OUTSIDE_PERIOD', detail, 3, r, file);
+        lines.write('c"amp', partner, service, 'OUTSIDE_PERIOD', detail, -1, r, file);
+      });
+      expect(text).toBe(expected.repeat(3));
+      // Each line is JSON: the customer reads back as it was.
+      expect((JSON.parse(text.split('\n')[0]!) as { customer?: string }).customer).toBe(r.customerId || undefined);
+    });
+  }
+
+  it('writes lines past the buffer, and the parts that change from line to line', async () => {
+    // 20,000 lines of ~330 bytes: about 6.6 MB, six buffers; campaigns, services, files, reasons and phrases alternate
+    const events: TraceEvent[] = [];
+    const text = await excludedJsonBytes((lines) => {
+      for (let i = 0; i < 20_000; i++) {
+        const r = row({ plain: true, line: i, customerId: `C${i}`, date: i % 2 ? '2017-01-31' : '2016-12-01' });
+        const [c, s, f, reason, detail] =
+          i % 3 ? ['a', 'O365', 'x.csv', 'OUTSIDE_PERIOD', `w${i % 5}`] : ['b', i % 2 ? 'EMS' : undefined, 'y.csv', 'SKU_NOT_ELIGIBLE', `v${i % 7}`];
+        lines.write(c!, '1000001', s, reason as 'OUTSIDE_PERIOD', detail!, i % 3 ? i % 5 : 5 + (i % 7), r, f);
+        events.push(excludedEvent(c!, '1000001', s, reason as 'OUTSIDE_PERIOD', detail!, r, f));
+      }
+    });
+    expect(text).toBe(events.map(jsonLine).join(''));
   });
 });
 

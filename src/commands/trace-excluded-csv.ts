@@ -8,21 +8,23 @@
  */
 import type { AtOnce } from '../engine/trace.js';
 import { csvCell, formulaStart } from '../csv-cells.js';
-import { putCell, putText } from '../bytes.js';
+import { putCell, putDigits, putText } from '../bytes.js';
 import type { Out } from './trace-spool.js';
 
-const bytesOf = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+export const bytesOf = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
-/** Quoted cells incent writes itself (campaigns, services, files: a run has few of each), as bytes, each encoded once. */
-class Cells {
+/** Cells incent writes itself (campaigns, services, files: a run has few of each), quoted by `quote` and encoded once each. */
+export class Cells {
   private readonly bytes = new Map<string, Uint8Array>();
   private last: string | undefined;
   private lastBytes: Uint8Array = new Uint8Array(0);
 
+  constructor(private readonly quote: (v: string) => string = csvCell) {}
+
   of(v: string): Uint8Array {
     if (v === this.last) return this.lastBytes;
     let b = this.bytes.get(v);
-    if (b === undefined) this.bytes.set(v, (b = bytesOf(csvCell(v))));
+    if (b === undefined) this.bytes.set(v, (b = bytesOf(this.quote(v))));
     this.last = v;
     return (this.lastBytes = b);
   }
@@ -34,18 +36,6 @@ const room = (n: number) => n * 6 + 9;
 /** Writes `v`, one of the row's own cells, at `p`: plain text (no quotes or carriage returns in the file) as it is, unless a spreadsheet would run it. */
 function putRowCell(b: Buffer, p: number, plain: boolean, v: string): number {
   return putText(b, p, !plain || formulaStart(v) ? csvCell(v) : v);
-}
-
-/** Writes the decimal digits of `n` (a non-negative integer) at `p`. */
-function putDigits(b: Buffer, p: number, n: number): number {
-  let end = p + 1;
-  for (let m = n; m >= 10; m = Math.floor(m / 10)) end++;
-  let m = n;
-  for (let i = end - 1; i >= p; i--) {
-    b[i] = 48 + (m % 10);
-    m = Math.floor(m / 10);
-  }
-  return end;
 }
 
 const COMMA = 44;

@@ -13,7 +13,7 @@ import { renameSync, rmSync, unlink } from 'node:fs';
 import type { Evaluator, RowInputError } from '../engine/evaluate.js';
 import type { TxRow } from '../engine/types.js';
 import { exactText, ScaledSum, ZERO } from '../money/index.js';
-import { excludedTo, type AtOnce, type TraceEvent } from '../engine/trace.js';
+import type { AtOnce, TraceEvent } from '../engine/trace.js';
 import { allocate } from '../engine/allocate.js';
 import { amountOf, BucketAllocator } from '../engine/allocate-buckets.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
@@ -23,6 +23,7 @@ import type { Run } from './inputs.js';
 import { JsonSpool, Out, type Spool, type Spooled } from './trace-spool.js';
 import { CsvSpool } from './trace-spool-csv.js';
 import { ExcludedLines } from './trace-excluded-csv.js';
+import { ExcludedJsonLines } from './trace-excluded-json.js';
 
 const key = (c: string, p: string) => `${c}\u0000${p}`;
 
@@ -71,14 +72,13 @@ export class TraceFile {
     this.out = new Out(this.tmp);
     this.spool = this.json ? new JsonSpool(this.emit) : new CsvSpool(this.out);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
-    const lines = new ExcludedLines(this.out);
     this.tell = {
-      excluded: this.json ? excludedTo(this.emit) : lines.write,
+      excluded: this.json ? new ExcludedJsonLines(this.out).write : new ExcludedLines(this.out).write,
       pending: (p) => this.spool.add(p),
     };
   }
 
-  /** Rows excluded at once; CSV lines are written as bytes straight from their fields. */
+  /** Rows excluded at once: their lines (CSV or JSON) are written as bytes straight from their fields. */
   private readonly tell: AtOnce;
 
   readonly emit = (e: Spooled): void => {

@@ -149,8 +149,3 @@ export function excludedEvent(
 ): TraceEvent {
   return rowEvent(campaign, partner, service, r, file, 'excluded', reason, detail);
 }
-
-/** The `excluded` of an AtOnce that hands each row's event to `f` (JSON Lines). */
-export function excludedTo(f: (e: TraceEvent) => void): AtOnce['excluded'] {
-  return (campaign, partner, service, reason, detail, _phrase, r, file) => f(excludedEvent(campaign, partner, service, reason, detail, r, file));
-}
