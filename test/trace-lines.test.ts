@@ -11,10 +11,10 @@ import { excludedEvent, pendingRowEvent, type Earning, type PendingRow, type Tra
 import type { TxRow } from '../src/engine/types.js';
 import { RecordParser } from '../src/input/csv-records.js';
 import { dec, ScaledSum, ZERO } from '../src/money/index.js';
-import { earningCells, pendingHead, traceCsvLine, traceJson } from '../src/report/trace.js';
+import { CSV_PARTS, earningCells, JSON_PARTS, pendingHead, traceCsvLine, traceJson } from '../src/report/trace.js';
 import { ExcludedLines } from '../src/commands/trace-excluded-csv.js';
 import { ExcludedJsonLines } from '../src/commands/trace-excluded-json.js';
-import { CsvSpool } from '../src/commands/trace-spool-csv.js';
+import { ByteSpool } from '../src/commands/trace-spool-bytes.js';
 import { Out, type Spooled } from '../src/commands/trace-spool.js';
 import { runCli, tempDir } from './helpers.js';
 
@@ -285,6 +285,8 @@ describe("a waiting row through calc --explain's spool (bytes, no event)", () =>
     ['text beyond ASCII', row({ plain: true, customerId: 'Ünïcode 客户', id: 'Ж-1' }), '1000001', credit],
     ['an amount finer than micro-units', row({ plain: true, date: '2017-01-31' }), '1000001', fine],
     ['a row that only counts', row({ plain: true }), '1000001', counted],
+    ['an empty customer and sku (JSON leaves their keys out)', row({ plain: true, customerId: '', sku: '' }), '1000001', perUnit],
+    ['backslashes and control characters', row({ plain: false, customerId: 'C\\1\u0001', id: 'T\t1' }), 'P\\1', viaFx],
     // Longer than the spool's write buffer (1 MiB) and its read buffer (4 MiB): both grow to hold it.
     ['a cell of 5 MB', row({ plain: true, customerId: `C${'x'.repeat(5_000_000)}` }), '1000001', perUnit],
   ];
@@ -298,82 +300,87 @@ describe("a waiting row through calc --explain's spool (bytes, no event)", () =>
     slot,
   });
 
-  it('writes each line as its event would be written: untrimmed, taken whole by a cap, excluded after all, held and trimmed partway', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'trace.csv');
-    const out = new Out(file);
-    const spool = new CsvSpool(out);
-    const expected: string[] = [];
-    const events = cases.map(([, r, partner, earning], i) => {
-      const p = pending(r, partner, earning, i);
-      spool.add(p);
-      return pendingRowEvent(p);
-    });
-    const x = { reason: 'CUSTOMER_EXCLUDED', detail: 'customer C1: not net new, "first seen" 2016-01-01' };
-    const sums: string[] = [];
-    const held: [Spooled, TraceEvent][] = [];
-    try {
-      for (const way of ['untrimmed', 'gone', 'excluded', 'held'] as const) {
-        await spool.replay((r) => {
-          const e = events[r.slot]!;
-          expect([r.campaign, r.partner, r.service, r.date, r.zero, r.negative]).toEqual([
-            'camp',
-            e.partner,
-            'O365',
-            e.date,
-            e.amount.isZero(),
-            e.amount.isNegative(),
-          ]);
-          if (way === 'untrimmed') {
-            r.untrimmed();
-            expected.push(traceCsvLine(e));
-            const sum = new ScaledSum();
-            r.addTo(sum);
-            sums.push(sum.toDecimal().toString());
-          } else if (way === 'gone') {
-            if (r.negative || r.zero) return;
-            r.gone();
-            expected.push(traceCsvLine({ ...e, trimmed: e.amount.negated(), paid: ZERO }));
-          } else if (way === 'excluded') {
-            r.excluded(undefined as never, x);
-            const settled = {
-              ...e,
-              status: 'excluded' as const,
-              reason: x.reason as never,
-              detail: x.detail,
-              units: undefined,
-              rate: undefined,
-              fx: undefined,
-            };
-            expected.push(traceCsvLine({ ...settled, amount: ZERO, trimmed: ZERO, paid: ZERO }));
-          } else {
-            if (r.negative || r.zero) return;
-            const back = r.held();
-            expect([back.transactionId, back.date, back.service, back.status, back.amount.toString()]).toEqual([
-              e.transactionId,
+  for (const [format, parts, lineOf] of [
+    ['CSV', CSV_PARTS, traceCsvLine],
+    ['JSON Lines', JSON_PARTS, jsonLine],
+  ] as const)
+    it(`writes each line as its event would be written (${format}): untrimmed, taken whole by a cap, excluded after all, held and trimmed partway`, async () => {
+      const traceCsvLine = lineOf;
+      const dir = tempDir();
+      const file = join(dir, 'trace.csv');
+      const out = new Out(file);
+      const spool = new ByteSpool(out, parts);
+      const expected: string[] = [];
+      const events = cases.map(([, r, partner, earning], i) => {
+        const p = pending(r, partner, earning, i);
+        spool.add(p);
+        return pendingRowEvent(p);
+      });
+      const x = { reason: 'CUSTOMER_EXCLUDED', detail: 'customer C1: not net new, "first seen" 2016-01-01' };
+      const sums: string[] = [];
+      const held: [Spooled, TraceEvent][] = [];
+      try {
+        for (const way of ['untrimmed', 'gone', 'excluded', 'held'] as const) {
+          await spool.replay((r) => {
+            const e = events[r.slot]!;
+            expect([r.campaign, r.partner, r.service, r.date, r.zero, r.negative]).toEqual([
+              'camp',
+              e.partner,
+              'O365',
               e.date,
-              e.service,
-              e.status,
-              e.amount.toString(),
+              e.amount.isZero(),
+              e.amount.isNegative(),
             ]);
-            held.push([back, e]);
-          }
-        });
+            if (way === 'untrimmed') {
+              r.untrimmed();
+              expected.push(traceCsvLine(e));
+              const sum = new ScaledSum();
+              r.addTo(sum);
+              sums.push(sum.toDecimal().toString());
+            } else if (way === 'gone') {
+              if (r.negative || r.zero) return;
+              r.gone();
+              expected.push(traceCsvLine({ ...e, trimmed: e.amount.negated(), paid: ZERO }));
+            } else if (way === 'excluded') {
+              r.excluded(undefined as never, x);
+              const settled = {
+                ...e,
+                status: 'excluded' as const,
+                reason: x.reason as never,
+                detail: x.detail,
+                units: undefined,
+                rate: undefined,
+                fx: undefined,
+              };
+              expected.push(traceCsvLine({ ...settled, amount: ZERO, trimmed: ZERO, paid: ZERO }));
+            } else {
+              if (r.negative || r.zero) return;
+              const back = r.held();
+              expect([back.transactionId, back.date, back.service, back.status, back.amount.toString()]).toEqual([
+                e.transactionId,
+                e.date,
+                e.service,
+                e.status,
+                e.amount.toString(),
+              ]);
+              held.push([back, e]);
+            }
+          });
+        }
+        // Held rows are written after the replay (its buffer reused): a quarter of each taken, e.g. 240: trimmed -60, paid 180.
+        for (const [back, e] of held) {
+          const quarter = e.amount.div(4);
+          spool.writeHeld({ ...back, trimmed: quarter.negated(), paid: e.amount.minus(quarter) });
+          expected.push(traceCsvLine({ ...e, trimmed: quarter.negated(), paid: e.amount.minus(quarter) }));
+        }
+      } finally {
+        await out.close();
+        spool.dispose();
       }
-      // Held rows are written after the replay (its buffer reused): a quarter of each taken, e.g. 240: trimmed -60, paid 180.
-      for (const [back, e] of held) {
-        const quarter = e.amount.div(4);
-        spool.writeHeld({ ...back, trimmed: quarter.negated(), paid: e.amount.minus(quarter) });
-        expected.push(traceCsvLine({ ...e, trimmed: quarter.negated(), paid: e.amount.minus(quarter) }));
-      }
-    } finally {
-      await out.close();
-      spool.dispose();
-    }
-    expect(readFileSync(file, 'utf8')).toBe(expected.join(''));
-    // The sums are exact: 240, 240, 198.4, 198.4, -96, 0.0000005, 0, 240 as written (the finest from its text).
-    expect(sums).toEqual(['240', '240', '198.4', '198.4', '-96', '5e-7', '0', '240']);
-  });
+      expect(readFileSync(file, 'utf8')).toBe(expected.join(''));
+      // The sums are exact: 240, 240, 198.4, 198.4, -96, 0.0000005, 0, 240, 198.4, 240 as written (the finest from its text).
+      expect(sums).toEqual(['240', '240', '198.4', '198.4', '-96', '5e-7', '0', '240', '198.4', '240']);
+    });
 
   it('quotes the first cells and the earning cells as the line of the event has them', () => {
     for (const [, r, partner, earning] of cases) {

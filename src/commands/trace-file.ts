@@ -18,10 +18,10 @@ import { allocate } from '../engine/allocate.js';
 import { amountOf, BucketAllocator } from '../engine/allocate-buckets.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { csvLine } from '../csv-cells.js';
-import { TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
+import { CSV_PARTS, JSON_PARTS, TRACE_CSV_HEADER, traceCsvLine, traceJson } from '../report/trace.js';
 import type { Run } from './inputs.js';
-import { JsonSpool, Out, type Spool, type Spooled } from './trace-spool.js';
-import { CsvSpool } from './trace-spool-csv.js';
+import { Out, type Spool, type Spooled } from './trace-spool.js';
+import { ByteSpool } from './trace-spool-bytes.js';
 import { ExcludedLines } from './trace-excluded-csv.js';
 import { ExcludedJsonLines } from './trace-excluded-json.js';
 
@@ -70,7 +70,7 @@ export class TraceFile {
     this.json = /\.jsonl?$/i.test(file);
     this.tmp = trackTemp(tempNameFor(file));
     this.out = new Out(this.tmp);
-    this.spool = this.json ? new JsonSpool(this.emit) : new CsvSpool(this.out);
+    this.spool = new ByteSpool(this.out, this.json ? JSON_PARTS : CSV_PARTS);
     if (!this.json) this.out.write(csvLine(TRACE_CSV_HEADER));
     this.tell = {
       excluded: this.json ? new ExcludedJsonLines(this.out).write : new ExcludedLines(this.out).write,
@@ -82,9 +82,8 @@ export class TraceFile {
   private readonly tell: AtOnce;
 
   readonly emit = (e: Spooled): void => {
-    if (this.json) this.out.write(JSON.stringify(traceJson(e)) + '\n');
-    else if (e.heldAt !== undefined) this.spool.writeHeld!(e);
-    else this.out.write(traceCsvLine(e));
+    if (e.heldAt !== undefined) this.spool.writeHeld(e);
+    else this.out.write(this.json ? JSON.stringify(traceJson(e)) + '\n' : traceCsvLine(e));
   };
 
   /** For computeRun: adds each transactions row as it is read, telling what it can at once. */
@@ -163,12 +162,12 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
   for (const [campaign, mine] of capped) {
     const cr = runs.get(campaign)!;
     for (const [partner, allocator] of mine) {
-      if (!cr.excludesAfterAll(partner) && spool.sumsOf?.(campaign, partner, allocator)) summed.add(key(campaign, partner));
+      if (!cr.excludesAfterAll(partner) && spool.sumsOf(campaign, partner, allocator)) summed.add(key(campaign, partner));
     }
   }
   const fromSpool = (c: string, p: string) => !summed.has(key(c, p));
   // Pass 1 over the spooled rows: write every row of uncapped partners; other capped partners' earning rows go to their allocator (all their rows are written in pass 2).
-  if (!spool.coveredBy?.((c, p) => summed.has(key(c, p))))
+  if (!spool.coveredBy((c, p) => summed.has(key(c, p))))
     await spool.replay((r) => {
       const { cr, allocator } = see(r.campaign, r.partner);
       const x = cr.exclusionAt(r.service, r.slot);

@@ -1,11 +1,13 @@
 /**
- * A CSV trace's spooled record: its layout, and the record as read back, which writes
- * its own line by copying its bytes (and its campaign's, partner's, service's, file's and
- * date's cells, kept once by the spool) beside its verdict's.
+ * A trace's spooled record: its layout, and the record as read back, which writes its own
+ * line (CSV or JSON Lines, by the spool's LineParts) by copying its bytes (and its
+ * campaign's, partner's, service's, file's and date's parts, kept once by the spool)
+ * beside its verdict's.
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { copyInto, putCell, putText } from '../bytes.js';
+import type { LineParts } from '../report/trace.js';
 import { RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
@@ -36,39 +38,70 @@ export const T = { Amount: 0, Customer: 1, Id: 2, Sku: 3, RawId: 4, Tail: 5, Det
 export const TEXTS = 7;
 export const STATUSES = ['earned', 'counted'] as const;
 
-/** What a record reads from its spool: the numbered strings, and their cells as bytes. */
+/** What a record reads from its spool: the numbered strings, and their parts as bytes. */
 export interface SpoolTables {
   readonly trace: Out;
   readonly services: { readonly names: readonly string[] };
   readonly dates: { readonly names: readonly string[] };
+  /** The line's fixed parts (CSV's or JSON's), as bytes. */
+  readonly shape: ShapeBytes;
   headOf(campaign: number, partner: number): Buffer;
   sharedOf(ref: number): { tail: Buffer; detail: Buffer };
   serviceCell(i: number): Buffer;
   fileCell(i: number): Buffer;
   dateCell(i: number): Buffer;
-  /** A reason code, as bytes. */
+  /** An excluded row's status and reason, as bytes. */
   reasonCell(reason: string): Buffer;
-  /** An exclusion's quoted detail and the line's end, as bytes. */
+  /** An exclusion's detail and the line's end, as bytes. */
   detailCell(x: Exclusion): Buffer;
   /** Keeps a copy of a record's bytes (a held row's) and says where. */
   keep(src: Buffer, start: number, length: number): number;
 }
 
 export const bytes = (s: string) => Buffer.from(s, 'utf8');
-const STATUS_BYTES = STATUSES.map((s) => bytes(`${s},`));
-const EXCLUDED = bytes('excluded,');
-const EXCLUDED_MONEY = bytes(',,,,0,0,0,');
-const COMMA_BYTE = 44;
 const MINUS_BYTE = 45;
 const ZERO_BYTE = 48;
-const NEWLINE_BYTE = 10;
+const ZERO_TEXT = bytes('0');
+
+/** A format's fixed parts of a line (LineParts), as bytes, made once per spool. */
+export class ShapeBytes {
+  readonly status: Buffer[];
+  readonly customer: Buffer;
+  readonly id: Buffer;
+  readonly line: Buffer;
+  readonly sku: Buffer;
+  readonly afterSku: Buffer;
+  readonly money: Buffer[];
+  readonly excludedMoney: Buffer;
+  readonly end: Buffer;
+  /** Whether a row's empty value leaves its key out (JSON), rather than being an empty cell (CSV). */
+  readonly skipEmpty: boolean;
+
+  constructor(readonly parts: LineParts) {
+    this.status = STATUSES.map((s) => bytes(parts.status(s)));
+    this.customer = bytes(parts.keys.customer);
+    this.id = bytes(parts.keys.id);
+    this.line = bytes(parts.keys.line);
+    this.sku = bytes(parts.keys.sku);
+    this.afterSku = bytes(parts.keys.afterSku);
+    this.money = parts.money.map(bytes);
+    this.excludedMoney = bytes(parts.excludedMoney);
+    this.end = bytes(parts.end);
+    this.skipEmpty = parts.keys.customer !== '';
+  }
+
+  /** The most bytes the fixed parts of a mid and the money take. */
+  get room(): number {
+    return this.customer.length + this.id.length + this.line.length + this.sku.length + this.afterSku.length + 4 * 16 + this.end.length;
+  }
+}
 
 function put(out: Out, b: Buffer): void {
   out.copy(b, 0, b.length);
 }
 
 /** The record being read (one object, refilled per row): its header's values and where its bytes are. */
-export class CsvRecord extends RecordFields implements SpoolRecord {
+export class ByteRecord extends RecordFields implements SpoolRecord {
   private buf: Buffer = Buffer.alloc(0);
   private micros = NaN;
   private campaignIndex = 0;
@@ -151,22 +184,24 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
 
   /** The bytes mid() writes, at most, with these cells. */
   private midRoom(service: Buffer, file: Buffer, date: Buffer): number {
-    return service.length + file.length + date.length + (this.at[T.Sku + 1]! - this.at[T.Customer]!) + this.digits.length + 4;
+    return service.length + file.length + date.length + (this.at[T.Sku + 1]! - this.at[T.Customer]!) + this.digits.length + this.spool.shape.room;
   }
 
   /**
-   * From the reason's end to sku: ",service," (its cell with both commas), customer,
-   * id, "file,", the line number, "date,", sku, each ended by its comma.
+   * From the reason's end to sku: the service's part, customer, id, the file's part, the
+   * line number, the date's part, sku, each with its separator (CSV) or key (JSON: a row
+   * value that is empty is left out with its key).
    */
   private mid(b: Buffer, p: number, service: Buffer, file: Buffer, date: Buffer): number {
     const src = this.buf;
     const a = this.at;
+    const shape = this.spool.shape;
+    const skip = shape.skipEmpty;
     p = putCell(b, p, service);
-    p = copyInto(b, p, src, a[T.Customer]!, a[T.Customer + 1]!);
-    b[p++] = COMMA_BYTE;
-    p = copyInto(b, p, src, a[T.Id]!, a[T.Id + 1]!);
-    b[p++] = COMMA_BYTE;
+    if (!skip || a[T.Customer + 1]! > a[T.Customer]!) p = copyInto(b, putCell(b, p, shape.customer), src, a[T.Customer]!, a[T.Customer + 1]!);
+    if (!skip || a[T.Id + 1]! > a[T.Id]!) p = copyInto(b, putCell(b, p, shape.id), src, a[T.Id]!, a[T.Id + 1]!);
     p = putCell(b, p, file);
+    p = putCell(b, p, shape.line);
     // The line number's digits, last first.
     const digits = this.digits;
     let n = this.line;
@@ -176,11 +211,9 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
       n = Math.floor(n / 10);
     } while (n > 0);
     p = copyInto(b, p, digits, d, digits.length);
-    b[p++] = COMMA_BYTE;
     p = putCell(b, p, date);
-    p = copyInto(b, p, src, a[T.Sku]!, a[T.Sku + 1]!);
-    b[p++] = COMMA_BYTE;
-    return p;
+    if (!skip || a[T.Sku + 1]! > a[T.Sku]!) p = copyInto(b, putCell(b, p, shape.sku), src, a[T.Sku]!, a[T.Sku + 1]!);
+    return putCell(b, p, shape.afterSku);
   }
 
   /** The mid's cells (service, file, date) of this record. */
@@ -201,7 +234,8 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     const a0 = a[T.Amount]!;
     const a1 = a[T.Amount + 1]!;
     const head = this.spool.headOf(this.campaignIndex, this.partnerIndex);
-    const status = STATUS_BYTES[this.status]!;
+    const shape = this.spool.shape;
+    const status = shape.status[this.status]!;
     const shared = this.shared >= 0 ? this.spool.sharedOf(this.shared) : undefined;
     const tailLength = shared ? shared.tail.length : a[T.Tail + 1]! - a[T.Tail]!;
     const detailLength = shared ? shared.detail.length : a[T.Detail + 1]! - a[T.Detail]!;
@@ -210,58 +244,52 @@ export class CsvRecord extends RecordFields implements SpoolRecord {
     const file = spool.fileCell(this.fileIndex);
     const date = spool.dateCell(this.dateIndex);
     const moneyRoom = money ? 3 * (money[0].length + money[1].length + money[2].length) : 2 * (a1 - a0) + 3;
-    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tailLength + moneyRoom + 8 + detailLength);
+    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tailLength + moneyRoom + detailLength);
     const b = out.buf;
     let p = putCell(b, out.pos, head);
     p = putCell(b, p, status);
     p = this.mid(b, p, service, file, date);
     p = shared ? putCell(b, p, shared.tail) : copyInto(b, p, src, a[T.Tail]!, a[T.Tail + 1]!);
     if (money) {
-      p = putText(b, p, money[0]);
-      b[p++] = COMMA_BYTE;
-      p = putText(b, p, money[1]);
-      b[p++] = COMMA_BYTE;
-      p = putText(b, p, money[2]);
-      b[p++] = COMMA_BYTE;
+      const m = shape.money;
+      p = putText(b, putCell(b, p, m[0]!), money[0]);
+      p = putText(b, putCell(b, p, m[1]!), money[1]);
+      p = putText(b, putCell(b, p, m[2]!), money[2]);
+      p = putCell(b, p, m[3]!);
     } else {
       p = this.money(b, p, gone);
     }
     p = shared ? putCell(b, p, shared.detail) : copyInto(b, p, src, a[T.Detail]!, a[T.Detail + 1]!);
-    b[p++] = NEWLINE_BYTE;
-    out.pos = p;
+    out.pos = putCell(b, p, shape.end);
   }
 
-  /** amount,0,amount, as it earns, or amount,-amount,0, when a cap takes it all. */
+  /** The money as it earns (amount, 0, amount), or when a cap takes it all (amount, -amount, 0). */
   private money(b: Buffer, p: number, gone: boolean): number {
     const src = this.buf;
     const a0 = this.at[T.Amount]!;
     const a1 = this.at[T.Amount + 1]!;
-    p = copyInto(b, p, src, a0, a1);
-    b[p++] = COMMA_BYTE;
+    const m = this.spool.shape.money;
+    p = copyInto(b, putCell(b, p, m[0]!), src, a0, a1);
+    p = putCell(b, p, m[1]!);
     if (gone) {
       b[p++] = MINUS_BYTE;
       p = copyInto(b, p, src, a0, a1);
-      b[p++] = COMMA_BYTE;
-      b[p++] = ZERO_BYTE;
-      b[p++] = COMMA_BYTE;
+      p = putCell(b, putCell(b, p, m[2]!), ZERO_TEXT);
     } else {
       b[p++] = ZERO_BYTE;
-      b[p++] = COMMA_BYTE;
-      p = copyInto(b, p, src, a0, a1);
-      b[p++] = COMMA_BYTE;
+      p = copyInto(b, putCell(b, p, m[2]!), src, a0, a1);
     }
-    return p;
+    return putCell(b, p, m[3]!);
   }
 
   excluded(_cr: SettledCampaign, x: Exclusion): void {
     const out = this.spool.trace;
     put(out, this.spool.headOf(this.campaignIndex, this.partnerIndex));
-    put(out, EXCLUDED);
     put(out, this.spool.reasonCell(x.reason));
     const cells = this.midCells();
     out.reserve(this.midRoom(...cells));
     out.pos = this.mid(out.buf, out.pos, ...cells);
-    put(out, EXCLUDED_MONEY);
+    put(out, this.spool.shape.excludedMoney);
     put(out, this.spool.detailCell(x));
   }
 

@@ -2,14 +2,14 @@
  * calc --explain's spool: the rows that wait for their customers' verdicts, in a
  * temporary file, read back once or twice at the end of the run, each as a record that
  * writes its own line (untrimmed, taken whole by a cap, or excluded after all) or gives
- * its event. A CSV trace spools binary records whose lines are copied as bytes
- * (trace-spool-csv.ts); a JSON trace spools JSON lines (here). Out: bytes to a file.
+ * its event. Both formats spool binary records whose lines are copied as bytes
+ * (trace-spool-bytes.ts). Out: bytes to a file.
  */
-import { close, closeSync, createReadStream, mkdtempSync, openSync, rmSync, write, writeSync } from 'node:fs';
+import { close, closeSync, mkdtempSync, openSync, rmSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Decimal, exactText, ZERO, type ScaledSum } from '../money/index.js';
-import { pendingRowEvent, type PendingRow, type TraceEvent } from '../engine/trace.js';
+import type { ScaledSum } from '../money/index.js';
+import type { PendingRow, TraceEvent } from '../engine/trace.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import type { Summing } from './trace-day-sums.js';
@@ -183,11 +183,11 @@ export interface Spool {
   /** Each spooled row, in the order it was told; `only` skips others before anything is built for them. */
   replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void>;
   /** Writes a held row's line (an event held() gave, `heldAt` set) with the trims it was given. */
-  writeHeld?(e: Spooled): void;
+  writeHeld(e: Spooled): void;
   /** Gives `to` a campaign's partner's earning rows summed by service and day as they were spooled; false when the spool did not keep them (then replay sums them). */
-  sumsOf?(campaign: string, partner: string, to: Summing): boolean;
+  sumsOf(campaign: string, partner: string, to: Summing): boolean;
   /** Whether every campaign and partner with spooled rows is one `known` names (then a replay for the others has nothing to do). */
-  coveredBy?(known: (campaign: string, partner: string) => boolean): boolean;
+  coveredBy(known: (campaign: string, partner: string) => boolean): boolean;
   /** Removes the temporary file. */
   dispose(): void;
 }
@@ -200,157 +200,4 @@ export function spoolDir(): string {
 export function removeSpoolDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   untrackTemp(dir);
-}
-
-/** A JSON trace's spool: each row as a JSON array, its event rebuilt when read back. */
-export class JsonSpool implements Spool {
-  private readonly dir = spoolDir();
-  private readonly path = join(this.dir, 'rows.jsonl');
-  private readonly out = new Out(this.path);
-  /** Campaign ids and file names, written once and referred to by index. */
-  private readonly names: string[] = [];
-
-  /** `emit`: where the trace's events go. */
-  constructor(private readonly emit: (e: TraceEvent) => void) {}
-
-  private index(name: string): number {
-    let i = this.names.indexOf(name);
-    if (i < 0) i = this.names.push(name) - 1;
-    return i;
-  }
-
-  add(p: PendingRow): void {
-    const e = pendingRowEvent(p);
-    const fields: unknown[] = [
-      this.index(e.campaign),
-      e.partner,
-      e.service,
-      e.customer,
-      e.transactionId,
-      this.index(e.file ?? ''),
-      e.line,
-      e.date,
-      e.sku,
-      e.status,
-    ];
-    fields.push(e.units ?? null, e.rate?.toString() ?? null, e.fx?.rate.toString() ?? null, e.fx?.source ?? null, exactText(e.amount), e.detail, p.slot);
-    this.out.write(JSON.stringify(fields) + '\n');
-  }
-
-  async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
-    await this.out.close();
-    const r = new JsonRecord(this.names, this.emit);
-    const line = (text: string) => {
-      const j = JSON.parse(text) as JsonFields;
-      const campaign = this.names[j[0]]!;
-      if (only && !only(campaign, j[1])) return;
-      r.fill(j, campaign);
-      f(r);
-    };
-    let rest = '';
-    for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const parts = (rest + (chunk as string)).split('\n');
-      rest = parts.pop()!;
-      for (const p of parts) line(p);
-    }
-    if (rest) line(rest);
-  }
-
-  dispose(): void {
-    this.out.abandon();
-    removeSpoolDir(this.dir);
-  }
-}
-
-/** A JSON spool's row: campaign, partner, service, customer, id, file, line, date, sku, status, units, rate, fx rate, fx source, amount, detail, slot. */
-type JsonFields = [
-  number,
-  string,
-  string,
-  string,
-  string,
-  number,
-  number,
-  string,
-  string,
-  TraceEvent['status'],
-  number | null,
-  string | null,
-  string | null,
-  string | null,
-  string,
-  string,
-  number,
-];
-
-const decimal = (text: string) => (text === '0' ? ZERO : new Decimal(text));
-
-/** The JSON spool's row being read (one object, refilled per row): its event is built only when it is written or held. */
-class JsonRecord extends RecordFields implements SpoolRecord {
-  private j = [] as unknown as JsonFields;
-
-  constructor(
-    private readonly names: readonly string[],
-    private readonly emit: (e: TraceEvent) => void,
-  ) {
-    super();
-  }
-
-  fill(j: JsonFields, campaign: string): void {
-    this.j = j;
-    this.campaign = campaign;
-    this.partner = j[1];
-    this.service = j[2];
-    this.date = j[7];
-    this.slot = j[16];
-    this.zero = j[14] === '0';
-    this.negative = j[14].startsWith('-');
-  }
-
-  addTo(sum: ScaledSum): void {
-    sum.addString(this.j[14]);
-  }
-
-  untrimmed(): void {
-    this.emit(this.event());
-  }
-
-  gone(): void {
-    const e = this.event();
-    this.emit({ ...e, trimmed: e.amount.negated(), paid: ZERO });
-  }
-
-  excluded(cr: SettledCampaign): void {
-    this.emit(cr.settle(this.event(), this.slot));
-  }
-
-  held(): TraceEvent {
-    return this.event();
-  }
-
-  event(): TraceEvent {
-    const j = this.j;
-    const amount = decimal(j[14]);
-    return {
-      kind: 'row',
-      campaign: this.campaign,
-      partner: j[1],
-      amount,
-      trimmed: ZERO,
-      paid: amount,
-      transactionId: j[4],
-      file: this.names[j[5]] || undefined,
-      line: j[6],
-      date: j[7],
-      customer: j[3],
-      sku: j[8],
-      service: j[2],
-      status: j[9],
-      reason: undefined,
-      detail: j[15],
-      units: j[10] ?? undefined,
-      rate: j[11] === null ? undefined : decimal(j[11]),
-      fx: j[12] === null ? undefined : { rate: decimal(j[12]), source: j[13]! },
-    };
-  }
 }

@@ -104,7 +104,8 @@ function accumulatedIn(run: CampaignRun, def: ServiceDef, partnerId: string, cus
   const partner = run.slots.get(partnerId);
   const customer = run.customers.find(customerId);
   const slot = partner === undefined || customer === undefined ? undefined : run.tables.get(def)?.find(partner.index, customer);
-  if (slot === undefined) throw new Error(`internal: line ${line} of ${run.c.id} (${def.name}) was told as accumulated, but ${partnerId}/${customerId} has no slot`);
+  if (slot === undefined)
+    throw new Error(`internal: line ${line} of ${run.c.id} (${def.name}) was told as accumulated, but ${partnerId}/${customerId} has no slot`);
   return slot;
 }
 

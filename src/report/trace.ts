@@ -92,3 +92,73 @@ const partnerCell = repeating();
 export function pendingHead(campaign: string, partner: string): string {
   return `${campaignCell(campaign)},${partnerCell(partner)},row,`;
 }
+
+/**
+ * A spooled row's line in parts, which calc --explain writes as bytes (the spool keeps
+ * the row's own values as stored here): CSV_PARTS and JSON_PARTS give the bytes of
+ * traceCsvLine and of JSON.stringify(traceJson(...)) for the same event. A line is
+ * head, status, then service, customer, id, file, line, date and sku (the mid), then
+ * the earning's tail, the money (amount, trimmed, paid), the detail and the end.
+ */
+export interface LineParts {
+  /** A row's own value as the spool keeps it: CSV its cell; JSON its string, or nothing when it is empty (its key is left out). */
+  rowValue(r: TxRow, v: string): string;
+  /** An earning's units to fx source (tail), and its detail. */
+  earning(g: Earning): { tail: string; detail: string };
+  head(campaign: string, partner: string): string;
+  status(status: 'earned' | 'counted'): string;
+  excluded(reason: string): string;
+  service(service: string): string;
+  file(file: string): string;
+  date(date: string): string;
+  /** Before customer, id, line and sku (JSON: their keys, written only with a value), and after sku. */
+  readonly keys: { customer: string; id: string; line: string; sku: string; afterSku: string };
+  /** Around amount, trimmed and paid: before, between, between, after. */
+  readonly money: readonly [string, string, string, string];
+  /** Units to paid of a row excluded after all. */
+  readonly excludedMoney: string;
+  /** An exclusion's detail and the line's end. */
+  exclusionDetail(detail: string): string;
+  /** After an earning's detail. */
+  readonly end: string;
+}
+
+export const CSV_PARTS: LineParts = {
+  rowValue: rowCell,
+  earning: earningCells,
+  head: pendingHead,
+  status: (s) => `${s},`,
+  excluded: (reason) => `excluded,${reason}`,
+  service: (s) => `,${csvCell(s)},`,
+  file: (f) => `,${csvCell(f)},`,
+  date: (d) => `,${d},`,
+  keys: { customer: '', id: ',', line: '', sku: '', afterSku: ',' },
+  money: ['', ',', ',', ','],
+  excludedMoney: ',,,,0,0,0,',
+  exclusionDetail: (detail) => `${csvCell(detail)}\n`,
+  end: '\n',
+};
+
+const json = (v: string) => JSON.stringify(v);
+
+export const JSON_PARTS: LineParts = {
+  rowValue: (_r, v) => (v === '' ? '' : json(v)),
+  earning: (g) => ({
+    tail:
+      (g.units !== undefined ? `,"units":${g.units}` : '') +
+      (g.rate ? `,"rate":${json(exact(g.rate))}` : '') +
+      (g.fx ? `,"fx":{"rate":${json(exact(g.fx.rate))},"source":${json(g.fx.source)}}` : ''),
+    detail: `,"detail":${json(g.detail)}`,
+  }),
+  head: (campaign, partner) => `{"campaign":${json(campaign)},"partner":${json(partner)},"kind":"row","status":`,
+  status: (s) => json(s),
+  excluded: (reason) => `"excluded","reason":${json(reason)}`,
+  service: (s) => (s === '' ? '' : `,"service":${json(s)}`),
+  file: (f) => (f === '' ? '' : `,"file":${json(f)}`),
+  date: (d) => (d === '' ? '' : `,"date":${json(d)}`),
+  keys: { customer: ',"customer":', id: ',"transactionId":', line: ',"line":', sku: ',"sku":', afterSku: '' },
+  money: [',"amount":"', '","trimmed":"', '","paid":"', '"'],
+  excludedMoney: ',"amount":"0","trimmed":"0","paid":"0"',
+  exclusionDetail: (detail) => `,"detail":${json(detail)}}\n`,
+  end: '}\n',
+};

@@ -223,7 +223,10 @@ export const CASES: HostileCase[] = [
     name: 'a partner registered twice: the earliest registration of an accepted status counts, whatever the row order',
     setup(w) {
       // Pending on 2017-05-01 (before the 2017-06-01 deadline), approved on 2017-07-01 (after it); the campaign accepts both.
-      writeFileSync(join(w.data, 'registrations.csv'), 'partner_id,campaign_id,registered_on,status\nP1,twice,2017-07-01,approved\nP1,twice,2017-05-01,pending\n');
+      writeFileSync(
+        join(w.data, 'registrations.csv'),
+        'partner_id,campaign_id,registered_on,status\nP1,twice,2017-07-01,approved\nP1,twice,2017-05-01,pending\n',
+      );
       writeFileSync(w.tx, 'transaction_id,date,partner_id,customer_id,sku,license_program,quantity\nT1,2017-03-01,P1,C1,E3,CSP,4\n');
       const rules = campaign(
         w,

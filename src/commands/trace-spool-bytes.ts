@@ -12,14 +12,13 @@ import { join } from 'node:path';
 import { exactText, parseMicros } from '../money/index.js';
 import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
-import { csvCell } from '../csv-cells.js';
-import { earningCells, pendingHead, rowCell } from '../report/trace.js';
+import type { LineParts } from '../report/trace.js';
 import { putText } from '../bytes.js';
 import { Out, removeSpoolDir, spoolDir, type Exclusion, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
-import { bytes, CsvRecord, H, HEADER, MICROS, T, type SpoolTables } from './trace-record.js';
+import { bytes, ByteRecord, H, HEADER, MICROS, ShapeBytes, T, type SpoolTables } from './trace-record.js';
 
-export class CsvSpool implements Spool, SpoolTables {
+export class ByteSpool implements Spool, SpoolTables {
   private readonly dir = spoolDir();
   private readonly path = join(this.dir, 'rows.bin');
   private readonly out = new Out(this.path);
@@ -44,8 +43,16 @@ export class CsvSpool implements Spool, SpoolTables {
   private i32 = new Int32Array(0);
   private f64 = new Float64Array(0);
 
-  /** `trace`: the trace file's Out, which records write their lines to. */
-  constructor(readonly trace: Out) {}
+  /** The fixed parts of a line in the trace's format, as bytes. */
+  readonly shape: ShapeBytes;
+
+  /** `trace`: the trace file's Out, which records write their lines to; `parts`: its format's (CSV_PARTS or JSON_PARTS). */
+  constructor(
+    readonly trace: Out,
+    private readonly parts: LineParts,
+  ) {
+    this.shape = new ShapeBytes(parts);
+  }
 
   add(p: PendingRow): void {
     const r = p.row;
@@ -59,18 +66,18 @@ export class CsvSpool implements Spool, SpoolTables {
         const id = this.earningIds.get(g);
         if (id !== undefined) ref = id;
         else {
-          const cells = earningCells(g);
+          const cells = this.parts.earning(g);
           ref = this.sharedBytes.push({ tail: bytes(cells.tail), detail: bytes(cells.detail) }) - 1;
           this.earningIds.set(g, ref);
         }
         this.lastEarning = g;
         this.lastRef = ref;
       }
-    } else ({ tail, detail } = earningCells(g));
+    } else ({ tail, detail } = this.parts.earning(g));
     const amount = g.amountText;
-    const customer = rowCell(r, r.customerId);
-    const id = rowCell(r, r.id);
-    const sku = rowCell(r, r.sku);
+    const customer = this.parts.rowValue(r, r.customerId);
+    const id = this.parts.rowValue(r, r.id);
+    const sku = this.parts.rowValue(r, r.sku);
     const rawId = id === r.id ? '' : r.id;
     const out = this.out;
     out.reserve(HEADER + (amount.length + customer.length + id.length + sku.length + rawId.length + tail.length + detail.length) * 3 + 8);
@@ -142,7 +149,7 @@ export class CsvSpool implements Spool, SpoolTables {
     await this.out.close();
     const file = await open(this.path, 'r');
     try {
-      const r = new CsvRecord(this);
+      const r = new ByteRecord(this);
       let buf = Buffer.alloc(4 << 20);
       let i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
       let f64 = new Float64Array(buf.buffer, buf.byteOffset, buf.length >> 3);
@@ -192,31 +199,31 @@ export class CsvSpool implements Spool, SpoolTables {
     }
   }
 
-  /** The quoted first cells (campaign_id, partner_id, kind) of a campaign's and partner's rows, as bytes: by campaign, then partner. */
+  /** The first parts (campaign, partner, kind) of a campaign's and partner's rows, as bytes: by campaign, then partner. */
   private readonly heads: Buffer[][] = [];
   headOf(campaign: number, partner: number): Buffer {
     const byPartner = (this.heads[campaign] ??= []);
-    return (byPartner[partner] ??= bytes(pendingHead(this.campaigns.names[campaign]!, this.partners.names[partner]!)));
+    return (byPartner[partner] ??= bytes(this.parts.head(this.campaigns.names[campaign]!, this.partners.names[partner]!)));
   }
 
-  /** The quoted cells of services, files and dates by number, as bytes, with their commas (",service,", "file,", "date,"). */
+  /** The parts of services, files and dates by number, as bytes, with their separators or keys (CSV ",service,", "file,", "date,"). */
   private readonly serviceCells: Buffer[] = [];
   private readonly fileCells: Buffer[] = [];
   private readonly dateCells: Buffer[] = [];
   serviceCell(i: number): Buffer {
-    return (this.serviceCells[i] ??= bytes(`,${csvCell(this.services.names[i]!)},`));
+    return (this.serviceCells[i] ??= bytes(this.parts.service(this.services.names[i]!)));
   }
   fileCell(i: number): Buffer {
-    return (this.fileCells[i] ??= bytes(`${csvCell(this.files.names[i]!)},`));
+    return (this.fileCells[i] ??= bytes(this.parts.file(this.files.names[i]!)));
   }
   dateCell(i: number): Buffer {
-    return (this.dateCells[i] ??= bytes(`${this.dates.names[i]!},`));
+    return (this.dateCells[i] ??= bytes(this.parts.date(this.dates.names[i]!)));
   }
 
   private readonly reasonCells = new Map<string, Buffer>();
   reasonCell(reason: string): Buffer {
     let b = this.reasonCells.get(reason);
-    if (b === undefined) this.reasonCells.set(reason, (b = bytes(reason)));
+    if (b === undefined) this.reasonCells.set(reason, (b = bytes(this.parts.excluded(reason))));
     return b;
   }
 
@@ -230,7 +237,7 @@ export class CsvSpool implements Spool, SpoolTables {
     let b = this.detailCells.get(x);
     if (b === undefined) {
       if (this.detailCells.size >= 4096) this.detailCells.clear();
-      this.detailCells.set(x, (b = bytes(`${csvCell(x.detail)}\n`)));
+      this.detailCells.set(x, (b = bytes(this.parts.exclusionDetail(x.detail))));
     }
     return b;
   }
@@ -245,7 +252,7 @@ export class CsvSpool implements Spool, SpoolTables {
   private keptI32 = new Int32Array(0);
   private keptF64 = new Float64Array(0);
   private keptLength = 0;
-  private keptRecord: CsvRecord | undefined;
+  private keptRecord: ByteRecord | undefined;
 
   keep(src: Buffer, start: number, length: number): number {
     const at = this.keptLength;
@@ -262,7 +269,7 @@ export class CsvSpool implements Spool, SpoolTables {
   }
 
   writeHeld(e: Spooled): void {
-    const r = (this.keptRecord ??= new CsvRecord(this));
+    const r = (this.keptRecord ??= new ByteRecord(this));
     const at = e.heldAt!;
     r.fill(this.kept, at, this.keptI32, this.keptF64[(at >> 3) + MICROS]!, e.campaign, e.partner!);
     r.trimmedLine(exactText(e.amount), exactText(e.trimmed), exactText(e.paid));
