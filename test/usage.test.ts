@@ -69,6 +69,17 @@ describe('per_active_user, events', () => {
     expect(c.rows).toEqual({ read: 6, used: 4, excluded: { OUTSIDE_WINDOW: 1, AFTER_AS_OF: 1 } });
   });
 
+  it('a user is one whatever the case of its id: U1@Contoso.com and u1@CONTOSO.com are one user', () => {
+    const mixed = run([
+      use({ userId: 'U1@Contoso.com', workload: 'ExO', date: '2018-06-10' }),
+      use({ userId: 'u1@CONTOSO.com', workload: 'ExO', date: '2018-06-20' }),
+      use({ userId: 'u2@contoso.com', workload: 'ExO', date: '2018-06-20' }),
+    ]);
+    // ExO {u1, u2} = 2 users x 2.00 = 4.00 (three would be 6.00)
+    expect(service(mixed, 'P1', 'O365')).toMatchObject({ units: 2 });
+    expect(service(mixed, 'P1', 'O365').amount.toFixed(2)).toBe('4.00');
+  });
+
   it('a SKU without a rate for the workload earns nothing: E3 has no SfB rate', () => {
     const r = run([use({ userId: 'U1', workload: 'SfB' })]);
     expect(r.rows.excluded).toEqual({ SKU_NOT_ELIGIBLE: 1 });

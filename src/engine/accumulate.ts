@@ -179,7 +179,7 @@ export class ServiceTable {
   }
 
   /**
-   * A user's action in a workload: each user counts once per (customer, workload)
+   * A user's action in a workload (users told apart without regard to case): each user counts once per (customer, workload)
    * however many subscriptions or SKUs they were active on, priced at the SKU of their
    * latest action in the window; on a day with actions on two SKUs, the higher rate
    * (equal rates: the first SKU in sort order, so row order never changes the result).
@@ -189,8 +189,10 @@ export class ServiceTable {
     e.users ??= new Map();
     let byUser = e.users.get(workload);
     if (!byUser) e.users.set(workload, (byUser = new Map()));
-    const had = byUser.get(userId);
-    if (!had || date > had.date || (date === had.date && (rate.gt(had.rate) || (rate.eq(had.rate) && sku < had.sku)))) byUser.set(userId, { date, sku, rate });
+    // A user is one whatever the case of its id (a UPN or an object id): U1@Contoso.com and u1@contoso.com are one user.
+    const user = userKey(userId);
+    const had = byUser.get(user);
+    if (!had || date > had.date || (date === had.date && (rate.gt(had.rate) || (rate.eq(had.rate) && sku < had.sku)))) byUser.set(user, { date, sku, rate });
   }
 
   /**
@@ -377,4 +379,9 @@ export function rateToCampaign(c: Campaign, cur: string, date: string | undefine
   if (!date) throw new Error(`internal: no date for ${cur}`);
   if (!fx) throw new FxNeededError(cur, c.currency, date);
   return fx.rate(cur, c.currency, date).rate;
+}
+
+/** A user id as users are told apart: without regard to case (user principal names and object ids are not case-sensitive). */
+function userKey(userId: string): string {
+  return userId.toLowerCase();
 }
