@@ -5,6 +5,7 @@
 import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
 import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
+import { KNOWN_REQUIREMENTS } from '../campaign/schema.js';
 import { isIsoDate } from '../dates.js';
 import { Evaluator, type RowInputError } from '../engine/evaluate.js';
 import { DuplicateCountError, FxNeededError } from '../engine/accumulate.js';
@@ -148,7 +149,9 @@ export async function computeRun(
     const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems, csv)) : undefined;
     const needs = (name: 'claims' | 'eligibility') => campaigns.some((c) => (name === 'claims' ? c.claims : c.eligibility));
     const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems, csv)) : undefined;
-    const eligibility = paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems, csv)) : undefined;
+    const requirements = [...new Set([...KNOWN_REQUIREMENTS, ...campaigns.flatMap((c) => c.eligibility?.requirements ?? [])])];
+    const eligibility =
+      paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems, csv, requirements)) : undefined;
     if (problems.count) throw new InvalidInputError(problems.all());
 
     const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });

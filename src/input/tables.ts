@@ -3,6 +3,7 @@ import { Decimal, DECIMAL_RE, isCurrency, type FxQuote } from '../money/index.js
 import { isIsoDate } from '../dates.js';
 import type { Claim, EligibilitySpan, PartnerInfo, Registration } from '../engine/types.js';
 import { overlappingClaims } from '../engine/claims.js';
+import { editDistance } from '../campaign/suggest.js';
 import { registrationKey } from '../engine/partner-gates.js';
 import { readSmallCsv, type CsvSettings } from './csv.js';
 import { RowProblems, requireColumns, show } from './row-errors.js';
@@ -144,7 +145,20 @@ function checkSpan(file: string, line: number, from: string, to: string, problem
 }
 
 /** eligibility.csv: spans in which a partner met a requirement. */
-export async function readEligibility(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<EligibilitySpan[]> {
+/**
+ * eligibility.csv: requirement spans. `known`: the requirement names this run's campaigns
+ * read (the four of the programs, and their own); a name that is not one of them but
+ * within two letters of one, or one in another case (partner_membrship,
+ * Bank_Tax_Profile), is an error suggesting it, since the partner would
+ * silently never meet the requirement. Other names are kept: they may be another
+ * campaign's.
+ */
+export async function readEligibility(
+  file: string,
+  problems: RowProblems,
+  settings: CsvSettings = {},
+  known: readonly string[] = [],
+): Promise<EligibilitySpan[]> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out: EligibilitySpan[] = [];
   if (!requireColumns(file, header.index, ['partner_id', 'requirement', 'from'], problems)) return out;
@@ -164,6 +178,16 @@ export async function readEligibility(file: string, problems: RowProblems, setti
         'requirement is required',
         "partner_membership, distributor_agreement, incentive_tool_onboarding, bank_tax_profile or a campaign's own name",
         '(empty)',
+      );
+    const near = requirement && !known.includes(requirement) ? known.find((k) => editDistance(k.toLowerCase(), requirement.toLowerCase()) <= 2) : undefined;
+    if (near !== undefined)
+      problems.add(
+        file,
+        line,
+        'requirement',
+        `unknown requirement; did you mean ${near}?`,
+        `a requirement this run reads: ${known.join(', ')}`,
+        show(requirement),
       );
     checkSpan(file, line, from, to, problems);
     if (problems.count === before) out.push({ partnerId, requirement, from, to: to || null, line });

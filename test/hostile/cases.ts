@@ -240,6 +240,18 @@ export const CASES: HostileCase[] = [
     stdout: [/"partnerId": "P1",[\s\S]*?"status": "payable"[\s\S]*?"payout": "40.00"/],
   },
 
+  {
+    name: 'a misspelt requirement in eligibility.csv is an error suggesting the name, not a requirement never met',
+    setup(w) {
+      appendFileSync(join(w.data, 'eligibility.csv'), '2000003,partner_membrship,2017-07-01,\n2000003,ca_enrolment,2017-07-01,\n');
+      return ['calc', '--rules', join(w.rules, 'csp-indirect-provider.yaml'), '--data', w.data];
+    },
+    exit: 1,
+    // partner_membrship is one letter from partner_membership; ca_enrolment is no near miss (another campaign's name may be anything)
+    stderr: ['eligibility.csv:11: requirement', 'did you mean partner_membership?', '"partner_membrship"'],
+    stderrNot: ['ca_enrolment'],
+  },
+
   // ---- 5. outputs never clobber
   {
     name: '--explain naming an existing folder is refused; the folder is untouched',
