@@ -30,6 +30,22 @@ export class Cells {
   }
 }
 
+/** A line's last bytes by phrase number (Phrases), each made once; a row's own words (phrase -1) are made each time. */
+export class PhraseTails {
+  private readonly tails: Uint8Array[] = [];
+
+  constructor(private readonly make: (detail: string) => string) {}
+
+  of(phrase: number, detail: string): Uint8Array {
+    let tail = phrase >= 0 ? this.tails[phrase] : undefined;
+    if (tail === undefined) {
+      tail = bytesOf(this.make(detail));
+      if (phrase >= 0) this.tails[phrase] = tail;
+    }
+    return tail;
+  }
+}
+
 /** The most bytes a cell of `n` characters takes once quoted: its quotes doubled, three more characters, three bytes each. */
 const room = (n: number) => n * 6 + 9;
 
@@ -46,8 +62,8 @@ export class ExcludedLines {
   private readonly file = new Cells();
   /** `,row,excluded,REASON,` by reason. */
   private readonly middles = new Map<string, Uint8Array>();
-  /** `,,,,,0,0,0,DETAIL\n` by phrase number (Phrases): the cells after the SKU. */
-  private readonly tails: Uint8Array[] = [];
+  /** `,,,,,0,0,0,DETAIL\n`: the cells after the SKU. */
+  private readonly tails = new PhraseTails((detail) => `,,,,,0,0,0,${csvCell(detail)}\n`);
 
   constructor(private readonly out: Out) {}
 
@@ -58,11 +74,7 @@ export class ExcludedLines {
     if (middle === undefined) this.middles.set(reason, (middle = bytesOf(`,row,excluded,${reason},`)));
     const s = this.service.of(service ?? '');
     const f = this.file.of(file ?? '');
-    let tail = phrase >= 0 ? this.tails[phrase] : undefined;
-    if (tail === undefined) {
-      tail = bytesOf(`,,,,,0,0,0,${csvCell(detail)}\n`);
-      if (phrase >= 0) this.tails[phrase] = tail;
-    }
+    const tail = this.tails.of(phrase, detail);
     const plain = r.plain === true;
     const out = this.out;
     out.reserve(

@@ -8,7 +8,7 @@
  */
 import type { AtOnce } from '../engine/trace.js';
 import { putCell, putDigits, putJsonString } from '../bytes.js';
-import { bytesOf, Cells } from './trace-excluded-csv.js';
+import { bytesOf, Cells, PhraseTails } from './trace-excluded-csv.js';
 import type { Out } from './trace-spool.js';
 
 const json = (v: string) => JSON.stringify(v);
@@ -28,8 +28,8 @@ export class ExcludedJsonLines {
   private readonly files = new Cells((f) => (f === '' ? '' : `,"file":${json(f)}`));
   /** `,"kind":"row","status":"excluded","reason":"R","service":"S"` by reason, then service (no service key for none). */
   private readonly middles = new Map<string, Cells>();
-  /** `,"amount":"0","trimmed":"0","paid":"0","detail":"D"}\n` by phrase number. */
-  private readonly tails: Uint8Array[] = [];
+  /** `,"amount":"0","trimmed":"0","paid":"0","detail":"D"}\n`. */
+  private readonly tails = new PhraseTails((detail) => `,"amount":"0","trimmed":"0","paid":"0","detail":${json(detail)}}\n`);
 
   constructor(private readonly out: Out) {}
 
@@ -43,11 +43,7 @@ export class ExcludedJsonLines {
     }
     const middle = byService.of(service ?? '');
     const f = this.files.of(file ?? '');
-    let tail = phrase >= 0 ? this.tails[phrase] : undefined;
-    if (tail === undefined) {
-      tail = bytesOf(`,"amount":"0","trimmed":"0","paid":"0","detail":${json(detail)}}\n`);
-      if (phrase >= 0) this.tails[phrase] = tail;
-    }
+    const tail = this.tails.of(phrase, detail);
     const out = this.out;
     out.reserve(
       head.length + middle.length + f.length + tail.length + room(partner.length + r.customerId.length + r.id.length + r.date.length + r.sku.length) + 80,
