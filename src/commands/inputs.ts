@@ -6,6 +6,7 @@ import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
 import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
 import { KNOWN_REQUIREMENTS } from '../campaign/schema.js';
+import { closest } from '../campaign/suggest.js';
 import { isIsoDate } from '../dates.js';
 import { Evaluator, type RowInputError } from '../engine/evaluate.js';
 import { DuplicateCountError, FxNeededError } from '../engine/accumulate.js';
@@ -14,7 +15,7 @@ import { ClaimBook } from '../engine/claims.js';
 import { EligibilityBook } from '../engine/eligibility.js';
 import { isUsageService } from '../campaign/model.js';
 import { PayoutFxNeededError } from '../engine/payout.js';
-import type { CalcResult, TxRow, UsageRow } from '../engine/types.js';
+import type { CalcResult, Registration, TxRow, UsageRow } from '../engine/types.js';
 import { FxMissingError, FxTable } from '../money/index.js';
 import { CsvReadError, readCsv, type CsvSettings, type ReadStats } from '../input/csv.js';
 import { materializeStdin, missingInputs, resolveInputs, type InputFlags } from '../input/data.js';
@@ -64,6 +65,36 @@ function checkDateFlag(name: string, v: string | undefined): void {
       { code: 'BAD_DATE_FLAG', severity: 'error', file: `--${name}`, message: `--${name} is not a calendar date`, expected: 'YYYY-MM-DD', found: v },
     ]);
   }
+}
+
+/**
+ * A campaign that requires registration but is named by no row of registrations.csv,
+ * when rows name a campaign id of no campaign of the run that is close to it
+ * (csp-powerup-2017 for csp-power-up-2017): every partner would be unregistered. A
+ * warning, not an error: nobody may have registered yet, and rows may be another
+ * campaign's.
+ */
+function unmatchedRegistrations(campaigns: readonly Campaign[], registrations: ReadonlyMap<string, readonly Registration[]>, file: string): Diagnostic[] {
+  const named = new Map<string, Registration>();
+  for (const regs of registrations.values()) for (const r of regs) if (!named.has(r.campaignId)) named.set(r.campaignId, r);
+  const others = [...named.keys()].filter((id) => !campaigns.some((c) => c.id === id));
+  const out: Diagnostic[] = [];
+  for (const c of campaigns) {
+    if (!c.registration || named.has(c.id)) continue;
+    const near = closest(c.id, others);
+    if (near === undefined) continue;
+    const first = named.get(near)!;
+    out.push({
+      code: 'REGISTRATION_CAMPAIGN_UNMATCHED',
+      severity: 'warning',
+      file,
+      line: first.line,
+      message: `no row names campaign ${c.id}, which requires registration, so every partner is unregistered; rows name ${near} from this line: a misspelt campaign_id?`,
+      expected: c.id,
+      found: near,
+    });
+  }
+  return out;
 }
 
 export function selectCampaigns(opts: RunOptions, warnings: Warnings): Campaign[] {
@@ -146,6 +177,7 @@ export async function computeRun(
   try {
     const partners = paths.partners ? await readPartners(paths.partners, problems, csv) : undefined;
     const registrations = paths.registrations ? await readRegistrations(paths.registrations, problems, csv) : undefined;
+    if (registrations) for (const d of unmatchedRegistrations(campaigns, registrations, paths.registrations!)) warnings.warn(d);
     const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems, csv)) : undefined;
     const needs = (name: 'claims' | 'eligibility') => campaigns.some((c) => (name === 'claims' ? c.claims : c.eligibility));
     const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems, csv)) : undefined;

@@ -241,6 +241,17 @@ export const CASES: HostileCase[] = [
   },
 
   {
+    name: 'registrations all naming a misspelt campaign id: a warning naming the id it is close to (every partner would be unregistered)',
+    setup(w) {
+      const f = join(w.data, 'registrations.csv');
+      writeFileSync(f, readFileSync(f, 'utf8').replace(/,csp-power-up-2017,/g, ',csp-powerup-2017,'));
+      return POWER_UP(w);
+    },
+    // A warning, not an error: early in a campaign nobody may have registered yet.
+    exit: 0,
+    stderr: ['registrations.csv:2: warning REGISTRATION_CAMPAIGN_UNMATCHED', 'no row names campaign csp-power-up-2017', 'csp-powerup-2017'],
+  },
+  {
     name: 'a misspelt requirement in eligibility.csv is an error suggesting the name, not a requirement never met',
     setup(w) {
       appendFileSync(join(w.data, 'eligibility.csv'), '2000003,partner_membrship,2017-07-01,\n2000003,ca_enrolment,2017-07-01,\n');
