@@ -358,3 +358,41 @@ services:
     expect(standing(10)).toEqual({ counted: 10, counts: 'customers', reached: 10, next: undefined, toNext: undefined });
   });
 });
+
+describe('licence programs without regard to case', () => {
+  const yaml = `
+id: lp
+currency: USD
+period: { start: 2018-01-01, end: 2018-03-31 }
+as_of: 2018-04-30
+eligible: { license_programs: [CSP, Open] }
+exclude: { license_programs: [EA] }
+services:
+  M365: { per_unit: { rates: { E3: 10 } } }
+`;
+  it("an export's csp, Open and OPEN are the campaign's CSP and Open; ea is excluded as EA is", () => {
+    const rows = [
+      tx({ id: 'T1', licenseProgram: 'CSP', quantity: 1 }),
+      tx({ id: 'T2', licenseProgram: 'csp', quantity: 2 }),
+      tx({ id: 'T3', licenseProgram: 'OPEN', quantity: 3 }),
+      tx({ id: 'T4', licenseProgram: 'ea', quantity: 4 }),
+      tx({ id: 'T5', licenseProgram: 'Advisor', quantity: 5 }),
+    ].map((r) => ({ ...r, partnerId: 'P1', date: '2018-02-01', sku: 'E3' }));
+    const c = evaluate([campaignFromYaml(yaml)], rows).campaigns[0]!;
+    // (1 + 2 + 3) seats x 10 = 60.00; ea is not eligible (eligible lists CSP and Open), nor is Advisor
+    expect(c.partners[0]!.total.toFixed(2)).toBe('60.00');
+    expect(c.rows).toEqual({ read: 5, used: 3, excluded: { LICENSE_PROGRAM: 2 } });
+  });
+
+  it('an exclude list catches every case too', () => {
+    const open = campaignFromYaml(yaml.replace('eligible: { license_programs: [CSP, Open] }\n', ''));
+    const rows = ['EA', 'ea', 'Ea', 'CSP'].map((p, i) => ({
+      ...tx({ id: `T${i}`, licenseProgram: p, quantity: 1 }),
+      partnerId: 'P1',
+      date: '2018-02-01',
+      sku: 'E3',
+    }));
+    // only the CSP row earns: 1 x 10 = 10.00
+    expect(evaluate([open], rows).campaigns[0]!.partners[0]!.total.toFixed(2)).toBe('10.00');
+  });
+});

@@ -50,15 +50,29 @@ export function dateReason(c: Campaign, asOf: string, r: TxRow, def: ServiceDef 
   return null;
 }
 
+/** A campaign's licence programs in lower case, made once per list. */
+const lowerCased = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+/**
+ * Whether `programs` lists `program`, without regard to case (an export's `csp` is the
+ * campaign's `CSP`): the spelling as listed first, the lower case only for a miss.
+ */
+function listsProgram(programs: ReadonlySet<string>, program: string): boolean {
+  if (programs.has(program)) return true;
+  let lower = lowerCased.get(programs);
+  if (!lower) lowerCased.set(programs, (lower = new Set([...programs].map((p) => p.toLowerCase()))));
+  return program !== '' && lower.has(program.toLowerCase());
+}
+
 /**
  * Licence program and subscription type: `eligible` lists what may earn, `exclude`
  * what never does. An empty value (a usage row whose subscription is unknown) only
- * fails an `eligible` list.
+ * fails an `eligible` list. Licence programs are matched without regard to case.
  */
 export function programReason(c: Campaign, r: { licenseProgram: string; subscriptionType: string }): Reason | null {
-  if (c.licensePrograms && !c.licensePrograms.has(r.licenseProgram)) return 'LICENSE_PROGRAM';
+  if (c.licensePrograms && !listsProgram(c.licensePrograms, r.licenseProgram)) return 'LICENSE_PROGRAM';
   if (c.subscriptionTypes && !c.subscriptionTypes.has(r.subscriptionType)) return 'SUBSCRIPTION_TYPE';
-  if (c.exclude?.licensePrograms.has(r.licenseProgram)) return 'LICENSE_PROGRAM';
+  if (c.exclude && listsProgram(c.exclude.licensePrograms, r.licenseProgram)) return 'LICENSE_PROGRAM';
   if (c.exclude?.subscriptionTypes.has(r.subscriptionType)) return 'SUBSCRIPTION_TYPE';
   return null;
 }
