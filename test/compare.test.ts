@@ -67,6 +67,25 @@ describe('compare: a baseline against a scenario', () => {
     expect(lines[1]).toBe('csp-power-up-2017,1000002,Fabrikam IT,,not_qualified,payable,0.00,864.00,864.00,USD,,,');
   });
 
+  it('a campaign the scenario adds or drops counts in the cost: its partners are paid from nothing, or no longer', async () => {
+    // Adding Canada frequency: Maple Cloud reaches the 3-customer tier with 4 customers, 4 x 50 = 200.00 CAD; the others earn nothing.
+    const added = await compare({ base, withRules: [RULES, 'rules/ca-frequency.yaml'] }, quiet);
+    expect(money(added)).toEqual([
+      ['CAD', '200.00'],
+      ['GBP', '0.00'],
+      ['USD', '0.00'],
+    ]);
+    expect([added.comparison.gain, added.comparison.lose, added.comparison.onlyAfter]).toEqual([1, 0, ['ca-frequency-2018q2']]);
+    // Dropping Power Up: Contoso's 26,878.40 and Woodgrove's 50,000.00 USD (76,878.40), Litware's 466.67 GBP; three partners lose.
+    const dropped = await compare({ base: { ...base, rules: [RULES, 'rules/ca-frequency.yaml'] }, withRules: ['rules/ca-frequency.yaml'] }, quiet);
+    expect(money(dropped)).toEqual([
+      ['CAD', '0.00'],
+      ['GBP', '-466.67'],
+      ['USD', '-76878.40'],
+    ]);
+    expect([dropped.comparison.gain, dropped.comparison.lose]).toEqual([0, 3]);
+  });
+
   it('nothing changed: the same cost, no partner listed', async () => {
     const o = await compare({ base, withRules: [withE3Rate('48')] }, quiet);
     expect(money(o)).toEqual([

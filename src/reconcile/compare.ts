@@ -162,18 +162,20 @@ export function compareResults(before: CalcJson, after: CalcJson): Comparison {
   const moved = new Map<string, { up: boolean; down: boolean }>();
   const ids = [...new Set([...before.campaigns, ...after.campaigns].map((c) => c.id))];
   for (const id of ids) {
+    // A campaign on one side only (a scenario's rules add or drop it) counts too: every
+    // partner of it is paid from nothing, or no longer paid.
     const b = before.campaigns.find((c) => c.id === id);
     const a = after.campaigns.find((c) => c.id === id);
-    if (!a || !b) continue;
+    const currency = (a ?? b)!.currency;
     const totals = new Map<string, CurrencyTotal>();
     const partners: PartnerChange[] = [];
     let gain = 0;
     let lose = 0;
     let unchanged = 0;
-    const pids = [...new Set([...b.partners, ...a.partners].map((p) => p.partnerId))];
+    const pids = [...new Set([...(b?.partners ?? []), ...(a?.partners ?? [])].map((p) => p.partnerId))];
     for (const pid of pids) {
-      const pb = b.partners.find((p) => p.partnerId === pid);
-      const pa = a.partners.find((p) => p.partnerId === pid);
+      const pb = b?.partners.find((p) => p.partnerId === pid);
+      const pa = a?.partners.find((p) => p.partnerId === pid);
       for (const [side, p] of [
         ['before', pb],
         ['after', pa],
@@ -199,7 +201,7 @@ export function compareResults(before: CalcJson, after: CalcJson): Comparison {
       }
       moved.set(pid, m);
     }
-    campaigns.push({ id, currency: a.currency, partners, totals: sorted(totals), gain, lose, unchanged });
+    campaigns.push({ id, currency, partners, totals: sorted(totals), gain, lose, unchanged });
   }
   const flags = [...moved.values()];
   return {

@@ -145,11 +145,17 @@ export function compareCsv(o: CompareOutcome): string {
 }
 
 function servicesText(p: PartnerChange, currency: string): string {
+  // A service on one side only (its campaign or partner is new, or gone) says how it stands, not that it changed.
+  const qualifiedWords = (q: { before: boolean | null; after: boolean | null }) =>
+    q.before === q.after
+      ? ''
+      : q.before === null
+        ? ` (${q.after ? 'qualified' : 'not qualified'})`
+        : q.after === null
+          ? ''
+          : ` (${q.after ? 'now qualified' : 'no longer qualified'})`;
   return p.services
-    .map(
-      (s) =>
-        `${s.service} ${signed(s.difference, currency)}${s.qualified.before !== s.qualified.after ? ` (${s.qualified.after ? 'now qualified' : 'no longer qualified'})` : ''}${s.tierChange ? ` (${s.tierChange})` : ''}`,
-    )
+    .map((s) => `${s.service} ${signed(s.difference, currency)}${qualifiedWords(s.qualified)}${s.tierChange ? ` (${s.tierChange})` : ''}`)
     .join('; ');
 }
 
