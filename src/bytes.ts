@@ -2,6 +2,9 @@
  * Text and bytes into a buffer, for the writers that build lines and records byte by
  * byte (calc --explain's trace and spool, net-new evidence): each returns where it ends.
  */
+/** Text as UTF-8 bytes (the parts of a line a writer encodes once and copies). */
+export const bytesOf = (s: string): Buffer => Buffer.from(s, 'utf8');
+
 /** Copies `src[start, end)` into `b` at `p` (room made already); returns where it ends. */
 export function copyInto(b: Uint8Array, p: number, src: Uint8Array, start: number, end: number): number {
   // A loop beats a native call for the short cells a trace line is made of.

@@ -41,14 +41,16 @@ function row(p: Partial<TxRow>): TxRow {
   };
 }
 
-/** Writes lines with `f` through an ExcludedLines into a file, and reads the file back. */
-async function excludedBytes(f: (lines: ExcludedLines) => void): Promise<string> {
-  const file = join(tempDir(), 'trace.csv');
+/** Writes lines with `f` through the writer `make` gives, into a file, and reads the file back. */
+async function written<W>(make: (out: Out) => W, f: (lines: W) => void): Promise<string> {
+  const file = join(tempDir(), 'trace');
   const out = new Out(file);
-  f(new ExcludedLines(out));
+  f(make(out));
   await out.close();
   return readFileSync(file, 'utf8');
 }
+
+const excludedBytes = (f: (lines: ExcludedLines) => void) => written((out) => new ExcludedLines(out), f);
 
 describe('a row excluded at once', () => {
   const cases: [string, TxRow, string][] = [
@@ -98,14 +100,7 @@ describe('a row excluded at once', () => {
   });
 });
 
-/** Writes lines with `f` through an ExcludedJsonLines into a file, and reads the file back. */
-async function excludedJsonBytes(f: (lines: ExcludedJsonLines) => void): Promise<string> {
-  const file = join(tempDir(), 'trace.jsonl');
-  const out = new Out(file);
-  f(new ExcludedJsonLines(out));
-  await out.close();
-  return readFileSync(file, 'utf8');
-}
+const excludedJsonBytes = (f: (lines: ExcludedJsonLines) => void) => written((out) => new ExcludedJsonLines(out), f);
 
 const jsonLine = (e: TraceEvent) => JSON.stringify(traceJson(e)) + '\n';
 

@@ -8,43 +8,9 @@
  */
 import type { AtOnce } from '../engine/trace.js';
 import { csvCell, formulaStart } from '../csv-cells.js';
-import { putCell, putDigits, putText } from '../bytes.js';
+import { bytesOf, putCell, putDigits, putText } from '../bytes.js';
+import { Cells, PhraseTails } from './trace-excluded.js';
 import type { Out } from './trace-spool.js';
-
-export const bytesOf = (s: string): Uint8Array => Buffer.from(s, 'utf8');
-
-/** Cells incent writes itself (campaigns, services, files: a run has few of each), quoted by `quote` and encoded once each. */
-export class Cells {
-  private readonly bytes = new Map<string, Uint8Array>();
-  private last: string | undefined;
-  private lastBytes: Uint8Array = new Uint8Array(0);
-
-  constructor(private readonly quote: (v: string) => string = csvCell) {}
-
-  of(v: string): Uint8Array {
-    if (v === this.last) return this.lastBytes;
-    let b = this.bytes.get(v);
-    if (b === undefined) this.bytes.set(v, (b = bytesOf(this.quote(v))));
-    this.last = v;
-    return (this.lastBytes = b);
-  }
-}
-
-/** A line's last bytes by phrase number (Phrases), each made once; a row's own words (phrase -1) are made each time. */
-export class PhraseTails {
-  private readonly tails: Uint8Array[] = [];
-
-  constructor(private readonly make: (detail: string) => string) {}
-
-  of(phrase: number, detail: string): Uint8Array {
-    let tail = phrase >= 0 ? this.tails[phrase] : undefined;
-    if (tail === undefined) {
-      tail = bytesOf(this.make(detail));
-      if (phrase >= 0) this.tails[phrase] = tail;
-    }
-    return tail;
-  }
-}
 
 /** The most bytes a cell of `n` characters takes once quoted: its quotes doubled, three more characters, three bytes each. */
 const room = (n: number) => n * 6 + 9;
@@ -57,9 +23,9 @@ function putRowCell(b: Buffer, p: number, plain: boolean, v: string): number {
 const COMMA = 44;
 
 export class ExcludedLines {
-  private readonly campaign = new Cells();
-  private readonly service = new Cells();
-  private readonly file = new Cells();
+  private readonly campaign = new Cells(csvCell);
+  private readonly service = new Cells(csvCell);
+  private readonly file = new Cells(csvCell);
   /** `,row,excluded,REASON,` by reason. */
   private readonly middles = new Map<string, Uint8Array>();
   /** `,,,,,0,0,0,DETAIL\n`: the cells after the SKU. */

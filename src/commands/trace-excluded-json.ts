@@ -7,8 +7,8 @@
  * (test/trace-lines.test.ts holds them equal).
  */
 import type { AtOnce } from '../engine/trace.js';
-import { putCell, putDigits, putJsonString } from '../bytes.js';
-import { bytesOf, Cells, PhraseTails } from './trace-excluded-csv.js';
+import { bytesOf, putCell, putDigits, putJsonString } from '../bytes.js';
+import { Cells, PhraseTails } from './trace-excluded.js';
 import type { Out } from './trace-spool.js';
 
 const json = (v: string) => JSON.stringify(v);
@@ -20,6 +20,8 @@ const ID = bytesOf(',"transactionId":');
 const LINE = bytesOf(',"line":');
 const DATE = bytesOf(',"date":');
 const SKU = bytesOf(',"sku":');
+/** The keys above, and a line number's digits (at most 16). */
+const KEYS_ROOM = CUSTOMER.length + ID.length + LINE.length + DATE.length + SKU.length + 16;
 
 export class ExcludedJsonLines {
   /** `{"campaign":"C","partner":` by campaign. */
@@ -46,7 +48,12 @@ export class ExcludedJsonLines {
     const tail = this.tails.of(phrase, detail);
     const out = this.out;
     out.reserve(
-      head.length + middle.length + f.length + tail.length + room(partner.length + r.customerId.length + r.id.length + r.date.length + r.sku.length) + 80,
+      head.length +
+        middle.length +
+        f.length +
+        tail.length +
+        room(partner.length + r.customerId.length + r.id.length + r.date.length + r.sku.length) +
+        KEYS_ROOM,
     );
     const b = out.buf;
     let p = putCell(b, out.pos, head);

@@ -6,7 +6,7 @@
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
 import type { SettledCampaign } from '../engine/verdicts.js';
-import { copyInto, putCell, putText } from '../bytes.js';
+import { bytesOf, copyInto, putCell, putText } from '../bytes.js';
 import type { LineParts } from '../report/trace.js';
 import { RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
@@ -58,10 +58,9 @@ export interface SpoolTables {
   keep(src: Buffer, start: number, length: number): number;
 }
 
-export const bytes = (s: string) => Buffer.from(s, 'utf8');
 const MINUS_BYTE = 45;
 const ZERO_BYTE = 48;
-const ZERO_TEXT = bytes('0');
+const ZERO_TEXT = bytesOf('0');
 
 /** A format's fixed parts of a line (LineParts), as bytes, made once per spool. */
 export class ShapeBytes {
@@ -76,23 +75,21 @@ export class ShapeBytes {
   readonly end: Buffer;
   /** Whether a row's empty value leaves its key out (JSON), rather than being an empty cell (CSV). */
   readonly skipEmpty: boolean;
+  /** The bytes the fixed parts of a mid, the money and the end take together. */
+  readonly room: number;
 
   constructor(readonly parts: LineParts) {
-    this.status = STATUSES.map((s) => bytes(parts.status(s)));
-    this.customer = bytes(parts.keys.customer);
-    this.id = bytes(parts.keys.id);
-    this.line = bytes(parts.keys.line);
-    this.sku = bytes(parts.keys.sku);
-    this.afterSku = bytes(parts.keys.afterSku);
-    this.money = parts.money.map(bytes);
-    this.excludedMoney = bytes(parts.excludedMoney);
-    this.end = bytes(parts.end);
-    this.skipEmpty = parts.keys.customer !== '';
-  }
-
-  /** The most bytes the fixed parts of a mid and the money take. */
-  get room(): number {
-    return this.customer.length + this.id.length + this.line.length + this.sku.length + this.afterSku.length + 4 * 16 + this.end.length;
+    this.status = STATUSES.map((s) => bytesOf(parts.status(s)));
+    this.customer = bytesOf(parts.keys.customer);
+    this.id = bytesOf(parts.keys.id);
+    this.line = bytesOf(parts.keys.line);
+    this.sku = bytesOf(parts.keys.sku);
+    this.afterSku = bytesOf(parts.keys.afterSku);
+    this.money = parts.money.map(bytesOf);
+    this.excludedMoney = bytesOf(parts.excludedMoney);
+    this.end = bytesOf(parts.end);
+    this.skipEmpty = parts.skipEmpty;
+    this.room = [this.customer, this.id, this.line, this.sku, this.afterSku, ...this.money, this.end].reduce((n, b) => n + b.length, 0);
   }
 }
 

@@ -13,10 +13,11 @@ import { exactText, parseMicros } from '../money/index.js';
 import { Interner } from '../engine/interner.js';
 import type { Earning, PendingRow } from '../engine/trace.js';
 import type { LineParts } from '../report/trace.js';
+import { bytesOf } from '../bytes.js';
 import { putText } from '../bytes.js';
 import { Out, removeSpoolDir, spoolDir, type Exclusion, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
-import { bytes, ByteRecord, H, HEADER, MICROS, ShapeBytes, T, type SpoolTables } from './trace-record.js';
+import { ByteRecord, H, HEADER, MICROS, ShapeBytes, T, type SpoolTables } from './trace-record.js';
 
 export class ByteSpool implements Spool, SpoolTables {
   private readonly dir = spoolDir();
@@ -67,7 +68,7 @@ export class ByteSpool implements Spool, SpoolTables {
         if (id !== undefined) ref = id;
         else {
           const cells = this.parts.earning(g);
-          ref = this.sharedBytes.push({ tail: bytes(cells.tail), detail: bytes(cells.detail) }) - 1;
+          ref = this.sharedBytes.push({ tail: bytesOf(cells.tail), detail: bytesOf(cells.detail) }) - 1;
           this.earningIds.set(g, ref);
         }
         this.lastEarning = g;
@@ -203,7 +204,7 @@ export class ByteSpool implements Spool, SpoolTables {
   private readonly heads: Buffer[][] = [];
   headOf(campaign: number, partner: number): Buffer {
     const byPartner = (this.heads[campaign] ??= []);
-    return (byPartner[partner] ??= bytes(this.parts.head(this.campaigns.names[campaign]!, this.partners.names[partner]!)));
+    return (byPartner[partner] ??= bytesOf(this.parts.head(this.campaigns.names[campaign]!, this.partners.names[partner]!)));
   }
 
   /** The parts of services, files and dates by number, as bytes, with their separators or keys (CSV ",service,", "file,", "date,"). */
@@ -211,19 +212,19 @@ export class ByteSpool implements Spool, SpoolTables {
   private readonly fileCells: Buffer[] = [];
   private readonly dateCells: Buffer[] = [];
   serviceCell(i: number): Buffer {
-    return (this.serviceCells[i] ??= bytes(this.parts.service(this.services.names[i]!)));
+    return (this.serviceCells[i] ??= bytesOf(this.parts.service(this.services.names[i]!)));
   }
   fileCell(i: number): Buffer {
-    return (this.fileCells[i] ??= bytes(this.parts.file(this.files.names[i]!)));
+    return (this.fileCells[i] ??= bytesOf(this.parts.file(this.files.names[i]!)));
   }
   dateCell(i: number): Buffer {
-    return (this.dateCells[i] ??= bytes(this.parts.date(this.dates.names[i]!)));
+    return (this.dateCells[i] ??= bytesOf(this.parts.date(this.dates.names[i]!)));
   }
 
   private readonly reasonCells = new Map<string, Buffer>();
   reasonCell(reason: string): Buffer {
     let b = this.reasonCells.get(reason);
-    if (b === undefined) this.reasonCells.set(reason, (b = bytes(this.parts.excluded(reason))));
+    if (b === undefined) this.reasonCells.set(reason, (b = bytesOf(this.parts.excluded(reason))));
     return b;
   }
 
@@ -237,7 +238,7 @@ export class ByteSpool implements Spool, SpoolTables {
     let b = this.detailCells.get(x);
     if (b === undefined) {
       if (this.detailCells.size >= 4096) this.detailCells.clear();
-      this.detailCells.set(x, (b = bytes(this.parts.exclusionDetail(x.detail))));
+      this.detailCells.set(x, (b = bytesOf(this.parts.exclusionDetail(x.detail))));
     }
     return b;
   }

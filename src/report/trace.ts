@@ -111,6 +111,8 @@ export interface LineParts {
   service(service: string): string;
   file(file: string): string;
   date(date: string): string;
+  /** Whether a row's empty value leaves its key out (JSON), rather than being an empty cell (CSV). */
+  readonly skipEmpty: boolean;
   /** Before customer, id, line and sku (JSON: their keys, written only with a value), and after sku. */
   readonly keys: { customer: string; id: string; line: string; sku: string; afterSku: string };
   /** Around amount, trimmed and paid: before, between, between, after. */
@@ -132,6 +134,7 @@ export const CSV_PARTS: LineParts = {
   service: (s) => `,${csvCell(s)},`,
   file: (f) => `,${csvCell(f)},`,
   date: (d) => `,${d},`,
+  skipEmpty: false,
   keys: { customer: '', id: ',', line: '', sku: '', afterSku: ',' },
   money: ['', ',', ',', ','],
   excludedMoney: ',,,,0,0,0,',
@@ -156,6 +159,7 @@ export const JSON_PARTS: LineParts = {
   service: (s) => (s === '' ? '' : `,"service":${json(s)}`),
   file: (f) => (f === '' ? '' : `,"file":${json(f)}`),
   date: (d) => (d === '' ? '' : `,"date":${json(d)}`),
+  skipEmpty: true,
   keys: { customer: ',"customer":', id: ',"transactionId":', line: ',"line":', sku: ',"sku":', afterSku: '' },
   money: [',"amount":"', '","trimmed":"', '","paid":"', '"'],
   excludedMoney: ',"amount":"0","trimmed":"0","paid":"0"',
