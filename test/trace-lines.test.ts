@@ -7,7 +7,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { excludedEvent, pendingRowEvent, type Earning, type PendingRow, type TraceEvent } from '../src/engine/trace.js';
+import { excludedEvent, pendingRowEvent, type AtOnce, type Earning, type PendingRow, type TraceEvent } from '../src/engine/trace.js';
 import type { TxRow } from '../src/engine/types.js';
 import { RecordParser } from '../src/input/csv-records.js';
 import { dec, ScaledSum, ZERO } from '../src/money/index.js';
@@ -50,6 +50,21 @@ async function written<W>(make: (out: Out) => W, f: (lines: W) => void): Promise
   return readFileSync(file, 'utf8');
 }
 
+/** 20,000 rows excluded at once through the writer `make` gives, campaigns, services (one of them none), files, reasons and phrases alternating: the bytes written, and the rows' events. */
+async function manyExcluded(make: (out: Out) => { write: AtOnce['excluded'] }): Promise<{ text: string; events: TraceEvent[] }> {
+  const events: TraceEvent[] = [];
+  const text = await written(make, (lines) => {
+    for (let i = 0; i < 20_000; i++) {
+      const r = row({ plain: true, line: i, customerId: `C${i}`, date: i % 2 ? '2017-01-31' : '2016-12-01' });
+      const [c, s, f, reason, detail] =
+        i % 3 ? ['a', 'O365', 'x.csv', 'OUTSIDE_PERIOD', `w${i % 5}`] : ['b', i % 2 ? 'EMS' : undefined, 'y.csv', 'SKU_NOT_ELIGIBLE', `v${i % 7}`];
+      lines.write(c!, '1000001', s, reason as 'OUTSIDE_PERIOD', detail!, i % 3 ? i % 5 : 5 + (i % 7), r, f);
+      events.push(excludedEvent(c!, '1000001', s, reason as 'OUTSIDE_PERIOD', detail!, r, f));
+    }
+  });
+  return { text, events };
+}
+
 const excludedBytes = (f: (lines: ExcludedLines) => void) => written((out) => new ExcludedLines(out), f);
 
 describe('a row excluded at once', () => {
@@ -85,17 +100,8 @@ describe('a row excluded at once', () => {
   });
 
   it('writes lines past the buffer, and the cells that change from line to line', async () => {
-    // 20,000 lines of ~110 bytes: about 2 MB, twice the buffer; campaigns, services, files, reasons and phrases alternate
-    const events: TraceEvent[] = [];
-    const text = await excludedBytes((lines) => {
-      for (let i = 0; i < 20_000; i++) {
-        const r = row({ plain: true, line: i, customerId: `C${i}`, date: i % 2 ? '2017-01-31' : '2016-12-01' });
-        const [c, s, f, reason, detail] =
-          i % 3 ? ['a', 'O365', 'x.csv', 'OUTSIDE_PERIOD', `w${i % 5}`] : ['b', 'EMS', 'y.csv', 'SKU_NOT_ELIGIBLE', `v${i % 7}`];
-        lines.write(c, '1000001', s, reason as 'OUTSIDE_PERIOD', detail, i % 3 ? i % 5 : 5 + (i % 7), r, f);
-        events.push(excludedEvent(c, '1000001', s, reason as 'OUTSIDE_PERIOD', detail, r, f));
-      }
-    });
+    // 20,000 lines of ~110 bytes: about 2 MB, twice the buffer
+    const { text, events } = await manyExcluded((out) => new ExcludedLines(out));
     expect(text).toBe(events.map(traceCsvLine).join(''));
   });
 });
@@ -130,17 +136,8 @@ describe('a row excluded at once, in a JSON Lines trace', () => {
   }
 
   it('writes lines past the buffer, and the parts that change from line to line', async () => {
-    // 20,000 lines of ~330 bytes: about 6.6 MB, six buffers; campaigns, services, files, reasons and phrases alternate
-    const events: TraceEvent[] = [];
-    const text = await excludedJsonBytes((lines) => {
-      for (let i = 0; i < 20_000; i++) {
-        const r = row({ plain: true, line: i, customerId: `C${i}`, date: i % 2 ? '2017-01-31' : '2016-12-01' });
-        const [c, s, f, reason, detail] =
-          i % 3 ? ['a', 'O365', 'x.csv', 'OUTSIDE_PERIOD', `w${i % 5}`] : ['b', i % 2 ? 'EMS' : undefined, 'y.csv', 'SKU_NOT_ELIGIBLE', `v${i % 7}`];
-        lines.write(c!, '1000001', s, reason as 'OUTSIDE_PERIOD', detail!, i % 3 ? i % 5 : 5 + (i % 7), r, f);
-        events.push(excludedEvent(c!, '1000001', s, reason as 'OUTSIDE_PERIOD', detail!, r, f));
-      }
-    });
+    // 20,000 lines of ~330 bytes: about 6.6 MB, six buffers
+    const { text, events } = await manyExcluded((out) => new ExcludedJsonLines(out));
     expect(text).toBe(events.map(jsonLine).join(''));
   });
 });
