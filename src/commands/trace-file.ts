@@ -173,12 +173,11 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
       const x = cr.exclusionAt(r.service, r.slot);
       if (allocator) {
         if (!x && !r.zero) allocator.add(r.service, r.date, r);
-        return;
+        return undefined;
       }
-      if (x) return r.excluded(cr, x);
-      if (r.partner === '' || r.zero) return r.untrimmed();
-      r.addTo(sumOf(r.campaign, r.partner, r.service));
-      r.untrimmed();
+      if (x) return x;
+      if (r.partner !== '' && !r.zero) r.addTo(sumOf(r.campaign, r.partner, r.service));
+      return 'untrimmed';
     }, fromSpool);
   // Usage rows (their pay is on customer lines): told by the engine, settled already.
   const usageEvents = (f: (e: TraceEvent) => void, only?: (campaign: string, partner: string) => boolean) =>
@@ -217,12 +216,13 @@ async function writeRest(run: Run, spool: Spool, emit: (e: TraceEvent) => void):
   await spool.replay((r) => {
     const { cr, allocator } = see(r.campaign, r.partner);
     const x = cr.exclusionAt(r.service, r.slot);
-    if (x) return r.excluded(cr, x);
-    if (r.zero || r.negative) return r.untrimmed();
+    if (x) return x;
+    if (r.zero || r.negative) return 'untrimmed';
     const f = allocator!.fate(r.service, r.date);
-    if (f === 'untouched') return r.untrimmed();
-    if (f === 'gone') return r.gone();
+    if (f === 'untouched') return 'untrimmed';
+    if (f === 'gone') return 'gone';
     allocator!.hold(r.held());
+    return undefined;
   }, isCapped);
   await usageEvents((e) => {
     if (e.amount.isZero() || e.partner === '') return;

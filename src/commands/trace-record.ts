@@ -5,10 +5,9 @@
  * beside its verdict's.
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
-import type { SettledCampaign } from '../engine/verdicts.js';
 import { bytesOf, copyInto, putCell, putText } from '../bytes.js';
 import type { LineParts } from '../report/trace.js';
-import { RecordFields, type Exclusion, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
+import { RecordFields, type Exclusion, type LineFate, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
  * A record: 20 int32 of header, then the bytes of its texts (amount, the customer, id
@@ -38,23 +37,23 @@ export const T = { Amount: 0, Customer: 1, Id: 2, Sku: 3, RawId: 4, Tail: 5, Det
 export const TEXTS = 7;
 export const STATUSES = ['earned', 'counted'] as const;
 
-/** What a record reads from its spool: the numbered strings, and their parts as bytes. */
-export interface SpoolTables {
-  readonly trace: Out;
-  readonly services: { readonly names: readonly string[] };
-  readonly dates: { readonly names: readonly string[] };
-  /** The line's fixed parts (CSV's or JSON's), as bytes. */
-  readonly shape: ShapeBytes;
-  headOf(campaign: number, partner: number): Buffer;
-  sharedOf(ref: number): { tail: Buffer; detail: Buffer };
-  serviceCell(i: number): Buffer;
-  fileCell(i: number): Buffer;
-  dateCell(i: number): Buffer;
-  /** An excluded row's status and reason, as bytes. */
-  reasonCell(reason: string): Buffer;
-  /** An exclusion's detail and the line's end, as bytes. */
-  detailCell(x: Exclusion): Buffer;
-  /** Keeps a copy of a record's bytes (a held row's) and says where. */
+/** The names a spool numbers its records' campaigns, partners, services, dates and files by. */
+export interface SpoolNames {
+  readonly campaigns: readonly string[];
+  readonly partners: readonly string[];
+  readonly services: readonly string[];
+  readonly dates: readonly string[];
+  readonly files: readonly string[];
+}
+
+/** A shared earning's tail and detail cells, as bytes. */
+export interface SharedCells {
+  readonly tail: Uint8Array;
+  readonly detail: Uint8Array;
+}
+
+/** Keeps a copy of a record's bytes (a held row's) and says where. */
+export interface Keeper {
   keep(src: Buffer, start: number, length: number): number;
 }
 
@@ -93,7 +92,70 @@ export class ShapeBytes {
   }
 }
 
-function put(out: Out, b: Buffer): void {
+/**
+ * The parts of a line a record copies beside its own bytes, made from the spool's names
+ * as bytes once each (heads by campaign and partner; services', files' and dates' cells;
+ * reasons' and exclusions'), and the trace the lines go to. The spool keeps one.
+ */
+export class LineCells {
+  readonly shape: ShapeBytes;
+
+  constructor(
+    readonly trace: Out,
+    readonly parts: LineParts,
+    readonly names: SpoolNames,
+    /** Shared earnings' cells by number. */
+    readonly shared: readonly SharedCells[],
+  ) {
+    this.shape = new ShapeBytes(parts);
+  }
+
+  /** The first parts (campaign, partner, kind) of a campaign's and partner's rows: by campaign, then partner. */
+  private readonly heads: Buffer[][] = [];
+  headOf(campaign: number, partner: number): Buffer {
+    const byPartner = (this.heads[campaign] ??= []);
+    return (byPartner[partner] ??= bytesOf(this.parts.head(this.names.campaigns[campaign]!, this.names.partners[partner]!)));
+  }
+
+  /** The parts of services, files and dates by number, with their separators or keys (CSV ",service,", "file,", "date,"). */
+  private readonly serviceCells: Buffer[] = [];
+  private readonly fileCells: Buffer[] = [];
+  private readonly dateCells: Buffer[] = [];
+  serviceCell(i: number): Buffer {
+    return (this.serviceCells[i] ??= bytesOf(this.parts.service(this.names.services[i]!)));
+  }
+  fileCell(i: number): Buffer {
+    return (this.fileCells[i] ??= bytesOf(this.parts.file(this.names.files[i]!)));
+  }
+  dateCell(i: number): Buffer {
+    return (this.dateCells[i] ??= bytesOf(this.parts.date(this.names.dates[i]!)));
+  }
+
+  /** An excluded row's status and reason. */
+  private readonly reasonCells = new Map<string, Buffer>();
+  reasonCell(reason: string): Buffer {
+    let b = this.reasonCells.get(reason);
+    if (b === undefined) this.reasonCells.set(reason, (b = bytesOf(this.parts.excluded(reason))));
+    return b;
+  }
+
+  /**
+   * An exclusion's detail cells and the line's end: a service's exclusion settles many
+   * rows, a customer's a few. The cache is let go when it reaches 4,096 (memory stays
+   * flat however many customers fail; the exclusions many rows share come back at once).
+   */
+  private readonly detailCells = new Map<Exclusion, Buffer>();
+  detailCell(x: Exclusion): Buffer {
+    let b = this.detailCells.get(x);
+    if (b === undefined) {
+      if (this.detailCells.size >= 4096) this.detailCells.clear();
+      this.detailCells.set(x, (b = bytesOf(this.parts.exclusionDetail(x.detail))));
+    }
+    return b;
+  }
+}
+
+function put(out: Out, b: Uint8Array): void {
   out.copy(b, 0, b.length);
 }
 
@@ -120,7 +182,11 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
   /** A line number's digits. */
   private readonly digits = Buffer.alloc(16);
 
-  constructor(private readonly spool: SpoolTables) {
+  constructor(
+    private readonly spool: LineCells,
+    /** Where held rows' bytes are kept (the spool's; a render thread holds none). */
+    private readonly keeper?: Keeper,
+  ) {
     super();
   }
 
@@ -135,9 +201,9 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
     this.campaignIndex = v[h + H.Campaign]!;
     this.partnerIndex = v[h + H.Partner]!;
     this.serviceIndex = v[h + H.Service]!;
-    this.service = spool.services.names[this.serviceIndex]!;
+    this.service = spool.names.services[this.serviceIndex]!;
     this.dateIndex = v[h + H.Date]!;
-    this.date = spool.dates.names[this.dateIndex]!;
+    this.date = spool.names.dates[this.dateIndex]!;
     this.fileIndex = v[h + H.File]!;
     this.line = v[h + H.Line]!;
     this.slot = v[h + H.Slot]!;
@@ -165,13 +231,12 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
     else sum.addMicros(this.micros);
   }
 
-  untrimmed(): void {
-    this.earningLine(false);
-  }
-
-  /** Only for a positive amount (a cap never trims a negative one): trimmed is its negation, paid 0. */
-  gone(): void {
-    this.earningLine(true);
+  /** Writes the row's line as `fate` says (undefined: none). */
+  write(fate: LineFate): void {
+    if (fate === 'untrimmed') this.earningLine(false);
+    // Only for a positive amount (a cap never trims a negative one): trimmed is its negation, paid 0.
+    else if (fate === 'gone') this.earningLine(true);
+    else if (fate !== undefined) this.excluded(fate);
   }
 
   /** The line with the amount, trimmed and paid given as text (a held row's, once its day's trims are known). */
@@ -180,7 +245,7 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
   }
 
   /** The bytes mid() writes, at most, with these cells. */
-  private midRoom(service: Buffer, file: Buffer, date: Buffer): number {
+  private midRoom(service: Uint8Array, file: Uint8Array, date: Uint8Array): number {
     return service.length + file.length + date.length + (this.at[T.Sku + 1]! - this.at[T.Customer]!) + this.digits.length + this.spool.shape.room;
   }
 
@@ -189,7 +254,7 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
    * line number, the date's part, sku, each with its separator (CSV) or key (JSON: a row
    * value that is empty is left out with its key).
    */
-  private mid(b: Buffer, p: number, service: Buffer, file: Buffer, date: Buffer): number {
+  private mid(b: Buffer, p: number, service: Uint8Array, file: Uint8Array, date: Uint8Array): number {
     const src = this.buf;
     const a = this.at;
     const shape = this.spool.shape;
@@ -214,7 +279,7 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
   }
 
   /** The mid's cells (service, file, date) of this record. */
-  private midCells(): [Buffer, Buffer, Buffer] {
+  private midCells(): [Uint8Array, Uint8Array, Uint8Array] {
     const spool = this.spool;
     return [spool.serviceCell(this.serviceIndex), spool.fileCell(this.fileIndex), spool.dateCell(this.dateIndex)];
   }
@@ -233,7 +298,7 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
     const head = this.spool.headOf(this.campaignIndex, this.partnerIndex);
     const shape = this.spool.shape;
     const status = shape.status[this.status]!;
-    const shared = this.shared >= 0 ? this.spool.sharedOf(this.shared) : undefined;
+    const shared = this.shared >= 0 ? this.spool.shared[this.shared] : undefined;
     const tailLength = shared ? shared.tail.length : a[T.Tail + 1]! - a[T.Tail]!;
     const detailLength = shared ? shared.detail.length : a[T.Detail + 1]! - a[T.Detail]!;
     const spool = this.spool;
@@ -279,7 +344,8 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
     return putCell(b, p, m[3]!);
   }
 
-  excluded(_cr: SettledCampaign, x: Exclusion): void {
+  /** The line as its customer's or service's verdict excludes it. */
+  private excluded(x: Exclusion): void {
     const out = this.spool.trace;
     put(out, this.spool.headOf(this.campaignIndex, this.partnerIndex));
     put(out, this.spool.reasonCell(x.reason));
@@ -310,7 +376,7 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
       status: STATUSES[this.status]!,
       reason: undefined,
       detail: '',
-      heldAt: this.spool.keep(this.buf, this.start, this.length),
+      heldAt: this.keeper!.keep(this.buf, this.start, this.length),
     };
   }
 }

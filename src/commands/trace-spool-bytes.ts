@@ -15,11 +15,11 @@ import type { Earning, PendingRow } from '../engine/trace.js';
 import type { LineParts } from '../report/trace.js';
 import { bytesOf } from '../bytes.js';
 import { putText } from '../bytes.js';
-import { Out, removeSpoolDir, spoolDir, type Exclusion, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
+import { Out, removeSpoolDir, spoolDir, type LineFate, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
-import { ByteRecord, H, HEADER, MICROS, ShapeBytes, T, type SpoolTables } from './trace-record.js';
+import { ByteRecord, H, HEADER, LineCells, MICROS, T, type Keeper, type SharedCells } from './trace-record.js';
 
-export class ByteSpool implements Spool, SpoolTables {
+export class ByteSpool implements Spool, Keeper {
   private readonly dir = spoolDir();
   private readonly path = join(this.dir, 'rows.bin');
   private readonly out = new Out(this.path);
@@ -36,7 +36,7 @@ export class ByteSpool implements Spool, SpoolTables {
   private lastEarning: Earning | undefined;
   private lastRef = -1;
   /** Shared earnings' tail and detail cells, as bytes (encoded once, when the earning first comes). */
-  private readonly sharedBytes: { tail: Buffer; detail: Buffer }[] = [];
+  private readonly sharedBytes: SharedCells[] = [];
   /** A shared earning's amount in micro-units (NaN: they cannot hold it). */
   private readonly sharedMicros: number[] = [];
   /** The buffer i32 and f64 view. */
@@ -44,15 +44,22 @@ export class ByteSpool implements Spool, SpoolTables {
   private i32 = new Int32Array(0);
   private f64 = new Float64Array(0);
 
-  /** The fixed parts of a line in the trace's format, as bytes. */
-  readonly shape: ShapeBytes;
+  /** The parts of lines records copy, made once (and the trace they are written to). */
+  private readonly cells: LineCells;
 
   /** `trace`: the trace file's Out, which records write their lines to; `parts`: its format's (CSV_PARTS or JSON_PARTS). */
   constructor(
     readonly trace: Out,
     private readonly parts: LineParts,
   ) {
-    this.shape = new ShapeBytes(parts);
+    const names = {
+      campaigns: this.campaigns.names,
+      partners: this.partners.names,
+      services: this.services.names,
+      dates: this.dates.names,
+      files: this.files.names,
+    };
+    this.cells = new LineCells(trace, parts, names, this.sharedBytes);
   }
 
   add(p: PendingRow): void {
@@ -146,11 +153,11 @@ export class ByteSpool implements Spool, SpoolTables {
     return this.daySums.coversAll((c, p) => known(this.campaigns.names[c]!, this.partners.names[p]!));
   }
 
-  async replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void> {
+  async replay(decide: (r: SpoolRecord) => LineFate, only?: (campaign: string, partner: string) => boolean): Promise<void> {
     await this.out.close();
     const file = await open(this.path, 'r');
     try {
-      const r = new ByteRecord(this);
+      const r = new ByteRecord(this.cells, this);
       let buf = Buffer.alloc(4 << 20);
       let i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
       let f64 = new Float64Array(buf.buffer, buf.byteOffset, buf.length >> 3);
@@ -176,7 +183,7 @@ export class ByteSpool implements Spool, SpoolTables {
           }
           if (wanted) {
             r.fill(buf, at, i32, f64[(at >> 3) + MICROS]!, this.campaigns.names[c]!, this.partners.names[p]!);
-            f(r);
+            r.write(decide(r));
           }
           at += length;
         }
@@ -198,54 +205,6 @@ export class ByteSpool implements Spool, SpoolTables {
     } finally {
       await file.close();
     }
-  }
-
-  /** The first parts (campaign, partner, kind) of a campaign's and partner's rows, as bytes: by campaign, then partner. */
-  private readonly heads: Buffer[][] = [];
-  headOf(campaign: number, partner: number): Buffer {
-    const byPartner = (this.heads[campaign] ??= []);
-    return (byPartner[partner] ??= bytesOf(this.parts.head(this.campaigns.names[campaign]!, this.partners.names[partner]!)));
-  }
-
-  /** The parts of services, files and dates by number, as bytes, with their separators or keys (CSV ",service,", "file,", "date,"). */
-  private readonly serviceCells: Buffer[] = [];
-  private readonly fileCells: Buffer[] = [];
-  private readonly dateCells: Buffer[] = [];
-  serviceCell(i: number): Buffer {
-    return (this.serviceCells[i] ??= bytesOf(this.parts.service(this.services.names[i]!)));
-  }
-  fileCell(i: number): Buffer {
-    return (this.fileCells[i] ??= bytesOf(this.parts.file(this.files.names[i]!)));
-  }
-  dateCell(i: number): Buffer {
-    return (this.dateCells[i] ??= bytesOf(this.parts.date(this.dates.names[i]!)));
-  }
-
-  private readonly reasonCells = new Map<string, Buffer>();
-  reasonCell(reason: string): Buffer {
-    let b = this.reasonCells.get(reason);
-    if (b === undefined) this.reasonCells.set(reason, (b = bytesOf(this.parts.excluded(reason))));
-    return b;
-  }
-
-  /**
-   * An exclusion's detail cells: a service's exclusion settles many rows, a customer's a
-   * few. The cache is let go when it reaches 4,096 (memory stays flat however many
-   * customers fail; the exclusions many rows share come back at once).
-   */
-  private readonly detailCells = new Map<Exclusion, Buffer>();
-  detailCell(x: Exclusion): Buffer {
-    let b = this.detailCells.get(x);
-    if (b === undefined) {
-      if (this.detailCells.size >= 4096) this.detailCells.clear();
-      this.detailCells.set(x, (b = bytesOf(this.parts.exclusionDetail(x.detail))));
-    }
-    return b;
-  }
-
-  /** A shared earning's tail and detail cells, as bytes. */
-  sharedOf(ref: number): { tail: Buffer; detail: Buffer } {
-    return this.sharedBytes[ref]!;
   }
 
   /** Held rows' records, copied (rows of a day a cap cuts partway wait for their day's trims). */
@@ -270,7 +229,7 @@ export class ByteSpool implements Spool, SpoolTables {
   }
 
   writeHeld(e: Spooled): void {
-    const r = (this.keptRecord ??= new ByteRecord(this));
+    const r = (this.keptRecord ??= new ByteRecord(this.cells, this));
     const at = e.heldAt!;
     r.fill(this.kept, at, this.keptI32, this.keptF64[(at >> 3) + MICROS]!, e.campaign, e.partner!);
     r.trimmedLine(exactText(e.amount), exactText(e.trimmed), exactText(e.paid));

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScaledSum } from '../money/index.js';
 import type { PendingRow, TraceEvent } from '../engine/trace.js';
-import type { SettledCampaign } from '../engine/verdicts.js';
 import { trackTemp, untrackTemp } from '../temp-files.js';
 import type { Summing } from './trace-day-sums.js';
 import { copyInto } from '../bytes.js';
@@ -138,9 +137,18 @@ export interface Exclusion {
 }
 
 /**
+ * What a spooled row's line says, as the end of the run decides it: as it earns or
+ * counts, nothing trimmed (`untrimmed`); with a cap taking all of it (`gone`); excluded
+ * by its customer's or service's verdict (an Exclusion); or no line here (undefined: the
+ * row is only summed, or held for its day's trims).
+ */
+export type LineFate = 'untrimmed' | 'gone' | Exclusion | undefined;
+
+/**
  * A row read back from the spool: what the end of the run decides on (campaign,
- * partner, service, date, slot, the amount's sign), and the writing of its line. One
- * object may be refilled for every row: copy what you keep (held() does).
+ * partner, service, date, slot, the amount's sign). Its line is written by the spool,
+ * as the LineFate it is given says. One object may be refilled for every row: copy
+ * what you keep (held() does).
  */
 export interface SpoolRecord {
   readonly campaign: string;
@@ -152,12 +160,6 @@ export interface SpoolRecord {
   readonly negative: boolean;
   /** Adds the row's amount, exactly, to `sum`. */
   addTo(sum: ScaledSum): void;
-  /** Writes the row's line as it earns or counts, nothing trimmed. */
-  untrimmed(): void;
-  /** Writes the row's line with a cap taking all of it. */
-  gone(): void;
-  /** Writes the row's line as its customer's or service's verdict excludes it. */
-  excluded(cr: SettledCampaign, x: Exclusion): void;
   /**
    * The row's event, to wait with the rows of its day (a day a cap cuts partway): its own
    * copy, with the amount, id and date the cap's order and trims read. A CSV spool keeps
@@ -180,8 +182,11 @@ export abstract class RecordFields {
 /** Rows whose stories wait for the whole file. */
 export interface Spool {
   add(p: PendingRow): void;
-  /** Each spooled row, in the order it was told; `only` skips others before anything is built for them. */
-  replay(f: (r: SpoolRecord) => void, only?: (campaign: string, partner: string) => boolean): Promise<void>;
+  /**
+   * Each spooled row, in the order it was told, to `decide`, whose answer says the row's
+   * line (written in the same order); `only` skips others before anything is built for them.
+   */
+  replay(decide: (r: SpoolRecord) => LineFate, only?: (campaign: string, partner: string) => boolean): Promise<void>;
   /** Writes a held row's line (an event held() gave, `heldAt` set) with the trims it was given. */
   writeHeld(e: Spooled): void;
   /** Gives `to` a campaign's partner's earning rows summed by service and day as they were spooled; false when the spool did not keep them (then replay sums them). */
