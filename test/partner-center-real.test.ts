@@ -161,6 +161,38 @@ describe('wrong with exit 0 before: each now exact', () => {
     expect(a.stderr).toContain('every slash date in the file could be month-first or day-first');
     expect(a.stderr).toContain('--date-format M/D/YYYY or --date-format D/M/YYYY');
   });
+
+  it('the same export downloaded twice (invoice.csv, "invoice (1).csv") is refused, not paid twice', async () => {
+    // Rows of a Partner Center export are named file:line, so no repeated id gives them away: before, both
+    // copies were read and Contoso was paid 2 x 899.00 = 1,798.00 with exit 0.
+    const dir = tempDir();
+    const text = readFileSync(pc('pc-nce-invoice-usd.csv'));
+    writeFileSync(join(dir, 'invoice.csv'), text);
+    writeFileSync(join(dir, 'invoice (1).csv'), text);
+    const r = await calc([join(dir, 'invoice.csv'), join(dir, 'invoice (1).csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${join(dir, 'invoice (1).csv')}: error INPUT_REPEATED: has the same content as ${join(dir, 'invoice.csv')}`);
+    // One file named twice (a glob, and its own name as well) is refused too, naming both spellings.
+    const glob = await calc([join(dir, 'invoice.csv'), join(dir, '*.csv')]);
+    expect(glob.code).toBe(1);
+    expect(glob.stderr).toContain(`--transactions names this file twice`);
+  });
+
+  it('two exports of the same size with different lines are both read (only equal bytes are one export)', async () => {
+    // The copy bills three other customers (ids changed in their last characters, so the file keeps its size)
+    // the same seats: each file pays 6 x 48 + 7 x 73 + 5 x 20 = 288 + 511 + 100 = 899.00, together 1,798.00.
+    const dir = tempDir();
+    const text = readFileSync(pc('pc-nce-invoice-usd.csv'), 'utf8');
+    const other = text.replace(/-0000000000([abc])[123],/g, '-0000000000$19,').replace(/c710-/g, 'c719-');
+    expect(other.length).toBe(text.length);
+    expect(other).not.toBe(text);
+    writeFileSync(join(dir, 'march.csv'), text);
+    writeFileSync(join(dir, 'march-other.csv'), other);
+    const r = await calc([join(dir, 'march.csv'), join(dir, 'march-other.csv')]);
+    expect(r.stderr).toBe('');
+    expect(o365(r.json!)).toMatchObject({ customers: 6, units: 36, amount: '1798.00' });
+  });
 });
 
 describe('refused before, accepted now', () => {

@@ -2,6 +2,7 @@
  * Reading everything a run needs: campaigns, the small tables, then the transactions
  * streamed into the engine. Shared by calc and the commands built on it.
  */
+import { repeatedFiles } from '../input/same-files.js';
 import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
 import { loadCampaigns } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
@@ -188,6 +189,8 @@ export async function computeRun(
 
     const ev = new Evaluator(campaigns, { partners, registrations, fx, claims, eligibility, asOf: opts.asOf, payoutDate: opts.payoutDate, keepVerdicts });
     const files = paths.transactionFiles!;
+    const repeated = repeatedFiles(files, '--transactions');
+    if (repeated.length) throw new InvalidInputError(repeated);
     const source = { ...sourceOptions(opts), skuSpelling: skuSpelling(campaigns) };
     const note = opts.onNote;
     const onFileRead = note

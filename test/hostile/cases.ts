@@ -369,6 +369,20 @@ export const CASES: HostileCase[] = [
     stderr: [/\n\s+at /],
   },
 
+  {
+    name: 'one Partner Center export under two names (a second download) is refused, not paid twice',
+    setup: (w) => {
+      const invoice = readFileSync('fixtures/partner-center/pc-nce-invoice-usd.csv');
+      writeFileSync(join(w.dir, 'invoice.csv'), invoice);
+      writeFileSync(join(w.dir, 'invoice (1).csv'), invoice);
+      return [...POWER_UP(w).slice(0, 3), '--data', 'fixtures/partner-center', '--transactions', join(w.dir, '*.csv'), '--format', 'json'];
+    },
+    // before: exit 0 and 1,798.00 (both copies' rows paid)
+    exit: 1,
+    stderr: ['error INPUT_REPEATED: has the same content as'],
+    stdoutNot: ['1798.00'],
+  },
+
   // ---- 1. the ledger: a mistyped path
   {
     name: 'a mistyped --ledger is refused and no file is created',
