@@ -52,7 +52,7 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
     });
     return { card, diagnostics };
   }
-  const header = (records[0] ?? []).map((h) => h.trim());
+  const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
   const iSku = header.indexOf('sku');
   const iRate = header.indexOf('rate');
   const iService = header.indexOf('service');

@@ -15,7 +15,7 @@ import { CSV_OPTIONS, RecordParser, type RecordHandler } from './csv-records.js'
 export interface CsvHeader {
   file: string;
   names: string[];
-  /** Column index by trimmed name. */
+  /** Column index by trimmed name in lower case: incent's names match whatever their case (`Amount` is `amount`; two names that differ only in case are refused). */
   index: Map<string, number>;
   /** How the file was read. */
   format: Sniffed;
@@ -141,7 +141,7 @@ function readCsvThreaded(
           Atomics.sub(inFlight, 0, 1);
           Atomics.notify(inFlight, 0);
         } else if (m.kind === 'header') {
-          onHeader({ file, names: m.names, index: new Map(m.names.map((n, i) => [n, i])), format: m.format });
+          onHeader({ file, names: m.names, index: columnIndex(m.names), format: m.format });
         } else if (m.kind === 'end') {
           done = true;
           void worker.terminate();
@@ -201,7 +201,7 @@ export async function readCsvHere(
           }
           const names = record.map((h) => h.trim());
           checkHeaderNames(file, line, names);
-          header = { file, names, index: new Map(names.map((n, i) => [n, i])), format };
+          header = { file, names, index: columnIndex(names), format };
           headerKey = names.join('\u0000');
           onHeader(header);
           return;
@@ -273,6 +273,11 @@ export async function readCsvHere(
 }
 
 /** Two columns of one name (letter case aside): which one would a reader take? Neither. */
+/** Each column's index by its trimmed name in lower case (CsvHeader.index). */
+export function columnIndex(names: readonly string[]): Map<string, number> {
+  return new Map(names.map((n, i) => [n.trim().toLowerCase(), i]));
+}
+
 function checkHeaderNames(file: string, line: number, names: readonly string[]): void {
   const seen = new Map<string, number>();
   names.forEach((n, i) => {

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics.js';
+import { editDistance } from '../campaign/suggest.js';
 
 /** Collects problems found in input rows, keeping the first `limit` and counting the rest. */
 export class RowProblems {
@@ -44,9 +45,18 @@ export class RowProblems {
 }
 
 /** Checks that a header has the required columns; reports the missing ones at line 1. */
-export function requireColumns(file: string, index: ReadonlyMap<string, number>, required: readonly string[], problems: RowProblems): boolean {
+export function requireColumns(
+  file: string,
+  index: ReadonlyMap<string, number>,
+  required: readonly string[],
+  problems: RowProblems,
+  /** Every column the reader reads: a header name that is nearly one of them (and it is absent) is an error. */
+  known?: readonly string[],
+): boolean {
   const missing = required.filter((c) => !index.has(c));
-  if (missing.length === 0) return true;
+  const near = known ? nearlyKnown(file, index, known) : [];
+  for (const d of near) problems.addDiagnostic(d);
+  if (missing.length === 0) return near.length === 0;
   problems.addDiagnostic({
     code: 'MISSING_COLUMN',
     severity: 'error',
@@ -58,6 +68,36 @@ export function requireColumns(file: string, index: ReadonlyMap<string, number>,
     found: [...index.keys()].join(', ') || '(no columns)',
   });
   return false;
+}
+
+const squeeze = (n: string) => n.replace(/[^a-z0-9]/g, '');
+
+/**
+ * Header names that are nearly a column the reader reads, which the header lacks:
+ * spelt with spaces or hyphens (`subscription type`), or within two letters
+ * (`ammount`). Other columns are ignored, as exports carry many; these would be
+ * ignored too, and the column they meant read as empty (a trial paid as a paid
+ * subscription, revenue read as none), so they are errors.
+ */
+function nearlyKnown(file: string, index: ReadonlyMap<string, number>, known: readonly string[]): Diagnostic[] {
+  const absent = known.filter((c) => !index.has(c));
+  const out: Diagnostic[] = [];
+  for (const name of index.keys()) {
+    if (name === '' || known.includes(name)) continue;
+    const meant = absent.find((c) => squeeze(c) === squeeze(name)) ?? absent.find((c) => c.length >= 6 && editDistance(c, name) <= 2);
+    if (meant === undefined) continue;
+    out.push({
+      code: 'MISSING_COLUMN',
+      severity: 'error',
+      file,
+      line: 1,
+      field: meant,
+      message: `the header has ${JSON.stringify(name)}, not ${meant}: incent would ignore it and read ${meant} as empty; name the column ${meant}`,
+      expected: meant,
+      found: name,
+    });
+  }
+  return out;
 }
 
 export function show(v: string): string {

@@ -18,7 +18,7 @@ function cell(rec: string[], i: number | undefined): string {
 export async function readPartners(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Map<string, PartnerInfo>> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out = new Map<string, PartnerInfo>();
-  if (!requireColumns(file, header.index, ['partner_id', 'role'], problems)) return out;
+  if (!requireColumns(file, header.index, ['partner_id', 'role'], problems, ['partner_id', 'name', 'country', 'role', 'payout_currency'])) return out;
   const ix = (n: string) => header.index.get(n);
   for (const { record, line } of rows) {
     const partnerId = cell(record, ix('partner_id'));
@@ -45,7 +45,8 @@ export async function readPartners(file: string, problems: RowProblems, settings
 export async function readRegistrations(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Map<string, Registration[]>> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out = new Map<string, Registration[]>();
-  if (!requireColumns(file, header.index, ['partner_id', 'campaign_id', 'registered_on'], problems)) return out;
+  if (!requireColumns(file, header.index, ['partner_id', 'campaign_id', 'registered_on'], problems, ['partner_id', 'campaign_id', 'registered_on', 'status']))
+    return out;
   const ix = (n: string) => header.index.get(n);
   for (const { record, line } of rows) {
     const partnerId = cell(record, ix('partner_id'));
@@ -68,7 +69,7 @@ export async function readRegistrations(file: string, problems: RowProblems, set
 export async function readFx(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<FxQuote[]> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out: FxQuote[] = [];
-  if (!requireColumns(file, header.index, ['date', 'from', 'to', 'rate'], problems)) return out;
+  if (!requireColumns(file, header.index, ['date', 'from', 'to', 'rate'], problems, ['date', 'from', 'to', 'rate'])) return out;
   const ix = (n: string) => header.index.get(n);
   const seen = new Map<string, number>();
   for (const { record, line } of rows) {
@@ -97,7 +98,18 @@ const CLAIM_TYPES = new Set(['CPOR', 'PAL', 'DPOR']);
 export async function readClaims(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Claim[]> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out: Claim[] = [];
-  if (!requireColumns(file, header.index, ['partner_id', 'customer_id', 'type', 'from'], problems)) return out;
+  if (
+    !requireColumns(file, header.index, ['partner_id', 'customer_id', 'type', 'from'], problems, [
+      'partner_id',
+      'customer_id',
+      'subscription_id',
+      'workload',
+      'type',
+      'from',
+      'to',
+    ])
+  )
+    return out;
   const ix = (n: string) => header.index.get(n);
   for (const { record, line } of rows) {
     const before = problems.count;
@@ -161,7 +173,7 @@ export async function readEligibility(
 ): Promise<EligibilitySpan[]> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out: EligibilitySpan[] = [];
-  if (!requireColumns(file, header.index, ['partner_id', 'requirement', 'from'], problems)) return out;
+  if (!requireColumns(file, header.index, ['partner_id', 'requirement', 'from'], problems, ['partner_id', 'requirement', 'from', 'to'])) return out;
   const ix = (n: string) => header.index.get(n);
   for (const { record, line } of rows) {
     const before = problems.count;

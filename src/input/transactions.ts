@@ -65,7 +65,8 @@ export class TransactionReader {
   ) {
     this.fileNo = ids.fileIndex(file);
     this.problems = labels ? problems.relabel((c) => (labels[c as Col] ? `${labels[c as Col]} (${c})` : c)) : problems;
-    this.ok = requireColumns(file, index, TX_REQUIRED, problems);
+    // A canonical file's header is checked for names that nearly are incent's (a preset's columns are its own).
+    this.ok = requireColumns(file, index, TX_REQUIRED, problems, labels ? undefined : TX_COLUMNS);
     const at = {} as Record<Col, number>;
     for (const c of TX_COLUMNS) at[c] = index.get(c) ?? -1;
     this.at = at;

@@ -5,7 +5,7 @@
  */
 import { isIsoDate } from '../dates.js';
 import type { UsageRow } from '../engine/types.js';
-import { RowProblems, show } from './row-errors.js';
+import { RowProblems, requireColumns, show } from './row-errors.js';
 
 const SUBSCRIPTION_TYPES = new Set(['paid', 'trial', 'beta']);
 const FLAGS = new Set(['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned']);
@@ -55,6 +55,8 @@ export class UsageReader {
     const missing = (['date', 'customer_id', 'workload'] as const).filter((c) => at[c] < 0);
     const events = at.user_id >= 0;
     const counts = at.metric >= 0 && at.value >= 0;
+    // Names that nearly are usage.csv's (`User ID`, `metrc`) are errors of their own.
+    const named = requireColumns(file, index, [], problems, COLUMNS);
     if (missing.length || (!events && !counts)) {
       problems.addDiagnostic({
         code: 'MISSING_COLUMN',
@@ -67,7 +69,7 @@ export class UsageReader {
         found: [...index.keys()].join(', ') || '(no columns)',
       });
       this.ok = false;
-    } else this.ok = true;
+    } else this.ok = named;
   }
 
   /** The row, or undefined when it has problems (already reported). */

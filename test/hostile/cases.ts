@@ -383,6 +383,51 @@ export const CASES: HostileCase[] = [
     stdoutNot: ['1798.00'],
   },
 
+  {
+    name: 'canonical column names match whatever their case: a header writing Amount and Subscription_Type reads them',
+    setup(w) {
+      rewrite(w, ([header, ...rows]) => [header!.replace(',amount,', ',Amount,').replace('subscription_type', 'Subscription_Type'), ...rows]);
+      return [...POWER_UP(w), '--format', 'json'];
+    },
+    exit: 0,
+    // Contoso: $1,162 O365 + $25,000 D365 + $716.40 Azure = $26,878.40, as with the demo's own header. Before:
+    // Amount was an unread column (Azure revenue none: $26,162.00) and Subscription_Type too (a trial paid: $28,078.40).
+    stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
+  {
+    name: 'a column nearly named as incent reads it ("subscription type", "ammount") is an error naming the column meant',
+    setup(w) {
+      rewrite(w, ([header, ...rows]) => [header!.replace('subscription_type', 'subscription type').replace(',amount,', ',ammount,'), ...rows]);
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [
+      'transactions.csv:1: subscription_type: error MISSING_COLUMN: the header has "subscription type", not subscription_type',
+      'transactions.csv:1: amount: error MISSING_COLUMN: the header has "ammount", not amount',
+    ],
+  },
+  {
+    name: 'a rate card headed SKU,Rate,Service,Description reads as sku,rate (it was refused)',
+    setup(w) {
+      const f = join(w.rules, 'rate-cards', 'power-up-o365.csv');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('sku,rate,service,description', 'SKU,Rate,Service,Description'));
+      return [...POWER_UP(w), '--format', 'json'];
+    },
+    exit: 0,
+    // the same card: Contoso's $1,162 O365 in its $26,878.40
+    stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
+  {
+    name: 'partners.csv with "Payout Currency" is an error, not a payout in the campaign currency',
+    setup(w) {
+      const f = join(w.data, 'partners.csv');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('payout_currency', 'Payout Currency'));
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: ['partners.csv:1: payout_currency: error MISSING_COLUMN: the header has "payout currency", not payout_currency'],
+  },
+
   // ---- 1. the ledger: a mistyped path
   {
     name: 'a mistyped --ledger is refused and no file is created',

@@ -34,7 +34,7 @@ export type Detected = { kind: 'canonical' } | { kind: 'preset'; preset: Preset 
  * diagnostic that lists the canonical columns missing and the closest presets.
  */
 export function detect(file: string, names: readonly string[], named?: string): Detected | Diagnostic {
-  const exact = new Set(names.map((n) => n.trim()));
+  const exact = new Set(names.map((n) => n.trim().toLowerCase()));
   const cols = headerLookup(names);
   if (named) {
     if (named === 'canonical') return { kind: 'canonical' };
