@@ -43,6 +43,8 @@ export interface HostileCase {
 const POWER_UP = (w: World) => ['calc', '--rules', join(w.rules, 'csp-power-up-2017.yaml'), '--data', w.data];
 const lines = (w: World) => readFileSync(w.tx, 'utf8').replace(/\r\n/g, '\n').trimEnd().split('\n');
 const rewrite = (w: World, f: (ls: string[]) => string[], end = '\n') => writeFileSync(w.tx, f(lines(w)).join(end) + end);
+/** Changes a file of the copy in place. */
+const replaceIn = (file: string, from: string | RegExp, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
 const campaign = (w: World, name: string, text: string) => {
   writeFileSync(join(w.rules, name), text);
   return join(w.rules, name);
@@ -151,8 +153,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'an unresolved YAML tag refuses the campaign in calc (the run does not go on without it)',
     setup(w) {
-      const f = join(w.rules, 'csp-power-up-2017.yaml');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('currency: USD', 'currency: !money USD'));
+      replaceIn(join(w.rules, 'csp-power-up-2017.yaml'), 'currency: USD', 'currency: !money USD');
       return ['calc', '--rules', w.rules, '--data', w.data];
     },
     exit: 1,
@@ -201,8 +202,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'an eligibility span ending 9999-12-31 is met: Tailspin still earns $310.00',
     setup(w) {
-      const f = join(w.data, 'eligibility.csv');
-      writeFileSync(f, readFileSync(f, 'utf8').replace(/^(1000004,[a-z_]+,2017-07-01,)$/gm, '$19999-12-31'));
+      replaceIn(join(w.data, 'eligibility.csv'), /^(1000004,[a-z_]+,2017-07-01,)$/gm, '$19999-12-31');
       return ['calc', '--rules', join(w.rules, 'csp-indirect-provider.yaml'), '--data', w.data, '--format', 'json'];
     },
     exit: 0,
@@ -243,8 +243,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'registrations all naming a misspelt campaign id: a warning naming the id it is close to (every partner would be unregistered)',
     setup(w) {
-      const f = join(w.data, 'registrations.csv');
-      writeFileSync(f, readFileSync(f, 'utf8').replace(/,csp-power-up-2017,/g, ',csp-powerup-2017,'));
+      replaceIn(join(w.data, 'registrations.csv'), /,csp-power-up-2017,/g, ',csp-powerup-2017,');
       return POWER_UP(w);
     },
     // A warning, not an error: early in a campaign nobody may have registered yet.
@@ -324,8 +323,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'an ANSI escape in a partner name reaches the terminal as visible text',
     setup(w) {
-      const f = join(w.data, 'partners.csv');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('Contoso Cloud', 'Contoso \u001b[31mCloud\u001b[0m'));
+      replaceIn(join(w.data, 'partners.csv'), 'Contoso Cloud', 'Contoso \u001b[31mCloud\u001b[0m');
       return POWER_UP(w);
     },
     exit: 0,
@@ -409,8 +407,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'a rate card headed SKU,Rate,Service,Description reads as sku,rate (it was refused)',
     setup(w) {
-      const f = join(w.rules, 'rate-cards', 'power-up-o365.csv');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('sku,rate,service,description', 'SKU,Rate,Service,Description'));
+      replaceIn(join(w.rules, 'rate-cards', 'power-up-o365.csv'), 'sku,rate,service,description', 'SKU,Rate,Service,Description');
       return [...POWER_UP(w), '--format', 'json'];
     },
     exit: 0,
@@ -420,8 +417,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'partners.csv with "Payout Currency" is an error, not a payout in the campaign currency',
     setup(w) {
-      const f = join(w.data, 'partners.csv');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('payout_currency', 'Payout Currency'));
+      replaceIn(join(w.data, 'partners.csv'), 'payout_currency', 'Payout Currency');
       return POWER_UP(w);
     },
     exit: 1,
