@@ -360,12 +360,14 @@ describe("a waiting row through calc --explain's spool (bytes, no event)", () =>
             }
           });
         }
-        // Held rows are written after the replay (its buffer reused): a quarter of each taken, e.g. 240: trimmed -60, paid 180.
-        for (const [back, e] of held) {
-          const quarter = e.amount.div(4);
-          spool.writeHeld({ ...back, trimmed: quarter.negated(), paid: e.amount.minus(quarter) });
-          expected.push(traceCsvLine({ ...e, trimmed: quarter.negated(), paid: e.amount.minus(quarter) }));
-        }
+        // Held rows are written after the replay (its buffer reused), with what their day's trims took: of the first
+        // nothing (240: trimmed 0, paid 240), of the second all of it (240: trimmed -240, paid 0), of the others a
+        // quarter (240: trimmed -60, paid 180).
+        held.forEach(([back, e], k) => {
+          const taken = k === 0 ? ZERO : k === 1 ? e.amount : e.amount.div(4);
+          spool.writeHeld({ ...back, trimmed: taken.negated(), paid: e.amount.minus(taken) });
+          expected.push(traceCsvLine({ ...e, trimmed: taken.negated(), paid: e.amount.minus(taken) }));
+        });
       } finally {
         await out.close();
         spool.dispose();

@@ -6,7 +6,7 @@
  */
 import { Decimal, ZERO, type ScaledSum } from '../money/index.js';
 import { bytesOf, copyInto, putCell, putText } from '../bytes.js';
-import type { LineParts } from '../report/trace.js';
+import { STATUSES, type LineCells } from './trace-line-cells.js';
 import { RecordFields, type Exclusion, type LineFate, type Out, type SpoolRecord, type Spooled } from './trace-spool.js';
 
 /**
@@ -35,23 +35,6 @@ export const MICROS = 4;
 /** The texts of a record, in order. */
 export const T = { Amount: 0, Customer: 1, Id: 2, Sku: 3, RawId: 4, Tail: 5, Detail: 6 } as const;
 export const TEXTS = 7;
-export const STATUSES = ['earned', 'counted'] as const;
-
-/** The names a spool numbers its records' campaigns, partners, services, dates and files by. */
-export interface SpoolNames {
-  readonly campaigns: readonly string[];
-  readonly partners: readonly string[];
-  readonly services: readonly string[];
-  readonly dates: readonly string[];
-  readonly files: readonly string[];
-}
-
-/** A shared earning's tail and detail cells, as bytes. */
-export interface SharedCells {
-  readonly tail: Uint8Array;
-  readonly detail: Uint8Array;
-}
-
 /** Keeps a copy of a record's bytes (a held row's) and says where. */
 export interface Keeper {
   keep(src: Buffer, start: number, length: number): number;
@@ -60,100 +43,6 @@ export interface Keeper {
 const MINUS_BYTE = 45;
 const ZERO_BYTE = 48;
 const ZERO_TEXT = bytesOf('0');
-
-/** A format's fixed parts of a line (LineParts), as bytes, made once per spool. */
-export class ShapeBytes {
-  readonly status: Buffer[];
-  readonly customer: Buffer;
-  readonly id: Buffer;
-  readonly line: Buffer;
-  readonly sku: Buffer;
-  readonly afterSku: Buffer;
-  readonly money: Buffer[];
-  readonly excludedMoney: Buffer;
-  readonly end: Buffer;
-  /** Whether a row's empty value leaves its key out (JSON), rather than being an empty cell (CSV). */
-  readonly skipEmpty: boolean;
-  /** The bytes the fixed parts of a mid, the money and the end take together. */
-  readonly room: number;
-
-  constructor(readonly parts: LineParts) {
-    this.status = STATUSES.map((s) => bytesOf(parts.status(s)));
-    this.customer = bytesOf(parts.keys.customer);
-    this.id = bytesOf(parts.keys.id);
-    this.line = bytesOf(parts.keys.line);
-    this.sku = bytesOf(parts.keys.sku);
-    this.afterSku = bytesOf(parts.keys.afterSku);
-    this.money = parts.money.map(bytesOf);
-    this.excludedMoney = bytesOf(parts.excludedMoney);
-    this.end = bytesOf(parts.end);
-    this.skipEmpty = parts.skipEmpty;
-    this.room = [this.customer, this.id, this.line, this.sku, this.afterSku, ...this.money, this.end].reduce((n, b) => n + b.length, 0);
-  }
-}
-
-/**
- * The parts of a line a record copies beside its own bytes, made from the spool's names
- * as bytes once each (heads by campaign and partner; services', files' and dates' cells;
- * reasons' and exclusions'), and the trace the lines go to. The spool keeps one.
- */
-export class LineCells {
-  readonly shape: ShapeBytes;
-
-  constructor(
-    readonly trace: Out,
-    readonly parts: LineParts,
-    readonly names: SpoolNames,
-    /** Shared earnings' cells by number. */
-    readonly shared: readonly SharedCells[],
-  ) {
-    this.shape = new ShapeBytes(parts);
-  }
-
-  /** The first parts (campaign, partner, kind) of a campaign's and partner's rows: by campaign, then partner. */
-  private readonly heads: Buffer[][] = [];
-  headOf(campaign: number, partner: number): Buffer {
-    const byPartner = (this.heads[campaign] ??= []);
-    return (byPartner[partner] ??= bytesOf(this.parts.head(this.names.campaigns[campaign]!, this.names.partners[partner]!)));
-  }
-
-  /** The parts of services, files and dates by number, with their separators or keys (CSV ",service,", "file,", "date,"). */
-  private readonly serviceCells: Buffer[] = [];
-  private readonly fileCells: Buffer[] = [];
-  private readonly dateCells: Buffer[] = [];
-  serviceCell(i: number): Buffer {
-    return (this.serviceCells[i] ??= bytesOf(this.parts.service(this.names.services[i]!)));
-  }
-  fileCell(i: number): Buffer {
-    return (this.fileCells[i] ??= bytesOf(this.parts.file(this.names.files[i]!)));
-  }
-  dateCell(i: number): Buffer {
-    return (this.dateCells[i] ??= bytesOf(this.parts.date(this.names.dates[i]!)));
-  }
-
-  /** An excluded row's status and reason. */
-  private readonly reasonCells = new Map<string, Buffer>();
-  reasonCell(reason: string): Buffer {
-    let b = this.reasonCells.get(reason);
-    if (b === undefined) this.reasonCells.set(reason, (b = bytesOf(this.parts.excluded(reason))));
-    return b;
-  }
-
-  /**
-   * An exclusion's detail cells and the line's end: a service's exclusion settles many
-   * rows, a customer's a few. The cache is let go when it reaches 4,096 (memory stays
-   * flat however many customers fail; the exclusions many rows share come back at once).
-   */
-  private readonly detailCells = new Map<Exclusion, Buffer>();
-  detailCell(x: Exclusion): Buffer {
-    let b = this.detailCells.get(x);
-    if (b === undefined) {
-      if (this.detailCells.size >= 4096) this.detailCells.clear();
-      this.detailCells.set(x, (b = bytesOf(this.parts.exclusionDetail(x.detail))));
-    }
-    return b;
-  }
-}
 
 function put(out: Out, b: Uint8Array): void {
   out.copy(b, 0, b.length);
@@ -244,26 +133,24 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
     this.earningLine(false, [amount, trimmed, paid]);
   }
 
-  /** The bytes mid() writes, at most, with these cells. */
-  private midRoom(service: Uint8Array, file: Uint8Array, date: Uint8Array): number {
-    return service.length + file.length + date.length + (this.at[T.Sku + 1]! - this.at[T.Customer]!) + this.digits.length + this.spool.shape.room;
+  /** The bytes mid() and the fixed parts of a line write, at most, with these cells. */
+  private midRoom(file: Uint8Array, date: Uint8Array): number {
+    return file.length + date.length + (this.at[T.Sku + 1]! - this.at[T.Customer]!) + this.digits.length + this.spool.shape.room;
   }
 
   /**
-   * From the reason's end to sku: the service's part, customer, id, the file's part, the
-   * line number, the date's part, sku, each with its separator (CSV) or key (JSON: a row
-   * value that is empty is left out with its key).
+   * From the service's part to sku: customer, id, the file's part and the line number's
+   * key, the line number, the date's part, sku, each with its separator (CSV) or key
+   * (JSON: a row value that is empty is left out with its key).
    */
-  private mid(b: Buffer, p: number, service: Uint8Array, file: Uint8Array, date: Uint8Array): number {
+  private mid(b: Buffer, p: number, file: Uint8Array, date: Uint8Array): number {
     const src = this.buf;
     const a = this.at;
     const shape = this.spool.shape;
     const skip = shape.skipEmpty;
-    p = putCell(b, p, service);
     if (!skip || a[T.Customer + 1]! > a[T.Customer]!) p = copyInto(b, putCell(b, p, shape.customer), src, a[T.Customer]!, a[T.Customer + 1]!);
     if (!skip || a[T.Id + 1]! > a[T.Id]!) p = copyInto(b, putCell(b, p, shape.id), src, a[T.Id]!, a[T.Id + 1]!);
     p = putCell(b, p, file);
-    p = putCell(b, p, shape.line);
     // The line number's digits, last first.
     const digits = this.digits;
     let n = this.line;
@@ -275,42 +162,53 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
     p = copyInto(b, p, digits, d, digits.length);
     p = putCell(b, p, date);
     if (!skip || a[T.Sku + 1]! > a[T.Sku]!) p = copyInto(b, putCell(b, p, shape.sku), src, a[T.Sku]!, a[T.Sku + 1]!);
-    return putCell(b, p, shape.afterSku);
-  }
-
-  /** The mid's cells (service, file, date) of this record. */
-  private midCells(): [Uint8Array, Uint8Array, Uint8Array] {
-    const spool = this.spool;
-    return [spool.serviceCell(this.serviceIndex), spool.fileCell(this.fileIndex), spool.dateCell(this.dateIndex)];
+    return p;
   }
 
   /**
-   * The row's line as it earns or counts: campaign, partner, kind (head), status, then
-   * the reason (empty) to sku (mid), units to fx_source (tail), amount, trimmed, paid,
-   * detail. Room for the whole line is made once.
+   * The row's line as it earns or counts: campaign, partner, kind, status and service
+   * (start), customer to sku (mid), then units to fx_source (tail), amount, trimmed, paid,
+   * detail. Room for the whole line is made once. A shared earning's line after sku is
+   * the same for each of its rows (unless the money is given): copied as one.
    */
   private earningLine(gone: boolean, money?: readonly [string, string, string]): void {
     const out = this.spool.trace;
-    const src = this.buf;
-    const a = this.at;
-    const a0 = a[T.Amount]!;
-    const a1 = a[T.Amount + 1]!;
-    const head = this.spool.headOf(this.campaignIndex, this.partnerIndex);
-    const shape = this.spool.shape;
-    const status = shape.status[this.status]!;
-    const shared = this.shared >= 0 ? this.spool.shared[this.shared] : undefined;
-    const tailLength = shared ? shared.tail.length : a[T.Tail + 1]! - a[T.Tail]!;
-    const detailLength = shared ? shared.detail.length : a[T.Detail + 1]! - a[T.Detail]!;
     const spool = this.spool;
-    const service = spool.serviceCell(this.serviceIndex);
+    const start = spool.startOf(this.campaignIndex, this.partnerIndex, this.status, this.serviceIndex);
     const file = spool.fileCell(this.fileIndex);
     const date = spool.dateCell(this.dateIndex);
-    const moneyRoom = money ? 3 * (money[0].length + money[1].length + money[2].length) : 2 * (a1 - a0) + 3;
-    out.reserve(head.length + status.length + this.midRoom(service, file, date) + tailLength + moneyRoom + detailLength);
+    const end = this.shared >= 0 && !money ? (spool.endOf(this.shared, gone) ?? spool.keepEnd(this.shared, gone, this.end(gone))) : undefined;
+    if (end) {
+      out.reserve(start.length + this.midRoom(file, date) + end.length);
+      const b = out.buf;
+      out.pos = putCell(b, this.mid(b, putCell(b, out.pos, start), file, date), end);
+      return;
+    }
+    const a = this.at;
+    const shared = this.shared >= 0 ? spool.shared[this.shared] : undefined;
+    const tailLength = shared ? shared.tail.length : a[T.Tail + 1]! - a[T.Tail]!;
+    const detailLength = shared ? shared.detail.length : a[T.Detail + 1]! - a[T.Detail]!;
+    const moneyRoom = money ? 3 * (money[0].length + money[1].length + money[2].length) : 2 * (a[T.Amount + 1]! - a[T.Amount]!) + 3;
+    out.reserve(start.length + this.midRoom(file, date) + tailLength + moneyRoom + detailLength);
     const b = out.buf;
-    let p = putCell(b, out.pos, head);
-    p = putCell(b, p, status);
-    p = this.mid(b, p, service, file, date);
+    out.pos = this.after(b, this.mid(b, putCell(b, out.pos, start), file, date), gone, money);
+  }
+
+  /** A shared earning's line after sku, as bytes of its own (made once per earning and fate). */
+  private end(gone: boolean): Buffer {
+    const a = this.at;
+    const shared = this.spool.shared[this.shared]!;
+    const b = Buffer.alloc(shared.tail.length + shared.detail.length + 2 * (a[T.Amount + 1]! - a[T.Amount]!) + 3 + this.spool.shape.room);
+    return b.subarray(0, this.after(b, 0, gone));
+  }
+
+  /** From after sku to the line's end: units to fx_source, the money (as given, or as it earns or is gone), the detail and the end. */
+  private after(b: Buffer, p: number, gone: boolean, money?: readonly [string, string, string]): number {
+    const src = this.buf;
+    const a = this.at;
+    const shape = this.spool.shape;
+    const shared = this.shared >= 0 ? this.spool.shared[this.shared] : undefined;
+    p = putCell(b, p, shape.afterSku);
     p = shared ? putCell(b, p, shared.tail) : copyInto(b, p, src, a[T.Tail]!, a[T.Tail + 1]!);
     if (money) {
       const m = shape.money;
@@ -322,7 +220,7 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
       p = this.money(b, p, gone);
     }
     p = shared ? putCell(b, p, shared.detail) : copyInto(b, p, src, a[T.Detail]!, a[T.Detail + 1]!);
-    out.pos = putCell(b, p, shape.end);
+    return putCell(b, p, shape.end);
   }
 
   /** The money as it earns (amount, 0, amount), or when a cap takes it all (amount, -amount, 0). */
@@ -349,9 +247,11 @@ export class ByteRecord extends RecordFields implements SpoolRecord {
     const out = this.spool.trace;
     put(out, this.spool.headOf(this.campaignIndex, this.partnerIndex));
     put(out, this.spool.reasonCell(x.reason));
-    const cells = this.midCells();
-    out.reserve(this.midRoom(...cells));
-    out.pos = this.mid(out.buf, out.pos, ...cells);
+    put(out, this.spool.serviceCell(this.serviceIndex));
+    const file = this.spool.fileCell(this.fileIndex);
+    const date = this.spool.dateCell(this.dateIndex);
+    out.reserve(this.midRoom(file, date));
+    out.pos = putCell(out.buf, this.mid(out.buf, out.pos, file, date), this.spool.shape.afterSku);
     put(out, this.spool.shape.excludedMoney);
     put(out, this.spool.detailCell(x));
   }

@@ -17,7 +17,8 @@ import { bytesOf } from '../bytes.js';
 import { putText } from '../bytes.js';
 import { Out, removeSpoolDir, spoolDir, type LineFate, type Spool, type Spooled, type SpoolRecord } from './trace-spool.js';
 import { DaySums, type Summing } from './trace-day-sums.js';
-import { ByteRecord, H, HEADER, LineCells, MICROS, T, type Keeper, type SharedCells } from './trace-record.js';
+import { ByteRecord, H, HEADER, MICROS, T, type Keeper } from './trace-record.js';
+import { LineCells, type SharedCells } from './trace-line-cells.js';
 
 export class ByteSpool implements Spool, Keeper {
   private readonly dir = spoolDir();
@@ -232,7 +233,10 @@ export class ByteSpool implements Spool, Keeper {
     const r = (this.keptRecord ??= new ByteRecord(this.cells, this));
     const at = e.heldAt!;
     r.fill(this.kept, at, this.keptI32, this.keptF64[(at >> 3) + MICROS]!, e.campaign, e.partner!);
-    r.trimmedLine(exactText(e.amount), exactText(e.trimmed), exactText(e.paid));
+    // A held row the day's trims left whole, or took whole, is written as the others are; only a row cut partway has its money written from the trims.
+    if (e.trimmed.isZero()) r.write('untrimmed');
+    else if (e.paid.isZero()) r.write('gone');
+    else r.trimmedLine(exactText(e.amount), exactText(e.trimmed), exactText(e.paid));
   }
 
   dispose(): void {

@@ -23,13 +23,25 @@ export function order(a: TraceEvent, b: TraceEvent): number {
 /** Takes `excess` from the latest positive items first. */
 export function trimLatest(items: TraceEvent[], excess: Decimal): void {
   let left = excess;
-  for (let i = items.length - 1; i >= 0 && left.gt(0); i--) {
+  // Items taken whole often share one amount (a day of equal rows): its negation is made once.
+  let whole: Decimal | undefined;
+  let wholeTrimmed: Decimal = ZERO;
+  for (let i = items.length - 1; i >= 0 && left.gt(ZERO); i--) {
     const it = items[i]!;
-    if (!it.paid.gt(0)) continue;
-    const take = it.paid.lt(left) ? it.paid : left;
-    it.trimmed = it.trimmed.minus(take);
-    it.paid = it.paid.minus(take);
-    left = left.minus(take);
+    const paid = it.paid;
+    if (!paid.gt(ZERO)) continue;
+    if (paid.lt(left)) {
+      if (it.trimmed.isZero()) {
+        if (paid !== whole) wholeTrimmed = (whole = paid).negated();
+        it.trimmed = wholeTrimmed;
+      } else it.trimmed = it.trimmed.minus(paid);
+      it.paid = ZERO;
+      left = left.minus(paid);
+    } else {
+      it.trimmed = it.trimmed.minus(left);
+      it.paid = paid.minus(left);
+      left = ZERO;
+    }
   }
 }
 
