@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { parseCampaign } from '../src/campaign/parse.js';
 import { runChecks } from '../src/campaign/checks.js';
 import { parseRateCard } from '../src/earn/rate-card.js';
+import { loadCampaigns } from '../src/campaign/load.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './helpers.js';
 
 const VALID = `id: t
 currency: USD
@@ -119,6 +123,69 @@ describe('rate-card diagnostics', () => {
       ['RATE_NOT_NUMERIC', 5],
       ['RATE_CARD_FORMULA', 6],
     ]);
+  });
+
+  it('a row of more or fewer cells than the header is an error, not a cell read as another column', () => {
+    // 47,50 meant 47.50: read as rate 47 and service 50 before, the description lost.
+    const { card, diagnostics } = parseRateCard('sku,rate,service,description\nA,73,O365,E5\nB,47,50,O365,E3\nC,20\n', 'card.csv');
+    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['RATE_CARD_ROW', 3, 'expected 4 fields (sku,rate,service,description), found 5'],
+      ['RATE_CARD_ROW', 4, 'expected 4 fields (sku,rate,service,description), found 2'],
+    ]);
+    expect([...card.keys()]).toEqual(['A']);
+  });
+
+  it('names the line a row starts on, past blank lines and cells that hold line breaks', () => {
+    // Line 1 header, 2 blank, 3 A, 4-5 B (its description on two lines), 6 C with a rate that is not a number.
+    const { diagnostics } = parseRateCard('sku,rate,description\n\nA,73,E5\nB,48,"E3\nsecond line"\nC,x20,E1\n', 'card.csv');
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['RATE_NOT_NUMERIC', 6]]);
+  });
+});
+
+describe('a SKU in two spellings (SKU ids match in any letter case)', () => {
+  const campaign = (id: string, services: string) =>
+    `id: ${id}\ncurrency: USD\nperiod: { start: 2017-02-01, end: 2017-06-30 }\nas_of: 2017-09-15\nservices:\n${services}`;
+  function load(files: Record<string, string>) {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return loadCampaigns([dir]).diagnostics.map((d) => [d.code, d.severity, d.file!.slice(dir.length + 1), d.line, d.message]);
+  }
+
+  it('one card listing a SKU twice in two spellings is a duplicate, in a CSV card or inline', () => {
+    // Before, e3 and E3 were two SKUs of 73 and 50: a row spelt e3 was paid 50, one spelt E3 73.
+    expect(load({ 'c.yaml': campaign('c', '  O365:\n    per_unit: { rates: card.csv }\n'), 'card.csv': 'sku,rate\nE3,73\ne3,50\n' })).toEqual([
+      ['RATE_CARD_DUPLICATE_SKU', 'error', 'card.csv', 3, 'SKU e3 is listed twice: as E3 on line 2 (SKU ids match in any letter case)'],
+    ]);
+    expect(load({ 'c.yaml': campaign('c', '  O365:\n    per_unit: { rates: { E3: 73, e3: 50 } }\n') }).map((d) => d.slice(0, 4))).toEqual([
+      ['RATE_CARD_DUPLICATE_SKU', 'error', 'c.yaml', 7],
+    ]);
+  });
+
+  it('two services of one campaign paying one SKU in two spellings', () => {
+    expect(
+      load({
+        'c.yaml': campaign('c', '  O365:\n    per_unit: { rates: o.csv }\n  EMS:\n    per_unit: { rates: e.csv }\n'),
+        'o.csv': 'sku,rate\nE3,73\n',
+        'e.csv': 'sku,rate\ne3,20\n',
+      }),
+    ).toEqual([['SKU_IN_TWO_SERVICES', 'error', 'e.csv', 2, 'SKU e3 is paid by both O365 (as E3) and EMS']]);
+  });
+
+  it('two campaigns spelling one SKU apart are refused (each would pay only the rows spelt its way)', () => {
+    const ds = load({
+      'a.yaml': campaign('a', '  O365:\n    per_unit: { rates: { E3: 73 } }\n'),
+      'b.yaml': campaign('b', '  O365:\n    per_unit: { rates: b.csv }\n'),
+      'b.csv': 'sku,rate\ne3,20\n',
+    });
+    expect(ds.filter((d) => d[1] === 'error').map((d) => d.slice(0, 4))).toEqual([['SKU_SPELT_TWO_WAYS', 'error', 'b.csv', 2]]);
+    expect(ds.find((d) => d[0] === 'SKU_SPELT_TWO_WAYS')![4]).toMatch(
+      /^SKU e3 is spelt E3 by a \(.*a\.yaml\): SKU ids match in any letter case, so spell it one way$/,
+    );
+    // And the two campaigns, overlapping and both crediting the transacting partner, both pay it: the double-pay warning names it.
+    expect(ds.filter((d) => d[0] === 'DOUBLE_PAY').map((d) => d.slice(0, 4))).toEqual([['DOUBLE_PAY', 'warning', 'b.yaml', 1]]);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { Decimal } from '../money/index.js';
 import type { ParsedCampaign } from './parse.js';
 import type { CampaignRaw } from './schema.js';
-import { cardSkus, type RateCard } from '../earn/rate-card.js';
+import { cardSkus, rateKey, type RateCard, type RateEntry } from '../earn/rate-card.js';
 import { earningOf } from './resolve.js';
 
 export interface CheckContext {
@@ -115,16 +115,43 @@ const ratesWithinMaxRate: Check = ({ raw, rateCards, report }) => {
   }
 };
 
+/** SKU ids match in any letter case: one card listing a SKU in two spellings gives it two rates. */
+const skuOnceInCard: Check = ({ rateCards, report }) => {
+  for (const [name, card] of rateCards) {
+    const seen = new Map<string, RateEntry>();
+    for (const e of card.values()) {
+      const k = rateKey(e.sku.toLowerCase(), e.workload);
+      const first = seen.get(k);
+      if (!first) {
+        seen.set(k, e);
+        continue;
+      }
+      report({
+        code: 'RATE_CARD_DUPLICATE_SKU',
+        severity: 'error',
+        file: e.file,
+        line: e.line,
+        path: ['services', name],
+        onKey: true,
+        message: `SKU ${e.sku}${e.workload ? ` (workload ${e.workload})` : ''} is listed twice: as ${first.sku} on line ${first.line} (SKU ids match in any letter case)`,
+        expected: 'each SKU (and workload) once',
+        found: e.sku,
+      });
+    }
+  }
+};
+
 const skuInOneService: Check = ({ rateCards, raw, report }) => {
-  const owner = new Map<string, string>();
+  // By lower-case id: a SKU two services spell differently is still one SKU.
+  const owner = new Map<string, { service: string; sku: string }>();
   for (const name of Object.keys(raw.services)) {
     const { method, raw: config } = earningOf(raw.services[name]!);
     // Usage services share SKUs by design (EMS pays Intune and AADP); workloads must not overlap instead.
     if (method.measure === 'usage') continue;
     const skus = [...cardSkus(rateCards.get(name) ?? new Map()), ...(method.listedSkus?.(config) ?? [])];
     for (const sku of skus) {
-      const first = owner.get(sku);
-      if (first && first !== name) {
+      const first = owner.get(sku.toLowerCase());
+      if (first && first.service !== name) {
         const e = rateCards.get(name)?.get(sku);
         report({
           code: 'SKU_IN_TWO_SERVICES',
@@ -133,11 +160,11 @@ const skuInOneService: Check = ({ rateCards, raw, report }) => {
           line: e?.line,
           path: ['services', name],
           onKey: true,
-          message: `SKU ${sku} is paid by both ${first} and ${name}`,
+          message: `SKU ${sku} is paid by both ${first.service}${first.sku === sku ? '' : ` (as ${first.sku})`} and ${name}`,
           expected: 'each SKU in one service',
           found: sku,
         });
-      } else owner.set(sku, name);
+      } else if (!first) owner.set(sku.toLowerCase(), { service: name, sku });
     }
   }
 };
@@ -232,6 +259,7 @@ export const CHECKS: Record<string, Check> = {
   minimumBelowCap,
   serviceCapWithinCampaignCap,
   ratesWithinMaxRate,
+  skuOnceInCard,
   skuInOneService,
 };
 

@@ -186,7 +186,7 @@ function canCreditSamePartner(a: Campaign, b: Campaign): boolean {
   return true;
 }
 
-/** Checks across the campaigns loaded together: repeated ids, double pay for one SKU. */
+/** Checks across the campaigns loaded together: repeated ids, a SKU spelt two ways, double pay for one SKU. */
 export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byId = new Map<string, Campaign>();
@@ -206,14 +206,40 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
       });
     } else byId.set(c.id, c);
   }
+  // SKU ids match in any letter case, and a row's SKU takes the one spelling the campaigns give it: two campaigns
+  // spelling a SKU apart would each pay only the rows spelt as they spell it.
+  const spelling = new Map<string, { sku: string; campaign: Campaign }>();
+  for (const c of campaigns) {
+    for (const s of c.services) {
+      for (const sku of s.skus ?? []) {
+        const first = spelling.get(sku.toLowerCase());
+        if (!first) spelling.set(sku.toLowerCase(), { sku, campaign: c });
+        else if (first.sku !== sku && first.campaign !== c) {
+          const e = s.rateCard && [...s.rateCard.values()].find((x) => x.sku === sku);
+          out.push({
+            code: 'SKU_SPELT_TWO_WAYS',
+            severity: 'error',
+            file: e?.file ?? c.file,
+            line: e?.line ?? 1,
+            column: 1,
+            field: 'sku',
+            message: `SKU ${sku} is spelt ${first.sku} by ${first.campaign.id} (${first.campaign.file}): SKU ids match in any letter case, so spell it one way`,
+            expected: first.sku,
+            found: sku,
+          });
+        }
+      }
+    }
+  }
+  const lowerSkus = (c: Campaign) => new Set(c.services.flatMap((s) => [...(s.skus ?? [])].map((k) => k.toLowerCase())));
   for (let i = 0; i < campaigns.length; i++) {
     for (let j = i + 1; j < campaigns.length; j++) {
       const a = campaigns[i]!;
       const b = campaigns[j]!;
       if (a.period.end < b.period.start || b.period.end < a.period.start) continue;
       if (!canCreditSamePartner(a, b)) continue;
-      const skusA = new Set(a.services.flatMap((s) => [...(s.skus ?? [])]));
-      const shared = [...new Set(b.services.flatMap((s) => [...(s.skus ?? [])]))].filter((k) => skusA.has(k));
+      const skusA = lowerSkus(a);
+      const shared = [...lowerSkus(b)].filter((k) => skusA.has(k));
       if (shared.length > 0) {
         out.push({
           code: 'DOUBLE_PAY',

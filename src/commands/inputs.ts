@@ -255,23 +255,12 @@ export async function computeRun(
 
 /**
  * The campaigns' SKUs by lower-case spelling (SKU and offer ids are case-insensitive):
- * a row's SKU that differs only in case takes the rate card's spelling. A SKU two
- * cards spell differently keeps each row's own spelling.
+ * a row's SKU that differs only in case takes the rate card's spelling. Campaigns that
+ * spell one SKU two ways are refused when they are loaded (SKU_SPELT_TWO_WAYS).
  */
 function skuSpelling(campaigns: readonly Campaign[]): Map<string, string> {
   const out = new Map<string, string>();
-  const clash = new Set<string>();
-  for (const c of campaigns) {
-    for (const s of c.services) {
-      for (const sku of s.skus ?? []) {
-        const k = sku.toLowerCase();
-        const had = out.get(k);
-        if (had !== undefined && had !== sku) clash.add(k);
-        else out.set(k, sku);
-      }
-    }
-  }
-  for (const k of clash) out.delete(k);
+  for (const c of campaigns) for (const s of c.services) for (const sku of s.skus ?? []) if (!out.has(sku.toLowerCase())) out.set(sku.toLowerCase(), sku);
   return out;
 }
 

@@ -38,9 +38,9 @@ export const FORMULA_RE = /^[=+\-@\t\r]/;
 export function parseRateCard(text: string, file: string): { card: RateCard; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const card: RateCard = new Map();
-  let records: string[][];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
   } catch (e) {
     const err = e as { message: string; lines?: number };
     diagnostics.push({
@@ -52,7 +52,7 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
     });
     return { card, diagnostics };
   }
-  const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
+  const header = (records[0]?.record ?? []).map((h) => h.trim().toLowerCase());
   const iSku = header.indexOf('sku');
   const iRate = header.indexOf('rate');
   const iService = header.indexOf('service');
@@ -72,8 +72,22 @@ export function parseRateCard(text: string, file: string): { card: RateCard; dia
     return { card, diagnostics };
   }
   for (let r = 1; r < records.length; r++) {
-    const rec = records[r]!;
-    const line = r + 1;
+    const { record: rec, info } = records[r]!;
+    // The line the record starts on (blank lines are skipped; a quoted cell may hold line breaks).
+    const line = info.lines - rec.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+    // A row of more or fewer cells than the header (a rate written 47,50) would read a cell as another column's.
+    if (rec.length !== header.length) {
+      diagnostics.push({
+        code: 'RATE_CARD_ROW',
+        severity: 'error',
+        file,
+        line,
+        message: `expected ${header.length} fields (${header.join(',')}), found ${rec.length}`,
+        expected: `${header.length} fields, as the header has`,
+        found: `${rec.length} fields`,
+      });
+      continue;
+    }
     const sku = (rec[iSku] ?? '').trim();
     const rateText = (rec[iRate] ?? '').trim();
     if (!sku) {

@@ -423,6 +423,35 @@ export const CASES: HostileCase[] = [
     exit: 1,
     stderr: ['partners.csv:1: payout_currency: error MISSING_COLUMN: the header has "payout currency", not payout_currency'],
   },
+  {
+    name: 'a rate card row with a cell more than its header (a rate written 47,50) is an error, not rate 47',
+    setup(w) {
+      replaceIn(join(w.rules, 'rate-cards', 'power-up-o365.csv'), 'CFQ7TTC0LF8Q:0001,48,O365,', 'CFQ7TTC0LF8Q:0001,47,50,O365,');
+      return POWER_UP(w);
+    },
+    exit: 1,
+    // Before: Contoso paid 26,870.40 (its 8 E3 seats at 47, not 48), exit 0.
+    stderr: ['power-up-o365.csv:3: error RATE_CARD_ROW: expected 4 fields (sku,rate,service,description), found 5'],
+  },
+  {
+    name: 'a rate card listing a SKU again in lower case (another rate) is a duplicate',
+    setup(w) {
+      replaceIn(join(w.rules, 'rate-cards', 'power-up-o365.csv'), /$/, 'cfq7ttc0lf8s:0001,50,O365,E5 again\n');
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [/power-up-o365\.csv:\d+:1: error RATE_CARD_DUPLICATE_SKU: SKU cfq7ttc0lf8s:0001 is listed twice: as CFQ7TTC0LF8S:0001 on line 2/],
+  },
+  {
+    name: 'two campaigns spelling one SKU in two cases are refused: each paid only the rows spelt its way',
+    setup(w) {
+      replaceIn(join(w.rules, 'rate-cards', 'power-up-o365.csv'), 'CFQ7TTC0LF8R:0001,20,', 'cfq7ttc0lf8r:0001,20,');
+      return ['calc', '--rules', w.rules, '--data', w.data];
+    },
+    exit: 1,
+    // Before: Power Up missed Contoso's E1 rows (5 seats x 20 = 100: 26,778.40 instead of 26,878.40), exit 0.
+    stderr: [/osu-o365\.csv:2:1: error SKU_SPELT_TWO_WAYS: SKU CFQ7TTC0LF8R:0001 is spelt cfq7ttc0lf8r:0001 by csp-power-up-2017/],
+  },
 
   // ---- 1. the ledger: a mistyped path
   {
