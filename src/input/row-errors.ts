@@ -100,6 +100,29 @@ function nearlyKnown(file: string, index: ReadonlyMap<string, number>, known: re
   return out;
 }
 
+/**
+ * A country cell (customer_country, partners.csv's country) as campaigns' market lists
+ * write it: ISO 3166-1 alpha-2 in upper case (`de` is DE). Undefined when the cell is not
+ * two letters (`USA`, `Germany`): no list would ever match it, so a customer in an
+ * excluded market would be paid.
+ */
+function countryCode(v: string): string | undefined {
+  if (v.length !== 2) return undefined;
+  const a = v.charCodeAt(0);
+  const b = v.charCodeAt(1);
+  if (a >= 65 && a <= 90 && b >= 65 && b <= 90) return v;
+  const u = v.toUpperCase();
+  return /^[A-Z]{2}$/.test(u) ? u : undefined;
+}
+
+/** Adds the problem of a country cell that is not a two-letter code; returns the code ('' for an empty cell). */
+export function countryCell(problems: RowProblems, file: string, line: number, field: string, v: string): string {
+  if (v === '') return '';
+  const code = countryCode(v);
+  if (code === undefined) problems.add(file, line, field, 'not a two-letter country code', 'an ISO 3166-1 alpha-2 code such as US or DE', show(v));
+  return code ?? '';
+}
+
 export function show(v: string): string {
   return v === '' ? '(empty)' : JSON.stringify(v);
 }

@@ -6,7 +6,7 @@ import { overlappingClaims } from '../engine/claims.js';
 import { editDistance } from '../campaign/suggest.js';
 import { registrationKey } from '../engine/partner-gates.js';
 import { readSmallCsv, type CsvSettings } from './csv.js';
-import { RowProblems, requireColumns, show } from './row-errors.js';
+import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 
 const ROLES = new Set(['direct', 'indirect_provider', 'indirect_reseller']);
 const STATUSES = new Set(['approved', 'pending', 'rejected']);
@@ -28,10 +28,11 @@ export async function readPartners(file: string, problems: RowProblems, settings
     if (!ROLES.has(role)) problems.add(file, line, 'role', 'unknown partner role', 'direct, indirect_provider or indirect_reseller', show(role));
     if (payoutCurrency && !isCurrency(payoutCurrency))
       problems.add(file, line, 'payout_currency', 'unknown currency code', 'an ISO 4217 code', show(payoutCurrency));
+    const country = countryCell(problems, file, line, 'country', cell(record, ix('country')));
     const prior = out.get(partnerId);
     if (prior)
       problems.add(file, line, 'partner_id', `partner ${partnerId} is listed twice (first on line ${prior.line})`, 'each partner once', show(partnerId));
-    out.set(partnerId, { partnerId, name: cell(record, ix('name')), country: cell(record, ix('country')), role, payoutCurrency, line });
+    out.set(partnerId, { partnerId, name: cell(record, ix('name')), country, role, payoutCurrency, line });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import { isCurrency, parseMicros } from '../money/index.js';
 import { isIsoDate } from '../dates.js';
 import type { TxRow } from '../engine/types.js';
-import { RowProblems, requireColumns, show } from './row-errors.js';
+import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 import { IdFilter, type IdPlace } from './id-filter.js';
 
 export const TX_REQUIRED = ['transaction_id', 'date', 'partner_id', 'customer_id', 'sku', 'license_program'] as const;
@@ -147,6 +147,7 @@ export class TransactionReader {
         .filter((f) => f !== '');
       for (const f of flags) if (!FLAGS.has(f)) this.problems.add(file, line, 'customer_flags', `unknown customer flag ${f}`, [...FLAGS].join(', '), show(f));
     }
+    const country = countryCell(this.problems, file, line, 'customer_country', get(at.customer_country));
     if (id !== '' && !this.noIdCheck) {
       const first = this.ids.add(id, this.fileNo, line);
       if (first)
@@ -169,7 +170,7 @@ export class TransactionReader {
     o.partnerId = partnerId;
     o.resellerId = get(at.reseller_id);
     o.customerId = customerId;
-    o.country = get(at.customer_country);
+    o.country = country;
     o.sku = sku;
     o.service = get(at.service);
     o.licenseProgram = licenseProgram;

@@ -5,7 +5,7 @@
  */
 import { isIsoDate } from '../dates.js';
 import type { UsageRow } from '../engine/types.js';
-import { RowProblems, requireColumns, show } from './row-errors.js';
+import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 
 const SUBSCRIPTION_TYPES = new Set(['paid', 'trial', 'beta']);
 const FLAGS = new Set(['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned']);
@@ -118,6 +118,7 @@ export class UsageReader {
         if (!Number.isSafeInteger(value)) p.add(file, line, 'value', 'value is too large', 'a whole number below 2^53', show(valueText));
       }
     }
+    const country = countryCell(p, file, line, 'customer_country', cell(rec, at.customer_country));
     const subscriptionType = cell(rec, at.subscription_type);
     if (subscriptionType && !SUBSCRIPTION_TYPES.has(subscriptionType))
       p.add(file, line, 'subscription_type', 'unknown subscription type', 'paid, trial or beta', show(subscriptionType));
@@ -142,7 +143,7 @@ export class UsageReader {
     o.userId = userId;
     o.metric = metric;
     o.value = value;
-    o.country = cell(rec, at.customer_country);
+    o.country = country;
     o.flags = flags;
     o.subscriptionType = subscriptionType;
     o.licenseProgram = cell(rec, at.license_program);

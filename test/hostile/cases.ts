@@ -452,6 +452,38 @@ export const CASES: HostileCase[] = [
     // Before: Power Up missed Contoso's E1 rows (5 seats x 20 = 100: 26,778.40 instead of 26,878.40), exit 0.
     stderr: [/osu-o365\.csv:2:1: error SKU_SPELT_TWO_WAYS: SKU CFQ7TTC0LF8R:0001 is spelt cfq7ttc0lf8r:0001 by csp-power-up-2017/],
   },
+  {
+    name: 'a customer_country in lower case (cn) is the excluded market CN, not a country no list names',
+    setup(w) {
+      replaceIn(w.tx, 'TU01,2018-01-05,1000001,,OS01,US,', 'TU01,2018-01-05,1000001,,OS01,cn,');
+      return ['calc', '--rules', join(w.rules, 'online-services-usage.yaml'), '--data', w.data, '--format', 'json'];
+    },
+    exit: 0,
+    // OS01 earned 2 x 1.50 (ExO) + 1 x 1.00 (SpO) = 4.00 of Relecloud's 221.50; in CN it earns nothing: 217.50 (221.50 before, exit 0).
+    stdout: [/"partnerId": "4000001",[\s\S]*?"payout": "217.50"/],
+  },
+  {
+    name: 'a customer_country that is not a two-letter code (USA) is an error naming the line',
+    setup(w) {
+      replaceIn(w.tx, 'TU01,2018-01-05,1000001,,OS01,US,', 'TU01,2018-01-05,1000001,,OS01,USA,');
+      return ['calc', '--rules', join(w.rules, 'online-services-usage.yaml'), '--data', w.data];
+    },
+    exit: 1,
+    stderr: [
+      'transactions.csv:67: customer_country: error INVALID_ROW: not a two-letter country code (expected an ISO 3166-1 alpha-2 code such as US or DE, found "USA")',
+    ],
+  },
+  {
+    name: "a partner's country that is not a two-letter code (Germany) is an error naming the line",
+    setup(w) {
+      replaceIn(join(w.data, 'partners.csv'), '1000001,Contoso Cloud,US,', '1000001,Contoso Cloud,Germany,');
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [
+      'partners.csv:2: country: error INVALID_ROW: not a two-letter country code (expected an ISO 3166-1 alpha-2 code such as US or DE, found "Germany")',
+    ],
+  },
 
   // ---- 1. the ledger: a mistyped path
   {
