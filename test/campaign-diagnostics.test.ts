@@ -60,6 +60,14 @@ describe('campaign diagnostics', () => {
       column: 5,
       text: /exactly one earning method/,
     },
+    {
+      name: 'two services named alike (a row names a service in any case)',
+      yaml: VALID.replace('    cap: 25000\n', '    cap: 25000\n  o365:\n    per_unit: { rates: { E5: 10 } }\n'),
+      code: 'SERVICE_NAMED_TWICE',
+      line: 9,
+      column: 3,
+      text: /services O365 and o365 differ only in letter case/,
+    },
     { name: 'period end before start', yaml: VALID.replace('end: 2017-06-30', 'end: 2017-01-30'), code: 'PERIOD_END_BEFORE_START', line: 3, column: 35 },
     { name: 'minimum at the cap', yaml: VALID.replace('minimum_payout: 500', 'minimum_payout: 50000'), code: 'MINIMUM_NOT_BELOW_CAP', line: 10, column: 17 },
     { name: 'YAML syntax error', yaml: VALID.replace('period: {', 'period: {{'), code: 'YAML_SYNTAX', line: 4, column: 1 }, // the unclosed flow map is noticed where the next key starts

@@ -115,6 +115,25 @@ const ratesWithinMaxRate: Check = ({ raw, rateCards, report }) => {
   }
 };
 
+/** A row's `service` cell names a service in any letter case: two services named alike (O365, o365) would be one. */
+const servicesNamedApart: Check = ({ raw, report }) => {
+  const seen = new Map<string, string>();
+  for (const name of Object.keys(raw.services)) {
+    const first = seen.get(name.toLowerCase());
+    if (first === undefined) seen.set(name.toLowerCase(), name);
+    else
+      report({
+        code: 'SERVICE_NAMED_TWICE',
+        severity: 'error',
+        path: ['services', name],
+        onKey: true,
+        message: `services ${first} and ${name} differ only in letter case: a row's service column names a service in any case`,
+        expected: `a name other than ${first}`,
+        found: name,
+      });
+  }
+};
+
 /** SKU ids match in any letter case: one card listing a SKU in two spellings gives it two rates. */
 const skuOnceInCard: Check = ({ rateCards, report }) => {
   for (const [name, card] of rateCards) {
@@ -259,6 +278,7 @@ export const CHECKS: Record<string, Check> = {
   minimumBelowCap,
   serviceCapWithinCampaignCap,
   ratesWithinMaxRate,
+  servicesNamedApart,
   skuOnceInCard,
   skuInOneService,
 };

@@ -6,26 +6,31 @@ import type { TxRow } from './types.js';
 /** How rows find their service: by the `service` column, else by SKU (rate cards / SKU lists). */
 export interface ServiceIndex {
   byName: ReadonlyMap<string, ServiceDef>;
+  /** By name in lower case: a `service` cell `o365` names the service O365 (two services named alike are refused when the campaign loads). */
+  byLowerName: ReadonlyMap<string, ServiceDef>;
   bySku: ReadonlyMap<string, ServiceDef>;
 }
 
 export function serviceIndexOf(c: Campaign): ServiceIndex {
   const bySku = new Map<string, ServiceDef>();
   const byName = new Map<string, ServiceDef>();
+  const byLowerName = new Map<string, ServiceDef>();
   for (const s of c.services) {
     if (isUsageService(s)) continue;
     if (!byName.has(s.name)) byName.set(s.name, s);
+    if (!byLowerName.has(s.name.toLowerCase())) byLowerName.set(s.name.toLowerCase(), s);
     for (const sku of s.skus ?? []) if (!bySku.has(sku)) bySku.set(sku, s);
   }
-  return { byName, bySku };
+  return { byName, byLowerName, bySku };
 }
 
 /**
- * The campaign service a row belongs to. A `service` column names it; without one the
- * rate cards / SKU lists decide.
+ * The campaign service a row belongs to. A `service` column names it, in any letter
+ * case; without one the rate cards / SKU lists decide.
  */
 export function serviceOf(index: ServiceIndex, r: TxRow): ServiceDef | undefined {
-  return r.service !== '' ? index.byName.get(r.service) : index.bySku.get(r.sku);
+  if (r.service === '') return index.bySku.get(r.sku);
+  return index.byName.get(r.service) ?? index.byLowerName.get(r.service.toLowerCase());
 }
 
 /**

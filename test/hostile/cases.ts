@@ -484,6 +484,16 @@ export const CASES: HostileCase[] = [
       'partners.csv:2: country: error INVALID_ROW: not a two-letter country code (expected an ISO 3166-1 alpha-2 code such as US or DE, found "Germany")',
     ],
   },
+  {
+    name: "a service column in lower case (o365) names the campaign's O365: same figures",
+    setup(w) {
+      replaceIn(w.tx, /,O365,CSP,/g, ',o365,CSP,');
+      return [...POWER_UP(w), '--format', 'json'];
+    },
+    exit: 0,
+    // Before: every O365 row was SKU_NOT_ELIGIBLE, Contoso paid 26,878.40 - 1,162.00 (its O365) = 25,716.40, exit 0.
+    stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
 
   // ---- 1. the ledger: a mistyped path
   {
