@@ -52,6 +52,16 @@ describe('incent validate', () => {
     expect(r.stdout).toContain('DOUBLE_PAY');
   });
 
+  it('campaign ids differing only in letter case are one id (registrations.csv names a campaign in any case)', async () => {
+    const dir = folderWith({ 'a.yaml': shipped, 'b.yaml': shipped.replace('id: csp-power-up-2017', 'id: CSP-Power-Up-2017') });
+    cpSync('rules/rate-cards', join(dir, 'rate-cards'), { recursive: true });
+    const r = await runCli(['validate', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /campaign id (CSP-Power-Up-2017|csp-power-up-2017) is also used by .*\.yaml \(as (csp-power-up-2017|CSP-Power-Up-2017); ids match in any letter case\)/,
+    );
+  });
+
   it('a rate above max_rate, a SKU in two services and a missing rate card', async () => {
     const dir = folderWith({
       'c.yaml': shipped.replace('max_rate: 73', 'max_rate: 70').replace('rate-cards/power-up-d365.csv', 'rate-cards/missing.csv'),

@@ -189,9 +189,10 @@ function canCreditSamePartner(a: Campaign, b: Campaign): boolean {
 /** Checks across the campaigns loaded together: repeated ids, a SKU spelt two ways, double pay for one SKU. */
 export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // By lower-case id: registrations.csv names a campaign in any letter case.
   const byId = new Map<string, Campaign>();
   for (const c of campaigns) {
-    const first = byId.get(c.id);
+    const first = byId.get(c.id.toLowerCase());
     if (first) {
       out.push({
         code: 'DUPLICATE_CAMPAIGN_ID',
@@ -200,11 +201,11 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
         line: 1,
         column: 1,
         field: 'id',
-        message: `campaign id ${c.id} is also used by ${first.file}`,
+        message: `campaign id ${c.id} is also used by ${first.file}${first.id === c.id ? '' : ` (as ${first.id}; ids match in any letter case)`}`,
         expected: 'a unique id',
         found: c.id,
       });
-    } else byId.set(c.id, c);
+    } else byId.set(c.id.toLowerCase(), c);
   }
   // SKU ids match in any letter case, and a row's SKU takes the one spelling the campaigns give it: two campaigns
   // spelling a SKU apart would each pay only the rows spelt as they spell it.

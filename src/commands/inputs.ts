@@ -76,12 +76,13 @@ function checkDateFlag(name: string, v: string | undefined): void {
  * campaign's.
  */
 function unmatchedRegistrations(campaigns: readonly Campaign[], registrations: ReadonlyMap<string, readonly Registration[]>, file: string): Diagnostic[] {
+  // By lower-case id, as registrations match their campaign.
   const named = new Map<string, Registration>();
-  for (const regs of registrations.values()) for (const r of regs) if (!named.has(r.campaignId)) named.set(r.campaignId, r);
-  const others = [...named.keys()].filter((id) => !campaigns.some((c) => c.id === id));
+  for (const regs of registrations.values()) for (const r of regs) if (!named.has(r.campaignId.toLowerCase())) named.set(r.campaignId.toLowerCase(), r);
+  const others = [...named.keys()].filter((id) => !campaigns.some((c) => c.id.toLowerCase() === id));
   const out: Diagnostic[] = [];
   for (const c of campaigns) {
-    if (!c.registration || named.has(c.id)) continue;
+    if (!c.registration || named.has(c.id.toLowerCase())) continue;
     const near = closest(c.id, others);
     if (near === undefined) continue;
     const first = named.get(near)!;
@@ -90,9 +91,9 @@ function unmatchedRegistrations(campaigns: readonly Campaign[], registrations: R
       severity: 'warning',
       file,
       line: first.line,
-      message: `no row names campaign ${c.id}, which requires registration, so every partner is unregistered; rows name ${near} from this line: a misspelt campaign_id?`,
+      message: `no row names campaign ${c.id}, which requires registration, so every partner is unregistered; rows name ${first.campaignId} from this line: a misspelt campaign_id?`,
       expected: c.id,
-      found: near,
+      found: first.campaignId,
     });
   }
   return out;
@@ -181,7 +182,7 @@ export async function computeRun(
     if (registrations) for (const d of unmatchedRegistrations(campaigns, registrations, paths.registrations!)) warnings.warn(d);
     const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems, csv)) : undefined;
     const needs = (name: 'claims' | 'eligibility') => campaigns.some((c) => (name === 'claims' ? c.claims : c.eligibility));
-    const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems, csv)) : undefined;
+    const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems, csv, usageNames(campaigns).workloads)) : undefined;
     const requirements = [...new Set([...KNOWN_REQUIREMENTS, ...campaigns.flatMap((c) => c.eligibility?.requirements ?? [])])];
     const eligibility =
       paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems, csv, requirements)) : undefined;
@@ -286,14 +287,8 @@ function sourceOptions(opts: RunOptions): {
   return { preset: opts.preset, mapping, chargeTypes: ct.map, csv: { encoding: opts.encoding }, dateFormat: opts.dateFormat, decimalComma: opts.decimalComma };
 }
 
-/** usage.csv, after every transactions row is in (usage is credited through them). */
-async function streamUsage(
-  file: string,
-  campaigns: readonly Campaign[],
-  onRow: (row: UsageRow) => void,
-  problems: RowProblems,
-  csv: CsvSettings,
-): Promise<void> {
+/** The workloads and metrics usage.csv and claims.csv may name: incent's own and the campaigns'. */
+function usageNames(campaigns: readonly Campaign[]): { workloads: Set<string>; metrics: Set<string> } {
   const workloads = new Set<string>(KNOWN_WORKLOADS);
   const metrics = new Set<string>(KNOWN_METRICS);
   for (const c of campaigns) {
@@ -303,6 +298,18 @@ async function streamUsage(
       for (const m of cfg.metrics ?? []) metrics.add(m);
     }
   }
+  return { workloads, metrics };
+}
+
+/** usage.csv, after every transactions row is in (usage is credited through them). */
+async function streamUsage(
+  file: string,
+  campaigns: readonly Campaign[],
+  onRow: (row: UsageRow) => void,
+  problems: RowProblems,
+  csv: CsvSettings,
+): Promise<void> {
+  const { workloads, metrics } = usageNames(campaigns);
   let reader: UsageReader | undefined;
   await readCsv(
     file,

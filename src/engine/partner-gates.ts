@@ -10,13 +10,14 @@ export interface GateFailure {
 
 export interface PartnerDirectory {
   partners?: ReadonlyMap<string, PartnerInfo>;
-  /** Registrations by `${campaignId}\u0000${partnerId}`. */
+  /** Registrations by registrationKey(campaignId, partnerId). */
   /** Every registration row by campaign and partner (registrationKey). */
   registrations?: ReadonlyMap<string, readonly Registration[]>;
 }
 
 export function registrationKey(campaignId: string, partnerId: string): string {
-  return `${campaignId}\u0000${partnerId}`;
+  // A campaign id in any letter case: registrations.csv's CSP-Power-Up-2017 is campaign csp-power-up-2017 (ids differing only in case are refused when campaigns load).
+  return `${campaignId.toLowerCase()}\u0000${partnerId}`;
 }
 
 /**

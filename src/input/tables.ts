@@ -95,8 +95,12 @@ export async function readFx(file: string, problems: RowProblems, settings: CsvS
 
 const CLAIM_TYPES = new Set(['CPOR', 'PAL', 'DPOR']);
 
-/** claims.csv: partner-of-record claims. Overlapping claims of one type on one target are an error naming both rows. */
-export async function readClaims(file: string, problems: RowProblems, settings: CsvSettings = {}): Promise<Claim[]> {
+/**
+ * claims.csv: partner-of-record claims. Overlapping claims of one type on one target are
+ * an error naming both rows. A workload must be one usage.csv may name (`workloads`), as
+ * usage.csv writes it: a claim on `exo` would claim no usage of ExO.
+ */
+export async function readClaims(file: string, problems: RowProblems, settings: CsvSettings, workloads: ReadonlySet<string>): Promise<Claim[]> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out: Claim[] = [];
   if (
@@ -122,13 +126,16 @@ export async function readClaims(file: string, problems: RowProblems, settings: 
     if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
     if (!customerId) problems.add(file, line, 'customer_id', 'customer_id is required', 'a customer id', '(empty)');
     if (!CLAIM_TYPES.has(type)) problems.add(file, line, 'type', 'unknown claim type', 'CPOR, PAL or DPOR', show(type));
+    const workload = cell(record, ix('workload'));
+    if (workload && !workloads.has(workload))
+      problems.add(file, line, 'workload', `unknown workload ${workload}`, `one of ${[...workloads].join(', ')}`, show(workload));
     checkSpan(file, line, from, to, problems);
     if (problems.count !== before) continue;
     out.push({
       partnerId,
       customerId,
       subscriptionId: cell(record, ix('subscription_id')),
-      workload: cell(record, ix('workload')),
+      workload,
       type,
       from,
       to: to || null,

@@ -494,6 +494,26 @@ export const CASES: HostileCase[] = [
     // Before: every O365 row was SKU_NOT_ELIGIBLE, Contoso paid 26,878.40 - 1,162.00 (its O365) = 25,716.40, exit 0.
     stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
   },
+  {
+    name: 'a registration naming the campaign id in another letter case registers the partner',
+    setup(w) {
+      replaceIn(join(w.data, 'registrations.csv'), '1000001,csp-power-up-2017,', '1000001,CSP-Power-Up-2017,');
+      return [...POWER_UP(w), '--format', 'json'];
+    },
+    exit: 0,
+    // Before: Contoso was PARTNER_NOT_REGISTERED and paid 0.00 (its 26,878.40 lost), exit 0 and no warning.
+    stdout: [/"partnerId": "1000001",[\s\S]*?"payout": "26878.40"/],
+  },
+  {
+    name: 'a claim on a workload written in another case (exo) is an error, not a claim on nothing',
+    setup(w) {
+      replaceIn(join(w.data, 'claims.csv'), '4000001,OS01,,,CPOR', '4000001,OS01,,exo,CPOR');
+      return ['calc', '--rules', join(w.rules, 'online-services-usage.yaml'), '--data', w.data];
+    },
+    exit: 1,
+    // Before: OS01's ExO users (2 x 1.50 = 3.00) went unclaimed: Relecloud 217.50 instead of 220.50 (its ExO claim alone), exit 0.
+    stderr: [/claims\.csv:2: workload: error INVALID_ROW: unknown workload exo \(expected one of ExO, SpO, /],
+  },
 
   // ---- 1. the ledger: a mistyped path
   {
