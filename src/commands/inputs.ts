@@ -28,6 +28,7 @@ import { loadMapping, type Mapping } from '../input/presets/mapping.js';
 import type { DateFormat } from '../input/presets/us-date.js';
 import { loadChargeTypes, type ChargeClass } from '../input/presets/charge-types.js';
 import { KNOWN_METRICS, KNOWN_WORKLOADS, UsageReader } from '../input/usage.js';
+import { IdCase } from '../input/id-case.js';
 
 export interface RunOptions extends InputFlags {
   rules: string[];
@@ -182,7 +183,10 @@ export async function computeRun(
     if (registrations) for (const d of unmatchedRegistrations(campaigns, registrations, paths.registrations!)) warnings.warn(d);
     const fx = paths.fx ? new FxTable(await readFx(paths.fx, problems, csv)) : undefined;
     const needs = (name: 'claims' | 'eligibility') => campaigns.some((c) => (name === 'claims' ? c.claims : c.eligibility));
-    const claims = paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems, csv, usageNames(campaigns).workloads)) : undefined;
+    // GUID-shaped customer and subscription ids compare in any case across every file of the run.
+    const idCase = new IdCase();
+    const claims =
+      paths.claims && needs('claims') ? new ClaimBook(await readClaims(paths.claims, problems, csv, usageNames(campaigns).workloads, idCase)) : undefined;
     const requirements = [...new Set([...KNOWN_REQUIREMENTS, ...campaigns.flatMap((c) => c.eligibility?.requirements ?? [])])];
     const eligibility =
       paths.eligibility && needs('eligibility') ? new EligibilityBook(await readEligibility(paths.eligibility, problems, csv, requirements)) : undefined;
@@ -192,7 +196,7 @@ export async function computeRun(
     const files = paths.transactionFiles!;
     const repeated = repeatedFiles(files, '--transactions');
     if (repeated.length) throw new InvalidInputError(repeated);
-    const source = { ...sourceOptions(opts), skuSpelling: skuSpelling(campaigns) };
+    const source = { ...sourceOptions(opts), skuSpelling: skuSpelling(campaigns), idCase };
     const note = opts.onNote;
     const onFileRead = note
       ? (file: string, layout: string, s: ReadStats) =>
@@ -215,7 +219,7 @@ export async function computeRun(
         );
     });
     if (problems.count) throw new InvalidInputError(problems.all());
-    if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems, csv);
+    if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => ev.addUsage(row), problems, csv, idCase);
     const finished = ev.finish();
     rejects?.commit();
     const result: CalcResult = {
@@ -229,7 +233,7 @@ export async function computeRun(
       const skip = rejects ? new RejectsFile(undefined) : undefined;
       try {
         await streamTransactions(files, { ...source, rejects: skip }, again, onTx);
-        if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), again, csv);
+        if (ev.needsUsage) await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), again, csv, idCase);
       } catch (e) {
         throw toInputError(e, paths.fx, paths.usage);
       }
@@ -237,7 +241,7 @@ export async function computeRun(
     const replayUsage = async (onUsage: (row: UsageRow, file: string) => void) => {
       if (!ev.needsUsage) return;
       try {
-        await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), new RowProblems(), csv);
+        await streamUsage(paths.usage!, campaigns, (row) => onUsage(row, paths.usage!), new RowProblems(), csv, idCase);
       } catch (e) {
         throw toInputError(e, paths.fx, paths.usage);
       }
@@ -308,13 +312,14 @@ async function streamUsage(
   onRow: (row: UsageRow) => void,
   problems: RowProblems,
   csv: CsvSettings,
+  idCase: IdCase,
 ): Promise<void> {
   const { workloads, metrics } = usageNames(campaigns);
   let reader: UsageReader | undefined;
   await readCsv(
     file,
     (h) => {
-      reader = new UsageReader(file, h.index, problems, workloads, metrics);
+      reader = new UsageReader(file, h.index, problems, workloads, metrics, idCase);
       reader.reuse = true;
       if (!reader.ok) throw new InvalidInputError(problems.all());
     },

@@ -8,8 +8,7 @@
  */
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Diagnostic } from '../diagnostics.js';
-import { InvalidInputError } from '../diagnostics.js';
+import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
 import type { TxRow } from '../engine/types.js';
 import { isIsoDate } from '../dates.js';
 import { DECIMAL_RE } from '../money/index.js';
@@ -21,7 +20,7 @@ import { CANONICAL_INDEX, TX_COLUMNS, TransactionReader } from './transactions.j
 import { detect, headerLookup, type BoundPreset } from './presets/index.js';
 import { bindMapping, mappingMissing, type Mapping } from './presets/mapping.js';
 import { chargeClass, type ChargeClass } from './presets/charge-types.js';
-import { IdCase } from './presets/id-case.js';
+import { IdCase } from './id-case.js';
 import { wholeQuantity } from './presets/partner-center.js';
 import type { DateFormat } from './presets/us-date.js';
 import { seatChanges, type Cycle } from './seats.js';
@@ -44,6 +43,8 @@ export interface SourceOptions {
   decimalComma?: boolean;
   /** The campaigns' SKUs by lower-case spelling: a row's SKU that differs only in case takes the card's. */
   skuSpelling?: ReadonlyMap<string, string>;
+  /** The run's GUID-shaped ids (shared with the other inputs' readers); a new one when absent. */
+  idCase?: IdCase;
   /** Told once per file, after its rows reached the engine: its layout, rows, and lines skipped (--verbose). */
   onFileRead?(file: string, layout: string, stats: ReadStats): void;
   /** Bytes read so far across the files (for a progress bar). */
@@ -62,7 +63,7 @@ export interface Plan {
 /** Reads just the header of each file and decides its layout; every problem at once. */
 function planFiles(files: readonly string[], opts: SourceOptions): Plan[] {
   const plans: Plan[] = [];
-  const ctx = { ids: new IdCase(), dateFormat: opts.dateFormat, decimalComma: opts.decimalComma };
+  const ctx = { ids: opts.idCase ?? new IdCase(), dateFormat: opts.dateFormat, decimalComma: opts.decimalComma };
   const errors: Diagnostic[] = [];
   for (const file of files) {
     let names: string[];
@@ -167,6 +168,7 @@ async function streamPlans(
         reader = bound
           ? presetReader(plan.file, bound, problems, ids, opts.skuSpelling)
           : new TransactionReader(plan.file, h.index, problems, ids, undefined, opts.skuSpelling);
+        if (!bound) reader.idCase = opts.idCase;
         reader.reuse = true;
         if (opts.rejects) reader.noIdCheck = true;
         if (!reader.ok) throw new InvalidInputError(problems.all());

@@ -6,6 +6,7 @@ import { overlappingClaims } from '../engine/claims.js';
 import { editDistance } from '../campaign/suggest.js';
 import { registrationKey } from '../engine/partner-gates.js';
 import { readSmallCsv, type CsvSettings } from './csv.js';
+import type { IdCase } from './id-case.js';
 import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 
 const ROLES = new Set(['direct', 'indirect_provider', 'indirect_reseller']);
@@ -100,7 +101,14 @@ const CLAIM_TYPES = new Set(['CPOR', 'PAL', 'DPOR']);
  * an error naming both rows. A workload must be one usage.csv may name (`workloads`), as
  * usage.csv writes it: a claim on `exo` would claim no usage of ExO.
  */
-export async function readClaims(file: string, problems: RowProblems, settings: CsvSettings, workloads: ReadonlySet<string>): Promise<Claim[]> {
+export async function readClaims(
+  file: string,
+  problems: RowProblems,
+  settings: CsvSettings,
+  workloads: ReadonlySet<string>,
+  /** The run's GUID-shaped ids: a claim's customer and subscription compare with the other files' in any case. */
+  idCase: IdCase,
+): Promise<Claim[]> {
   const { header, rows } = await readSmallCsv(file, settings);
   const out: Claim[] = [];
   if (
@@ -119,7 +127,7 @@ export async function readClaims(file: string, problems: RowProblems, settings: 
   for (const { record, line } of rows) {
     const before = problems.count;
     const partnerId = cell(record, ix('partner_id'));
-    const customerId = cell(record, ix('customer_id'));
+    const customerId = idCase.canon(cell(record, ix('customer_id')));
     const type = cell(record, ix('type'));
     const from = cell(record, ix('from'));
     const to = cell(record, ix('to'));
@@ -134,7 +142,7 @@ export async function readClaims(file: string, problems: RowProblems, settings: 
     out.push({
       partnerId,
       customerId,
-      subscriptionId: cell(record, ix('subscription_id')),
+      subscriptionId: idCase.canon(cell(record, ix('subscription_id'))),
       workload,
       type,
       from,

@@ -5,6 +5,7 @@
 import { isCurrency, parseMicros } from '../money/index.js';
 import { isIsoDate } from '../dates.js';
 import type { TxRow } from '../engine/types.js';
+import type { IdCase } from './id-case.js';
 import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 import { IdFilter, type IdPlace } from './id-filter.js';
 
@@ -75,6 +76,9 @@ export class TransactionReader {
   /** Preset rows are named file:line, unique by construction: no need to check them. */
   noIdCheck = false;
 
+  /** The run's GUID-shaped ids: a canonical file's customer and subscription ids compare with other files' in any case (a preset's are already). */
+  idCase: IdCase | undefined;
+
   /** Where the transaction_id is in a record. */
   get idColumn(): number {
     return this.at.transaction_id;
@@ -89,7 +93,7 @@ export class TransactionReader {
     const id = get(at.transaction_id);
     const date = get(at.date);
     const partnerId = get(at.partner_id);
-    const customerId = get(at.customer_id);
+    const customerId = this.idCase ? this.idCase.canon(get(at.customer_id)) : get(at.customer_id);
     const sku = this.skuSpelling ? this.respell(get(at.sku)) : get(at.sku);
     const licenseProgram = get(at.license_program);
     if (id === '' || date === '' || partnerId === '' || customerId === '' || sku === '' || licenseProgram === '') {
@@ -174,7 +178,7 @@ export class TransactionReader {
     o.sku = sku;
     o.service = get(at.service);
     o.licenseProgram = licenseProgram;
-    o.subscriptionId = get(at.subscription_id);
+    o.subscriptionId = this.idCase ? this.idCase.canon(get(at.subscription_id)) : get(at.subscription_id);
     o.subscriptionType = subType;
     o.quantity = quantity;
     o.amount = aText === '' ? null : aText;

@@ -5,6 +5,7 @@
  */
 import { isIsoDate } from '../dates.js';
 import type { UsageRow } from '../engine/types.js';
+import type { IdCase } from './id-case.js';
 import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 
 const SUBSCRIPTION_TYPES = new Set(['paid', 'trial', 'beta']);
@@ -48,6 +49,8 @@ export class UsageReader {
     private readonly problems: RowProblems,
     private readonly workloads: ReadonlySet<string>,
     private readonly metrics: ReadonlySet<string>,
+    /** The run's GUID-shaped ids: customer and subscription ids compare with transactions.csv's and claims.csv's in any case. */
+    private readonly idCase?: IdCase,
   ) {
     const at = {} as Record<Col, number>;
     for (const c of COLUMNS) at[c] = index.get(c) ?? -1;
@@ -79,7 +82,7 @@ export class UsageReader {
     const p = this.problems;
     const before = p.count;
     const date = cell(rec, at.date);
-    const customerId = cell(rec, at.customer_id);
+    const customerId = this.idCase ? this.idCase.canon(cell(rec, at.customer_id)) : cell(rec, at.customer_id);
     const workload = cell(rec, at.workload);
     const userId = cell(rec, at.user_id);
     const metric = cell(rec, at.metric);
@@ -139,7 +142,7 @@ export class UsageReader {
     o.customerId = customerId;
     o.workload = workload;
     o.sku = cell(rec, at.sku);
-    o.subscriptionId = cell(rec, at.subscription_id);
+    o.subscriptionId = this.idCase ? this.idCase.canon(cell(rec, at.subscription_id)) : cell(rec, at.subscription_id);
     o.userId = userId;
     o.metric = metric;
     o.value = value;

@@ -514,6 +514,19 @@ export const CASES: HostileCase[] = [
     // Before: OS01's ExO users (2 x 1.50 = 3.00) went unclaimed: Relecloud 217.50 instead of 220.50 (its ExO claim alone), exit 0.
     stderr: [/claims\.csv:2: workload: error INVALID_ROW: unknown workload exo \(expected one of ExO, SpO, /],
   },
+  {
+    name: 'a tenant id written upper-case in transactions.csv and usage.csv and lower-case in claims.csv is one customer',
+    setup(w) {
+      const guid = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+      replaceIn(w.tx, ',OS01,', `,${guid.toUpperCase()},`);
+      replaceIn(join(w.data, 'usage.csv'), /,OS01,/g, `,${guid.toUpperCase()},`);
+      replaceIn(join(w.data, 'claims.csv'), /,OS01,/g, `,${guid},`);
+      return ['calc', '--rules', join(w.rules, 'online-services-usage.yaml'), '--data', w.data, '--format', 'json'];
+    },
+    exit: 0,
+    // The demo's figures: Relecloud 221.50. Before: the claim on the lower-case id claimed no usage, OS01's 4.00 lost (217.50), exit 0.
+    stdout: [/"partnerId": "4000001",[\s\S]*?"payout": "221.50"/],
+  },
 
   // ---- 1. the ledger: a mistyped path
   {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { TX_OPTIONAL, TX_REQUIRED } from '../transactions.js';
-import type { IdCase } from './id-case.js';
+import type { IdCase } from '../id-case.js';
 import type { DateFormat } from './us-date.js';
 
 export type Canon = (typeof TX_REQUIRED)[number] | (typeof TX_OPTIONAL)[number];
