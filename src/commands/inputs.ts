@@ -198,14 +198,16 @@ export async function computeRun(
     if (repeated.length) throw new InvalidInputError(repeated);
     const source = { ...sourceOptions(opts), skuSpelling: skuSpelling(campaigns), idCase };
     const note = opts.onNote;
-    const onFileRead = note
-      ? (file: string, layout: string, s: ReadStats) =>
-          note(
-            `${file}: read as ${layout}, ${s.records} row${s.records === 1 ? '' : 's'}` +
-              (s.preamble ? `; skipped ${s.preamble} line${s.preamble === 1 ? '' : 's'} before the header (a PowerShell #TYPE line)` : '') +
-              (s.repeatedHeaders ? `; skipped ${s.repeatedHeaders} repeated header line${s.repeatedHeaders === 1 ? '' : 's'}` : ''),
-          )
-      : undefined;
+    const onFileRead = (file: string, layout: string, s: ReadStats) => {
+      // A header and no rows (an export cut short, the wrong month's file) pays nobody from it: said, never silent.
+      if (s.records === 0)
+        warnings.warn({ code: 'NO_ROWS', severity: 'warning', file, line: 1, message: `read as ${layout}: a header and no rows, so nothing in it is paid` });
+      note?.(
+        `${file}: read as ${layout}, ${s.records} row${s.records === 1 ? '' : 's'}` +
+          (s.preamble ? `; skipped ${s.preamble} line${s.preamble === 1 ? '' : 's'} before the header (a PowerShell #TYPE line)` : '') +
+          (s.repeatedHeaders ? `; skipped ${s.repeatedHeaders} repeated header line${s.repeatedHeaders === 1 ? '' : 's'}` : ''),
+      );
+    };
     const layouts = await streamTransactions(files, { ...source, rejects, onBytes: opts.onBytes, onFileRead }, problems, (row, file) => {
       const error = onRow ? onRow(row, file, ev) : ev.add(row);
       if (error)

@@ -527,6 +527,15 @@ export const CASES: HostileCase[] = [
     // The demo's figures: Relecloud 221.50. Before: the claim on the lower-case id claimed no usage, OS01's 4.00 lost (217.50), exit 0.
     stdout: [/"partnerId": "4000001",[\s\S]*?"payout": "221.50"/],
   },
+  {
+    name: 'a transactions file with a header and no rows (an export cut short) is said, not silent',
+    setup(w) {
+      rewrite(w, (ls) => ls.slice(0, 1));
+      return POWER_UP(w);
+    },
+    exit: 0,
+    stderr: [/transactions\.csv:1: warning NO_ROWS: read as canonical: a header and no rows, so nothing in it is paid/],
+  },
 
   // ---- 1. the ledger: a mistyped path
   {
