@@ -123,6 +123,27 @@ export function countryCell(problems: RowProblems, file: string, line: number, f
   return code ?? '';
 }
 
+/** A number in scientific notation, as a spreadsheet rewrites a long numeric id it opened (1.00E+06, 4.56789E+15). */
+const SCIENTIFIC = /^\d(\.\d+)?e\+\d+$/i;
+
+/**
+ * Adds the problem of an id cell that a spreadsheet rewrote in scientific notation: its
+ * digits are lost, and as an id it would name nobody (a partner paid nothing, a customer
+ * counted apart). The cheap test first: such a cell has a point or an E second.
+ */
+export function checkId(problems: RowProblems, file: string, line: number, field: string, v: string): void {
+  const c = v.charCodeAt(1);
+  if ((c === 46 || c === 69 || c === 101) && SCIENTIFIC.test(v))
+    problems.add(
+      file,
+      line,
+      field,
+      `${field} is a number in scientific notation, as a spreadsheet rewrites a long id: its digits are lost`,
+      'the id as exported: open the file with the column as text, or export it again',
+      show(v),
+    );
+}
+
 export function show(v: string): string {
   return v === '' ? '(empty)' : JSON.stringify(v);
 }

@@ -7,7 +7,7 @@ import { editDistance } from '../campaign/suggest.js';
 import { registrationKey } from '../engine/partner-gates.js';
 import { readSmallCsv, type CsvSettings } from './csv.js';
 import type { IdCase } from './id-case.js';
-import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
+import { checkId, countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 
 const ROLES = new Set(['direct', 'indirect_provider', 'indirect_reseller']);
 const STATUSES = new Set(['approved', 'pending', 'rejected']);
@@ -26,6 +26,7 @@ export async function readPartners(file: string, problems: RowProblems, settings
     const role = cell(record, ix('role'));
     const payoutCurrency = cell(record, ix('payout_currency'));
     if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
+    checkId(problems, file, line, 'partner_id', partnerId);
     if (!ROLES.has(role)) problems.add(file, line, 'role', 'unknown partner role', 'direct, indirect_provider or indirect_reseller', show(role));
     if (payoutCurrency && !isCurrency(payoutCurrency))
       problems.add(file, line, 'payout_currency', 'unknown currency code', 'an ISO 4217 code', show(payoutCurrency));
@@ -56,6 +57,7 @@ export async function readRegistrations(file: string, problems: RowProblems, set
     const registeredOn = cell(record, ix('registered_on'));
     const status = cell(record, ix('status')) || 'approved';
     if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
+    checkId(problems, file, line, 'partner_id', partnerId);
     if (!campaignId) problems.add(file, line, 'campaign_id', 'campaign_id is required', 'a campaign id', '(empty)');
     if (!isIsoDate(registeredOn)) problems.add(file, line, 'registered_on', 'not a calendar date', 'a date YYYY-MM-DD', show(registeredOn));
     if (!STATUSES.has(status)) problems.add(file, line, 'status', 'unknown registration status', 'approved, pending or rejected', show(status));
@@ -133,6 +135,8 @@ export async function readClaims(
     const to = cell(record, ix('to'));
     if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
     if (!customerId) problems.add(file, line, 'customer_id', 'customer_id is required', 'a customer id', '(empty)');
+    checkId(problems, file, line, 'partner_id', partnerId);
+    checkId(problems, file, line, 'customer_id', customerId);
     if (!CLAIM_TYPES.has(type)) problems.add(file, line, 'type', 'unknown claim type', 'CPOR, PAL or DPOR', show(type));
     const workload = cell(record, ix('workload'));
     if (workload && !workloads.has(workload))
@@ -198,6 +202,7 @@ export async function readEligibility(
     const from = cell(record, ix('from'));
     const to = cell(record, ix('to'));
     if (!partnerId) problems.add(file, line, 'partner_id', 'partner_id is required', 'a partner id', '(empty)');
+    checkId(problems, file, line, 'partner_id', partnerId);
     if (!requirement)
       problems.add(
         file,

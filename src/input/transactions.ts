@@ -6,7 +6,7 @@ import { isCurrency, parseMicros } from '../money/index.js';
 import { isIsoDate } from '../dates.js';
 import type { TxRow } from '../engine/types.js';
 import type { IdCase } from './id-case.js';
-import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
+import { checkId, countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 import { IdFilter, type IdPlace } from './id-filter.js';
 
 export const TX_REQUIRED = ['transaction_id', 'date', 'partner_id', 'customer_id', 'sku', 'license_program'] as const;
@@ -102,6 +102,13 @@ export class TransactionReader {
     if (date !== '' && !isIsoDate(date)) {
       this.problems.add(file, line, 'date', 'not a calendar date', 'a date YYYY-MM-DD that exists', show(date));
     }
+    const resellerId = get(at.reseller_id);
+    const subscriptionId = this.idCase ? this.idCase.canon(get(at.subscription_id)) : get(at.subscription_id);
+    checkId(this.problems, file, line, 'transaction_id', id);
+    checkId(this.problems, file, line, 'partner_id', partnerId);
+    checkId(this.problems, file, line, 'reseller_id', resellerId);
+    checkId(this.problems, file, line, 'customer_id', customerId);
+    checkId(this.problems, file, line, 'subscription_id', subscriptionId);
     const qText = get(at.quantity);
     let quantity: number | null = null;
     if (qText !== '') {
@@ -172,13 +179,13 @@ export class TransactionReader {
     o.line = line;
     o.date = date;
     o.partnerId = partnerId;
-    o.resellerId = get(at.reseller_id);
+    o.resellerId = resellerId;
     o.customerId = customerId;
     o.country = country;
     o.sku = sku;
     o.service = get(at.service);
     o.licenseProgram = licenseProgram;
-    o.subscriptionId = this.idCase ? this.idCase.canon(get(at.subscription_id)) : get(at.subscription_id);
+    o.subscriptionId = subscriptionId;
     o.subscriptionType = subType;
     o.quantity = quantity;
     o.amount = aText === '' ? null : aText;

@@ -6,7 +6,7 @@
 import { isIsoDate } from '../dates.js';
 import type { UsageRow } from '../engine/types.js';
 import type { IdCase } from './id-case.js';
-import { countryCell, RowProblems, requireColumns, show } from './row-errors.js';
+import { checkId, countryCell, RowProblems, requireColumns, show } from './row-errors.js';
 
 const SUBSCRIPTION_TYPES = new Set(['paid', 'trial', 'beta']);
 const FLAGS = new Set(['dedicated', 'public_sector', 'partner_owned', 'microsoft_owned']);
@@ -122,6 +122,7 @@ export class UsageReader {
       }
     }
     const country = countryCell(p, file, line, 'customer_country', cell(rec, at.customer_country));
+    checkId(p, file, line, 'customer_id', customerId);
     const subscriptionType = cell(rec, at.subscription_type);
     if (subscriptionType && !SUBSCRIPTION_TYPES.has(subscriptionType))
       p.add(file, line, 'subscription_type', 'unknown subscription type', 'paid, trial or beta', show(subscriptionType));

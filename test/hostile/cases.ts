@@ -538,6 +538,27 @@ export const CASES: HostileCase[] = [
     exit: 0,
     stderr: [/transactions\.csv:1: warning NO_ROWS: read as canonical: a header and no rows, so nothing in it is paid/],
   },
+  {
+    name: 'an id a spreadsheet rewrote in scientific notation (1.00E+06) is an error, not a partner of that name',
+    setup(w) {
+      replaceIn(w.tx, 'T1002,2017-03-05,1000001,', 'T1002,2017-03-05,1.00E+06,');
+      return POWER_UP(w);
+    },
+    exit: 1,
+    // Before: T1002 (6 x 73 = 438) went to a partner "1.00E+06" nobody knows: Contoso paid 26,878.40 - 438 = 26,440.40, exit 0.
+    stderr: [
+      'transactions.csv:3: partner_id: error INVALID_ROW: partner_id is a number in scientific notation, as a spreadsheet rewrites a long id: its digits are lost (expected the id as exported: open the file with the column as text, or export it again, found "1.00E+06")',
+    ],
+  },
+  {
+    name: 'a partners.csv id in scientific notation is an error too',
+    setup(w) {
+      replaceIn(join(w.data, 'partners.csv'), '1000006,', '1.00E+06,');
+      return POWER_UP(w);
+    },
+    exit: 1,
+    stderr: [/partners\.csv:7: partner_id: error INVALID_ROW: partner_id is a number in scientific notation/],
+  },
 
   // ---- 1. the ledger: a mistyped path
   {
