@@ -205,7 +205,8 @@ export async function computeRun(
       note?.(
         `${file}: read as ${layout}, ${s.records} row${s.records === 1 ? '' : 's'}` +
           (s.preamble ? `; skipped ${s.preamble} line${s.preamble === 1 ? '' : 's'} before the header (a PowerShell #TYPE line)` : '') +
-          (s.repeatedHeaders ? `; skipped ${s.repeatedHeaders} repeated header line${s.repeatedHeaders === 1 ? '' : 's'}` : ''),
+          (s.repeatedHeaders ? `; skipped ${s.repeatedHeaders} repeated header line${s.repeatedHeaders === 1 ? '' : 's'}` : '') +
+          (s.blank ? `; skipped ${s.blank} line${s.blank === 1 ? '' : 's'} of empty cells` : ''),
       );
     };
     const layouts = await streamTransactions(files, { ...source, rejects, onBytes: opts.onBytes, onFileRead }, problems, (row, file) => {

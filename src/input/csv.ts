@@ -34,6 +34,8 @@ export interface ReadStats {
   preamble: number;
   /** Lines equal to the header after it (files concatenated with their headers). */
   repeatedHeaders: number;
+  /** Lines of empty cells alone (`,,,,`: a spreadsheet saving rows it had formatted below the data). */
+  blank: number;
 }
 
 /** The encoding labels --encoding accepts are TextDecoder's; a wrong one is a usage error. */
@@ -171,7 +173,7 @@ export async function readCsvHere(
 ): Promise<ReadStats> {
   let header: CsvHeader | undefined;
   let headerKey = '';
-  const stats: ReadStats = { records: 0, preamble: 0, repeatedHeaders: 0 };
+  const stats: ReadStats = { records: 0, preamble: 0, repeatedHeaders: 0, blank: 0 };
   const ragged: Diagnostic[] = [];
   let raggedCount = 0;
   let handlerError: unknown;
@@ -204,6 +206,11 @@ export async function readCsvHere(
           header = { file, names, index: columnIndex(names), format };
           headerKey = names.join('\u0000');
           onHeader(header);
+          return;
+        }
+        // A line of empty cells alone, however many (a spreadsheet writes them below the data): no data to read or lose.
+        if (record[0] === '' && record.every((v) => v.trim() === '')) {
+          stats.blank++;
           return;
         }
         if (record.length !== header.names.length) {
