@@ -13,8 +13,13 @@ describe('an id a spreadsheet rewrote in scientific notation', () => {
     for (const v of ['1.00E+06', '4.56789E+15', '1E+06', '9.9e+20']) expect(refused(v), v).toBe(true);
   });
 
+  it('is refused when a tool wrote a whole number with decimals (1000001.0), as a script reading ids as numbers does', () => {
+    for (const v of ['1000001.0', '7.00']) expect(refused(v), v).toBe(true);
+  });
+
   it('leaves ids alone that only look numeric, or hold an E elsewhere (GUIDs starting 1e, 1E5 with no sign)', () => {
-    for (const v of ['1000001', '1.5', '1E5', '1e2504e0-4f89-41d3-9a0c-0305e82c3301', 'T1.0E+06', '', 'E+06', '12E+06']) expect(refused(v), v).toBe(false);
+    for (const v of ['1000001', '1.5', '1E5', '1e2504e0-4f89-41d3-9a0c-0305e82c3301', 'T1.0E+06', '', 'E+06', '12E+06', 'v1.0', '10', '1.05'])
+      expect(refused(v), v).toBe(false);
   });
 });
 

@@ -125,11 +125,14 @@ export function countryCell(problems: RowProblems, file: string, line: number, f
 
 /** A number in scientific notation, as a spreadsheet rewrites a long numeric id it opened (1.00E+06, 4.56789E+15). */
 const SCIENTIFIC = /^\d(\.\d+)?e\+\d+$/i;
+/** A whole number written with decimals, as a tool that read the ids as numbers writes them back (1000001.0). */
+const DECIMALS = /^\d+\.0+$/;
 
 /**
- * Adds the problem of an id cell that a spreadsheet rewrote in scientific notation: its
- * digits are lost, and as an id it would name nobody (a partner paid nothing, a customer
- * counted apart). The cheap test first: such a cell has a point or an E second.
+ * Adds the problem of an id cell that a tool rewrote as a number: in scientific notation
+ * (a spreadsheet: its digits are lost) or with decimals (`1000001.0`: a script that read
+ * the column as numbers). As an id it would name nobody: a partner paid nothing, a
+ * customer counted apart. The cheap tests first: a point or an E second, or `.0` last.
  */
 export function checkId(problems: RowProblems, file: string, line: number, field: string, v: string): void {
   const c = v.charCodeAt(1);
@@ -140,6 +143,15 @@ export function checkId(problems: RowProblems, file: string, line: number, field
       field,
       `${field} is a number in scientific notation, as a spreadsheet rewrites a long id: its digits are lost`,
       'the id as exported: open the file with the column as text, or export it again',
+      show(v),
+    );
+  else if (v.charCodeAt(v.length - 1) === 48 && v.includes('.') && DECIMALS.test(v))
+    problems.add(
+      file,
+      line,
+      field,
+      `${field} is a whole number written with decimals, as a tool that read the ids as numbers writes it`,
+      `the id as exported, such as ${v.slice(0, v.indexOf('.'))}`,
       show(v),
     );
 }

@@ -551,6 +551,18 @@ export const CASES: HostileCase[] = [
     ],
   },
   {
+    name: 'an id a script wrote with decimals (1000001.0) is an error, not a partner of that name',
+    setup(w) {
+      replaceIn(w.tx, 'T1002,2017-03-05,1000001,', 'T1002,2017-03-05,1000001.0,');
+      return POWER_UP(w);
+    },
+    exit: 1,
+    // Before: as with 1.00E+06, Contoso paid 26,440.40 (T1002's 438 to nobody), exit 0.
+    stderr: [
+      'transactions.csv:3: partner_id: error INVALID_ROW: partner_id is a whole number written with decimals, as a tool that read the ids as numbers writes it (expected the id as exported, such as 1000001, found "1000001.0")',
+    ],
+  },
+  {
     name: 'a partners.csv id in scientific notation is an error too',
     setup(w) {
       replaceIn(join(w.data, 'partners.csv'), '1000006,', '1.00E+06,');
