@@ -207,8 +207,39 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
       });
     } else byId.set(c.id.toLowerCase(), c);
   }
-  // SKU ids match in any letter case, and a row's SKU takes the one spelling the campaigns give it: two campaigns
-  // spelling a SKU apart would each pay only the rows spelt as they spell it.
+  out.push(...skuSpellings(campaigns));
+  const lowerSkus = (c: Campaign) => new Set(c.services.flatMap((s) => [...(s.skus ?? [])].map((k) => k.toLowerCase())));
+  for (let i = 0; i < campaigns.length; i++) {
+    for (let j = i + 1; j < campaigns.length; j++) {
+      const a = campaigns[i]!;
+      const b = campaigns[j]!;
+      if (a.period.end < b.period.start || b.period.end < a.period.start) continue;
+      if (!canCreditSamePartner(a, b)) continue;
+      const skusA = lowerSkus(a);
+      const shared = [...lowerSkus(b)].filter((k) => skusA.has(k));
+      if (shared.length > 0) {
+        out.push({
+          code: 'DOUBLE_PAY',
+          severity: 'warning',
+          file: b.file,
+          line: 1,
+          column: 1,
+          message: `campaigns ${a.id} and ${b.id} both pay for ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ', ...' : ''} in overlapping periods, and can credit the same partner for the same row`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * SKU ids match in any letter case, and a row's SKU takes the one spelling the campaigns
+ * of a run give it: two campaigns spelling a SKU apart would each pay only the rows
+ * spelt as they spell it. Errors for the campaigns that run together (calc checks the
+ * ones --campaign picks; validate a whole folder).
+ */
+export function skuSpellings(campaigns: readonly Campaign[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
   const spelling = new Map<string, { sku: string; campaign: Campaign }>();
   for (const c of campaigns) {
     for (const s of c.services) {
@@ -229,27 +260,6 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
             found: sku,
           });
         }
-      }
-    }
-  }
-  const lowerSkus = (c: Campaign) => new Set(c.services.flatMap((s) => [...(s.skus ?? [])].map((k) => k.toLowerCase())));
-  for (let i = 0; i < campaigns.length; i++) {
-    for (let j = i + 1; j < campaigns.length; j++) {
-      const a = campaigns[i]!;
-      const b = campaigns[j]!;
-      if (a.period.end < b.period.start || b.period.end < a.period.start) continue;
-      if (!canCreditSamePartner(a, b)) continue;
-      const skusA = lowerSkus(a);
-      const shared = [...lowerSkus(b)].filter((k) => skusA.has(k));
-      if (shared.length > 0) {
-        out.push({
-          code: 'DOUBLE_PAY',
-          severity: 'warning',
-          file: b.file,
-          line: 1,
-          column: 1,
-          message: `campaigns ${a.id} and ${b.id} both pay for ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ', ...' : ''} in overlapping periods, and can credit the same partner for the same row`,
-        });
       }
     }
   }

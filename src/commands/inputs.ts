@@ -4,7 +4,7 @@
  */
 import { repeatedFiles } from '../input/same-files.js';
 import { InvalidInputError, type Diagnostic } from '../diagnostics.js';
-import { loadCampaigns } from '../campaign/load.js';
+import { loadCampaigns, skuSpellings } from '../campaign/load.js';
 import type { Campaign } from '../campaign/model.js';
 import { KNOWN_REQUIREMENTS } from '../campaign/schema.js';
 import { closest } from '../campaign/suggest.js';
@@ -102,7 +102,9 @@ function unmatchedRegistrations(campaigns: readonly Campaign[], registrations: R
 
 export function selectCampaigns(opts: RunOptions, warnings: Warnings): Campaign[] {
   const { campaigns, diagnostics } = loadCampaigns(opts.rules);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
+  // A SKU spelt two ways matters between the campaigns that run together: checked again on those --campaign picks.
+  const picking = !!opts.campaign?.length;
+  const errors = diagnostics.filter((d) => d.severity === 'error' && !(picking && d.code === 'SKU_SPELT_TWO_WAYS'));
   if (errors.length) throw new InvalidInputError(errors);
   for (const d of diagnostics) warnings.warn(d);
   if (!opts.campaign?.length) return campaigns;
@@ -120,6 +122,8 @@ export function selectCampaigns(opts: RunOptions, warnings: Warnings): Campaign[
       },
     ]);
   }
+  const spelt = skuSpellings(chosen);
+  if (spelt.length) throw new InvalidInputError(spelt);
   return chosen;
 }
 

@@ -455,6 +455,16 @@ export const CASES: HostileCase[] = [
     stderr: [/osu-o365\.csv:2:1: error SKU_SPELT_TWO_WAYS: SKU CFQ7TTC0LF8R:0001 is spelt cfq7ttc0lf8r:0001 by csp-power-up-2017/],
   },
   {
+    name: 'with --campaign, only the campaigns that run must spell a SKU alike: Power Up alone reads its lower-case card',
+    setup(w) {
+      replaceIn(join(w.rules, 'rate-cards', 'power-up-o365.csv'), 'CFQ7TTC0LF8R:0001,20,', 'cfq7ttc0lf8r:0001,20,');
+      return ['calc', '--rules', w.rules, '--data', w.data, '--campaign', 'csp-power-up-2017', '--format', 'json'];
+    },
+    exit: 0,
+    // The rows' CFQ7TTC0LF8R:0001 take the card's spelling: Contoso's E1 seats paid, the demo's 26,878.40.
+    stdout: [pays('1000001', '26878.40')],
+  },
+  {
     name: 'a customer_country in lower case (cn) is the excluded market CN, not a country no list names',
     setup(w) {
       replaceIn(w.tx, 'TU01,2018-01-05,1000001,,OS01,US,', 'TU01,2018-01-05,1000001,,OS01,cn,');
