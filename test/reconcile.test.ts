@@ -171,6 +171,12 @@ describe('reconcile: the demo against its earnings export', () => {
         /E1 is written differently/,
       ],
       ['columns.csv', 'id,amount\n1,2\n', /not an earnings export/],
+      // A partner id a spreadsheet rewrote: its earnings would match none of incent's, each a false dispute.
+      [
+        'scientific.csv',
+        header + 'E1,1.00E+06,CSP Power Up 2017,Power Up - Office 365 seats,10/15/2017,T1001,USD,1.00,\n',
+        /participantid is a number in scientific notation/,
+      ],
     ];
     for (const [name, body, message] of cases) {
       const err = await run([bad(name, body)]).catch((e: unknown) => e);

@@ -11,7 +11,7 @@ import { Decimal, DECIMAL_RE, isCurrency } from '../money/index.js';
 import { isIsoDate } from '../dates.js';
 import { readCsv, type CsvSettings } from './csv.js';
 import { SlashDates, type DateFormat } from './presets/us-date.js';
-import { show } from './row-errors.js';
+import { rewrittenId, show } from './row-errors.js';
 
 /** Each field of an earnings line and the column names that carry it (lower case). */
 const COLUMNS = {
@@ -162,6 +162,11 @@ export async function readEarnings(files: readonly string[], settings: CsvSettin
           const v = text(f);
           if (v !== '' && !isCurrency(v.toUpperCase())) bad(f, 'unknown currency code', 'an ISO 4217 code such as USD', show(v));
           out[f] = v.toUpperCase();
+        }
+        // Ids a spreadsheet or a script rewrote as numbers would match no row of incent's: every earning unmatched.
+        for (const f of ['earningId', 'transactionId', 'subscriptionId', 'customerId', 'partnerId', 'resellerId'] as const) {
+          const why = rewrittenId(COLUMNS[f][0], text(f));
+          if (why) bad(f, why.message, why.expected, show(text(f)));
         }
         if (!text('earningId')) bad('earningId', 'earningId is required', 'the id of the earning', '(empty)');
         if (!text('partnerId')) bad('partnerId', 'the partner is required', 'participantID: the partner who earned', '(empty)');

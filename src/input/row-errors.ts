@@ -135,25 +135,24 @@ const DECIMALS = /^\d+\.0+$/;
  * customer counted apart. The cheap tests first: a point or an E second, or `.0` last.
  */
 export function checkId(problems: RowProblems, file: string, line: number, field: string, v: string): void {
+  const why = rewrittenId(field, v);
+  if (why) problems.add(file, line, field, why.message, why.expected, show(v));
+}
+
+/** What is wrong with an id cell a tool rewrote as a number (see checkId), or undefined. */
+export function rewrittenId(field: string, v: string): { message: string; expected: string } | undefined {
   const c = v.charCodeAt(1);
   if ((c === 46 || c === 69 || c === 101) && SCIENTIFIC.test(v))
-    problems.add(
-      file,
-      line,
-      field,
-      `${field} is a number in scientific notation, as a spreadsheet rewrites a long id: its digits are lost`,
-      'the id as exported: open the file with the column as text, or export it again',
-      show(v),
-    );
-  else if (v.charCodeAt(v.length - 1) === 48 && v.includes('.') && DECIMALS.test(v))
-    problems.add(
-      file,
-      line,
-      field,
-      `${field} is a whole number written with decimals, as a tool that read the ids as numbers writes it`,
-      `the id as exported, such as ${v.slice(0, v.indexOf('.'))}`,
-      show(v),
-    );
+    return {
+      message: `${field} is a number in scientific notation, as a spreadsheet rewrites a long id: its digits are lost`,
+      expected: 'the id as exported: open the file with the column as text, or export it again',
+    };
+  if (v.charCodeAt(v.length - 1) === 48 && v.includes('.') && DECIMALS.test(v))
+    return {
+      message: `${field} is a whole number written with decimals, as a tool that read the ids as numbers writes it`,
+      expected: `the id as exported, such as ${v.slice(0, v.indexOf('.'))}`,
+    };
+  return undefined;
 }
 
 export function show(v: string): string {
