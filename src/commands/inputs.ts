@@ -106,7 +106,7 @@ export function selectCampaigns(opts: RunOptions, warnings: Warnings): Campaign[
   const picking = !!opts.campaign?.length;
   const errors = diagnostics.filter((d) => d.severity === 'error' && !(picking && d.code === 'SKU_SPELT_TWO_WAYS'));
   if (errors.length) throw new InvalidInputError(errors);
-  for (const d of diagnostics) warnings.warn(d);
+  for (const d of diagnostics) if (d.severity !== 'error') warnings.warn(d);
   if (!opts.campaign?.length) return campaigns;
   const chosen = campaigns.filter((c) => opts.campaign!.includes(c.id));
   const unknown = opts.campaign.filter((id) => !campaigns.some((c) => c.id === id));

@@ -463,6 +463,8 @@ export const CASES: HostileCase[] = [
     exit: 0,
     // The rows' CFQ7TTC0LF8R:0001 take the card's spelling: Contoso's E1 seats paid, the demo's 26,878.40.
     stdout: [pays('1000001', '26878.40')],
+    // And the spelling of a campaign that does not run is not printed as an error.
+    stderrNot: [/SKU_SPELT_TWO_WAYS/],
   },
   {
     name: 'a customer_country in lower case (cn) is the excluded market CN, not a country no list names',
