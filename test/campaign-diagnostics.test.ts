@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCampaign } from '../src/campaign/parse.js';
 import { runChecks } from '../src/campaign/checks.js';
 import { parseRateCard } from '../src/earn/rate-card.js';
-import { loadCampaigns } from '../src/campaign/load.js';
+import { loadCampaigns, skuSpellings } from '../src/campaign/load.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
@@ -159,7 +159,9 @@ describe('a SKU in two spellings (SKU ids match in any letter case)', () => {
       mkdirSync(join(dir, name, '..'), { recursive: true });
       writeFileSync(join(dir, name), text);
     }
-    return loadCampaigns([dir]).diagnostics.map((d) => [d.code, d.severity, d.file!.slice(dir.length + 1), d.line, d.message]);
+    // As validate reads a folder: the loader's diagnostics, and a SKU's spellings across every campaign read.
+    const { campaigns, diagnostics } = loadCampaigns([dir]);
+    return [...diagnostics, ...skuSpellings(campaigns)].map((d) => [d.code, d.severity, d.file!.slice(dir.length + 1), d.line, d.message]);
   }
 
   it('one card listing a SKU twice in two spellings is a duplicate, in a CSV card or inline', () => {

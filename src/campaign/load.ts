@@ -186,7 +186,7 @@ function canCreditSamePartner(a: Campaign, b: Campaign): boolean {
   return true;
 }
 
-/** Checks across the campaigns loaded together: repeated ids, a SKU spelt two ways, double pay for one SKU. */
+/** Checks across the campaigns loaded together: repeated ids, double pay for one SKU (a SKU spelt two ways: skuSpellings, on the campaigns that run). */
 export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   // By lower-case id: registrations.csv names a campaign in any letter case.
@@ -207,7 +207,6 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
       });
     } else byId.set(c.id.toLowerCase(), c);
   }
-  out.push(...skuSpellings(campaigns));
   const lowerSkus = (c: Campaign) => new Set(c.services.flatMap((s) => [...(s.skus ?? [])].map((k) => k.toLowerCase())));
   for (let i = 0; i < campaigns.length; i++) {
     for (let j = i + 1; j < campaigns.length; j++) {
@@ -235,8 +234,8 @@ export function checkAcrossCampaigns(campaigns: readonly Campaign[]): Diagnostic
 /**
  * SKU ids match in any letter case, and a row's SKU takes the one spelling the campaigns
  * of a run give it: two campaigns spelling a SKU apart would each pay only the rows
- * spelt as they spell it. Errors for the campaigns that run together (calc checks the
- * ones --campaign picks; validate a whole folder).
+ * spelt as they spell it. Errors for the campaigns that run together: calc's (those
+ * --campaign picks), validate's (every campaign it reads).
  */
 export function skuSpellings(campaigns: readonly Campaign[]): Diagnostic[] {
   const out: Diagnostic[] = [];

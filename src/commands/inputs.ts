@@ -102,28 +102,32 @@ function unmatchedRegistrations(campaigns: readonly Campaign[], registrations: R
 
 export function selectCampaigns(opts: RunOptions, warnings: Warnings): Campaign[] {
   const { campaigns, diagnostics } = loadCampaigns(opts.rules);
-  // A SKU spelt two ways matters between the campaigns that run together: checked again on those --campaign picks.
-  const picking = !!opts.campaign?.length;
-  const errors = diagnostics.filter((d) => d.severity === 'error' && !(picking && d.code === 'SKU_SPELT_TWO_WAYS'));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new InvalidInputError(errors);
-  for (const d of diagnostics) if (d.severity !== 'error') warnings.warn(d);
-  if (!opts.campaign?.length) return campaigns;
-  const chosen = campaigns.filter((c) => opts.campaign!.includes(c.id));
-  const unknown = opts.campaign.filter((id) => !campaigns.some((c) => c.id === id));
+  for (const d of diagnostics) warnings.warn(d);
+  const chosen = opts.campaign?.length ? pick(campaigns, opts.campaign, opts.rules) : campaigns;
+  // A SKU spelt two ways matters between the campaigns that run together.
+  const spelt = skuSpellings(chosen);
+  if (spelt.length) throw new InvalidInputError(spelt);
+  return chosen;
+}
+
+/** The campaigns --campaign names; an id it names that no campaign has is an error. */
+function pick(campaigns: Campaign[], ids: readonly string[], rules: readonly string[]): Campaign[] {
+  const chosen = campaigns.filter((c) => ids.includes(c.id));
+  const unknown = ids.filter((id) => !campaigns.some((c) => c.id === id));
   if (unknown.length) {
     throw new InvalidInputError([
       {
         code: 'UNKNOWN_CAMPAIGN',
         severity: 'error',
-        file: opts.rules.join(', '),
+        file: rules.join(', '),
         message: `no campaign with id ${unknown.join(', ')}`,
         expected: `one of ${campaigns.map((c) => c.id).join(', ')}`,
         found: unknown.join(', '),
       },
     ]);
   }
-  const spelt = skuSpellings(chosen);
-  if (spelt.length) throw new InvalidInputError(spelt);
   return chosen;
 }
 

@@ -1,6 +1,6 @@
 /** incent validate: campaigns and rate cards checked for CI, diagnostics as data. */
 import type { Diagnostic } from '../diagnostics.js';
-import { loadCampaigns } from '../campaign/load.js';
+import { loadCampaigns, skuSpellings } from '../campaign/load.js';
 import { JSON_VERSION } from '../report/json.js';
 import { formatDiagnosticsGithub, formatDiagnosticsText } from '../report/diagnostics.js';
 
@@ -12,7 +12,10 @@ export interface ValidateOutcome {
 }
 
 export function validate(paths: string[], format: ValidateFormat, strict: boolean): ValidateOutcome {
-  const { campaigns, diagnostics } = loadCampaigns(paths);
+  const loaded = loadCampaigns(paths);
+  const campaigns = loaded.campaigns;
+  // Every campaign validate reads may run together: each SKU spelt one way across them.
+  const diagnostics = [...loaded.diagnostics, ...skuSpellings(campaigns)];
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const failed = errors > 0 || (strict && warnings > 0);

@@ -279,12 +279,12 @@ export async function readCsvHere(
   return stats;
 }
 
-/** Two columns of one name (letter case aside): which one would a reader take? Neither. */
 /** Each column's index by its trimmed name in lower case (CsvHeader.index). */
 export function columnIndex(names: readonly string[]): Map<string, number> {
   return new Map(names.map((n, i) => [n.trim().toLowerCase(), i]));
 }
 
+/** Two columns of one name (letter case aside): which one would a reader take? Neither. */
 function checkHeaderNames(file: string, line: number, names: readonly string[]): void {
   const seen = new Map<string, number>();
   names.forEach((n, i) => {

@@ -473,7 +473,8 @@ export const CASES: HostileCase[] = [
       return ['calc', '--rules', join(w.rules, 'online-services-usage.yaml'), '--data', w.data, '--format', 'json'];
     },
     exit: 0,
-    // OS01 earned 2 x 1.50 (ExO) + 1 x 1.00 (SpO) = 4.00 of Relecloud's 221.50; in CN it earns nothing: 217.50 (221.50 before, exit 0).
+    // OS01 earned 2 x 1.50 (ExO: users u1, u2, the E1 card's ExO rate) + 1 x 1.00 (SpO: u1) = 4.00 of Relecloud's 221.50; in CN
+    // it earns nothing: 221.50 - 4.00 = 217.50 (221.50 before, exit 0).
     stdout: [pays('4000001', '217.50')],
   },
   {
